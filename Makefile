@@ -1,0 +1,37 @@
+# Two commands a newcomer needs: `make run` and `make test`. Both install into
+# .venv first, so they work on a fresh clone with only python3 on the machine.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export DJANGO_SETTINGS_MODULE ?= wtsa_tracker.settings
+
+.PHONY: install run test lint format data
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Migrate, load reference data into empty tables, create the first administrator.
+data: install
+	DEBUG=1 $(BIN)/python manage.py bootstrap
+
+## Run the web server, a Celery worker and Celery beat (http://127.0.0.1:8000/).
+run: data
+	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+## Run the whole test suite (SQLite, filesystem broker: no server needed).
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

@@ -1,0 +1,321 @@
+"""Back office for administrators. Status changes go through the services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ALLOWED_TRANSITIONS, ActionStatus, ReportState
+from .models import (
+    Action,
+    Body,
+    EvidenceLink,
+    GoverningBodyMeeting,
+    ProgressReport,
+    Reminder,
+    ReportingObligation,
+    StatusChange,
+    User,
+)
+from .services import (
+    ADMIN_EDITABLE_ACTION_FIELDS,
+    StaleVersion,
+    TransitionRefused,
+    action_transition,
+    action_update,
+    progress_report_transition,
+)
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor loaded, so a stale save is refused, not merged."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).first()
+            if current is not None and current.version != expected:
+                raise ValidationError(
+                    _(
+                        "Someone else changed this record while you were editing it. "
+                        "Reload the page to see their changes; nothing was saved."
+                    )
+                )
+        return cleaned
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "supporting_bureau", "sort_order"]
+    list_filter = ["kind", "supporting_bureau"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["supporting_bureau"]
+    list_select_related = ["supporting_bureau"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = [*BaseUserAdmin.list_display, "bureau"]
+    list_filter = [*BaseUserAdmin.list_filter, "bureau"]
+    list_select_related = ["bureau"]
+    autocomplete_fields = ["bureau"]
+    fieldsets = [*BaseUserAdmin.fieldsets, (_("ITU"), {"fields": ["bureau"]})]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("ITU"), {"fields": ["email", "bureau", "groups"]}),
+    ]
+
+
+class ReportingObligationInline(admin.TabularInline):
+    model = ReportingObligation
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    """History is written by the transition service only: read it here, never edit it."""
+
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    ordering = ["-changed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProgressReportInline(admin.TabularInline):
+    model = ProgressReport
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["report_date", "bureau", "author", "state", "period_start", "period_end"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ActionAdminForm(VersionedForm):
+    new_status = forms.ChoiceField(
+        label=_("Change status to"),
+        choices=[("", "—"), *ActionStatus.choices],
+        required=False,
+        help_text=_("Recorded in the status history with your name and the note."),
+    )
+    status_note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean_new_status(self):
+        new_status = self.cleaned_data["new_status"]
+        if new_status and self.instance.pk and new_status != self.instance.status:
+            current = ActionStatus(self.instance.status)
+            if ActionStatus(new_status) not in ALLOWED_TRANSITIONS[current]:
+                allowed = ", ".join(str(s.label) for s in ALLOWED_TRANSITIONS[current])
+                raise ValidationError(
+                    _("An action that is “%(from)s” cannot become “%(to)s”. Allowed: %(allowed)s.")
+                    % {
+                        "from": current.label,
+                        "to": ActionStatus(new_status).label,
+                        "allowed": allowed,
+                    }
+                )
+        return new_status
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    form = ActionAdminForm
+    list_display = [
+        "__str__",
+        "resolution",
+        "strength",
+        "owner",
+        "status",
+        "target_date",
+        "needs_review",
+    ]
+    list_filter = [
+        "status",
+        "strength",
+        "needs_review",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        "resolution__assembly",
+        ("resolution", admin.RelatedOnlyFieldListFilter),
+        "obligations__recipient",
+    ]
+    search_fields = ["clause__text", "resolution__title", "=resolution__number"]
+    list_select_related = ["resolution__assembly", "owner"]
+    autocomplete_fields = ["resolution", "clause", "owner", "collaborators", "focal_point"]
+    readonly_fields = ["status", "version", "created_at", "updated_at", "clause_text"]
+    fieldsets = [
+        (None, {"fields": ["resolution", "number", "clause", "clause_text", "strength"]}),
+        (_("Who"), {"fields": ["owner", "collaborators", "focal_point"]}),
+        (
+            _("Status"),
+            {"fields": ["status", "new_status", "status_note", "target_date", "expected_version"]},
+        ),
+        (_("Review"), {"fields": ["needs_review", "review_reason"]}),
+        (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
+    ]
+    inlines = [ReportingObligationInline, StatusChangeInline, ProgressReportInline]
+    list_per_page = 50
+
+    @admin.display(description=_("Clause text"))
+    def clause_text(self, obj: Action) -> str:
+        return obj.clause.text if obj.clause_id else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which clause an action stands for is the import's to decide.
+        if obj is not None:
+            return [*self.readonly_fields, "resolution", "number", "clause"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = Action.objects.get(pk=obj.pk)
+        changes = {
+            name: getattr(obj, name)
+            for name in form.changed_data
+            if name in ADMIN_EDITABLE_ACTION_FIELDS
+        }
+        action_update(
+            action=stored,
+            by=request.user,
+            expected_version=form.cleaned_data.get("expected_version") or stored.version,
+            changes=changes,
+        )
+        if new_status := form.cleaned_data.get("new_status"):
+            action_transition(
+                action=stored,
+                to=new_status,
+                by=request.user,
+                note=form.cleaned_data.get("status_note", ""),
+            )
+        obj.version, obj.status = stored.version, stored.status
+
+
+class EvidenceLinkInline(admin.TabularInline):
+    model = EvidenceLink
+    extra = 1
+
+
+def _report_transition_action(to: ReportState, description: str):
+    def run(modeladmin, request: HttpRequest, queryset: QuerySet[ProgressReport]) -> None:
+        done = 0
+        for report in queryset:
+            try:
+                progress_report_transition(
+                    report=report,
+                    to=to,
+                    by=request.user,
+                    note=str(_("Returned from the back office.")),
+                )
+            except (TransitionRefused, PermissionDenied, ValidationError, StaleVersion) as error:
+                modeladmin.message_user(request, f"{report}: {error}", messages.WARNING)
+            else:
+                done += 1
+        modeladmin.message_user(request, _("%(n)d report(s) updated.") % {"n": done})
+
+    run.__name__ = f"mark_{to.value}"
+    run.short_description = description
+    return run
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    form = VersionedForm
+    list_display = ["__str__", "bureau", "author", "state", "period_start", "period_end"]
+    list_filter = [
+        "state",
+        "bureau",
+        "action__resolution__assembly",
+        ("action__resolution", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["text", "=action__resolution__number"]
+    list_select_related = ["action__resolution", "bureau", "author"]
+    autocomplete_fields = ["action", "author", "bureau", "reviewed_by"]
+    readonly_fields = [
+        "state",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [EvidenceLinkInline]
+    actions = [
+        _report_transition_action(ReportState.SUBMITTED, _("Submit selected reports")),
+        _report_transition_action(ReportState.APPROVED, _("Approve selected reports")),
+        _report_transition_action(ReportState.RETURNED, _("Return selected reports")),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Read-only: the history is evidence and is written by the transition service."""
+
+    list_display = ["action", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status", "from_status", ("changed_by", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["note", "=action__resolution__number"]
+    list_select_related = ["action__resolution", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GoverningBodyMeeting)
+class GoverningBodyMeetingAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "place", "start_date", "end_date", "document_deadline"]
+    list_filter = ["kind"]
+    search_fields = ["name", "place"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["key", "meeting", "recipient", "days_before", "created_at", "sent_at"]
+    list_filter = ["days_before", "meeting"]
+    search_fields = ["key", "recipient__username"]
+    list_select_related = ["meeting", "recipient"]
+    autocomplete_fields = ["meeting", "recipient"]
+
+
+@admin.register(ReportingObligation)
+class ReportingObligationAdmin(admin.ModelAdmin):
+    list_display = ["action", "recipient"]
+    list_filter = ["recipient"]
+    search_fields = ["=action__resolution__number"]
+    list_select_related = ["action__resolution"]
+    autocomplete_fields = ["action"]

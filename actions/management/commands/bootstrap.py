@@ -1,0 +1,61 @@
+"""Prepare a database for use: migrate, load reference data, create an administrator.
+
+Safe to run on every start: reference data is loaded only into empty tables,
+so what administrators changed later (a Council deadline, a body's name, an
+action's status) is never overwritten.
+"""
+
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import models
+
+from actions.choices import Role
+from actions.models import Body, GoverningBodyMeeting
+from resolutions.models import Assembly
+
+# Fixture name → the model whose emptiness means "never loaded".
+REFERENCE_FIXTURES: list[tuple[str, type[models.Model]]] = [
+    ("assemblies", Assembly),
+    ("bodies", Body),
+    ("meetings", GoverningBodyMeeting),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, load the reference data and WTSA-20 resolutions into empty tables, "
+        "and create a superuser (ADMIN_USERNAME, default 'admin') if none exists. "
+        "Its password is ADMIN_PASSWORD, or a random one printed once."
+    )
+
+    def handle(self, *args, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        for fixture, model in REFERENCE_FIXTURES:
+            if model.objects.exists():
+                self.stdout.write(f"{fixture}: already loaded, left as it is.")
+            else:
+                call_command("loaddata", fixture, verbosity=0)
+                self.stdout.write(
+                    f"{fixture}: loaded {model.objects.count()} {model._meta.verbose_name_plural}."
+                )
+        self._create_first_admin()
+
+    def _create_first_admin(self) -> None:
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write("An administrator already exists; none created.")
+            return
+        username = os.environ.get("ADMIN_USERNAME", "admin")
+        password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        user = User.objects.create_superuser(
+            username=username, email=os.environ.get("ADMIN_EMAIL", ""), password=password
+        )
+        user.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
+        self.stdout.write(self.style.SUCCESS(f"Administrator created: {username}"))
+        if "ADMIN_PASSWORD" not in os.environ:
+            self.stdout.write(self.style.WARNING(f"Password (shown once, note it): {password}"))

@@ -1,0 +1,444 @@
+"""Actions called for by resolutions, who owns them, and how they progress."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from resolutions.models import Clause, Resolution
+
+from .choices import (
+    OPEN_STATUSES,
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    BodyKind,
+    MeetingKind,
+    ReportingRecipient,
+    ReportState,
+    Strength,
+)
+
+
+class BodyManager(models.Manager):
+    def get_by_natural_key(self, code: str) -> "Body":
+        return self.get(code=code)
+
+
+class Body(models.Model):
+    """An ITU entity a resolution addresses: a Bureau, a study group, TSAG, the membership…
+
+    Every body but a Bureau is supported by one (SG13 → TSB); that Bureau's
+    staff act for it in the tracker.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+    supporting_bureau = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supported_bodies",
+        limit_choices_to={"kind__in": STAFF_BODY_KINDS},
+        verbose_name=_("supporting Bureau"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    objects = BodyManager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    @property
+    def responsible_bureau_id(self) -> int | None:
+        """The Bureau whose staff act for this body: itself if it is one."""
+        if self.kind in STAFF_BODY_KINDS:
+            return self.pk
+        return self.supporting_bureau_id
+
+
+class User(AbstractUser):
+    """A member of the ITU secretariat. Staff belong to one Bureau (or the GS)."""
+
+    bureau = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        limit_choices_to={"kind__in": STAFF_BODY_KINDS},
+        verbose_name=_("Bureau"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+
+def _bureau_q(prefix: str, bureau_id: int) -> Q:
+    """Bodies that are ``bureau_id`` or are supported by it, under a lookup prefix."""
+    return Q(**{prefix: bureau_id}) | Q(**{f"{prefix}__supporting_bureau": bureau_id})
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self) -> "ActionQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date) -> "ActionQuerySet":
+        return self.open().filter(target_date__lt=today)
+
+    def owned_by_bureau(self, bureau_id: int) -> "ActionQuerySet":
+        return self.filter(_bureau_q("owner", bureau_id))
+
+    def involving_bureau(self, bureau_id: int) -> "ActionQuerySet":
+        """Actions the Bureau owns or collaborates on (directly or through a body it supports)."""
+        collaborates = Action.collaborators.through.objects.filter(
+            _bureau_q("body", bureau_id), action=OuterRef("pk")
+        )
+        return self.filter(_bureau_q("owner", bureau_id) | Exists(collaborates))
+
+    def for_list(self) -> "ActionQuerySet":
+        return self.select_related(
+            "resolution__assembly", "clause", "owner", "focal_point"
+        ).prefetch_related("collaborators", "obligations")
+
+
+class Action(models.Model):
+    """A trackable piece of work: one directive item of a resolution.
+
+    Items are numbered in sequence within each resolution, as in TSB's
+    action plan. ``version`` grows on every write, for optimistic concurrency.
+    """
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="actions", verbose_name=_("resolution")
+    )
+    clause = models.OneToOneField(
+        Clause, on_delete=models.PROTECT, related_name="action", verbose_name=_("clause")
+    )
+    number = models.PositiveIntegerField(
+        _("number"), help_text=_("Sequence within the resolution.")
+    )
+    strength = models.CharField(_("strength"), max_length=20, choices=Strength.choices)
+    owner = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+        verbose_name=_("owner"),
+    )
+    collaborators = models.ManyToManyField(
+        Body, blank=True, related_name="collaborations", verbose_name=_("collaborators")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focal_actions",
+        verbose_name=_("focal point"),
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        help_text=_("Set by an import when the clause changed, vanished or names no known owner."),
+    )
+    review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["resolution", "number"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "number"], name="action_number_unique_per_resolution"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__in=Strength.values), name="action_strength_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Res. {self.resolution.number} action {self.number}"
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return (
+            self.status in OPEN_STATUSES
+            and self.target_date is not None
+            and self.target_date < today
+        )
+
+
+class ReportingObligation(models.Model):
+    """A duty, written in the clause, to report on an action to a governing body."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("action")
+    )
+    recipient = models.CharField(_("report to"), max_length=20, choices=ReportingRecipient.choices)
+
+    class Meta:
+        ordering = ["action", "recipient"]
+        verbose_name = _("reporting obligation")
+        verbose_name_plural = _("reporting obligations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "recipient"], name="obligation_unique_per_action"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_recipient_display()
+
+
+class StatusChange(models.Model):
+    """One change of an action's status: who, when, from, to and why. Never edited."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("action")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ActionStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=ActionStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=F("to_status")), name="status_change_changes_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "ProgressReportQuerySet":
+        """Drafts and returned reports stay within the Bureau that writes them."""
+        from .permissions import is_administrator
+
+        if is_administrator(user):
+            return self
+        published = ~Q(state__in=[ReportState.DRAFT, ReportState.RETURNED])
+        if user.bureau_id is None:
+            return self.filter(published)
+        return self.filter(published | Q(bureau_id=user.bureau_id))
+
+    def for_list(self) -> "ProgressReportQuerySet":
+        return self.select_related(
+            "action__resolution", "author", "bureau", "reviewed_by"
+        ).prefetch_related("evidence_links")
+
+
+class ProgressReport(models.Model):
+    """A dated narrative of progress on an action, with evidence.
+
+    Written by the owning Bureau, or by a collaborating one as a contribution,
+    and approved by that Bureau's coordinator before it goes to Council.
+    """
+
+    action = models.ForeignKey(
+        Action, on_delete=models.PROTECT, related_name="reports", verbose_name=_("action")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("author"),
+    )
+    bureau = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        limit_choices_to={"kind__in": STAFF_BODY_KINDS},
+        verbose_name=_("Bureau"),
+        help_text=_("The author's Bureau when the report was written."),
+    )
+    report_date = models.DateField(_("date"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    text = models.TextField(_("text"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_reports",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-report_date", "-pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="report_period_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReportState.values), name="report_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} – {self.report_date:%Y-%m-%d}"
+
+
+class EvidenceLink(models.Model):
+    """A link to evidence behind a progress report: a workshop page, a document."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="evidence_links",
+        verbose_name=_("report"),
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class GoverningBodyMeetingQuerySet(models.QuerySet):
+    def upcoming(self, today: datetime.date) -> "GoverningBodyMeetingQuerySet":
+        return self.filter(start_date__gte=today).order_by("start_date")
+
+    def get_by_natural_key(self, kind: str, start_date: str) -> "GoverningBodyMeeting":
+        return self.get(kind=kind, start_date=start_date)
+
+
+class GoverningBodyMeeting(models.Model):
+    """A session of Council, TSAG, an assembly…: the dates that reporting runs to.
+
+    Staff deadlines run backwards from the opening date (Council Rule of
+    Procedure 20: secretariat documents four weeks before) unless the session
+    sets its own.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    start_date = models.DateField(_("opens"))
+    end_date = models.DateField(_("closes"))
+    document_deadline_override = models.DateField(
+        _("document deadline (override)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the default: four weeks before the opening."),
+    )
+
+    objects = GoverningBodyMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("governing-body meeting")
+        verbose_name_plural = _("governing-body meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "start_date"], name="meeting_unique_per_day"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(document_deadline_override__isnull=True)
+                | Q(document_deadline_override__lte=F("start_date")),
+                name="meeting_deadline_not_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.kind, self.start_date.isoformat())
+
+    @property
+    def document_deadline(self) -> datetime.date:
+        if self.document_deadline_override:
+            return self.document_deadline_override
+        return self.start_date - datetime.timedelta(days=settings.COUNCIL_DOCUMENT_DEADLINE_DAYS)
+
+
+class Reminder(models.Model):
+    """A reminder sent (or claimed for sending) before a meeting's document deadline.
+
+    The unique ``key`` is the claim: a second worker that tries to send the
+    same reminder fails to insert it and leaves it alone.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    meeting = models.ForeignKey(
+        GoverningBodyMeeting,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("meeting"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("recipient"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
+    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,98 @@
+"""Who may do what. The one place these rules are written.
+
+Every entry point (web page, API, admin, command) reaches the services, and
+the services ask these predicates; templates and serializers may ask them too,
+to hide a button, but never instead of the service.
+
+- Everybody signed in reads everything published.
+- Bureau staff change the status of actions their Bureau owns, and write
+  progress reports on actions their Bureau owns or collaborates on.
+- Coordinators do what staff do, and approve or return the reports their
+  Bureau wrote.
+- Administrators (superusers or the Administrator group) may do everything.
+- Readers only read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .choices import EDITABLE_REPORT_STATES, ReportState, Role
+
+if TYPE_CHECKING:
+    from .models import Action, ProgressReport, User
+
+
+def role_names(user: User) -> frozenset[str]:
+    """The user's role groups, read once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_administrator(user: User) -> bool:
+    return bool(user.is_active and user.is_superuser) or Role.ADMINISTRATOR in role_names(user)
+
+
+def is_coordinator(user: User) -> bool:
+    return Role.COORDINATOR in role_names(user) and user.bureau_id is not None
+
+
+def is_bureau_staff(user: User) -> bool:
+    """Staff and coordinators alike: both work on their Bureau's actions."""
+    roles = role_names(user)
+    return bool(roles & {Role.BUREAU_STAFF, Role.COORDINATOR}) and user.bureau_id is not None
+
+
+def _owning_bureau_id(action: Action) -> int | None:
+    return action.owner.responsible_bureau_id if action.owner_id else None
+
+
+def can_change_status(user: User, action: Action) -> bool:
+    if is_administrator(user):
+        return True
+    return is_bureau_staff(user) and user.bureau_id == _owning_bureau_id(action)
+
+
+def can_edit_action(user: User, action: Action) -> bool:
+    """Focal point and target date follow the same rule as the status."""
+    return can_change_status(user, action)
+
+
+def can_write_report(user: User, action: Action) -> bool:
+    """Owners report; collaborators contribute reports of their own."""
+    if is_administrator(user):
+        return True
+    if not is_bureau_staff(user):
+        return False
+    if user.bureau_id == _owning_bureau_id(action):
+        return True
+    return any(body.responsible_bureau_id == user.bureau_id for body in action.collaborators.all())
+
+
+def can_edit_report(user: User, report: ProgressReport) -> bool:
+    """Only the writing Bureau edits or submits, and only before approval."""
+    if report.state not in EDITABLE_REPORT_STATES:
+        return False
+    if is_administrator(user):
+        return True
+    return is_bureau_staff(user) and user.bureau_id == report.bureau_id
+
+
+def can_review_report(user: User, report: ProgressReport) -> bool:
+    """A Bureau's coordinator vouches for the reports that Bureau wrote."""
+    if report.state != ReportState.SUBMITTED:
+        return False
+    if is_administrator(user):
+        return True
+    return is_coordinator(user) and user.bureau_id == report.bureau_id
+
+
+def can_see_report(user: User, report: ProgressReport) -> bool:
+    if report.state not in EDITABLE_REPORT_STATES or is_administrator(user):
+        return True
+    return user.bureau_id is not None and user.bureau_id == report.bureau_id

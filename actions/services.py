@@ -1,0 +1,290 @@
+"""Everything that changes an action or a progress report.
+
+The web pages, the API, the admin and the management commands all call these
+functions; none of them writes an action or a report by itself. Each service
+checks the user's right (``permissions``), refuses a stale edit by a
+compare-and-set on ``version``, and writes all its rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .choices import (
+    ALLOWED_REPORT_TRANSITIONS,
+    ALLOWED_TRANSITIONS,
+    REVIEW_STATES,
+    ActionStatus,
+    ReportState,
+)
+from .models import Action, Body, EvidenceLink, ProgressReport, StatusChange, User
+
+
+class TransitionRefused(Exception):
+    """The requested status is not reachable from the current one."""
+
+
+class StaleVersion(Exception):
+    """Somebody else changed the object since the caller read it; nothing was written."""
+
+    def __init__(self, current: Model):
+        self.current = current
+        super().__init__(
+            _(
+                "%(object)s was changed by someone else (now version %(version)s). "
+                "Nothing was saved."
+            )
+            % {"object": current, "version": current.version}
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An evidence link as given by a caller, before it is stored."""
+
+    url: str
+    title: str = ""
+
+
+def _compare_and_set(model: type[Model], obj: Model, expected_version: int, **values: Any) -> None:
+    """Write ``values`` only if the row still has ``expected_version``; bump the version."""
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise StaleVersion(model.objects.get(pk=obj.pk))
+    for field, value in values.items():
+        setattr(obj, field, value)
+    obj.version = expected_version + 1
+
+
+def action_transition(
+    *,
+    action: Action,
+    to: ActionStatus | str,
+    by: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Action:
+    """Move an action to another status and record who did it, when and why.
+
+    A change to the status it already has writes nothing. ``expected_version``
+    defaults to the version of the ``action`` object the caller holds.
+    """
+    try:
+        to = ActionStatus(to)
+    except ValueError:
+        raise TransitionRefused(
+            _("“%(status)s” is not a status. Choose one of: %(choices)s.")
+            % {"status": to, "choices": ", ".join(ActionStatus.values)}
+        ) from None
+    if not permissions.can_change_status(by, action):
+        raise PermissionDenied(_("Only staff of the owning Bureau may change this status."))
+    current = ActionStatus(action.status)
+    if to == current:
+        return action
+    if to not in ALLOWED_TRANSITIONS[current]:
+        allowed = ", ".join(str(s.label) for s in sorted(ALLOWED_TRANSITIONS[current]))
+        raise TransitionRefused(
+            _("An action that is “%(from)s” cannot become “%(to)s”. Allowed next: %(allowed)s.")
+            % {"from": current.label, "to": to.label, "allowed": allowed}
+        )
+    now = now or timezone.now()
+    expected_version = action.version if expected_version is None else expected_version
+    with transaction.atomic():
+        _compare_and_set(Action, action, expected_version, status=to, updated_at=now)
+        StatusChange.objects.create(
+            action=action,
+            from_status=current,
+            to_status=to,
+            changed_by=by,
+            changed_at=now,
+            note=note.strip(),
+        )
+    return action
+
+
+# Fields bureau staff may change on an action they own; administrators may
+# also correct what the import derived from the text.
+STAFF_EDITABLE_ACTION_FIELDS = frozenset({"focal_point", "target_date"})
+ADMIN_EDITABLE_ACTION_FIELDS = STAFF_EDITABLE_ACTION_FIELDS | {
+    "owner",
+    "strength",
+    "needs_review",
+    "review_reason",
+}
+
+
+def action_update(
+    *,
+    action: Action,
+    by: User,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    collaborators: Iterable[Body] | None = None,
+) -> Action:
+    """Change an action's planning fields (focal point, target date…), not its status."""
+    allowed = (
+        ADMIN_EDITABLE_ACTION_FIELDS
+        if permissions.is_administrator(by)
+        else STAFF_EDITABLE_ACTION_FIELDS
+    )
+    if not permissions.can_edit_action(by, action):
+        raise PermissionDenied(_("Only staff of the owning Bureau may edit this action."))
+    refused = set(changes) - allowed
+    if refused or (collaborators is not None and not permissions.is_administrator(by)):
+        fields = ", ".join(sorted(refused)) or "collaborators"
+        raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": fields})
+    changed = {k: v for k, v in changes.items() if getattr(action, k) != v}
+    new_collaborators = None
+    if collaborators is not None:
+        new_collaborators = set(collaborators)
+        if new_collaborators == set(action.collaborators.all()):
+            new_collaborators = None
+    if not changed and new_collaborators is None and expected_version == action.version:
+        return action
+    with transaction.atomic():
+        _compare_and_set(Action, action, expected_version, updated_at=timezone.now(), **changed)
+        if new_collaborators is not None:
+            action.collaborators.set(new_collaborators)
+    return action
+
+
+def _clean_period(period_start: datetime.date, period_end: datetime.date) -> None:
+    if period_end < period_start:
+        raise ValidationError(
+            {"period_end": _("The reporting period cannot end before it starts.")}
+        )
+
+
+def progress_report_create(
+    *,
+    action: Action,
+    by: User,
+    text: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    report_date: datetime.date | None = None,
+    evidence: Iterable[Evidence] = (),
+    submit: bool = False,
+    now: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Write a progress report on an action, as a draft or submitted for approval."""
+    if not permissions.can_write_report(by, action):
+        raise PermissionDenied(
+            _("Only staff of a Bureau that owns or collaborates on this action may report on it.")
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("A progress report needs some text.")})
+    _clean_period(period_start, period_end)
+    now = now or timezone.now()
+    bureau_id = by.bureau_id or action.owner.responsible_bureau_id
+    if bureau_id is None:
+        raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
+    with transaction.atomic():
+        report = ProgressReport.objects.create(
+            action=action,
+            author=by,
+            bureau_id=bureau_id,
+            report_date=report_date or timezone.localdate(now),
+            period_start=period_start,
+            period_end=period_end,
+            text=text.strip(),
+            state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
+            submitted_at=now if submit else None,
+        )
+        _replace_evidence(report, evidence)
+    return report
+
+
+def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence]) -> None:
+    report.evidence_links.all().delete()
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(report=report, url=item.url, title=item.title) for item in evidence
+    )
+
+
+def progress_report_update(
+    *,
+    report: ProgressReport,
+    by: User,
+    expected_version: int,
+    text: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    evidence: Iterable[Evidence] | None = None,
+) -> ProgressReport:
+    """Edit a draft or returned report. Approved or submitted reports are frozen."""
+    if not permissions.can_edit_report(by, report):
+        raise PermissionDenied(
+            _(
+                "Only the writing Bureau may edit a report, "
+                "and only while it is a draft or returned."
+            )
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("A progress report needs some text.")})
+    _clean_period(period_start, period_end)
+    with transaction.atomic():
+        _compare_and_set(
+            ProgressReport,
+            report,
+            expected_version,
+            text=text.strip(),
+            period_start=period_start,
+            period_end=period_end,
+            updated_at=timezone.now(),
+        )
+        if evidence is not None:
+            _replace_evidence(report, evidence)
+    return report
+
+
+def progress_report_transition(
+    *,
+    report: ProgressReport,
+    to: ReportState | str,
+    by: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Submit a report for approval, or approve or return it (returning needs a reason)."""
+    try:
+        to = ReportState(to)
+    except ValueError:
+        raise TransitionRefused(_("“%(state)s” is not a report state.") % {"state": to}) from None
+    current = ReportState(report.state)
+    if to not in ALLOWED_REPORT_TRANSITIONS[current]:
+        raise TransitionRefused(
+            _("A report that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": current.label, "to": to.label}
+        )
+    if to in REVIEW_STATES:
+        if not permissions.can_review_report(by, report):
+            raise PermissionDenied(_("Only a coordinator of the writing Bureau may review it."))
+    elif not permissions.can_edit_report(by, report):
+        raise PermissionDenied(_("Only the writing Bureau may submit this report."))
+    if to == ReportState.RETURNED and not note.strip():
+        raise ValidationError({"note": _("Say why the report is returned.")})
+    now = now or timezone.now()
+    expected_version = report.version if expected_version is None else expected_version
+    values: dict[str, Any] = {"state": to, "updated_at": now}
+    if to == ReportState.SUBMITTED:
+        values["submitted_at"] = now
+    else:
+        values.update(reviewed_by=by, reviewed_at=now, review_note=note.strip())
+    with transaction.atomic():
+        _compare_and_set(ProgressReport, report, expected_version, **values)
+    return report

@@ -1,0 +1,74 @@
+"""Back office for assemblies, resolutions and their clauses."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from actions.models import Action
+
+from .models import Assembly, Clause, Resolution, ResolutionReference
+
+
+@admin.register(Assembly)
+class AssemblyAdmin(admin.ModelAdmin):
+    list_display = ["code", "place", "start_date", "end_date"]
+    search_fields = ["code", "name", "place"]
+    date_hierarchy = "start_date"
+
+
+class ClauseInline(admin.TabularInline):
+    model = Clause
+    extra = 0
+    fields = ["order", "part", "verb", "label", "text", "is_withdrawn"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+    ordering = ["order"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ResolutionReferenceInline(admin.TabularInline):
+    model = ResolutionReference
+    extra = 0
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "assembly", "marker", "imported_at"]
+    list_display_links = ["number", "title"]
+    list_filter = ["assembly", "marker"]
+    search_fields = ["=number", "title", "overview"]
+    list_select_related = ["assembly"]
+    autocomplete_fields = ["assembly"]
+    readonly_fields = ["source_hash", "imported_at"]
+    inlines = [ResolutionReferenceInline, ClauseInline]
+
+
+class ActionInline(admin.StackedInline):
+    """The action a directive clause became; change it on its own page."""
+
+    model = Action
+    extra = 0
+    max_num = 1
+    can_delete = False
+    show_change_link = True
+    fields = ["number", "strength", "owner", "status", "target_date", "needs_review"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clause)
+class ClauseAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "part", "verb", "label", "short_text", "is_withdrawn"]
+    list_filter = ["resolution__assembly", "part", "verb", "is_withdrawn"]
+    search_fields = ["text", "addressee", "=resolution__number"]
+    list_select_related = ["resolution__assembly"]
+    autocomplete_fields = ["resolution", "parent"]
+    inlines = [ActionInline]
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj: Clause) -> str:
+        return obj.text if len(obj.text) <= 100 else f"{obj.text[:99]}…"

@@ -1,0 +1,188 @@
+"""Assemblies, their resolutions and the clauses those resolutions are made of."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DIRECTIVE_VERBS, ClauseVerb, Conference, PartKind, RevisionMarker
+
+
+class AssemblyManager(models.Manager):
+    def get_by_natural_key(self, code: str) -> "Assembly":
+        return self.get(code=code)
+
+
+class Assembly(models.Model):
+    """A session of the World Telecommunication Standardization Assembly, e.g. WTSA-20."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. WTSA-20"))
+    name = models.CharField(_("name"), max_length=200)
+    place = models.CharField(_("place"), max_length=100)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+
+    objects = AssemblyManager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("assembly")
+        verbose_name_plural = _("assemblies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="assembly_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.place})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def for_list(self) -> "ResolutionQuerySet":
+        return self.select_related("assembly")
+
+
+class ResolutionManager(models.Manager.from_queryset(ResolutionQuerySet)):
+    def get_by_natural_key(self, assembly_code: str, number: int) -> "Resolution":
+        return self.get(assembly__code=assembly_code, number=number)
+
+
+class Resolution(models.Model):
+    """One resolution as adopted or revised by an assembly, with its source text."""
+
+    assembly = models.ForeignKey(
+        Assembly, on_delete=models.PROTECT, related_name="resolutions", verbose_name=_("assembly")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=500)
+    marker = models.CharField(
+        _("marker"),
+        max_length=3,
+        choices=RevisionMarker.choices,
+        blank=True,
+        help_text=_("What the assembly did to it: revised, no change or new."),
+    )
+    revision_text = models.CharField(
+        _("revision"), max_length=100, blank=True, help_text=_("e.g. Rev. Geneva, 2022")
+    )
+    overview = models.TextField(_("overview"), blank=True)
+    source_text = models.TextField(_("source text"), blank=True)
+    source_hash = models.CharField(_("source hash"), max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+
+    objects = ResolutionManager()
+
+    class Meta:
+        ordering = ["assembly__start_date", "number"]
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assembly", "number"], name="resolution_number_unique_per_assembly"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Resolution {self.number} ({self.assembly.code})"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.assembly.natural_key(), self.number)
+
+    natural_key.dependencies = ["resolutions.assembly"]
+
+
+class ResolutionReference(models.Model):
+    """A resolution of another conference cited by a resolution's text."""
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="references", verbose_name=_("citing")
+    )
+    conference = models.CharField(_("conference"), max_length=4, choices=Conference.choices)
+    number = models.PositiveIntegerField(_("number"))
+    is_revision = models.BooleanField(_("revised"), default=False)
+    place = models.CharField(_("place"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.CharField(_("as cited"), max_length=300)
+
+    class Meta:
+        ordering = ["conference", "number", "year"]
+        verbose_name = _("cited resolution")
+        verbose_name_plural = _("cited resolutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "conference", "number", "year"],
+                name="reference_unique_per_resolution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        revision = "Rev. " if self.is_revision else ""
+        return f"{self.conference} Resolution {self.number} ({revision}{self.place}, {self.year})"
+
+
+class ClauseQuerySet(models.QuerySet):
+    def directives(self) -> "ClauseQuerySet":
+        return self.filter(verb__in=DIRECTIVE_VERBS)
+
+    def current(self) -> "ClauseQuerySet":
+        return self.filter(is_withdrawn=False)
+
+
+class Clause(models.Model):
+    """One item of a resolution: a lettered preamble item or a numbered operative item.
+
+    A part with a single unnumbered paragraph is one clause with an empty
+    label. The part's verb and addressee are repeated on each of its clauses,
+    which keeps the text of a resolution a flat, ordered list.
+    """
+
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.CASCADE, related_name="clauses", verbose_name=_("resolution")
+    )
+    key = models.CharField(
+        _("key"),
+        max_length=100,
+        help_text=_("Stable identity within the resolution, e.g. instructs.2/7."),
+    )
+    part = models.CharField(_("part"), max_length=10, choices=PartKind.choices)
+    verb = models.CharField(_("verb"), max_length=20, choices=ClauseVerb.choices)
+    heading = models.CharField(_("heading as written"), max_length=100, blank=True)
+    addressee = models.TextField(_("addressee"), blank=True)
+    label = models.CharField(_("label"), max_length=20, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent item"),
+    )
+    text = models.TextField(_("text"))
+    footnotes = models.JSONField(_("footnotes"), default=list, blank=True)
+    order = models.PositiveIntegerField(_("order"))
+    source_line = models.PositiveIntegerField(_("source line"), null=True, blank=True)
+    # A clause missing from a later import of its resolution is kept, not
+    # deleted: its action and the reports on it are history.
+    is_withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    objects = ClauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["resolution", "order"]
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "key"], name="clause_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        label = f" {self.label}" if self.label else ""
+        return f"Res. {self.resolution.number} {self.get_verb_display()}{label}"
+
+    @property
+    def is_directive(self) -> bool:
+        return self.verb in DIRECTIVE_VERBS

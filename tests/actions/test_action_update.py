@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from actions.models import Action
+from actions.services import StaleVersion, action_update
+from tests import builders
+
+TARGET = datetime.date(2026, 5, 1)
+
+
+def test_owning_bureau_sets_target_date_and_focal_point(tsb_action, tsb_staff):
+    action_update(
+        action=tsb_action,
+        by=tsb_staff,
+        expected_version=1,
+        changes={"target_date": TARGET, "focal_point": tsb_staff},
+    )
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.target_date, stored.focal_point, stored.version) == (TARGET, tsb_staff, 2)
+
+
+def test_collaborating_bureau_cannot_edit_the_action(tsb_action, bdt_staff):
+    with pytest.raises(PermissionDenied):
+        action_update(
+            action=tsb_action, by=bdt_staff, expected_version=1, changes={"target_date": TARGET}
+        )
+    assert Action.objects.get(pk=tsb_action.pk).target_date is None
+
+
+def test_staff_cannot_change_the_owner(tsb_action, tsb_staff):
+    with pytest.raises(PermissionDenied, match="owner"):
+        action_update(
+            action=tsb_action,
+            by=tsb_staff,
+            expected_version=1,
+            changes={"owner": builders.body("BDT")},
+        )
+    assert Action.objects.get(pk=tsb_action.pk).owner.code == "TSB"
+
+
+def test_administrator_corrects_owner_and_collaborators(tsb_action, administrator):
+    action_update(
+        action=tsb_action,
+        by=administrator,
+        expected_version=1,
+        changes={"owner": builders.body("BDT")},
+        collaborators=[builders.body("TSB")],
+    )
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert stored.owner.code == "BDT"
+    assert [b.code for b in stored.collaborators.all()] == ["TSB"]
+
+
+def test_stale_update_is_refused_and_nothing_changes(tsb_action, tsb_staff):
+    action_update(
+        action=tsb_action, by=tsb_staff, expected_version=1, changes={"target_date": TARGET}
+    )
+
+    with pytest.raises(StaleVersion):
+        action_update(
+            action=Action.objects.get(pk=tsb_action.pk),
+            by=tsb_staff,
+            expected_version=1,
+            changes={"target_date": None},
+        )
+    assert Action.objects.get(pk=tsb_action.pk).target_date == TARGET
+
+
+def test_update_that_changes_nothing_keeps_the_version(tsb_action, tsb_staff):
+    action_update(
+        action=tsb_action, by=tsb_staff, expected_version=1, changes={"target_date": None}
+    )
+
+    assert Action.objects.get(pk=tsb_action.pk).version == 1

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings, with a throwaway secret key.
+
+The environment still decides the database and the broker, so CI runs the
+same suite against SQLite and against PostgreSQL with Redis.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
+
+from wtsa_tracker.settings import *  # noqa: E402, F403
+
+# Hashing passwords properly is slow and tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

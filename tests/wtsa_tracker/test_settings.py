@@ -1,0 +1,59 @@
+"""Start-up refuses a missing or malformed setting with a message naming it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(**env: str) -> subprocess.CompletedProcess:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}
+    }
+    environment.update(env, DJANGO_SETTINGS_MODULE="wtsa_tracker.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_start_without_secret_key_names_the_variable():
+    result = start(DEBUG="false")
+
+    assert result.returncode != 0
+    assert 'Environment variable "SECRET_KEY" not set' in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_URL", "not-a-url", "Not a valid database URL"),
+        ("CELERY_BROKER_URL", "kafka://localhost", "must start with filesystem://"),
+        ("DEBUG", "perhaps", "Not a valid boolean"),
+        ("DB_CONN_MAX_AGE", "soon", "Not a valid integer"),
+        ("REMINDER_DAYS_BEFORE", "30,two", "Not a valid integer"),
+    ],
+)
+def test_malformed_setting_stops_start_up_with_its_name(variable, value, message):
+    result = start(SECRET_KEY="x", **{variable: value})
+
+    assert result.returncode != 0
+    assert f'Environment variable "{variable}" invalid' in result.stderr
+    assert message in result.stderr
+
+
+def test_development_start_needs_no_variable_at_all():
+    result = start(DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "started"

@@ -1,0 +1,21 @@
+"""The Celery application: configured from Django settings (CELERY_*)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wtsa_tracker.settings")
+
+app = Celery("wtsa_tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Once a day, early in Geneva, so staff find reminders in the morning. The
+    # task sweeps every due deadline, so a missed day catches up on the next.
+    "send-deadline-reminders": {
+        "task": "actions.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
