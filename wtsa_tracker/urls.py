@@ -1,8 +1,12 @@
 """Top-level URLs: the staff pages, the REST API and the admin back office."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("wtsa_tracker.api_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("actions.urls")),
+    path("resolutions/", include("resolutions.urls")),
 ]

@@ -1,0 +1,108 @@
+"""Filters for lists of actions and reports, shared by the API and the web pages."""
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resolutions.models import Assembly
+
+from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
+from .models import Action, Body, ProgressReport, User
+
+
+class ActionFilterSet(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
+    owner = filters.ModelMultipleChoiceFilter(
+        field_name="owner__code",
+        queryset=Body.objects.all(),
+        to_field_name="code",
+        label=_("Owner"),
+    )
+    bureau = filters.ModelChoiceFilter(
+        queryset=Body.objects.filter(kind__in=STAFF_BODY_KINDS),
+        to_field_name="code",
+        method="filter_bureau",
+        label=_("Owning Bureau"),
+        help_text=_("Owned by the Bureau or by a body it supports (SG17 → TSB)."),
+    )
+    collaborator = filters.ModelMultipleChoiceFilter(
+        field_name="collaborators__code",
+        queryset=Body.objects.all(),
+        to_field_name="code",
+        distinct=True,
+        label=_("Collaborator"),
+    )
+    resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
+    assembly = filters.ModelChoiceFilter(
+        field_name="resolution__assembly",
+        queryset=Assembly.objects.all(),
+        to_field_name="code",
+        label=_("Assembly"),
+    )
+    strength = filters.MultipleChoiceFilter(choices=Strength.choices, label=_("Strength"))
+    reports_to = filters.MultipleChoiceFilter(
+        field_name="obligations__recipient",
+        choices=ReportingRecipient.choices,
+        distinct=True,
+        label=_("Reports to"),
+    )
+    overdue = filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    target_date = filters.DateFromToRangeFilter(label=_("Target date"))
+    focal_point = filters.ModelChoiceFilter(
+        queryset=User.objects.all(), to_field_name="username", label=_("Focal point")
+    )
+    needs_review = filters.BooleanFilter(label=_("Needs review"))
+    q = filters.CharFilter(method="filter_text", label=_("Text"))
+    ordering = filters.OrderingFilter(
+        fields=[
+            (("resolution__number", "number"), "resolution"),
+            ("status", "status"),
+            ("target_date", "target_date"),
+            ("owner__code", "owner"),
+            ("updated_at", "updated"),
+        ],
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def filter_bureau(self, queryset: QuerySet[Action], name: str, value: Body) -> QuerySet:
+        return queryset.owned_by_bureau(value.pk) if value else queryset
+
+    def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_text(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(clause__text__icontains=word)
+                | Q(clause__addressee__icontains=word)
+                | Q(resolution__title__icontains=word)
+                | Q(owner__code__iexact=word)
+            )
+        return queryset
+
+
+class ProgressReportFilterSet(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=ReportState.choices, label=_("State"))
+    action = filters.NumberFilter(field_name="action", label=_("Action"))
+    resolution = filters.NumberFilter(
+        field_name="action__resolution__number", label=_("Resolution")
+    )
+    bureau = filters.ModelChoiceFilter(
+        queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
+    )
+    report_date = filters.DateFromToRangeFilter(label=_("Date"))
+    ordering = filters.OrderingFilter(
+        fields=[("report_date", "date"), ("updated_at", "updated")], label=_("Sort by")
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields: list[str] = []

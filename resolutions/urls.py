@@ -1,0 +1,3 @@
+"""Staff web pages."""
+
+urlpatterns: list = []

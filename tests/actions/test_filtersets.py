@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+import time_machine
+
+from actions.choices import ActionStatus, Strength
+from actions.filtersets import ActionFilterSet
+from actions.models import Action, ReportingObligation
+from tests import builders
+
+
+def filtered(**params) -> set[Action]:
+    filterset = ActionFilterSet(params, queryset=Action.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return set(filterset.qs)
+
+
+@pytest.fixture
+def actions(db):
+    res73 = builders.resolution(73, title="ICTs, environment, climate change")
+    res44 = builders.resolution(44, title="Bridging the standardization gap")
+    reporting = builders.action(res73, owner="TSB", collaborators=("BDT", "BR"))
+    ReportingObligation.objects.create(action=reporting, recipient="council_annual")
+    ReportingObligation.objects.create(action=reporting, recipient="next_wtsa")
+    bdt = builders.action(res73, owner="BDT", status=ActionStatus.IN_PROGRESS)
+    sg17 = builders.action(
+        res44,
+        owner="T-SG17",
+        strength=Strength.INVITES,
+        target_date=datetime.date(2025, 1, 1),
+    )
+    return {"reporting": reporting, "bdt": bdt, "sg17": sg17}
+
+
+def test_filters_by_several_statuses_at_once(actions):
+    assert filtered(status=["not_started", "in_progress"]) == set(actions.values())
+    assert filtered(status=["in_progress"]) == {actions["bdt"]}
+
+
+def test_filters_by_owner_code_and_by_owning_bureau(actions):
+    assert filtered(owner=["BDT"]) == {actions["bdt"]}
+    assert filtered(bureau="TSB") == {actions["reporting"], actions["sg17"]}
+
+
+def test_filters_by_collaborator_without_duplicates(actions):
+    assert list(ActionFilterSet({"collaborator": ["BDT", "BR"]}, Action.objects.all()).qs) == [
+        actions["reporting"]
+    ]
+
+
+def test_filters_by_resolution_number_strength_and_reporting_obligation(actions):
+    assert filtered(resolution=73, reports_to=["council_annual"]) == {actions["reporting"]}
+    assert filtered(strength=["invites"]) == {actions["sg17"]}
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC))
+def test_filters_overdue_and_due_date_range(actions):
+    assert filtered(overdue="true") == {actions["sg17"]}
+    assert actions["sg17"] not in filtered(overdue="false")
+    assert filtered(target_date_after="2024-12-01", target_date_before="2025-01-31") == {
+        actions["sg17"]
+    }
+
+
+def test_free_text_matches_every_word_in_clause_or_title(actions):
+    assert filtered(q="climate environment") == {actions["reporting"], actions["bdt"]}
+    assert filtered(q="climate nonexistentword") == set()
+
+
+def test_unknown_choice_is_a_validation_error_not_an_empty_list(actions):
+    filterset = ActionFilterSet({"status": ["finished"]}, queryset=Action.objects.all())
+    assert not filterset.is_valid()
+    assert "status" in filterset.errors
