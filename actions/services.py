@@ -13,9 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +28,21 @@ from .choices import (
     ALLOWED_TRANSITIONS,
     REVIEW_STATES,
     ActionStatus,
+    MeetingKind,
+    ReportingRecipient,
     ReportState,
+    Role,
 )
-from .models import Action, Body, EvidenceLink, ProgressReport, StatusChange, User
+from .models import (
+    Action,
+    Body,
+    EvidenceLink,
+    GoverningBodyMeeting,
+    ProgressReport,
+    Reminder,
+    StatusChange,
+    User,
+)
 
 
 class TransitionRefused(Exception):
@@ -288,3 +303,99 @@ def progress_report_transition(
     with transaction.atomic():
         _compare_and_set(ProgressReport, report, expected_version, **values)
     return report
+
+
+COUNCIL_RECIPIENTS = [ReportingRecipient.COUNCIL, ReportingRecipient.COUNCIL_ANNUAL]
+
+
+def _reminder_stage(days_left: int, stages: Iterable[int]) -> int | None:
+    """The reminder due with ``days_left`` to go: the nearest stage not yet passed.
+
+    With stages 30, 14 and 7, 20 days left is the 30-day reminder and 5 days
+    left the 7-day one; a sweep that missed a day still sends the stage due,
+    and never three at once.
+    """
+    due = [stage for stage in stages if days_left <= stage]
+    return min(due) if due else None
+
+
+def reminders_claim_due(*, today: datetime.date) -> list[int]:
+    """Claim the reminders due before each upcoming Council document deadline.
+
+    One reminder per deadline, stage and staff member whose Bureau owns open
+    actions that report to Council. The unique key is the claim: a row another
+    worker inserted first is left to it. Returns the ids of claimed reminders
+    not yet sent, including earlier failures, which are pushed to this sweep.
+    """
+    for meeting in GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today):
+        days_left = (meeting.document_deadline - today).days
+        stage = _reminder_stage(days_left, settings.REMINDER_DAYS_BEFORE)
+        if days_left < 0 or stage is None:
+            continue
+        bureaux = {
+            body.responsible_bureau_id
+            for body in Body.objects.filter(
+                owned_actions__in=Action.objects.open().filter(
+                    obligations__recipient__in=COUNCIL_RECIPIENTS
+                )
+            ).distinct()
+        }
+        recipients = (
+            User.objects.filter(
+                is_active=True,
+                bureau__in=bureaux,
+                groups__name__in=[Role.BUREAU_STAFF, Role.COORDINATOR],
+            )
+            .exclude(email="")
+            .distinct()
+        )
+        for recipient in recipients:
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        key=f"council-{meeting.pk}-{stage}d-user-{recipient.pk}",
+                        meeting=meeting,
+                        recipient=recipient,
+                        days_before=stage,
+                    )
+            except IntegrityError:
+                continue  # claimed already, by an earlier sweep or another worker
+    return list(
+        Reminder.objects.filter(sent_at__isnull=True, meeting__start_date__gte=today).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> bool:
+    """E-mail one claimed reminder; record the failure instead of raising it.
+
+    Returns whether a message went out. A reminder already sent is skipped, so
+    a task delivered twice sends once.
+    """
+    reminder = Reminder.objects.select_related("meeting", "recipient").get(pk=reminder_id)
+    if reminder.sent_at is not None:
+        return False
+    meeting, recipient = reminder.meeting, reminder.recipient
+    actions = (
+        Action.objects.open()
+        .owned_by_bureau(recipient.bureau_id)
+        .filter(obligations__recipient__in=COUNCIL_RECIPIENTS)
+        .select_related("resolution", "clause")
+        .distinct()
+        .order_by("resolution__number", "number")
+    )
+    context = {"reminder": reminder, "meeting": meeting, "user": recipient, "actions": actions}
+    try:
+        send_mail(
+            subject=_("%(meeting)s: documents due %(deadline)s")
+            % {"meeting": meeting.name, "deadline": meeting.document_deadline.isoformat()},
+            message=render_to_string("actions/email/deadline_reminder.txt", context),
+            from_email=None,
+            recipient_list=[recipient.email],
+        )
+    except Exception as error:  # any mail failure is recorded and retried by the next sweep
+        Reminder.objects.filter(pk=reminder.pk).update(error=str(error)[:1000])
+        return False
+    Reminder.objects.filter(pk=reminder.pk).update(sent_at=now or timezone.now(), error="")
+    return True

@@ -13,3 +13,10 @@ from wtsa_tracker.settings import *  # noqa: E402, F403
 # Hashing passwords properly is slow and tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# The filesystem broker of a test run lives in a throwaway folder, never in var/.
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    import tempfile
+
+    _queue = tempfile.mkdtemp(prefix="wtsa-celery-")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _queue, "data_folder_out": _queue}
