@@ -19,4 +19,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     import tempfile
 
     _queue = tempfile.mkdtemp(prefix="wtsa-celery-")
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _queue, "data_folder_out": _queue}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _queue,
+        "data_folder_out": _queue,
+        "control_folder": tempfile.mkdtemp(prefix="wtsa-celery-control-"),
+    }

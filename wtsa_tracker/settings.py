@@ -163,13 +163,13 @@ CELERY_BROKER_URL = env.str(
 )
 _CELERY_QUEUE_DIR = env.path("CELERY_QUEUE_DIR", default=VAR_DIR / "celery" / "queue")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for _folder in (_CELERY_QUEUE_DIR, _CELERY_QUEUE_DIR.parent / "processed"):
+    _CELERY_CONTROL_DIR = _CELERY_QUEUE_DIR.parent / "control"
+    for _folder in (_CELERY_QUEUE_DIR, _CELERY_CONTROL_DIR):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_CELERY_QUEUE_DIR),
         "data_folder_out": str(_CELERY_QUEUE_DIR),
-        "processed_folder": str(_CELERY_QUEUE_DIR.parent / "processed"),
-        "store_processed": False,
+        "control_folder": str(_CELERY_CONTROL_DIR),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
