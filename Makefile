@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DJANGO_SETTINGS_MODULE ?= wtsa_tracker.settings
 
-.PHONY: install run test lint format data
+.PHONY: install run test lint format data fixtures/wtsa20.json
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,3 +35,15 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## Rebuild fixtures/wtsa20.json from the seed text (after a parser change).
+fixtures/wtsa20.json: install
+	rm -f var/fixture-build.sqlite3
+	DEBUG=1 SQLITE_PATH=var/fixture-build.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=1 SQLITE_PATH=var/fixture-build.sqlite3 $(BIN)/python manage.py loaddata assemblies bodies -v0
+	DEBUG=1 SQLITE_PATH=var/fixture-build.sqlite3 $(BIN)/python manage.py import_resolutions fixtures/wtsa20_itud_background.txt
+	DEBUG=1 SQLITE_PATH=var/fixture-build.sqlite3 $(BIN)/python manage.py dumpdata \
+		resolutions.resolution resolutions.resolutionreference resolutions.clause \
+		actions.action actions.reportingobligation \
+		--natural-foreign --indent 1 --output fixtures/wtsa20.json
+	rm -f var/fixture-build.sqlite3

@@ -70,6 +70,9 @@ class Resolution(models.Model):
         _("revision"), max_length=100, blank=True, help_text=_("e.g. Rev. Geneva, 2022")
     )
     overview = models.TextField(_("overview"), blank=True)
+    footnotes = models.JSONField(
+        _("footnotes"), default=list, blank=True, help_text=_("Footnotes of the title.")
+    )
     source_text = models.TextField(_("source text"), blank=True)
     source_hash = models.CharField(_("source hash"), max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from actions.models import Body, GoverningBodyMeeting, User
-from resolutions.models import Assembly
+from actions.models import Action, Body, GoverningBodyMeeting, User
+from resolutions.models import Assembly, Resolution
 
 
 @pytest.mark.django_db
@@ -53,3 +53,13 @@ def test_bootstrap_again_overwrites_nothing_an_administrator_changed(monkeypatch
     assert Body.objects.count() == bodies
     assert User.objects.filter(is_superuser=True).count() == 1
     assert User.objects.get(username="admin").check_password("chosen-password-1")
+
+
+@pytest.mark.django_db
+def test_bootstrap_starts_with_the_wtsa20_resolutions_and_their_actions(monkeypatch):
+    monkeypatch.setenv("ADMIN_PASSWORD", "chosen-password-1")
+
+    call_command("bootstrap")
+
+    assert Resolution.objects.filter(assembly__code="WTSA-20").count() == 28
+    assert Action.objects.filter(resolution__number=73).exists()

@@ -16,13 +16,14 @@ from django.db import models
 
 from actions.choices import Role
 from actions.models import Body, GoverningBodyMeeting
-from resolutions.models import Assembly
+from resolutions.models import Assembly, Resolution
 
 # Fixture name → the model whose emptiness means "never loaded".
 REFERENCE_FIXTURES: list[tuple[str, type[models.Model]]] = [
     ("assemblies", Assembly),
     ("bodies", Body),
     ("meetings", GoverningBodyMeeting),
+    ("wtsa20", Resolution),
 ]
 
 

@@ -1,0 +1,175 @@
+"""The line grammar: every source line is classified before anything is built.
+
+Kinds: a resolution heading ("RESOLUTION 44 (Rev. Geneva, 2022)"), a part
+heading (a verb such as "instructs", possibly followed by its addressee), an
+item label ("1\\tto ...", "b)bis", "iii)"), a skipped heading (annex and
+study-group-mandate titles, which are not clauses), free text (a title, an
+addressee, an unnumbered paragraph or the continuation of a wrapped item) and
+blank lines. ``builder`` turns the classified lines into resolutions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .cleaning import collapse_spaces, extract_footnotes, normalise_chars
+from .types import Footnote
+
+
+class Kind(Enum):
+    """What a logical line is, by its form alone."""
+
+    BLANK = "blank"
+    RESOLUTION = "resolution"
+    PART = "part"
+    LABEL = "label"
+    SKIPPED = "skipped"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line: a source line, or a fragment of a run-on source line."""
+
+    kind: Kind
+    number: int
+    text: str  # cleaned content (for LABEL: the text after the label)
+    footnotes: list[Footnote] = field(default_factory=list)
+    label: str = ""
+    verb: str = ""
+    heading: str = ""
+    resolution: int = 0
+    revision: str = ""
+
+
+# Upper case and alone on its line, as ITU writes headings: a line holding only
+# a citation such as "Resolution 196 (Rev. Dubai, 2018)" is not a heading.
+RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?\s*$")
+
+_MODIFIER = r"(?:\s+(?:further|also|furthermore|moreover|in\s+particular|with\s+\w+))?"
+_PREAMBLE = [
+    (r"(?:further\s+)?considering" + _MODIFIER, "considering"),
+    (r"(?:further\s+)?recalling" + _MODIFIER, "recalling"),
+    (r"(?:further\s+)?noting" + _MODIFIER, "noting"),
+    (r"(?:further\s+)?recogni[sz]ing" + _MODIFIER, "recognizing"),
+    (r"(?:further\s+)?bearing\s+in\s+mind" + _MODIFIER, "bearing_in_mind"),
+]
+_ALSO = r"(?:(?:further|also)\s+)?"
+_OPERATIVE = [
+    (r"resolves\s+to\s+instruct", "instructs"),
+    (r"resolves\s+to\s+invite", "invites"),
+    (r"further\s+resolves|resolves\s+further|resolves\s+also|also\s+resolves", "resolves_further"),
+    (r"resolves", "resolves"),
+    (r"further\s+instructs|instructs\s+further|also\s+instructs", "further_instructs"),
+    (r"instructs", "instructs"),
+    (_ALSO + r"invites(?:\s+further)?", "invites"),
+    (_ALSO + r"calls\s+(?:up)?on", "calls_upon"),
+    (_ALSO + r"encourages(?:\s+further)?", "encourages"),
+    (_ALSO + r"requests(?:\s+further)?", "requests"),
+]
+_END_OF_VERB = r"(?=$|[\s:,])"
+PREAMBLE_HEADINGS = [
+    (re.compile(rf"^({pattern}){_END_OF_VERB}[\s:,]*$", re.IGNORECASE), verb)
+    for pattern, verb in _PREAMBLE
+]
+OPERATIVE_HEADINGS = [
+    (re.compile(rf"^({pattern}){_END_OF_VERB}[\s:,]*(.*)$", re.IGNORECASE), verb)
+    for pattern, verb in _OPERATIVE
+]
+
+# Typed numbering: "1\tto ...", "5 that ...". The text must start with a letter
+# or quote so that a wrapped "2020 and beyond" is not read as item 2020.
+NUMBERED = re.compile(r"^(\d{1,2})(?:\s+)(?=[A-Za-z\"“‘(])(.*)$")
+# "a)", "b)bis", "iii)", "vii)"; the text may follow on the next line.
+LETTERED = re.compile(r"^([ivx]{1,5}\)|[a-z]{1,2}\))\s?((?:bis|ter|quater)\b)?\s*(.*)$")
+
+# Headings that are not clauses (annexes, study-group mandates). ITU places
+# annexes after the operative part, so everything after one is skipped too.
+SKIPPED_HEADINGS = [
+    re.compile(
+        r"^(?:ANNEX|APPENDIX|ATTACHMENT)(?:ES)?(?:\s+[A-Z0-9]+(?:\s*(?:,|&|and)\s*[A-Z0-9]+)*)?"
+        r"\s*(?:[:.\-–].*)?$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^Mandates?\s+of\b", re.IGNORECASE),
+    re.compile(r"^ITU-[TDR]\s+Study\s+Group\s+\d+\s*:"),
+    re.compile(r"^[IVX]+\.\s+\S"),
+]
+
+# A ";4\tto provide ..." glued to the end of the previous item (Res 97): split
+# before the number. A tab after the number is required, as typed numbering has.
+_RUN_ON = re.compile(r"(?<=[;:.,])[ ]*(?=\d{1,2}\t\S)")
+
+
+def split_run_ons(text: str) -> list[str]:
+    """Split a source line where a numbered item was run into the previous one."""
+    pieces: list[str] = []
+    start = 0
+    for match in _RUN_ON.finditer(text):
+        if text[: match.start()].strip():
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece.strip()] or [text]
+
+
+def classify(number: int, raw: str) -> Line:
+    """Classify one logical line by its form."""
+    text, footnotes = extract_footnotes(normalise_chars(raw))
+    stripped = text.strip()
+    if not stripped:
+        return Line(Kind.BLANK, number, "", footnotes)
+    heading = RESOLUTION_HEADING.match(stripped)
+    if heading:
+        revision = collapse_spaces(heading.group(2) or "")
+        resolution = int(heading.group(1))
+        return Line(
+            Kind.RESOLUTION, number, stripped, footnotes, resolution=resolution, revision=revision
+        )
+    part = _match_part(stripped)
+    if part is not None:
+        verb, written, rest = part
+        return Line(Kind.PART, number, collapse_spaces(rest), footnotes, verb=verb, heading=written)
+    label = _match_label(stripped)
+    if label is not None:
+        return Line(Kind.LABEL, number, collapse_spaces(label[1]), footnotes, label=label[0])
+    if any(pattern.match(stripped) for pattern in SKIPPED_HEADINGS):
+        return Line(Kind.SKIPPED, number, collapse_spaces(stripped), footnotes)
+    return Line(Kind.TEXT, number, collapse_spaces(stripped), footnotes)
+
+
+def _match_part(text: str) -> tuple[str, str, str] | None:
+    for pattern, verb in PREAMBLE_HEADINGS:
+        match = pattern.match(text)
+        if match:
+            return verb, collapse_spaces(match.group(1)), ""
+    for pattern, verb in OPERATIVE_HEADINGS:
+        match = pattern.match(text)
+        if match:
+            rest = match.group(2)
+            # "invites 10, Member States ..." cites a paragraph; it is not a heading.
+            if rest and not rest[0].isalpha():
+                return None
+            return verb, collapse_spaces(match.group(1)), rest
+    return None
+
+
+def _match_label(text: str) -> tuple[str, str] | None:
+    numbered = NUMBERED.match(text)
+    if numbered:
+        return numbered.group(1), numbered.group(2)
+    lettered = LETTERED.match(text)
+    if lettered:
+        return lettered.group(1) + (lettered.group(2) or ""), lettered.group(3)
+    return None
+
+
+def classify_lines(numbered_lines: list[tuple[int, str]]) -> list[Line]:
+    """Classify (line number, raw text) pairs, splitting run-on items first."""
+    lines: list[Line] = []
+    for number, raw in numbered_lines:
+        for piece in split_run_ons(raw):
+            lines.append(classify(number, piece))
+    return lines

@@ -1,0 +1,174 @@
+"""Malformed input raises ParseError naming the line and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resolutions.parsing import ParseError, parse_text
+
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "wtsa20_itud_background.txt"
+
+TABLES = """\
+Table 1 – Overview of the WTSA Resolutions relevant to the work of ITU-D
+\tRESOLUTION 29 [Rev] on alternative calling procedures:
+Instructs the TSB Director to continue to cooperate with the BDT Director.
+
+Table 2 - Detailed text of WTSA Resolutions relevant to the work of ITU-D
+\tRESOLUTION 29
+Alternative calling procedures on international telecommunication networks
+\tinstructs
+the Director of the Telecommunication Standardization Bureau
+to continue to cooperate with the Director of the Telecommunication Development Bureau
+"""
+
+
+def seed_lines() -> list[str]:
+    return SEED.read_text(encoding="utf-8").split("\n")
+
+
+def error_of(text: str) -> ParseError:
+    with pytest.raises(ParseError) as caught:
+        parse_text(text)
+    return caught.value
+
+
+def test_the_minimal_two_table_text_parses() -> None:
+    (resolution,) = parse_text(TABLES).resolutions
+    assert (resolution.number, resolution.marker) == (29, "Rev")
+    assert resolution.parts[0].items[0].directive is not None
+
+
+def test_parse_error_is_a_value_error_carrying_the_line() -> None:
+    error = error_of("foo\n")
+    assert isinstance(error, ValueError)
+    assert error.line == 1
+    expected = "line 1: expected a resolution heading such as 'RESOLUTION 44', found 'foo'"
+    assert str(error) == expected
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t\n"])
+def test_empty_text_is_an_error(text: str) -> None:
+    assert str(error_of(text)).startswith("line 1: the text is empty: expected a resolution")
+
+
+def test_junk_where_table_2_expects_a_heading_names_that_line() -> None:
+    lines = seed_lines()
+    lines[117] = "foo"
+    assert str(error_of("\n".join(lines))) == (
+        "line 118: expected a resolution heading such as 'RESOLUTION 44', found 'foo'"
+    )
+
+
+def test_table_2_without_any_resolution_is_an_error() -> None:
+    text = TABLES.split("\tRESOLUTION 29\n")[0]
+    error = error_of(text)
+    assert error.line == 5
+    assert "found the end of the text" in str(error)
+
+
+def test_table_1_without_table_2_is_an_error() -> None:
+    text = TABLES.split("Table 2")[0]
+    assert str(error_of(text)).startswith("line 1: found Table 1 but no 'Table 2 - ")
+
+
+def test_resolution_in_table_2_without_title_is_an_error() -> None:
+    title = "Alternative calling procedures on international telecommunication networks\n"
+    text = TABLES.replace(title, "")
+    assert str(error_of(text)) == (
+        "line 7: RESOLUTION 29 has no title: expected its title after the heading, "
+        "found part heading 'instructs'"
+    )
+
+
+def test_resolution_heading_at_the_end_of_the_text_has_no_title() -> None:
+    assert str(error_of("RESOLUTION 29\n")) == (
+        "line 1: RESOLUTION 29 has no title: expected the title on the next line, "
+        "found the end of the text"
+    )
+
+
+def test_item_label_before_any_part_heading_is_an_error() -> None:
+    error = error_of("RESOLUTION 29\nTitle\n1\tto continue to cooperate\n")
+    assert error.line == 3
+    assert "item '1' comes before any part heading" in str(error)
+
+
+def test_prose_between_title_and_first_part_is_an_error() -> None:
+    error = error_of("RESOLUTION 29\nTitle\nsome stray prose\ninstructs\nTSB\nto act\n")
+    assert str(error) == (
+        "line 3: expected a part heading such as 'considering', 'resolves' or 'instructs' "
+        "after the title of RESOLUTION 29, found 'some stray prose'"
+    )
+
+
+def test_resolution_without_parts_is_an_error() -> None:
+    error = error_of("RESOLUTION 29\nTitle\n\nRESOLUTION 44\nTitle\nresolves\nto act\n")
+    assert error.line == 1
+    assert "RESOLUTION 29 has no parts" in str(error)
+
+
+def test_part_heading_without_text_is_an_error() -> None:
+    error = error_of("RESOLUTION 29\nTitle\ninstructs\nthe Director of TSB\nresolves\nto act\n")
+    assert error.line == 3
+    assert "part 'instructs' of RESOLUTION 29 has no text" in str(error)
+
+
+def test_table_2_resolution_missing_from_table_1_is_an_error() -> None:
+    text = TABLES + "\n\tRESOLUTION 99\nA title\nresolves\nto act\n"
+    assert str(error_of(text)) == "line 12: RESOLUTION 99 in Table 2 is not listed in Table 1"
+
+
+def test_table_1_entry_without_table_2_text_is_an_error() -> None:
+    text = TABLES.replace(
+        "\nTable 2", "\tResolution 52 [NOC] on countering and combating spam:\nOverview.\n\nTable 2"
+    )
+    assert str(error_of(text)) == (
+        "line 4: Resolution 52 is listed in Table 1 but Table 2 has no text for it"
+    )
+
+
+def test_resolution_twice_in_table_2_is_an_error() -> None:
+    detailed = TABLES.split("relevant to the work of ITU-D\n")[2]
+    error = error_of(TABLES + detailed)
+    assert error.line == 11
+    assert "RESOLUTION 29 appears twice (first at line 6)" in str(error)
+
+
+def test_resolution_twice_in_table_1_is_an_error() -> None:
+    text = TABLES.replace("\nTable 2", "\tRESOLUTION 29 [NOC] on again:\n\nTable 2")
+    assert "RESOLUTION 29 is listed twice in Table 1 (first at line 2)" in str(error_of(text))
+
+
+def test_unknown_table_1_marker_is_an_error() -> None:
+    text = TABLES.replace("[Rev]", "[MOD]")
+    assert str(error_of(text)) == "line 2: unknown marker [MOD]: expected [Rev], [NOC] or [New]"
+
+
+def test_prose_before_the_first_table_1_entry_is_an_error() -> None:
+    text = TABLES.replace("\tRESOLUTION 29 [Rev]", "Some caption\n\tRESOLUTION 29 [Rev]", 1)
+    error = error_of(text)
+    assert error.line == 2
+    assert "expected a Table 1 entry such as 'RESOLUTION 2 [Rev] on <title>:'" in str(error)
+
+
+def test_same_item_label_with_different_text_is_an_error() -> None:
+    text = "RESOLUTION 29\nTitle\ninstructs\nTSB\n1\tto do this;\n2\tto do that;\n1\tto do else;\n"
+    error = error_of(text)
+    assert error.line == 7
+    assert "item '1' of RESOLUTION 29 appears twice with different text (first at line 5)" in (
+        str(error)
+    )
+
+
+def test_identical_repeated_item_is_merged_not_an_error() -> None:
+    text = "RESOLUTION 29\nTitle\ninstructs\nTSB\n1\tto do this;\n1\tto do this;\n"
+    (resolution,) = parse_text(text).resolutions
+    assert [i.label for i in resolution.parts[0].items] == ["1"]
+
+
+def test_label_without_text_is_an_error() -> None:
+    error = error_of("RESOLUTION 29\nTitle\nconsidering\na)\nrecalling\nb) text\n")
+    assert error.line == 4
+    assert "item 'a)' has no text" in str(error)
