@@ -155,7 +155,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # redis:// or amqp:// URL.
 CELERY_BROKER_URL = env.str(
     "CELERY_BROKER_URL",
-    default="filesystem://",
+    default="filesystem://localhost//",
     validate=Regexp(
         r"^(filesystem|redis|rediss|amqp|amqps|memory)://",
         error="must start with filesystem://, redis://, rediss:// or amqp://",
