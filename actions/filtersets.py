@@ -4,11 +4,33 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from resolutions.models import Assembly
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
 from .models import Action, Body, ProgressReport, User
+
+
+class MultiColumnOrderingFilter(filters.OrderingFilter):
+    """An OrderingFilter whose fields may be tuples of columns, sorted on in turn.
+
+    "Sort by resolution" means by resolution number, then by action number;
+    django-filter's own OrderingFilter would pass the tuple as one name.
+    """
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            if param in EMPTY_VALUES:
+                continue
+            descending = param.startswith("-")
+            columns = self.param_map[param.removeprefix("-")]
+            for column in columns if isinstance(columns, tuple) else (columns,):
+                ordering.append(f"-{column}" if descending else column)
+        return qs.order_by(*ordering)
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -54,7 +76,7 @@ class ActionFilterSet(filters.FilterSet):
     )
     needs_review = filters.BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
-    ordering = filters.OrderingFilter(
+    ordering = MultiColumnOrderingFilter(
         fields=[
             (("resolution__number", "number"), "resolution"),
             ("status", "status"),

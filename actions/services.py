@@ -204,7 +204,7 @@ def progress_report_create(
         raise ValidationError({"text": _("A progress report needs some text.")})
     _clean_period(period_start, period_end)
     now = now or timezone.now()
-    bureau_id = by.bureau_id or action.owner.responsible_bureau_id
+    bureau_id = by.bureau_id or (action.owner.responsible_bureau_id if action.owner_id else None)
     if bureau_id is None:
         raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
     with transaction.atomic():

@@ -1,3 +1,27 @@
-"""The REST API under /api/: the resources of both apps, the schema and its docs."""
+"""The REST API under /api/: the resources of both apps, the schema and its docs.
 
-urlpatterns: list = []
+Names live in the ``api`` namespace (``api:action-detail``), apart from the
+web pages' names.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from actions.api.base import ApiRootView
+from actions.api.urls import router as actions_router
+from resolutions.api.urls import router as resolutions_router
+
+app_name = "api"
+
+# One router for both apps, for the browsable root at /api/ that lists them all.
+router = DefaultRouter()
+router.APIRootView = ApiRootView
+router.registry.extend(resolutions_router.registry)
+router.registry.extend(actions_router.registry)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -71,3 +71,17 @@ def test_unknown_choice_is_a_validation_error_not_an_empty_list(actions):
     filterset = ActionFilterSet({"status": ["finished"]}, queryset=Action.objects.all())
     assert not filterset.is_valid()
     assert "status" in filterset.errors
+
+
+def test_sorting_by_resolution_orders_by_resolution_then_action_number(actions):
+    res44_second = builders.action(actions["sg17"].resolution)
+    ordered = ActionFilterSet({"ordering": "resolution"}, queryset=Action.objects.all()).qs
+
+    assert list(ordered) == [
+        actions["sg17"],
+        res44_second,
+        actions["reporting"],
+        actions["bdt"],
+    ]
+    descending = ActionFilterSet({"ordering": "-resolution"}, queryset=Action.objects.all()).qs
+    assert list(descending) == list(reversed(list(ordered)))

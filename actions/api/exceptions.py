@@ -1,0 +1,94 @@
+"""One shape for every error the API returns, and the domain exceptions mapped to it.
+
+Every error body has ``detail`` (a sentence for a person) and ``code`` (for a
+program); a 400 caused by the input adds ``errors``, field name → messages,
+with ``non_field_errors`` for errors about the request as a whole::
+
+    {"detail": "Invalid input.", "code": "invalid",
+     "errors": {"period_end": ["The reporting period cannot end before it starts."]}}
+
+Mapping of what Django and the services raise:
+
+- ``Http404`` → 404;
+- django ``ValidationError`` → 400 with field errors;
+- ``TransitionRefused`` → 400, ``code: transition_refused``, the reason in ``detail``;
+- django ``PermissionDenied`` → 403 with the service's reason;
+- ``StaleVersion`` (another write won the compare-and-set) → 412 with the current ETag.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+from actions.services import StaleVersion, TransitionRefused
+
+from .concurrency import PreconditionFailed
+
+
+class Refused(exceptions.APIException):
+    """A status or state change the rules do not allow from where the object stands."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "transition_refused"
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(str(exc) or None)
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, TransitionRefused):
+        return Refused(str(exc))
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, StaleVersion):
+        return PreconditionFailed(exc.current, str(exc))
+    return exc
+
+
+def _first_message(errors: dict[str, Any]) -> str | None:
+    messages = errors.get("non_field_errors")
+    if isinstance(messages, list) and messages and isinstance(messages[0], str):
+        return str(messages[0])
+    return None
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, fed the domain exceptions and reshaped into one error body."""
+    exc = _translate(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {
+            "detail": _first_message(errors) or str(_("Invalid input.")),
+            "code": "invalid",
+            "errors": errors,
+        }
+    else:
+        response.data = {"detail": str(exc.detail), "code": getattr(exc.detail, "code", "error")}
+    if isinstance(exc, PreconditionFailed):
+        response["ETag"] = exc.etag
+        response.data["current_version"] = getattr(exc.current, "version", None)
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body, for the OpenAPI schema."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(
+        required=False, help_text=_("Field name → messages, for a 400 caused by the input.")
+    )
+    current_version = serializers.IntegerField(required=False, allow_null=True)

@@ -1,0 +1,75 @@
+"""Object checks for API writes, asking the predicates of ``actions.permissions``.
+
+The services ask the same predicates and stay the authority; the API asks
+them first so that a forbidden write is answered 403 before any
+precondition is looked at (a forbidden write with a stale tag is still a
+403, not a 412). Reading is never refused here: what a user may not see is
+left out of the view's queryset and answered 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+
+from actions import permissions
+from actions.choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES
+from actions.models import Action, ProgressReport
+
+
+class ActionWrite(BasePermission):
+    """Status, focal point and target date: staff of the owning Bureau, and administrators."""
+
+    message = _("Only staff of the owning Bureau may change this action.")
+
+    def has_object_permission(self, request: Request, view: Any, obj: Action) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        if view.action == "transition":
+            return permissions.can_change_status(request.user, obj)
+        return permissions.can_edit_action(request.user, obj)
+
+
+class ReportWrite(BasePermission):
+    """Writing, editing, submitting and reviewing progress reports."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if view.action != "create":
+            return True
+        # Which action is reported on is in the body; the service checks that
+        # one. Users who may report on none are refused before the body is read.
+        self.message = _("Only Bureau staff write progress reports.")
+        user = request.user
+        return permissions.is_bureau_staff(user) or permissions.is_administrator(user)
+
+    def has_object_permission(self, request: Request, view: Any, obj: ProgressReport) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        user = request.user
+        target = getattr(view, "report_target", None)
+        if target is None:
+            self.message = _(
+                "Only the writing Bureau may edit a report, and only while it is a draft or "
+                "returned."
+            )
+            return permissions.can_edit_report(user, obj)
+        if target not in ALLOWED_REPORT_TRANSITIONS[obj.state]:
+            # Not a question of who asks: the service refuses it with 400 and says why.
+            return True
+        if target in REVIEW_STATES:
+            self.message = _("Only a coordinator of the writing Bureau may review this report.")
+            return permissions.can_review_report(user, obj)
+        self.message = _("Only the writing Bureau may submit this report.")
+        return permissions.can_edit_report(user, obj)
+
+
+class AdministratorWrite(BasePermission):
+    """Reference data the API lets only administrators change (Council sessions)."""
+
+    message = _("Only administrators may change this.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method in SAFE_METHODS or permissions.is_administrator(request.user)

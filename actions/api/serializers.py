@@ -1,0 +1,404 @@
+"""Representations of actions, reports, bodies and meetings, and the inputs that change them.
+
+Output serializers only read what the view's queryset loaded (``for_list()``
+and the view's prefetches), so a list costs the same number of queries
+whatever its length. Input serializers only parse: every write goes through
+a service in ``actions.services``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actions import permissions
+from actions.choices import (
+    ALLOWED_REPORT_TRANSITIONS,
+    ALLOWED_TRANSITIONS,
+    REVIEW_STATES,
+    ActionStatus,
+    BodyKind,
+    MeetingKind,
+    ReportingRecipient,
+    ReportState,
+    Strength,
+)
+from actions.models import (
+    Action,
+    Body,
+    EvidenceLink,
+    GoverningBodyMeeting,
+    ProgressReport,
+    ReportingObligation,
+    StatusChange,
+    User,
+)
+from actions.services import Evidence
+from resolutions.models import Clause, Resolution
+
+from .concurrency import etag
+
+
+def _user(serializer: serializers.Serializer) -> User:
+    return serializer.context["request"].user
+
+
+def _today(serializer: serializers.Serializer) -> datetime.date:
+    # Shared by every row of a list: the date is read once per response.
+    return serializer.context.setdefault("today", timezone.localdate())
+
+
+@extend_schema_field({"type": "string", "readOnly": True, "example": 'W/"action-12-v3"'})
+class EtagField(serializers.Field):
+    """The object's ETag, as sent in the ``ETag`` header, for clients that read lists."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        kwargs.setdefault("help_text", _("Send it back in If-Match to change this object."))
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return etag(value)
+
+
+def _enum(choices: type[TextChoices]) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "enum": list(choices.values),
+        "description": "\n".join(f"* `{c.value}`: {c.label}" for c in choices),
+    }
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.Field):
+    """The translated label of a stored choice, e.g. "In progress".
+
+    Read from the choices enum: ``get_FOO_display()`` rebuilds a lookup of
+    all choices on every call, which shows on a page of fifty rows.
+    """
+
+    def __init__(self, choices: type[TextChoices], **kwargs: Any):
+        self.choices_class = choices
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: str) -> str:
+        try:
+            return str(self.choices_class(value).label)
+        except ValueError:
+            return value
+
+
+# One named schema per choice set, however many fields use it (status,
+# allowed next statuses, history), instead of one unnamed enum per field.
+@extend_schema_field(_enum(ActionStatus), component_name="ActionStatus")
+class ActionStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=ActionStatus.choices, **kwargs)
+
+
+@extend_schema_field(_enum(ReportState), component_name="ReportState")
+class ReportStateField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any):
+        super().__init__(choices=ReportState.choices, **kwargs)
+
+
+# --- Bodies and meetings --------------------------------------------------------
+
+
+class BodySerializer(serializers.ModelSerializer):
+    kind_label = LabelField(BodyKind, source="kind")
+    supporting_bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Body
+        fields = ["id", "code", "name", "kind", "kind_label", "supporting_bureau"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    """A governing-body session; administrators create and correct them."""
+
+    kind_label = LabelField(MeetingKind, source="kind")
+    document_deadline = serializers.DateField(
+        read_only=True,
+        help_text=_("When secretariat documents are due: the override, or four weeks before."),
+    )
+    etag = EtagField()
+
+    class Meta:
+        model = GoverningBodyMeeting
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "place",
+            "start_date",
+            "end_date",
+            "document_deadline_override",
+            "document_deadline",
+            "etag",
+        ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The database refuses these too (check constraints); saying why here
+        # turns what would be an IntegrityError into a 400 naming the field.
+        def value(name: str) -> Any:
+            return attrs.get(name, getattr(self.instance, name, None))
+
+        start, end = value("start_date"), value("end_date")
+        override = value("document_deadline_override")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": _("A meeting cannot close before it opens.")}
+            )
+        if start and override and override > start:
+            raise serializers.ValidationError(
+                {
+                    "document_deadline_override": _(
+                        "The document deadline cannot fall after the opening."
+                    )
+                }
+            )
+        if start:
+            try:
+                start - datetime.timedelta(days=settings.COUNCIL_DOCUMENT_DEADLINE_DAYS)
+            except OverflowError:
+                raise serializers.ValidationError(
+                    {"start_date": _("The default document deadline would fall before year 1.")}
+                ) from None
+        return attrs
+
+
+# --- Actions --------------------------------------------------------------------
+
+
+class ActionResolutionSerializer(serializers.ModelSerializer):
+    assembly = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Resolution
+        fields = ["id", "number", "assembly", "title"]
+
+
+class ActionClauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Clause
+        fields = ["id", "key", "label", "verb", "addressee", "text"]
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    label = LabelField(ReportingRecipient, source="recipient")
+
+    class Meta:
+        model = ReportingObligation
+        fields = ["recipient", "label"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    from_status = ActionStatusField(read_only=True)
+    to_status = ActionStatusField(read_only=True)
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    """An action as listed: who owns it, where it stands, what the requester may do next."""
+
+    resolution = ActionResolutionSerializer(read_only=True)
+    clause = ActionClauseSerializer(read_only=True)
+    strength_label = LabelField(Strength, source="strength")
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    collaborators = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    status = ActionStatusField(read_only=True)
+    status_label = LabelField(ActionStatus, source="status")
+    allowed_next_statuses = serializers.SerializerMethodField()
+    reporting_obligations = ObligationSerializer(source="obligations", many=True, read_only=True)
+    focal_point = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    etag = EtagField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "resolution",
+            "number",
+            "clause",
+            "strength",
+            "strength_label",
+            "owner",
+            "collaborators",
+            "status",
+            "status_label",
+            "allowed_next_statuses",
+            "reporting_obligations",
+            "focal_point",
+            "target_date",
+            "is_overdue",
+            "needs_review",
+            "review_reason",
+            "version",
+            "etag",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=ActionStatusField()))
+    def get_allowed_next_statuses(self, action: Action) -> list[str]:
+        """Statuses the requester may move this action to now (none if they may not change it)."""
+        # Rules and roles are already loaded (choices, owner, cached role
+        # names): no query per row.
+        if not permissions.can_change_status(_user(self), action):
+            return []
+        allowed = ALLOWED_TRANSITIONS[ActionStatus(action.status)]
+        return [status.value for status in ActionStatus if status in allowed]
+
+    def get_is_overdue(self, action: Action) -> bool:
+        return action.is_overdue(_today(self))
+
+
+class ActionDetailSerializer(ActionSerializer):
+    """An action with its status history, newest first."""
+
+    status_history = StatusChangeSerializer(source="status_changes", many=True, read_only=True)
+
+    class Meta(ActionSerializer.Meta):
+        fields = [*ActionSerializer.Meta.fields, "status_history"]
+        read_only_fields = fields
+
+
+class ActionUpdateSerializer(serializers.Serializer):
+    """Planning fields staff of the owning Bureau keep up to date (PATCH: send what changes)."""
+
+    focal_point = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.filter(is_active=True),
+        allow_null=True,
+        required=False,
+        help_text=_("Username of the person following the action, or null."),
+    )
+    target_date = serializers.DateField(allow_null=True, required=False)
+
+
+class ActionTransitionSerializer(serializers.Serializer):
+    status = ActionStatusField()
+    note = serializers.CharField(
+        allow_blank=True, default="", help_text=_("Why: kept in the status history.")
+    )
+
+
+# --- Progress reports -----------------------------------------------------------
+
+
+class EvidenceLinkSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+    class Meta:
+        model = EvidenceLink
+        fields = ["url", "title"]
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    resolution_number = serializers.IntegerField(source="action.resolution.number", read_only=True)
+    action_number = serializers.IntegerField(source="action.number", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    state = ReportStateField(read_only=True)
+    state_label = LabelField(ReportState, source="state")
+    allowed_next_states = serializers.SerializerMethodField()
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    evidence_links = EvidenceLinkSerializer(many=True, read_only=True)
+    etag = EtagField()
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "action",
+            "resolution_number",
+            "action_number",
+            "author",
+            "bureau",
+            "report_date",
+            "period_start",
+            "period_end",
+            "text",
+            "state",
+            "state_label",
+            "allowed_next_states",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+            "evidence_links",
+            "version",
+            "etag",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=ReportStateField()))
+    def get_allowed_next_states(self, report: ProgressReport) -> list[str]:
+        """States the requester may move this report to now."""
+        user = _user(self)
+        allowed = []
+        for state in ALLOWED_REPORT_TRANSITIONS[ReportState(report.state)]:
+            may = (
+                permissions.can_review_report(user, report)
+                if state in REVIEW_STATES
+                else permissions.can_edit_report(user, report)
+            )
+            if may:
+                allowed.append(state)
+        return [state.value for state in ReportState if state in allowed]
+
+
+class _ReportContentSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    evidence_links = EvidenceLinkSerializer(many=True, required=False)
+
+    def evidence(self) -> list[Evidence] | None:
+        links = self.validated_data.get("evidence_links")
+        if links is None:
+            return None
+        return [Evidence(url=link["url"], title=link.get("title", "")) for link in links]
+
+
+class ProgressReportCreateSerializer(_ReportContentSerializer):
+    action = serializers.PrimaryKeyRelatedField(
+        queryset=Action.objects.select_related("owner").prefetch_related("collaborators")
+    )
+    report_date = serializers.DateField(required=False, help_text=_("Defaults to today."))
+    submit = serializers.BooleanField(
+        default=False, help_text=_("Submit it for approval at once instead of keeping a draft.")
+    )
+
+
+class ProgressReportUpdateSerializer(_ReportContentSerializer):
+    """Text and period of a draft or returned report; evidence is replaced only if sent."""
+
+
+class ReportReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        allow_blank=True, default="", help_text=_("Why; required to return a report.")
+    )
+
+
+class ReportSubmitSerializer(serializers.Serializer):
+    """Submitting takes no input."""

@@ -1,0 +1,162 @@
+"""Actions through the API: what a row says, filters, status changes and planning."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from actions.choices import ActionStatus, ReportingRecipient
+from actions.models import Action, ReportingObligation, StatusChange
+from tests import builders
+from tests.api.support import client_for, etag_of
+
+
+@pytest.fixture
+def res73_action(db):
+    res = builders.resolution(73, title="ICTs, environment, climate change")
+    action = builders.action(
+        res, owner="BDT", collaborators=("TSB", "BR"), target_date=datetime.date(2025, 1, 1)
+    )
+    ReportingObligation.objects.create(action=action, recipient=ReportingRecipient.COUNCIL_ANNUAL)
+    return action
+
+
+@time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC))
+def test_an_action_row_says_who_owns_it_where_it_stands_and_what_it_reports(
+    res73_action, bdt_staff
+):
+    row = client_for(bdt_staff).get("/api/actions/").json()["results"][0]
+
+    assert row["owner"] == "BDT"
+    assert row["collaborators"] == ["BR", "TSB"]
+    assert (row["status"], row["status_label"]) == ("not_started", "Not started")
+    assert row["allowed_next_statuses"] == ["in_progress", "ongoing"]
+    assert row["reporting_obligations"] == [
+        {"recipient": "council_annual", "label": "ITU Council, annually"}
+    ]
+    assert row["resolution"] == {
+        "id": res73_action.resolution_id,
+        "number": 73,
+        "assembly": "WTSA-20",
+        "title": "ICTs, environment, climate change",
+    }
+    assert row["clause"]["text"] == res73_action.clause.text
+    assert row["is_overdue"] is True
+    assert (row["version"], row["etag"]) == (1, f'W/"action-{res73_action.pk}-v1"')
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("bdt_staff", ["in_progress", "ongoing"]),
+        ("bdt_coordinator", ["in_progress", "ongoing"]),
+        ("administrator", ["in_progress", "ongoing"]),
+        ("tsb_staff", []),  # collaborates, does not own
+        ("reader", []),
+        ("outsider", []),
+    ],
+)
+def test_allowed_next_statuses_depend_on_who_asks(request, res73_action, persona, allowed):
+    client = client_for(request.getfixturevalue(persona))
+
+    assert client.get("/api/actions/").json()["results"][0]["allowed_next_statuses"] == allowed
+
+
+def test_a_completed_action_may_only_be_reopened(bdt_staff):
+    action = builders.action(owner="BDT", status=ActionStatus.COMPLETED)
+
+    row = client_for(bdt_staff).get(f"/api/actions/{action.pk}/").json()
+
+    assert row["allowed_next_statuses"] == ["in_progress"]
+
+
+def test_list_filters_combine_status_bureau_and_reporting(res73_action, bdt_staff):
+    builders.action(res73_action.resolution, owner="BDT", status=ActionStatus.IN_PROGRESS)
+    builders.action(res73_action.resolution, owner="TSB")
+
+    response = client_for(bdt_staff).get(
+        "/api/actions/",
+        {"status": ["not_started", "in_progress"], "bureau": "BDT", "reports_to": "council_annual"},
+    )
+
+    assert [row["id"] for row in response.json()["results"]] == [res73_action.pk]
+
+
+def test_free_text_searches_clause_and_resolution_title(res73_action, bdt_staff):
+    builders.action(owner="TSB")
+
+    response = client_for(bdt_staff).get("/api/actions/", {"q": "climate"})
+
+    assert [row["id"] for row in response.json()["results"]] == [res73_action.pk]
+
+
+def test_a_transition_is_recorded_with_who_and_why(res73_action, bdt_staff):
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    response = client.post(
+        f"{url}transition/",
+        {"status": "in_progress", "note": "  Kick-off held.  "},
+        format="json",
+        HTTP_IF_MATCH=etag_of(client, url),
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["version"]) == ("in_progress", 2)
+    assert body["allowed_next_statuses"] == ["not_started", "ongoing", "completed"]
+    assert body["status_history"][0]["note"] == "Kick-off held."
+    change = StatusChange.objects.get()
+    assert (change.changed_by, change.to_status) == (bdt_staff, ActionStatus.IN_PROGRESS)
+
+
+def test_a_transition_to_the_current_status_writes_nothing(res73_action, bdt_staff):
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    response = client.post(
+        f"{url}transition/", {"status": "not_started"}, HTTP_IF_MATCH=etag_of(client, url)
+    )
+
+    assert response.status_code == 200
+    assert response.json()["version"] == 1
+    assert not StatusChange.objects.exists()
+
+
+def test_planning_fields_are_set_and_cleared(res73_action, bdt_staff):
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    set_ = client.patch(
+        url,
+        {"focal_point": "bdt_staff", "target_date": "2026-05-01"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(client, url),
+    )
+    cleared = client.patch(url, {"focal_point": None}, format="json", HTTP_IF_MATCH=set_["ETag"])
+
+    assert (set_.json()["focal_point"], set_.json()["target_date"]) == ("bdt_staff", "2026-05-01")
+    assert (cleared.json()["focal_point"], cleared.json()["target_date"]) == (None, "2026-05-01")
+    stored = Action.objects.get(pk=res73_action.pk)
+    assert (stored.focal_point, stored.version) == (None, 3)
+
+
+def test_the_status_cannot_be_changed_by_editing_the_action(res73_action, bdt_staff):
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    response = client.patch(
+        url, {"status": "completed"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
+    )
+
+    assert response.status_code == 200
+    assert Action.objects.get(pk=res73_action.pk).status == ActionStatus.NOT_STARTED
+
+
+def test_the_browsable_api_renders_for_a_signed_in_user(res73_action, bdt_staff, client):
+    client.force_login(bdt_staff)
+
+    for url in ["/api/", "/api/actions/", f"/api/actions/{res73_action.pk}/"]:
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, url
+        assert b"<html" in response.content

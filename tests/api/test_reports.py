@@ -1,0 +1,153 @@
+"""Progress reports through the API: writing, rewriting, review and who sees drafts."""
+
+import pytest
+
+from actions.choices import ReportState
+from actions.models import EvidenceLink, ProgressReport
+from tests import builders
+from tests.api.support import client_for, etag_of
+
+BODY = {"text": "Held a workshop.", "period_start": "2024-06-01", "period_end": "2025-05-31"}
+
+
+def _write(client, action, **extra):
+    response = client.post(
+        "/api/progress-reports/", {"action": action.pk, **BODY, **extra}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return response
+
+
+def test_a_report_is_written_as_a_draft_with_its_evidence(tsb_action, tsb_staff):
+    response = _write(
+        client_for(tsb_staff),
+        tsb_action,
+        report_date="2025-06-02",
+        evidence_links=[{"url": "https://www.itu.int/go/ws", "title": "Workshop page"}],
+    )
+
+    body = response.json()
+    assert (body["state"], body["author"], body["bureau"]) == ("draft", "tsb_staff", "TSB")
+    assert body["report_date"] == "2025-06-02"
+    assert body["evidence_links"] == [
+        {"url": "https://www.itu.int/go/ws", "title": "Workshop page"}
+    ]
+    assert body["allowed_next_states"] == ["submitted"]
+
+
+def test_a_collaborators_report_is_a_contribution_of_its_own_bureau(tsb_action, bdt_staff):
+    body = _write(client_for(bdt_staff), tsb_action, submit=True).json()
+
+    assert (body["bureau"], body["state"]) == ("BDT", "submitted")
+
+
+def test_put_replaces_the_evidence_and_patch_keeps_it(tsb_action, tsb_staff):
+    client = client_for(tsb_staff)
+    created = _write(client, tsb_action, evidence_links=[{"url": "https://example.org/a"}])
+    url = f"/api/progress-reports/{created.json()['id']}/"
+
+    patched = client.patch(
+        url, {"text": "Held two workshops."}, format="json", HTTP_IF_MATCH=created["ETag"]
+    )
+    put = client.put(
+        url,
+        {**BODY, "evidence_links": [{"url": "https://example.org/b", "title": "B"}]},
+        format="json",
+        HTTP_IF_MATCH=patched["ETag"],
+    )
+
+    assert patched.json()["evidence_links"] == [{"url": "https://example.org/a", "title": ""}]
+    assert patched.json()["text"] == "Held two workshops."
+    assert put.json()["evidence_links"] == [{"url": "https://example.org/b", "title": "B"}]
+    assert put.json()["text"] == "Held a workshop."
+    assert list(EvidenceLink.objects.values_list("url", flat=True)) == ["https://example.org/b"]
+
+
+def test_a_report_goes_from_draft_to_returned_to_approved(tsb_action, tsb_staff, tsb_coordinator):
+    staff, coordinator = client_for(tsb_staff), client_for(tsb_coordinator)
+    created = _write(staff, tsb_action)
+    url = f"/api/progress-reports/{created.json()['id']}/"
+
+    submitted = staff.post(f"{url}submit/", {}, HTTP_IF_MATCH=created["ETag"])
+    assert coordinator.get(url).json()["allowed_next_states"] == ["approved", "returned"]
+    returned = coordinator.post(
+        f"{url}return/", {"note": "Add the dates."}, HTTP_IF_MATCH=submitted["ETag"]
+    )
+    resubmitted = staff.post(f"{url}submit/", {}, HTTP_IF_MATCH=returned["ETag"])
+    approved = coordinator.post(
+        f"{url}approve/", {"note": "Fine."}, HTTP_IF_MATCH=resubmitted["ETag"]
+    )
+
+    assert [r.status_code for r in (submitted, returned, resubmitted, approved)] == [200] * 4
+    assert returned.json()["review_note"] == "Add the dates."
+    body = approved.json()
+    assert (body["state"], body["reviewed_by"], body["version"]) == (
+        "approved",
+        "tsb_coordinator",
+        5,
+    )
+    assert body["allowed_next_states"] == []
+
+
+def test_an_approved_report_is_frozen(tsb_action, tsb_staff):
+    report = builders.report(tsb_action, author=tsb_staff, state=ReportState.APPROVED)
+    client = client_for(tsb_staff)
+    url = f"/api/progress-reports/{report.pk}/"
+
+    response = client.patch(
+        url, {"text": "Rewritten."}, format="json", HTTP_IF_MATCH=etag_of(client, url)
+    )
+
+    assert response.status_code == 403
+    assert ProgressReport.objects.get(pk=report.pk).text == "Held two workshops."
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_the_draft"),
+    [
+        ("bdt_staff", True),
+        ("bdt_coordinator", True),
+        ("administrator", True),
+        ("tsb_staff", False),
+        ("br_staff", False),
+        ("outsider", False),
+    ],
+)
+def test_drafts_are_listed_only_for_the_bureau_writing_them(
+    request, tsb_action, bdt_staff, tsb_staff, persona, sees_the_draft
+):
+    draft = builders.report(tsb_action, author=bdt_staff)
+    submitted = builders.report(tsb_action, author=tsb_staff, state=ReportState.SUBMITTED)
+    client = client_for(request.getfixturevalue(persona))
+
+    listed = {row["id"] for row in client.get("/api/progress-reports/").json()["results"]}
+
+    assert listed == ({draft.pk, submitted.pk} if sees_the_draft else {submitted.pk})
+
+
+def test_reports_are_filtered_by_state_and_action(tsb_action, tsb_staff):
+    other = builders.action(owner="TSB")
+    wanted = builders.report(tsb_action, author=tsb_staff, state=ReportState.SUBMITTED)
+    builders.report(tsb_action, author=tsb_staff, state=ReportState.APPROVED)
+    builders.report(other, author=tsb_staff, state=ReportState.SUBMITTED)
+
+    response = client_for(tsb_staff).get(
+        "/api/progress-reports/", {"state": "submitted", "action": tsb_action.pk}
+    )
+
+    assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
+
+
+def test_an_administrator_without_a_bureau_cannot_report_on_an_action_without_owner(
+    administrator,
+):
+    action = builders.action()
+    action.owner = None
+    action.save()
+
+    response = client_for(administrator).post(
+        "/api/progress-reports/", {"action": action.pk, **BODY}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Bureau is unknown" in str(response.json())
