@@ -54,6 +54,10 @@ class ReportingRecipient(models.TextChoices):
     PP = "pp", _("Plenipotentiary Conference")
 
 
+# Reporting duties that Council deadlines (and their reminders) apply to.
+COUNCIL_RECIPIENTS = frozenset({ReportingRecipient.COUNCIL, ReportingRecipient.COUNCIL_ANNUAL})
+
+
 class ReportState(models.TextChoices):
     """Life of a progress report: drafted by a bureau, approved before it goes to Council."""
 

@@ -26,10 +26,10 @@ from . import permissions
 from .choices import (
     ALLOWED_REPORT_TRANSITIONS,
     ALLOWED_TRANSITIONS,
+    COUNCIL_RECIPIENTS,
     REVIEW_STATES,
     ActionStatus,
     MeetingKind,
-    ReportingRecipient,
     ReportState,
     Role,
 )
@@ -303,9 +303,6 @@ def progress_report_transition(
     with transaction.atomic():
         _compare_and_set(ProgressReport, report, expected_version, **values)
     return report
-
-
-COUNCIL_RECIPIENTS = [ReportingRecipient.COUNCIL, ReportingRecipient.COUNCIL_ANNUAL]
 
 
 def _reminder_stage(days_left: int, stages: Iterable[int]) -> int | None:

@@ -1,3 +1,18 @@
-"""Staff web pages."""
+"""Staff web pages: dashboard, actions and progress reports."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/export.csv", views.action_export, name="action_export"),
+    path("actions/mine/", views.my_actions, name="my_actions"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/status/", views.action_status, name="action_status"),
+    path("actions/<int:pk>/plan/", views.action_plan, name="action_plan"),
+    path("actions/<int:pk>/reports/", views.report_create, name="report_create"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/state/", views.report_transition, name="report_transition"),
+]

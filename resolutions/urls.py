@@ -1,3 +1,10 @@
-"""Staff web pages."""
+"""Staff web pages: resolutions and their text."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.resolution_list, name="resolution_list"),
+    path("<slug:assembly>/<int:number>/", views.resolution_detail, name="resolution_detail"),
+]

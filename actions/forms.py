@@ -1,0 +1,178 @@
+"""Forms of the staff pages. They parse input; the services decide and write."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ActionStatus, ReportState
+from .models import Action, ProgressReport, User
+from .services import Evidence
+
+# Each label, help text, error list and input in one block, for spacing.
+FIELD_TEMPLATE = "actions/_field.html"
+
+
+def group_fields(form: forms.BaseForm) -> None:
+    for form_field in form.fields.values():
+        form_field.template_name = FIELD_TEMPLATE
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; ISO dates both ways."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the user loaded: a stale save is refused, not merged."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class StatusChangeForm(forms.Form):
+    """The status panel: one button per allowed next status, and an optional note."""
+
+    to = forms.ChoiceField(label=_("New status"), choices=ActionStatus.choices)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the status changes, for the history."),
+    )
+    version = VersionField()
+
+
+class ActionPlanningForm(forms.Form):
+    """Focal point and target date: what owning staff plan, not the status."""
+
+    focal_point = forms.ModelChoiceField(
+        label=_("Focal point"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody yet"),
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput)
+    version = VersionField()
+
+    def __init__(self, *args, action: Action, **kwargs):
+        kwargs.setdefault("auto_id", "plan_%s")
+        kwargs.setdefault(
+            "initial",
+            {
+                "focal_point": action.focal_point_id,
+                "target_date": action.target_date,
+                "version": action.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        group_fields(self)
+        bureau_id = action.owner.responsible_bureau_id if action.owner_id else None
+        # Staff of the owning Bureau, and whoever holds the role today even if
+        # they moved on, so the current value can always be shown.
+        people = (
+            User.objects.filter(is_active=True, bureau_id=bureau_id)
+            if bureau_id
+            else User.objects.none()
+        )
+        if action.focal_point_id:
+            people = people | User.objects.filter(pk=action.focal_point_id)
+        self.fields["focal_point"].queryset = people.order_by("first_name", "last_name", "username")
+        self.fields["focal_point"].label_from_instance = _person_label
+
+    def changes(self) -> dict:
+        return {
+            "focal_point": self.cleaned_data["focal_point"],
+            "target_date": self.cleaned_data["target_date"],
+        }
+
+
+def _person_label(user: User) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+class ProgressReportForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "report_%s")
+        super().__init__(*args, **kwargs)
+        group_fields(self)
+
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput)
+    period_end = forms.DateField(label=_("Period to"), widget=DateInput)
+    text = forms.CharField(
+        label=_("What was done"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Meetings held, documents produced, results: what Council should read."),
+        error_messages={"required": _("A progress report needs some text.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The reporting period cannot end before it starts."))
+        return cleaned
+
+
+class ProgressReportEditForm(ProgressReportForm):
+    version = VersionField()
+
+
+def report_form_initial(action: Action, today: datetime.date, last_end: datetime.date | None):
+    """The period a new report most likely covers: from the last one (or the assembly) to today."""
+    start = (
+        (last_end + datetime.timedelta(days=1)) if last_end else action.resolution.assembly.end_date
+    )
+    return {"period_start": min(start, today), "period_end": today}
+
+
+class EvidenceForm(forms.Form):
+    url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title") and not cleaned.get("url") and "url" not in self.errors:
+            self.add_error("url", _("Give the link this title belongs to."))
+        return cleaned
+
+
+class BaseEvidenceFormSet(forms.BaseFormSet):
+    def evidence(self) -> list[Evidence]:
+        return [
+            Evidence(url=form.cleaned_data["url"], title=form.cleaned_data.get("title", ""))
+            for form in self.forms
+            if form.cleaned_data.get("url")
+        ]
+
+
+EvidenceFormSet = forms.formset_factory(
+    EvidenceForm, formset=BaseEvidenceFormSet, extra=3, max_num=10, validate_max=True
+)
+
+
+def evidence_formset(data=None, report: ProgressReport | None = None) -> BaseEvidenceFormSet:
+    """Rows for the links a report has, and a few empty ones for new links."""
+    initial = []
+    if report is not None:
+        initial = [{"url": link.url, "title": link.title} for link in report.evidence_links.all()]
+    return EvidenceFormSet(data, initial=initial, prefix="evidence")
+
+
+class ReportTransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=ReportState.choices)
+    note = forms.CharField(
+        label=_("Reason for returning"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = VersionField()

@@ -1,0 +1,39 @@
+// Small enhancements on top of htmx. Every page works without this file.
+(function () {
+  "use strict";
+
+  let focusAfterSwap = null;
+
+  // A button that swaps its own panel disappears with it: put the keyboard
+  // focus back on the panel's heading so the user is not sent to the top.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.detail.elt.closest("[data-focus-after]");
+    focusAfterSwap = form ? form.dataset.focusAfter : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusAfterSwap) {
+      return;
+    }
+    const target = document.querySelector(focusAfterSwap);
+    focusAfterSwap = null;
+    if (target) {
+      target.focus();
+    }
+  });
+
+  // A refused request (403, 500, no network) is not swapped: say so.
+  function showRefusal() {
+    const region = document.getElementById("messages");
+    if (!region) {
+      return;
+    }
+    const message = document.createElement("p");
+    message.className = "message message--error";
+    message.textContent = document.body.dataset.refusedMessage;
+    region.replaceChildren(message);
+  }
+
+  document.addEventListener("htmx:responseError", showRefusal);
+  document.addEventListener("htmx:sendError", showRefusal);
+})();

@@ -1,0 +1,192 @@
+"""The dashboard: my Bureau's actions, deadlines, reports to approve, charts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .. import permissions
+from ..choices import (
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    MeetingKind,
+    ReportState,
+)
+from ..models import Action, GoverningBodyMeeting, ProgressReport, StatusChange
+from .lists import OPEN_STATUS_VALUES, action_list_url
+
+DASHBOARD_ROWS = 10
+
+
+@dataclass
+class ChartSegment:
+    value: str
+    label: str
+    count: int
+    width: str = "0"
+
+
+@dataclass
+class ChartRow:
+    label: str
+    title: str
+    url: str
+    total: int = 0
+    segments: list[ChartSegment] = field(default_factory=list)
+
+
+def _chart(rows: dict[tuple, ChartRow], counts: list[dict], key) -> list[ChartRow]:
+    """Fill one stacked bar per row; bar lengths compare across rows."""
+    for item in counts:
+        row = rows[key(item)]
+        row.total += item["n"]
+        for segment in row.segments:
+            if segment.value == item["status"]:
+                segment.count += item["n"]
+    widest = max((row.total for row in rows.values()), default=0) or 1
+    for row in rows.values():
+        for segment in row.segments:
+            # A string, so a French locale never writes "12,5%" into the CSS.
+            segment.width = f"{100 * segment.count / widest:.2f}"
+    return list(rows.values())
+
+
+def _segments() -> list[ChartSegment]:
+    return [ChartSegment(status.value, status.label, 0) for status in ActionStatus]
+
+
+def _status_by_bureau() -> list[ChartRow]:
+    counts = list(
+        Action.objects.order_by()
+        .annotate(
+            bureau_code=Coalesce("owner__supporting_bureau__code", "owner__code"),
+            bureau_name=Coalesce("owner__supporting_bureau__name", "owner__name"),
+            bureau_kind=Coalesce("owner__supporting_bureau__kind", "owner__kind"),
+            bureau_order=Coalesce("owner__supporting_bureau__sort_order", "owner__sort_order"),
+        )
+        .values("bureau_code", "bureau_name", "bureau_kind", "bureau_order", "status")
+        .annotate(n=Count("pk"))
+    )
+    counts.sort(key=lambda c: (c["bureau_order"] is None, c["bureau_order"] or 0, c["bureau_code"]))
+    rows: dict[tuple, ChartRow] = {}
+    for item in counts:
+        code = item["bureau_code"]
+        if (code,) in rows:
+            continue
+        if code is None:
+            label, title, url = _("No owner"), _("Owner not known"), action_list_url()
+        elif item["bureau_kind"] in STAFF_BODY_KINDS:
+            label, title, url = code, item["bureau_name"], action_list_url(bureau=code)
+        else:
+            label, title, url = code, item["bureau_name"], action_list_url(owner=code)
+        rows[(code,)] = ChartRow(label, title, url, segments=_segments())
+    return _chart(rows, counts, lambda c: (c["bureau_code"],))
+
+
+def _status_by_resolution() -> list[ChartRow]:
+    counts = list(
+        Action.objects.order_by()
+        .values(
+            "resolution__assembly__code",
+            "resolution__assembly__start_date",
+            "resolution__number",
+            "resolution__title",
+            "status",
+        )
+        .annotate(n=Count("pk"))
+    )
+    counts.sort(key=lambda c: (c["resolution__assembly__start_date"], c["resolution__number"]))
+    several_assemblies = len({c["resolution__assembly__code"] for c in counts}) > 1
+    rows: dict[tuple, ChartRow] = {}
+    for item in counts:
+        key = (item["resolution__assembly__code"], item["resolution__number"])
+        if key in rows:
+            continue
+        label = _("Res. %(number)s") % {"number": key[1]}
+        if several_assemblies:
+            label = f"{label} ({key[0]})"
+        url = action_list_url(assembly=key[0], resolution=key[1])
+        rows[key] = ChartRow(label, item["resolution__title"], url, segments=_segments())
+    return _chart(
+        rows, counts, lambda c: (c["resolution__assembly__code"], c["resolution__number"])
+    )
+
+
+def next_council(today: datetime.date) -> dict | None:
+    session = GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today).first()
+    if session is None:
+        return None
+    deadline = session.document_deadline
+    return {"session": session, "deadline": deadline, "days_left": (deadline - today).days}
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    bureau = user.bureau
+    scope = Action.objects.owned_by_bureau(bureau.pk) if bureau else Action.objects.all()
+    scope_params = {"bureau": bureau.code} if bureau else {}
+
+    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    by_status = [
+        {
+            "value": status.value,
+            "label": status.label,
+            "count": counts.get(status.value, 0),
+            "url": action_list_url(**scope_params, status=status.value),
+        }
+        for status in ActionStatus
+    ]
+    overdue = (
+        scope.overdue(today)
+        .select_related("resolution", "clause", "owner", "focal_point")
+        .order_by("target_date", "resolution__number", "number")
+    )
+
+    awaiting = None
+    if permissions.is_administrator(user):
+        awaiting = ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+    elif permissions.is_coordinator(user):
+        awaiting = ProgressReport.objects.filter(
+            state=ReportState.SUBMITTED, bureau_id=user.bureau_id
+        )
+    if awaiting is not None:
+        awaiting = awaiting.select_related("action__resolution", "author", "bureau").order_by(
+            "submitted_at", "pk"
+        )
+
+    recent = StatusChange.objects.select_related("action__resolution", "changed_by")
+    if bureau:
+        recent = recent.filter(action__in=scope)
+
+    context = {
+        "section": "dashboard",
+        "bureau": bureau,
+        "today": today,
+        "by_status": by_status,
+        "total": sum(counts.values()),
+        "open_url": action_list_url(**scope_params, status=OPEN_STATUS_VALUES),
+        "all_url": action_list_url(**scope_params),
+        "overdue_url": action_list_url(**scope_params, overdue="true"),
+        "overdue_count": overdue.count(),
+        "overdue_rows": list(overdue[:DASHBOARD_ROWS]),
+        "council": next_council(today),
+        "awaiting_count": awaiting.count() if awaiting is not None else 0,
+        "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
+        "recent": list(recent[:DASHBOARD_ROWS]),
+        "chart_by_bureau": _status_by_bureau(),
+        "chart_by_resolution": _status_by_resolution(),
+        "statuses": list(ActionStatus),
+    }
+    return render(request, "actions/dashboard.html", context)

@@ -1,0 +1,198 @@
+"""Lists of actions: filtered, sorted, paginated, exported as CSV; my actions."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from ..choices import (
+    OPEN_STATUSES,
+    ActionStatus,
+)
+from ..filtersets import ActionFilterSet
+from ..forms import (
+    group_fields,
+)
+from ..models import Action
+from ..templatetags.tracker import action_name, person
+
+PAGE_SIZE = 25
+OPEN_STATUS_VALUES = [status.value for status in ActionStatus if status in OPEN_STATUSES]
+
+
+def action_list_url(**params) -> str:
+    """The action list, filtered: ``action_list_url(bureau="BDT", status=[...])``."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
+    url = reverse("action_list")
+    return f"{url}?{query}" if query else url
+
+
+ANY = gettext_lazy("Any")
+SORTABLE_COLUMNS = [
+    ("resolution", gettext_lazy("Action")),
+    ("owner", gettext_lazy("Owner")),
+    ("status", gettext_lazy("Status")),
+    ("target_date", gettext_lazy("Target date")),
+]
+
+
+def _action_filterset(request: HttpRequest) -> ActionFilterSet:
+    """The API's filters, with widgets a person can use without a manual."""
+    filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_list())
+    fields = filterset.form.fields
+    for name in ("status", "strength", "reports_to"):
+        fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
+    for name in ("owner", "collaborator"):
+        fields[name].widget.attrs["size"] = 6
+    for name in ("overdue", "needs_review"):
+        fields[name].widget = forms.Select(
+            choices=[("", ANY), ("true", _("Yes")), ("false", _("No"))]
+        )
+    for name in ("bureau", "assembly", "focal_point"):
+        fields[name].empty_label = ANY
+    fields["ordering"].widget.choices = [
+        ("", _("Resolution and number")),
+        *fields["ordering"].choices[1:],
+    ]
+    fields["resolution"].widget.attrs.update(min=1, inputmode="numeric")
+    group_fields(filterset.form)
+    return filterset
+
+
+def _sort_columns(request: HttpRequest) -> list[dict]:
+    current = request.GET.get("ordering", "")
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        state = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        next_order = f"-{key}" if state == "ascending" else key
+        columns.append({"key": key, "label": label, "sort": state, "next": next_order})
+    return columns
+
+
+@login_required
+@require_safe
+def action_list(request: HttpRequest) -> HttpResponse:
+    filterset = _action_filterset(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(
+        value
+        for key, value in request.GET.lists()
+        if key not in {"page", "ordering"} and any(value)
+    )
+    context = {
+        "section": "actions",
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "columns": _sort_columns(request),
+        "filtered": filtered,
+        "today": timezone.localdate(),
+    }
+    # htmx asks for the results alone when a filter changes; a full page
+    # otherwise, so the same URL works without JavaScript and when bookmarked.
+    partial = request.htmx and request.htmx.target == "results"
+    template = "actions/_action_results.html" if partial else "actions/action_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for a streamed CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_HEADER = [
+    gettext_lazy("Assembly"),
+    gettext_lazy("Resolution"),
+    gettext_lazy("Action"),
+    gettext_lazy("Name"),
+    gettext_lazy("Strength"),
+    gettext_lazy("Owner"),
+    gettext_lazy("Collaborators"),
+    gettext_lazy("Status"),
+    gettext_lazy("Focal point"),
+    gettext_lazy("Target date"),
+    gettext_lazy("Overdue"),
+    gettext_lazy("Reports to"),
+    gettext_lazy("Needs review"),
+    gettext_lazy("Item"),
+    gettext_lazy("Text"),
+    gettext_lazy("Updated"),
+]
+
+
+def _csv_row(action: Action, today: datetime.date) -> list[str]:
+    return [
+        action.resolution.assembly.code,
+        str(action.resolution.number),
+        str(action.number),
+        action_name(action),
+        action.get_strength_display(),
+        action.owner.code if action.owner_id else "",
+        " ".join(body.code for body in action.collaborators.all()),
+        action.get_status_display(),
+        person(action.focal_point),
+        action.target_date.isoformat() if action.target_date else "",
+        _("yes") if action.is_overdue(today) else _("no"),
+        "; ".join(str(duty.get_recipient_display()) for duty in action.obligations.all()),
+        _("yes") if action.needs_review else _("no"),
+        action.clause.label,
+        action.clause.text,
+        timezone.localtime(action.updated_at).isoformat(timespec="seconds"),
+    ]
+
+
+@login_required
+@require_safe
+def action_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Every action the list's filters select, as CSV, in the list's order."""
+    filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_list())
+    today = timezone.localdate()
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow([str(title) for title in CSV_HEADER])
+        for action in filterset.qs.iterator(chunk_size=500):
+            yield writer.writerow(_csv_row(action, today))
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    filename = f"wtsa-actions-{today.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def my_actions(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    focal = list(Action.objects.filter(focal_point=user).for_list())
+    page = None
+    if user.bureau_id:
+        bureau_open = Action.objects.involving_bureau(user.bureau_id).open().for_list()
+        page = Paginator(bureau_open, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "section": "mine",
+        "focal": focal,
+        "page": page,
+        "today": timezone.localdate(),
+        "open_url": action_list_url(bureau=user.bureau.code, status=OPEN_STATUS_VALUES)
+        if user.bureau_id
+        else None,
+    }
+    return render(request, "actions/my_actions.html", context)

@@ -1,0 +1,200 @@
+"""Editing a progress report and moving it through submit, approve or return."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import permissions
+from ..choices import (
+    EDITABLE_REPORT_STATES,
+    ReportState,
+)
+from ..forms import (
+    ProgressReportEditForm,
+    ReportTransitionForm,
+    evidence_formset,
+)
+from ..models import ProgressReport
+from ..services import (
+    StaleVersion,
+    TransitionRefused,
+    progress_report_transition,
+    progress_report_update,
+)
+from ..templatetags.tracker import moment, person
+from .detail import detail_queryset, detail_url, render_detail
+
+
+def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.visible_to(request.user)
+        .select_related(
+            "action__resolution__assembly",
+            "action__owner",
+            "action__clause",
+            "author",
+            "bureau",
+            "reviewed_by",
+        )
+        .prefetch_related("evidence_links", "action__collaborators"),
+        pk=pk,
+    )
+
+
+def _report_change_message(report: ProgressReport) -> str:
+    values = {"state": report.get_state_display()}
+    if report.state in {ReportState.APPROVED, ReportState.RETURNED} and report.reviewed_by_id:
+        values.update(who=person(report.reviewed_by), when=moment(report.reviewed_at))
+        return (
+            _(
+                "Someone changed this report while you were working on it: it is now "
+                "“%(state)s” (by %(who)s on %(when)s). Your change was not saved."
+            )
+            % values
+        )
+    values["when"] = moment(report.updated_at)
+    return (
+        _(
+            "Someone changed this report while you were working on it: it is now "
+            "“%(state)s” (last changed on %(when)s). Your change was not saved."
+        )
+        % values
+    )
+
+
+def _render_report_form(
+    request: HttpRequest, report: ProgressReport, form, links, *, status=200, unsaved=""
+) -> HttpResponse:
+    context = {
+        "section": "actions",
+        "report": report,
+        "action": report.action,
+        "form": form,
+        "evidence_forms": links,
+        "editable": report.state in EDITABLE_REPORT_STATES,
+        "unsaved": unsaved,
+    }
+    return render(request, "actions/report_form.html", context, status=status)
+
+
+def _fresh_report_form(report: ProgressReport) -> ProgressReportEditForm:
+    return ProgressReportEditForm(
+        initial={
+            "period_start": report.period_start,
+            "period_end": report.period_end,
+            "text": report.text,
+            "version": report.version,
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft or returned report, and submit it if the author wishes."""
+    report = _visible_report(request, pk)
+    user = request.user
+    if not permissions.can_write_report(user, report.action):
+        raise PermissionDenied(_("Only the writing Bureau may edit a report."))
+    if request.method == "GET":
+        if report.state not in EDITABLE_REPORT_STATES:
+            messages.info(
+                request,
+                _("This report is “%(state)s”: it can no longer be edited.")
+                % {"state": report.get_state_display()},
+            )
+            return redirect(detail_url(report.action_id, report.pk))
+        if not permissions.can_edit_report(user, report):
+            raise PermissionDenied(_("Only the writing Bureau may edit this report."))
+        return _render_report_form(
+            request, report, _fresh_report_form(report), evidence_formset(report=report)
+        )
+
+    form = ProgressReportEditForm(request.POST)
+    links = evidence_formset(request.POST)
+    if not (form.is_valid() and links.is_valid()):
+        messages.error(request, _("The report was not saved: correct the fields marked below."))
+        return _render_report_form(request, report, form, links, status=400)
+    unsaved = form.cleaned_data["text"]
+    if report.state not in EDITABLE_REPORT_STATES:
+        messages.error(request, _report_change_message(report))
+        return _render_report_form(request, report, None, None, status=409, unsaved=unsaved)
+    try:
+        progress_report_update(
+            report=report,
+            by=user,
+            expected_version=form.cleaned_data["version"],
+            text=form.cleaned_data["text"],
+            period_start=form.cleaned_data["period_start"],
+            period_end=form.cleaned_data["period_end"],
+            evidence=links.evidence(),
+        )
+        if "submit" in request.POST:
+            progress_report_transition(report=report, to=ReportState.SUBMITTED, by=user)
+    except StaleVersion as stale:
+        current = _visible_report(request, stale.current.pk)
+        messages.error(request, _report_change_message(current))
+        return _render_report_form(
+            request,
+            current,
+            _fresh_report_form(current) if current.state in EDITABLE_REPORT_STATES else None,
+            evidence_formset(report=current),
+            status=409,
+            unsaved=unsaved,
+        )
+    except ValidationError as invalid:
+        form.add_error(None, invalid)
+        return _render_report_form(request, report, form, links, status=400)
+    if report.state == ReportState.SUBMITTED:
+        messages.success(request, _("Your report was saved and submitted for approval."))
+    else:
+        messages.success(request, _("Your report was saved."))
+    return redirect(detail_url(report.action_id, report.pk))
+
+
+REPORT_TRANSITION_MESSAGES = {
+    ReportState.SUBMITTED: gettext_lazy("The report was submitted for approval."),
+    ReportState.APPROVED: gettext_lazy("The report was approved."),
+    ReportState.RETURNED: gettext_lazy("The report was returned to its Bureau with your reason."),
+}
+
+
+@login_required
+@require_POST
+def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit a report, or approve or return it (coordinators)."""
+    report = _visible_report(request, pk)
+    action = get_object_or_404(detail_queryset(), pk=report.action_id)
+    form = ReportTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That request was incomplete: nothing was saved."))
+        return render_detail(request, action, status=400)
+    version = form.cleaned_data["version"]
+    try:
+        progress_report_transition(
+            report=report,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+            expected_version=version,
+        )
+    except (StaleVersion, TransitionRefused) as refused:
+        current = _visible_report(request, pk)
+        if isinstance(refused, StaleVersion) or version != current.version:
+            messages.error(request, _report_change_message(current))
+        else:
+            messages.error(request, str(refused))
+        return render_detail(request, action, status=409)
+    except ValidationError as invalid:
+        return render_detail(
+            request, action, status=400, review_errors={report.pk: invalid.messages}
+        )
+    messages.success(request, str(REPORT_TRANSITION_MESSAGES[ReportState(report.state)]))
+    return redirect(detail_url(action.pk, report.pk))

@@ -1,0 +1,120 @@
+"""Staff pages: the resolutions, and each one's text with its items linked to their actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from actions.choices import OPEN_STATUSES, ActionStatus
+
+from .models import Assembly, Clause, Resolution
+
+
+@dataclass
+class Item:
+    """One item of the text, with its sub-items and the action it calls for, if any."""
+
+    clause: Clause
+    action: object | None
+    footnotes: list[dict]
+    children: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """A verb heading ("instructs"), its addressee and its items."""
+
+    heading: str
+    addressee: str
+    is_operative: bool
+    items: list[Item] = field(default_factory=list)
+
+
+def _footnotes(clause: Clause) -> list[dict]:
+    notes = []
+    for note in clause.footnotes or []:
+        if isinstance(note, dict):
+            notes.append({"number": str(note.get("number", "")), "text": note.get("text", "")})
+        else:
+            notes.append({"number": "", "text": str(note)})
+    return notes
+
+
+def _text_parts(resolution: Resolution, clauses: list[Clause]) -> list[Part]:
+    """Rebuild the parts of the text from its flat, ordered clauses."""
+    parts: list[Part] = []
+    items: dict[int, Item] = {}
+    for clause in clauses:
+        action = getattr(clause, "action", None)
+        if action is not None:
+            action.resolution = resolution
+        item = Item(clause, action, _footnotes(clause))
+        items[clause.pk] = item
+        parent = items.get(clause.parent_id) if clause.parent_id else None
+        if parent is not None:
+            parent.children.append(item)
+            continue
+        heading = clause.heading or clause.get_verb_display()
+        if not parts or (parts[-1].heading, parts[-1].addressee) != (heading, clause.addressee):
+            parts.append(Part(heading, clause.addressee, clause.part == "operative"))
+        parts[-1].items.append(item)
+    return parts
+
+
+@login_required
+@require_safe
+def resolution_list(request: HttpRequest) -> HttpResponse:
+    assemblies = list(Assembly.objects.all())
+    chosen = request.GET.get("assembly", "")
+    resolutions = (
+        Resolution.objects.for_list()
+        .annotate(
+            action_count=Count("actions"),
+            open_count=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES)),
+            completed_count=Count("actions", filter=Q(actions__status=ActionStatus.COMPLETED)),
+        )
+        .order_by("-assembly__start_date", "number")
+    )
+    if chosen:
+        resolutions = resolutions.filter(assembly__code=chosen)
+    context = {
+        "section": "resolutions",
+        "resolutions": list(resolutions),
+        "assemblies": assemblies,
+        "chosen": chosen,
+    }
+    return render(request, "resolutions/resolution_list.html", context)
+
+
+@login_required
+@require_safe
+def resolution_detail(request: HttpRequest, assembly: str, number: int) -> HttpResponse:
+    resolution = get_object_or_404(
+        Resolution.objects.for_list(), assembly__code=assembly, number=number
+    )
+    clauses = list(resolution.clauses.select_related("action").order_by("order"))
+    parts = _text_parts(resolution, clauses)
+    notes: dict[str, dict] = {}
+    for clause in clauses:
+        for note in _footnotes(clause):
+            notes.setdefault(note["number"] or note["text"], note)
+    counts = {status: 0 for status in ActionStatus}
+    for clause in clauses:
+        action = getattr(clause, "action", None)
+        if action is not None:
+            counts[ActionStatus(action.status)] += 1
+    context = {
+        "section": "resolutions",
+        "resolution": resolution,
+        "parts": parts,
+        "notes": list(notes.values()),
+        "references": list(resolution.references.all()),
+        "status_counts": [(status, counts[status]) for status in ActionStatus],
+        "action_count": sum(counts.values()),
+    }
+    return render(request, "resolutions/resolution_detail.html", context)

@@ -1,0 +1,263 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actions.choices import ActionStatus, ReportingRecipient
+from actions.models import Action, ReportingObligation, StatusChange
+from actions.services import action_transition, action_update
+from tests import builders
+
+# Who may change the status of, and plan, an action TSB owns (BDT collaborates).
+STATUS_RIGHTS = [
+    ("tsb_staff", True),
+    ("tsb_coordinator", True),
+    ("administrator", True),
+    ("bdt_staff", False),
+    ("bdt_coordinator", False),
+    ("br_staff", False),
+    ("reader", False),
+    ("outsider", False),
+]
+
+
+def detail(client, action):
+    return client.get(reverse("action_detail", args=[action.pk]))
+
+
+def change_status(client, action, to, version=None, note=""):
+    return client.post(
+        reverse("action_status", args=[action.pk]),
+        {"to": to, "version": version or action.version, "note": note},
+    )
+
+
+def plan(client, action, version=None, **values):
+    data = {"focal_point": "", "target_date": "", "version": version or action.version}
+    data.update(values)
+    return client.post(reverse("action_plan", args=[action.pk]), data)
+
+
+def test_action_detail_shows_the_clause_owner_collaborators_and_reporting_duties(
+    login, reader, tsb_action
+):
+    ReportingObligation.objects.create(
+        action=tsb_action, recipient=ReportingRecipient.COUNCIL_ANNUAL
+    )
+
+    response = detail(login(reader), tsb_action)
+
+    page = response.content.decode()
+    number = tsb_action.resolution.number
+    assert f"<h1>Res. {number} · action {tsb_action.number}</h1>" in page
+    assert tsb_action.clause.text in page
+    assert '<abbr title="BDT">BDT</abbr>' in page
+    assert "Report to ITU Council, annually" in page
+    assert "badge--not_started" in page
+
+
+def test_action_detail_shows_dates_in_words(login, reader, tsb_action):
+    tsb_action.target_date = datetime.date(2025, 6, 12)
+    tsb_action.save()
+
+    assert "12 June 2025" in detail(login(reader), tsb_action).content.decode()
+
+
+@pytest.mark.parametrize(("persona", "allowed"), STATUS_RIGHTS)
+def test_status_buttons_are_shown_only_to_those_who_may_change_the_status(
+    request, login, tsb_action, persona, allowed
+):
+    page = detail(login(request.getfixturevalue(persona)), tsb_action).content.decode()
+
+    buttons = (
+        '<button type="submit" name="to" value="in_progress"',
+        '<button type="submit" name="to" value="ongoing"',
+    )
+    assert all(button in page for button in buttons) is allowed
+    assert (reverse("action_status", args=[tsb_action.pk]) in page) is allowed
+    assert (reverse("action_plan", args=[tsb_action.pk]) in page) is allowed
+
+
+def test_only_the_allowed_next_statuses_are_offered(login, tsb_staff):
+    action = builders.action(owner="TSB", status=ActionStatus.COMPLETED)
+
+    page = detail(login(tsb_staff), action).content.decode()
+
+    assert 'value="in_progress"' in page
+    assert 'name="to" value="not_started"' not in page
+    assert 'name="to" value="ongoing"' not in page
+
+
+@pytest.mark.parametrize(("persona", "allowed"), STATUS_RIGHTS)
+def test_a_status_change_is_saved_for_the_owning_bureau_and_refused_with_403_for_others(
+    request, login, tsb_action, persona, allowed
+):
+    person = request.getfixturevalue(persona)
+
+    response = change_status(login(person), tsb_action, "in_progress", note="Work began")
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    if allowed:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("action_detail", args=[tsb_action.pk])
+        assert stored.status == ActionStatus.IN_PROGRESS
+        change = StatusChange.objects.get()
+        assert (change.changed_by, change.note) == (person, "Work began")
+    else:
+        assert response.status_code == 403
+        assert stored.status == ActionStatus.NOT_STARTED
+        assert stored.version == 1
+        assert not StatusChange.objects.exists()
+
+
+def test_a_status_change_says_so_and_shows_in_the_history(login, tsb_staff, tsb_action):
+    client = login(tsb_staff)
+
+    response = change_status(client, tsb_action, "in_progress")
+    page = client.get(response["Location"]).content.decode()
+
+    assert "is now “In progress”." in page
+    assert "status changed by tsb_staff" in page
+
+
+def test_a_status_change_through_htmx_lands_on_the_page_to_swap(login, tsb_staff, tsb_action):
+    response = login(tsb_staff).post(
+        reverse("action_status", args=[tsb_action.pk]),
+        {"to": "in_progress", "version": 1},
+        headers={"HX-Request": "true", "HX-Target": "status-panel"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<section id="status-panel"' in page
+    assert 'name="version" value="2"' in page
+
+
+def test_a_stale_status_change_is_refused_and_shows_who_changed_it(
+    login, tsb_staff, tsb_coordinator, tsb_action
+):
+    loaded_version = tsb_action.version
+    action_transition(
+        action=Action.objects.get(pk=tsb_action.pk), to="in_progress", by=tsb_coordinator
+    )
+
+    response = change_status(login(tsb_staff), tsb_action, "ongoing", version=loaded_version)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone changed this action while you were editing" in page
+    assert "it is now “In progress” (by tsb_coordinator on " in page
+    assert "Your change was not saved" in page
+    assert 'name="version" value="2"' in page  # the current version, to try again
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.status, stored.version) == (ActionStatus.IN_PROGRESS, 2)
+    assert StatusChange.objects.count() == 1
+
+
+def test_a_status_no_longer_reachable_after_someone_elses_change_is_reported_as_stale(
+    login, tsb_staff, tsb_coordinator, tsb_action
+):
+    current = Action.objects.get(pk=tsb_action.pk)
+    action_transition(action=current, to="in_progress", by=tsb_coordinator)
+    action_transition(action=current, to="completed", by=tsb_coordinator)
+
+    response = change_status(login(tsb_staff), tsb_action, "ongoing", version=1)
+
+    assert response.status_code == 409
+    assert "it is now “Completed”" in response.content.decode()
+    assert Action.objects.get(pk=tsb_action.pk).status == ActionStatus.COMPLETED
+
+
+def test_a_transition_the_rules_forbid_is_refused_with_the_allowed_steps(login, tsb_staff):
+    action = builders.action(owner="TSB", status=ActionStatus.COMPLETED)
+
+    response = change_status(login(tsb_staff), action, "not_started")
+
+    assert response.status_code == 409
+    assert "Allowed next: In progress" in response.content.decode()
+    assert Action.objects.get(pk=action.pk).version == 1
+
+
+def test_choosing_the_current_status_again_changes_nothing(login, tsb_staff, tsb_action):
+    client = login(tsb_staff)
+
+    response = change_status(client, tsb_action, "not_started")
+
+    assert "is already “Not started”" in client.get(response["Location"]).content.decode()
+    assert Action.objects.get(pk=tsb_action.pk).version == 1
+
+
+def test_a_status_form_without_a_version_shows_an_error_and_writes_nothing(
+    login, tsb_staff, tsb_action
+):
+    response = login(tsb_staff).post(
+        reverse("action_status", args=[tsb_action.pk]), {"to": "in_progress"}
+    )
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not StatusChange.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "allowed"), STATUS_RIGHTS)
+def test_the_plan_is_saved_for_the_owning_bureau_and_refused_with_403_for_others(
+    request, login, tsb_action, tsb_staff, persona, allowed
+):
+    client = login(request.getfixturevalue(persona))
+
+    response = plan(client, tsb_action, focal_point=tsb_staff.pk, target_date="2026-12-31")
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    if allowed:
+        assert response.status_code == 302
+        assert stored.focal_point == tsb_staff
+        assert stored.target_date == datetime.date(2026, 12, 31)
+    else:
+        assert response.status_code == 403
+        assert (stored.focal_point, stored.target_date, stored.version) == (None, None, 1)
+
+
+def test_the_focal_point_is_chosen_among_staff_of_the_owning_bureau(
+    login, tsb_staff, bdt_staff, tsb_action
+):
+    page = detail(login(tsb_staff), tsb_action).content.decode()
+    assert f'<option value="{tsb_staff.pk}">tsb_staff</option>' in page
+    assert f'<option value="{bdt_staff.pk}">' not in page
+
+    response = plan(login(tsb_staff), tsb_action, focal_point=bdt_staff.pk)
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert Action.objects.get(pk=tsb_action.pk).focal_point is None
+
+
+def test_an_invalid_target_date_shows_an_error_and_writes_nothing(login, tsb_staff, tsb_action):
+    response = plan(login(tsb_staff), tsb_action, target_date="31/12/2026x")
+
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+    assert Action.objects.get(pk=tsb_action.pk).version == 1
+
+
+def test_a_stale_plan_is_refused_and_the_current_values_are_shown(
+    login, tsb_staff, tsb_coordinator, tsb_action
+):
+    action_update(
+        action=Action.objects.get(pk=tsb_action.pk),
+        by=tsb_coordinator,
+        expected_version=1,
+        changes={"target_date": datetime.date(2027, 1, 15)},
+    )
+
+    response = plan(login(tsb_staff), tsb_action, version=1, target_date="2026-12-31")
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone changed this action while you were editing" in page
+    assert 'value="2027-01-15"' in page
+    assert Action.objects.get(pk=tsb_action.pk).target_date == datetime.date(2027, 1, 15)
+
+
+def test_an_unknown_action_is_not_found(login, reader):
+    assert login(reader).get(reverse("action_detail", args=[999])).status_code == 404

@@ -1,0 +1,180 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from actions.choices import ActionStatus, ReportingRecipient
+from actions.models import ReportingObligation
+from actions.views.lists import PAGE_SIZE
+from tests import builders
+
+
+@pytest.fixture
+def actions(db):
+    res73 = builders.resolution(73, title="ICTs, environment and climate change")
+    res44 = builders.resolution(44, title="Bridging the standardization gap")
+    bdt_open = builders.action(res73, owner="BDT", status=ActionStatus.IN_PROGRESS)
+    bdt_done = builders.action(res73, owner="BDT", status=ActionStatus.COMPLETED)
+    tsb = builders.action(res44, owner="TSB", collaborators=("BDT",))
+    sg17 = builders.action(
+        res44, owner="T-SG17", status=ActionStatus.ONGOING, target_date=datetime.date(2025, 1, 1)
+    )
+    ReportingObligation.objects.create(action=tsb, recipient=ReportingRecipient.COUNCIL_ANNUAL)
+    return {"bdt_open": bdt_open, "bdt_done": bdt_done, "tsb": tsb, "sg17": sg17}
+
+
+def listed(response):
+    return list(response.context["page"].object_list)
+
+
+def test_the_action_list_shows_every_action_when_nothing_is_filtered(login, reader, actions):
+    response = login(reader).get(reverse("action_list"))
+
+    assert response.status_code == 200
+    assert len(listed(response)) == 4
+    assert "4 actions · showing 1–4" in response.content.decode()
+
+
+def test_the_action_list_uses_the_same_filters_as_the_api(login, reader, actions):
+    client = login(reader)
+
+    by_status = client.get(reverse("action_list"), {"status": ["in_progress", "ongoing"]})
+    by_bureau = client.get(reverse("action_list"), {"bureau": "TSB"})
+    by_text = client.get(reverse("action_list"), {"q": "standardization gap"})
+    by_duty = client.get(reverse("action_list"), {"reports_to": "council_annual"})
+
+    assert set(listed(by_status)) == {actions["bdt_open"], actions["sg17"]}
+    assert set(listed(by_bureau)) == {actions["tsb"], actions["sg17"]}
+    assert set(listed(by_text)) == {actions["tsb"], actions["sg17"]}
+    assert listed(by_duty) == [actions["tsb"]]
+
+
+def test_the_filter_form_keeps_the_chosen_values_and_labels_every_field(login, reader, actions):
+    page = (
+        login(reader)
+        .get(reverse("action_list"), {"status": "ongoing", "bureau": "TSB"})
+        .content.decode()
+    )
+
+    assert 'value="ongoing" id="id_status_2" checked' in page
+    assert '<option value="TSB" selected>' in page
+    for field in ("id_q", "id_bureau", "id_resolution", "id_overdue", "id_owner", "id_ordering"):
+        assert f'<label for="{field}">' in page, field
+    assert '<label for="target_date_after">' in page
+    assert '<label for="target_date_before">' in page
+
+
+def test_the_action_list_sorts_by_a_column_and_marks_it_for_screen_readers(login, reader, actions):
+    response = login(reader).get(reverse("action_list"), {"ordering": "-status"})
+
+    statuses = [action.status for action in listed(response)]
+    assert statuses == sorted(statuses, reverse=True)
+    page = response.content.decode()
+    assert '<th scope="col" aria-sort="descending">' in page
+    assert "?ordering=status" in page  # the header toggles to ascending
+
+
+def test_the_action_list_is_paginated_and_keeps_the_filter_across_pages(login, reader):
+    res = builders.resolution(73)
+    for _ in range(PAGE_SIZE + 2):
+        builders.action(res, owner="BDT")
+
+    client = login(reader)
+    first = client.get(reverse("action_list"), {"bureau": "BDT"})
+    second = client.get(reverse("action_list"), {"bureau": "BDT", "page": 2})
+
+    assert len(listed(first)) == PAGE_SIZE
+    assert len(listed(second)) == 2
+    assert "?bureau=BDT&amp;page=2" in first.content.decode()
+
+
+def test_an_htmx_filter_request_gets_the_results_alone(login, reader, actions):
+    response = login(reader).get(
+        reverse("action_list"),
+        {"status": "completed"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="results"')
+    assert "<html" not in page
+    assert listed(response) == [actions["bdt_done"]]
+    assert 'id="results-announce" hx-swap-oob="innerHTML"' in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_filter_that_matches_nothing_offers_to_clear_the_filters(login, reader, actions):
+    page = login(reader).get(reverse("action_list"), {"resolution": 999}).content.decode()
+
+    assert "No action matches these filters." in page
+    assert "Clear the filters and show every action" in page
+
+
+def test_the_csv_link_carries_the_current_filter(login, reader, actions):
+    page = login(reader).get(reverse("action_list"), {"bureau": "BDT", "page": 1}).content.decode()
+
+    assert f'href="{reverse("action_export")}?bureau=BDT"' in page
+
+
+def read_csv(response) -> list[dict]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="wtsa-actions-')
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_export_contains_the_filtered_actions_with_their_details(login, reader, actions):
+    response = login(reader).get(reverse("action_export"), {"bureau": "TSB", "ordering": "owner"})
+
+    rows = read_csv(response)
+    assert [row["Name"] for row in rows] == ["Res. 44 · action 2", "Res. 44 · action 1"]
+    sg17, tsb = rows
+    assert sg17["Owner"] == "T-SG17"
+    assert sg17["Status"] == "Ongoing"
+    assert sg17["Target date"] == "2025-01-01"
+    assert sg17["Overdue"] == "yes"
+    assert tsb["Collaborators"] == "BDT"
+    assert tsb["Reports to"] == "ITU Council, annually"
+    assert (tsb["Assembly"], tsb["Resolution"]) == ("WTSA-20", "44")
+    assert tsb["Text"] == actions["tsb"].clause.text
+
+
+def test_csv_export_has_every_row_not_only_the_first_page(login, reader):
+    res = builders.resolution(73)
+    for _ in range(PAGE_SIZE + 5):
+        builders.action(res, owner="BDT")
+
+    rows = read_csv(login(reader).get(reverse("action_export"), {"page": 1}))
+
+    assert len(rows) == PAGE_SIZE + 5
+
+
+def test_my_actions_lists_where_i_am_focal_point_and_my_bureaus_open_actions(
+    login, bdt_staff, actions
+):
+    actions["sg17"].focal_point = bdt_staff
+    actions["sg17"].save()
+
+    response = login(bdt_staff).get(reverse("my_actions"))
+
+    assert response.context["focal"] == [actions["sg17"]]
+    # Owned or collaborated on, and open: not the completed one, not SG17's.
+    assert set(response.context["page"].object_list) == {actions["bdt_open"], actions["tsb"]}
+    page = response.content.decode()
+    assert "<td>owns</td>" in page
+    assert "<td>collaborates</td>" in page
+
+
+def test_my_actions_explains_empty_lists(login, bdt_staff):
+    page = login(bdt_staff).get(reverse("my_actions")).content.decode()
+
+    assert "You are not the focal point of any action" in page
+    assert "BDT has no open action." in page
+
+
+def test_my_actions_tells_a_user_without_a_bureau_what_to_do(login, outsider):
+    page = login(outsider).get(reverse("my_actions")).content.decode()
+
+    assert "Your account belongs to no Bureau" in page

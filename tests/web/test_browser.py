@@ -1,0 +1,220 @@
+"""A new member of BDT staff finds their Bureau's open actions and records progress.
+
+Drives Debian's Chromium against the live server, and runs axe-core on every
+page: no accessibility violation is allowed.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from actions.choices import ActionStatus, ReportState, Role
+from actions.models import Action, ProgressReport, StatusChange
+from resolutions.choices import ClauseVerb
+from tests import builders
+
+# The live server needs committed data, so each test ends by emptying the database.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "secret-pass-123"
+AXE = Axe()
+
+
+@pytest.fixture
+def res73_action():
+    res73 = builders.resolution(
+        73, title="Information and communication technologies, environment and climate change"
+    )
+    builders.action(res73, owner="TSB", collaborators=("BDT",))
+    action = builders.action(res73, owner="BDT", collaborators=("TSB",))
+    res73.clauses.update(
+        verb=ClauseVerb.INSTRUCTS,
+        addressee="the Director of the Telecommunication Development Bureau",
+    )
+    res73.clauses.filter(pk=action.clause_id).update(
+        text="to assist developing countries in managing e-waste;"
+    )
+    builders.action(owner="BDT", status=ActionStatus.COMPLETED)
+    return action
+
+
+@pytest.fixture
+def amina(db):
+    return builders.user(
+        "amina", bureau="BDT", role=Role.BUREAU_STAFF, first_name="Amina", last_name="Diallo"
+    )
+
+
+@pytest.fixture
+def reader_user(db):
+    return builders.user("rita", bureau="BDT", role=Role.READER)
+
+
+def assert_accessible(page: Page) -> None:
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def log_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
+
+
+def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
+    page: Page, live_server, amina, res73_action
+):
+    log_in(page, live_server.url, "amina")
+    assert_accessible(page)
+    expect(page.get_by_role("banner")).to_contain_text("Amina Diallo · BDT")
+
+    # From the dashboard to the Bureau's open actions.
+    page.get_by_role("link", name="Open actions of BDT").click()
+    expect(page.get_by_role("heading", level=1, name="Actions")).to_be_visible()
+    count = page.locator(".results__count")
+    expect(count).to_have_text("1 action · showing 1–1")
+    assert_accessible(page)
+
+    # htmx updates the results in place when a filter changes.
+    page.get_by_role("checkbox", name="Completed").check()
+    expect(count).to_have_text("2 actions · showing 1–2")
+    expect(page.locator("#results-announce")).to_have_text("2 actions · showing 1–2")
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    page.get_by_role("checkbox", name="Completed").uncheck()
+    expect(count).to_have_text("1 action · showing 1–1")
+    page.get_by_role("link", name="Target date").click()
+    expect(page).to_have_url(re.compile(r"ordering=target_date"))
+    expect(page.get_by_label("Sort by")).to_have_value("target_date")
+    expect(page.locator("#results-heading")).to_be_focused()
+
+    # "My actions" lists it too.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My actions").click()
+    expect(page.get_by_role("heading", level=1, name="My actions")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Res. 73 · action 2").click()
+
+    # The action's page.
+    expect(page.get_by_role("heading", level=1, name="Res. 73 · action 2")).to_be_visible()
+    expect(page.get_by_text("to assist developing countries in managing e-waste;")).to_be_visible()
+    assert_accessible(page)
+
+    # A progress report with an evidence link, submitted for approval.
+    page.get_by_label("What was done").fill("Held a regional workshop on e-waste in Nairobi.")
+    page.get_by_label("Link 1: address").fill("https://www.itu.int/en/ITU-D/Environment/")
+    page.get_by_label("Link 1: title").fill("ITU-D environment")
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_text("Your report was submitted for approval.")).to_be_visible()
+    expect(page.get_by_role("link", name="ITU-D environment")).to_be_visible()
+    assert_accessible(page)
+    report = ProgressReport.objects.get()
+    assert (report.author, report.state) == (amina, ReportState.SUBMITTED)
+
+    # The status buttons swap the status panel in place.
+    status_panel = page.locator("#status-panel")
+    status_panel.get_by_label("Note (optional)").fill("Workshop series started.")
+    status_panel.get_by_role("button", name="In progress").click()
+    expect(page.get_by_text("Res. 73 · action 2 is now “In progress”.")).to_be_visible()
+    expect(status_panel.get_by_role("button", name="Completed")).to_be_visible()
+    expect(page.locator("#status-heading")).to_be_focused()
+    expect(page.locator("#timeline")).to_contain_text("Workshop series started.")
+    expect(page.locator("#planning input[name=version]")).to_have_value("2")
+    assert_accessible(page)
+    assert Action.objects.get(pk=res73_action.pk).status == ActionStatus.IN_PROGRESS
+
+    # The dashboard shows it.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    recent = page.get_by_role("region", name="Recent status changes")
+    expect(recent).to_contain_text("Res. 73 · action 2")
+    expect(recent).to_contain_text("In progress")
+    expect(page.get_by_role("link", name=re.compile(r"^1\s+In progress"))).to_be_visible()
+
+    # The resolution, with the item linked to its action.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Resolutions").click()
+    expect(page.get_by_role("heading", level=1, name="Resolutions")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Resolution 73").click()
+    expect(page.get_by_role("heading", level=3, name="instructs")).to_be_visible()
+    expect(
+        page.get_by_text("the Director of the Telecommunication Development Bureau")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Res. 73 · action 2").click()
+    expect(page.get_by_role("heading", level=1, name="Res. 73 · action 2")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", level=1, name="Log in")).to_be_visible()
+
+
+def test_a_reader_sees_no_forms_and_a_forged_post_is_refused(
+    page: Page, live_server, reader_user, res73_action
+):
+    log_in(page, live_server.url, "rita")
+    page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
+    expect(page.get_by_role("heading", level=1, name="Res. 73 · action 2")).to_be_visible()
+    assert_accessible(page)
+
+    expect(page.get_by_role("heading", name="Add a progress report")).to_have_count(0)
+    expect(page.locator("#status-panel button")).to_have_count(0)
+    expect(page.get_by_label("What was done")).to_have_count(0)
+
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    headers = {"X-CSRFToken": token, "Referer": page.url}
+    status = page.request.post(
+        f"{live_server.url}/actions/{res73_action.pk}/status/",
+        form={"to": "in_progress", "version": "1"},
+        headers=headers,
+    )
+    report = page.request.post(
+        f"{live_server.url}/actions/{res73_action.pk}/reports/",
+        form={
+            "period_start": "2025-01-01",
+            "period_end": "2025-06-30",
+            "text": "Forged.",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+        headers=headers,
+    )
+
+    assert (status.status, report.status) == (403, 403)
+    assert Action.objects.get(pk=res73_action.pk).version == 1
+    assert not StatusChange.objects.exists()
+    assert not ProgressReport.objects.exists()
+
+
+def test_bdt_staff_correct_a_returned_report_and_submit_it_again(
+    page: Page, live_server, amina, res73_action
+):
+    coordinator = builders.user("carlos", bureau="BDT", role=Role.COORDINATOR)
+    builders.report(
+        res73_action,
+        author=amina,
+        state=ReportState.RETURNED,
+        text="Held a workshop.",
+        reviewed_by=coordinator,
+        review_note="Say where and how many took part.",
+    )
+    log_in(page, live_server.url, "amina")
+    page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
+    expect(page.locator("#timeline")).to_contain_text("Say where and how many took part.")
+
+    page.get_by_role("link", name="Edit the report of").click()
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("Edit the progress report"))
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What was done").fill("Held a workshop in Nairobi for 40 participants.")
+    page.get_by_role("button", name="Save and submit for approval").click()
+
+    expect(page.get_by_text("Your report was saved and submitted for approval.")).to_be_visible()
+    report = ProgressReport.objects.get()
+    assert (report.state, report.text) == (
+        ReportState.SUBMITTED,
+        "Held a workshop in Nairobi for 40 participants.",
+    )

@@ -1,0 +1,169 @@
+import datetime
+
+import time_machine
+from django.urls import reverse
+
+from actions.choices import ActionStatus, ReportState
+from actions.services import action_transition
+from tests import builders
+
+TODAY = datetime.date(2026, 3, 2)
+NOW = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def dashboard(client):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return response
+
+
+def test_dashboard_counts_the_actions_of_my_bureau_by_status(login, bdt_staff):
+    builders.action(owner="BDT", status=ActionStatus.IN_PROGRESS)
+    builders.action(owner="BDT", status=ActionStatus.IN_PROGRESS)
+    builders.action(owner="T-SG17", status=ActionStatus.COMPLETED)
+    builders.action(owner="TSB", status=ActionStatus.IN_PROGRESS)
+
+    by_status = {
+        row["value"]: row["count"] for row in dashboard(login(bdt_staff)).context["by_status"]
+    }
+
+    assert by_status == {"not_started": 0, "in_progress": 2, "ongoing": 0, "completed": 0}
+
+
+def test_dashboard_counts_actions_of_bodies_the_bureau_supports(login, bdt_staff):
+    builders.body("D-SG1", bureau="BDT")
+    builders.action(owner="D-SG1", status=ActionStatus.COMPLETED)
+
+    by_status = {
+        row["value"]: row["count"] for row in dashboard(login(bdt_staff)).context["by_status"]
+    }
+
+    assert by_status["completed"] == 1
+
+
+def test_dashboard_links_to_the_open_actions_of_my_bureau(login, bdt_staff):
+    page = dashboard(login(bdt_staff)).content.decode()
+
+    assert (
+        f'href="{reverse("action_list")}?bureau=BDT&amp;status=not_started'
+        '&amp;status=in_progress&amp;status=ongoing"'
+    ) in page
+    assert "Open actions of BDT" in page
+
+
+def test_dashboard_lists_overdue_actions_of_my_bureau_only(login, bdt_staff):
+    late = builders.action(owner="BDT", target_date=datetime.date(2026, 1, 31))
+    builders.action(owner="BDT", target_date=datetime.date(2026, 4, 1))
+    builders.action(owner="BDT", status=ActionStatus.COMPLETED, target_date=TODAY.replace(day=1))
+    builders.action(owner="TSB", target_date=datetime.date(2026, 1, 31))
+
+    response = dashboard(login(bdt_staff))
+
+    assert response.context["overdue_rows"] == [late]
+    assert response.context["overdue_count"] == 1
+    assert "31 January 2026" in response.content.decode()
+
+
+def test_dashboard_shows_the_next_council_deadline_with_the_days_left(login, bdt_staff):
+    builders.meeting(datetime.date(2025, 6, 17))
+    builders.meeting(datetime.date(2026, 4, 20), name="Council 2026")
+    builders.meeting(datetime.date(2027, 6, 1), name="Council 2027")
+    builders.meeting(datetime.date(2026, 3, 10), kind="tsag", name="TSAG")
+
+    page = dashboard(login(bdt_staff)).content.decode()
+
+    # Four weeks before the opening on 20 April 2026.
+    assert "21 days left" in page
+    assert "Council 2026" in page
+    assert "<strong>23 March 2026</strong>" in page
+
+
+def test_dashboard_says_when_no_council_session_is_scheduled(login, bdt_staff):
+    page = dashboard(login(bdt_staff)).content.decode()
+
+    assert "No Council session is scheduled yet" in page
+
+
+def test_a_coordinator_sees_the_submitted_reports_of_their_bureau_awaiting_approval(
+    login, bdt_coordinator, bdt_staff, tsb_staff, tsb_action
+):
+    waiting = builders.report(tsb_action, author=bdt_staff, state=ReportState.SUBMITTED)
+    builders.report(tsb_action, author=bdt_staff, state=ReportState.DRAFT)
+    builders.report(tsb_action, author=bdt_staff, state=ReportState.APPROVED)
+    builders.report(tsb_action, author=tsb_staff, state=ReportState.SUBMITTED)
+
+    response = dashboard(login(bdt_coordinator))
+
+    assert response.context["awaiting"] == [waiting]
+    assert f"#report-{waiting.pk}" in response.content.decode()
+
+
+def test_staff_who_are_not_coordinators_see_no_approval_queue(login, bdt_staff, tsb_action):
+    builders.report(tsb_action, author=bdt_staff, state=ReportState.SUBMITTED)
+
+    response = dashboard(login(bdt_staff))
+
+    assert response.context["awaiting"] is None
+    assert "awaiting your approval" not in response.content.decode()
+
+
+def test_a_coordinator_with_nothing_to_approve_is_told_so(login, bdt_coordinator):
+    page = dashboard(login(bdt_coordinator)).content.decode()
+
+    assert "Nothing to approve" in page
+
+
+def test_dashboard_charts_status_by_bureau_and_by_resolution_in_data_tables(login, reader):
+    res73 = builders.resolution(73)
+    builders.action(res73, owner="BDT", status=ActionStatus.IN_PROGRESS)
+    builders.action(res73, owner="BDT", status=ActionStatus.COMPLETED)
+    builders.action(owner="T-SG17", status=ActionStatus.ONGOING)
+
+    response = dashboard(login(reader))
+
+    by_bureau = {
+        row.label: {s.value: s.count for s in row.segments}
+        for row in response.context["chart_by_bureau"]
+    }
+    assert by_bureau["BDT"] == {
+        "not_started": 0,
+        "in_progress": 1,
+        "ongoing": 0,
+        "completed": 1,
+    }
+    assert by_bureau["TSB"]["ongoing"] == 1  # SG17 is supported by TSB
+    by_resolution = {row.label: row.total for row in response.context["chart_by_resolution"]}
+    assert by_resolution["Res. 73"] == 2
+    page = response.content.decode()
+    assert '<caption id="chart-bureau-caption">Actions by owning Bureau and status' in page
+    assert '<th scope="col" class="num"><span class="legend legend--completed"' in page
+    assert '<span class="bar" aria-hidden="true">' in page
+
+
+def test_dashboard_shows_recent_status_changes_of_my_bureau(login, bdt_staff, tsb_staff):
+    mine = builders.action(owner="BDT")
+    theirs = builders.action(owner="TSB")
+    action_transition(action=mine, to=ActionStatus.IN_PROGRESS, by=bdt_staff)
+    action_transition(action=theirs, to=ActionStatus.IN_PROGRESS, by=tsb_staff)
+
+    response = dashboard(login(bdt_staff))
+
+    assert [change.action for change in response.context["recent"]] == [mine]
+
+
+def test_a_user_without_a_bureau_sees_every_action_and_is_told_why(login, outsider):
+    builders.action(owner="BDT")
+    builders.action(owner="TSB")
+
+    response = dashboard(login(outsider))
+
+    assert response.context["total"] == 2
+    assert "belongs to no Bureau" in response.content.decode()
+
+
+def test_an_empty_tracker_explains_where_actions_come_from(login, bdt_staff):
+    page = dashboard(login(bdt_staff)).content.decode()
+
+    assert "They are created when an administrator imports the resolutions" in page
+    assert "No status has changed yet" in page

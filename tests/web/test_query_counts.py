@@ -1,0 +1,123 @@
+"""Every page runs the same number of queries for 3 rows as for 30.
+
+The counts include the session, the user and the user's role groups. A change
+that makes one of them grow with the data (a query per row) fails here.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.choices import ActionStatus, ReportingRecipient, ReportState
+from actions.models import EvidenceLink, ReportingObligation, StatusChange
+from tests import builders
+
+ROWS = [3, 30]
+
+
+@pytest.fixture(params=ROWS, ids=lambda n: f"{n}_rows")
+def data(request, bdt_coordinator, bdt_staff):
+    """``n`` resolutions, and ``n`` rich actions, reports and status changes."""
+    n = request.param
+    res73 = builders.resolution(73)
+    builders.meeting(timezone.localdate() + datetime.timedelta(days=90))
+    actions = []
+    for i in range(n):
+        action = builders.action(
+            res73,
+            owner="BDT",
+            collaborators=("TSB", "BR"),
+            status=ActionStatus.IN_PROGRESS,
+            focal_point=bdt_staff,
+            target_date=datetime.date(2024, 1, 1),
+        )
+        builders.clause(res73, label=f"{i})", parent=action.clause, text="a sub-item;")
+        action.clause.footnotes = [{"number": str(i), "text": "A note."}]
+        action.clause.save()
+        ReportingObligation.objects.create(
+            action=action, recipient=ReportingRecipient.COUNCIL_ANNUAL
+        )
+        actions.append(action)
+        other = builders.resolution()
+        builders.action(other, owner="TSB", collaborators=("BDT",))
+    target = actions[0]
+    for i in range(n):
+        report = builders.report(
+            target,
+            author=bdt_staff,
+            state=ReportState.SUBMITTED if i % 2 else ReportState.DRAFT,
+            reviewed_by=bdt_coordinator if i % 3 == 0 else None,
+        )
+        EvidenceLink.objects.create(report=report, url=f"https://example.org/{i}", title="Doc")
+        EvidenceLink.objects.create(report=report, url=f"https://example.org/{i}/b")
+        StatusChange.objects.create(
+            action=target,
+            from_status=ActionStatus.NOT_STARTED,
+            to_status=ActionStatus.IN_PROGRESS,
+            changed_by=bdt_staff if i % 2 else bdt_coordinator,
+            changed_at=timezone.now() - datetime.timedelta(hours=i),
+        )
+    draft = builders.report(target, author=bdt_staff)
+    for i in range(n):
+        EvidenceLink.objects.create(report=draft, url=f"https://example.org/draft/{i}")
+    return {"res73": res73, "action": target, "draft": draft}
+
+
+# Page → queries with a logged-in BDT coordinator.
+EXPECTED = {
+    "dashboard": 13,
+    "my_actions": 8,
+    "action_list": 12,
+    "action_list_filtered": 13,
+    "action_list_htmx": 7,
+    "action_export": 6,
+    "action_detail": 13,
+    "report_edit": 7,
+    "resolution_list": 5,
+    "resolution_detail": 6,
+}
+
+
+def urls(data):
+    res73 = data["res73"]
+    return {
+        "dashboard": (reverse("dashboard"), {}, {}),
+        "my_actions": (reverse("my_actions"), {}, {}),
+        "action_list": (reverse("action_list"), {}, {}),
+        "action_list_filtered": (
+            reverse("action_list"),
+            {"bureau": "BDT", "status": ["in_progress"], "reports_to": "council_annual"},
+            {},
+        ),
+        "action_list_htmx": (
+            reverse("action_list"),
+            {"collaborator": "TSB", "ordering": "-updated"},
+            {"HX-Request": "true", "HX-Target": "results"},
+        ),
+        "action_export": (reverse("action_export"), {"bureau": "BDT"}, {}),
+        "action_detail": (reverse("action_detail", args=[data["action"].pk]), {}, {}),
+        "report_edit": (reverse("report_edit", args=[data["draft"].pk]), {}, {}),
+        "resolution_list": (reverse("resolution_list"), {}, {}),
+        "resolution_detail": (
+            reverse("resolution_detail", args=[res73.assembly.code, res73.number]),
+            {},
+            {},
+        ),
+    }
+
+
+@pytest.mark.parametrize("page_name", EXPECTED)
+def test_a_page_runs_the_same_queries_whatever_the_number_of_rows(
+    login, bdt_coordinator, data, django_assert_num_queries, page_name
+):
+    client = login(bdt_coordinator)
+    url, params, headers = urls(data)[page_name]
+
+    with django_assert_num_queries(EXPECTED[page_name]):
+        response = client.get(url, params, headers=headers)
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    assert response.status_code == 200
