@@ -4,7 +4,6 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-export DJANGO_SETTINGS_MODULE ?= wtsa_tracker.settings
 
 .PHONY: install run test lint format data fixtures/wtsa20.json
 
