@@ -116,11 +116,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", "English"),
-    ("fr", "Français"),
-    ("es", "Español"),
-]
+# Every user-facing string is marked for translation; a language is listed
+# here once its messages are in locale/, so no page mixes two languages.
+LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
