@@ -17,7 +17,6 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = frozenset(
     {ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.ONGOING}
 )
-TERMINAL_STATUSES = frozenset({ActionStatus.COMPLETED})
 
 ALLOWED_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
     ActionStatus.NOT_STARTED: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.ONGOING}),
@@ -39,9 +38,6 @@ class Strength(models.TextChoices):
     CALLS_UPON = "calls_upon", _("Calls upon")
     INVITES = "invites", _("Invites")
     ENCOURAGES = "encourages", _("Encourages")
-
-
-MANDATORY_STRENGTHS = frozenset({Strength.INSTRUCTS})
 
 
 class ReportingRecipient(models.TextChoices):

@@ -48,6 +48,13 @@ class ActionFilterSet(filters.FilterSet):
         label=_("Owning Bureau"),
         help_text=_("Owned by the Bureau or by a body it supports (SG17 → TSB)."),
     )
+    involves = filters.ModelChoiceFilter(
+        queryset=Body.objects.filter(kind__in=STAFF_BODY_KINDS),
+        to_field_name="code",
+        method="filter_involves",
+        label=_("Bureau involved"),
+        help_text=_("Owned or contributed to by the Bureau, or by a body it supports."),
+    )
     collaborator = filters.ModelMultipleChoiceFilter(
         field_name="collaborators__code",
         queryset=Body.objects.all(),
@@ -93,6 +100,9 @@ class ActionFilterSet(filters.FilterSet):
 
     def filter_bureau(self, queryset: QuerySet[Action], name: str, value: Body) -> QuerySet:
         return queryset.owned_by_bureau(value.pk) if value else queryset
+
+    def filter_involves(self, queryset: QuerySet[Action], name: str, value: Body) -> QuerySet:
+        return queryset.involving_bureau(value.pk) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):
         if value is None:

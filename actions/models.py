@@ -247,6 +247,21 @@ class StatusChange(models.Model):
 
 
 class ProgressReportQuerySet(models.QuerySet):
+    def awaiting_review_by(self, user: User) -> "ProgressReportQuerySet":
+        """Submitted reports this user may approve or return (see permissions.can_review_report)."""
+        from .permissions import is_administrator, is_coordinator
+
+        submitted = self.filter(state=ReportState.SUBMITTED)
+        if is_administrator(user):
+            return submitted
+        if is_coordinator(user):
+            return submitted.filter(bureau_id=user.bureau_id).exclude(author=user)
+        return self.none()
+
+    def to_finish_by(self, user: User) -> "ProgressReportQuerySet":
+        """The user's own drafts and the reports returned to them."""
+        return self.filter(author=user, state__in=[ReportState.DRAFT, ReportState.RETURNED])
+
     def visible_to(self, user: User) -> "ProgressReportQuerySet":
         """Drafts and returned reports stay within the Bureau that writes them."""
         from .permissions import is_administrator
@@ -354,6 +369,10 @@ class EvidenceLink(models.Model):
 class GoverningBodyMeetingQuerySet(models.QuerySet):
     def upcoming(self, today: datetime.date) -> "GoverningBodyMeetingQuerySet":
         return self.filter(start_date__gte=today).order_by("start_date")
+
+    def next_council(self, today: datetime.date) -> "GoverningBodyMeeting | None":
+        """The next ordinary session of Council, whose deadlines staff work to."""
+        return self.filter(kind=MeetingKind.COUNCIL).upcoming(today).first()
 
     def get_by_natural_key(self, kind: str, start_date: str) -> "GoverningBodyMeeting":
         return self.get(kind=kind, start_date=start_date)

@@ -84,15 +84,14 @@ def can_edit_report(user: User, report: ProgressReport) -> bool:
 
 
 def can_review_report(user: User, report: ProgressReport) -> bool:
-    """A Bureau's coordinator vouches for the reports that Bureau wrote."""
+    """A Bureau's coordinator vouches for the reports that Bureau wrote.
+
+    Not for their own: approval is a second pair of eyes before Council.
+    """
     if report.state != ReportState.SUBMITTED:
         return False
     if is_administrator(user):
         return True
-    return is_coordinator(user) and user.bureau_id == report.bureau_id
-
-
-def can_see_report(user: User, report: ProgressReport) -> bool:
-    if report.state not in EDITABLE_REPORT_STATES or is_administrator(user):
-        return True
-    return user.bureau_id is not None and user.bureau_id == report.bureau_id
+    return (
+        is_coordinator(user) and user.bureau_id == report.bureau_id and user.pk != report.author_id
+    )

@@ -161,6 +161,16 @@ def action_update(
     if refused or (collaborators is not None and not permissions.is_administrator(by)):
         fields = ", ".join(sorted(refused)) or "collaborators"
         raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": fields})
+    focal_point = changes.get("focal_point")
+    if focal_point is not None and not _is_involved(focal_point, action):
+        raise ValidationError(
+            {
+                "focal_point": _(
+                    "The focal point must be an active member of a Bureau that owns "
+                    "or contributes to this action."
+                )
+            }
+        )
     changed = {k: v for k, v in changes.items() if getattr(action, k) != v}
     new_collaborators = None
     if collaborators is not None:
@@ -176,10 +186,33 @@ def action_update(
     return action
 
 
-def _clean_period(period_start: datetime.date, period_end: datetime.date) -> None:
+# A report looks back over at most one assembly cycle (four years, with some
+# slack) and forward no further than the next Council session can be.
+REPORT_LOOKBACK = datetime.timedelta(days=5 * 366)
+REPORT_LOOKAHEAD = datetime.timedelta(days=366)
+
+
+def _is_involved(user: User, action: Action) -> bool:
+    bureaux = {body.responsible_bureau_id for body in action.collaborators.all()}
+    if action.owner_id:
+        bureaux.add(action.owner.responsible_bureau_id)
+    return user.is_active and user.bureau_id is not None and user.bureau_id in bureaux
+
+
+def _clean_period(
+    period_start: datetime.date, period_end: datetime.date, report_date: datetime.date
+) -> None:
     if period_end < period_start:
         raise ValidationError(
             {"period_end": _("The reporting period cannot end before it starts.")}
+        )
+    if period_start < report_date - REPORT_LOOKBACK:
+        raise ValidationError(
+            {"period_start": _("The reporting period cannot start more than five years back.")}
+        )
+    if period_end > report_date + REPORT_LOOKAHEAD:
+        raise ValidationError(
+            {"period_end": _("The reporting period cannot end more than a year ahead.")}
         )
 
 
@@ -202,8 +235,11 @@ def progress_report_create(
         )
     if not text.strip():
         raise ValidationError({"text": _("A progress report needs some text.")})
-    _clean_period(period_start, period_end)
     now = now or timezone.now()
+    report_date = report_date or timezone.localdate(now)
+    if report_date > timezone.localdate(now):
+        raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
+    _clean_period(period_start, period_end, report_date)
     bureau_id = by.bureau_id or (action.owner.responsible_bureau_id if action.owner_id else None)
     if bureau_id is None:
         raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
@@ -212,7 +248,7 @@ def progress_report_create(
             action=action,
             author=by,
             bureau_id=bureau_id,
-            report_date=report_date or timezone.localdate(now),
+            report_date=report_date,
             period_start=period_start,
             period_end=period_end,
             text=text.strip(),
@@ -239,8 +275,12 @@ def progress_report_update(
     period_start: datetime.date,
     period_end: datetime.date,
     evidence: Iterable[Evidence] | None = None,
+    submit: bool = False,
 ) -> ProgressReport:
-    """Edit a draft or returned report. Approved or submitted reports are frozen."""
+    """Edit a draft or returned report, and submit it with the edit if asked.
+
+    Submitted and approved reports are frozen.
+    """
     if not permissions.can_edit_report(by, report):
         raise PermissionDenied(
             _(
@@ -250,7 +290,7 @@ def progress_report_update(
         )
     if not text.strip():
         raise ValidationError({"text": _("A progress report needs some text.")})
-    _clean_period(period_start, period_end)
+    _clean_period(period_start, period_end, report.report_date)
     with transaction.atomic():
         _compare_and_set(
             ProgressReport,
@@ -263,6 +303,8 @@ def progress_report_update(
         )
         if evidence is not None:
             _replace_evidence(report, evidence)
+        if submit:
+            progress_report_transition(report=report, to=ReportState.SUBMITTED, by=by)
     return report
 
 

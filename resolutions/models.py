@@ -128,9 +128,6 @@ class ResolutionReference(models.Model):
 
 
 class ClauseQuerySet(models.QuerySet):
-    def directives(self) -> "ClauseQuerySet":
-        return self.filter(verb__in=DIRECTIVE_VERBS)
-
     def current(self) -> "ClauseQuerySet":
         return self.filter(is_withdrawn=False)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -362,5 +362,8 @@ def _create_action(
 
 
 def _flag(action: Action, reason: str, report: ImportReport) -> None:
-    Action.objects.filter(pk=action.pk).update(needs_review=True, review_reason=reason[:300])
+    # A version bump: whoever holds the action open must see the flag before saving.
+    Action.objects.filter(pk=action.pk).update(
+        needs_review=True, review_reason=reason[:300], version=F("version") + 1
+    )
     report.actions_flagged += 1
