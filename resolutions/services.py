@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,6 +120,8 @@ def resolution_import(
             _("Unknown body codes %(codes)s: load the bodies fixture or add them in the admin.")
             % {"codes": ", ".join(unknown)}
         )
+    for parsed in document.resolutions:
+        _check_assembly(parsed, assembly)
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
         for parsed in document.resolutions:
@@ -126,6 +129,19 @@ def resolution_import(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
+    """Refuse a text whose heading names another assembly's year ("Rev. Geneva, 2022")."""
+    years = {int(year) for year in re.findall(r"\b(?:19|20)\d\d\b", parsed.revision_text)}
+    if years and not years & {assembly.start_date.year, assembly.end_date.year}:
+        raise ImportRefused(
+            _(
+                "Resolution %(number)d is headed (%(revision)s), which is not %(assembly)s: "
+                "choose the assembly that adopted this text."
+            )
+            % {"number": parsed.number, "revision": parsed.revision_text, "assembly": assembly}
+        )
 
 
 def _body_codes(document: ParsedDocument) -> set[str]:
@@ -254,6 +270,37 @@ def _clause_values(part: ParsedPart, item: ParsedItem, order: int) -> dict[str, 
     }
 
 
+def _match_clauses(
+    items: list[tuple[ParsedPart, ParsedItem, str | None]], clauses: list[Clause]
+) -> dict[str, Clause]:
+    """Pair parsed items with stored clauses: by their words first, then by key.
+
+    Keys number parts and items as the text does, so a revision that inserts
+    an item or a part renumbers everything after it; the same words under a
+    new number are still the same clause, and keep their action, status and
+    reports. An item whose words changed is recognised by its key.
+    """
+    by_words: dict[tuple[str, str], list[Clause]] = {}
+    for clause in clauses:
+        by_words.setdefault((clause.verb, clause.text), []).append(clause)
+    by_key = {clause.key: clause for clause in clauses}
+    matched: dict[str, Clause] = {}
+    taken: set[int] = set()
+    for part, item, _parent in items:
+        candidates = [c for c in by_words.get((part.verb, item.text), []) if c.pk not in taken]
+        if candidates:
+            # The same words twice in one resolution: prefer the one at this key.
+            pick = next((c for c in candidates if c.key == item.key), candidates[0])
+            matched[item.key] = pick
+            taken.add(pick.pk)
+    for _part, item, _parent in items:
+        clause = by_key.get(item.key)
+        if item.key not in matched and clause is not None and clause.pk not in taken:
+            matched[item.key] = clause
+            taken.add(clause.pk)
+    return matched
+
+
 def _sync_clauses(
     resolution: Resolution,
     parsed: ParsedResolution,
@@ -262,14 +309,24 @@ def _sync_clauses(
     label: str,
     now: datetime.datetime,
 ) -> bool:
-    existing = {clause.key: clause for clause in resolution.clauses.select_related("action")}
+    stored = list(resolution.clauses.select_related("action"))
+    items = list(_flatten(parsed.parts))
+    matched = _match_clauses(items, stored)
+    kept = {clause.pk for clause in matched.values()}
+    withdrawn = [c for c in stored if c.pk not in kept and not c.is_withdrawn]
+    # Keys are unique within a resolution: move every key that changes out of
+    # the way first, so that clauses can swap keys.
+    rekeyed = [c for key, c in matched.items() if c.key != key]
+    for clause in rekeyed + withdrawn:
+        Clause.objects.filter(pk=clause.pk).update(key=f"~{clause.pk}")
+    today = timezone.localdate(now).isoformat()
     seen: dict[str, Clause] = {}
-    changed = False
+    changed = bool(rekeyed)
     next_number = (resolution.actions.aggregate(top=Max("number"))["top"] or 0) + 1
-    for order, (part, item, parent_key) in enumerate(_flatten(parsed.parts), start=1):
+    for order, (part, item, parent_key) in enumerate(items, start=1):
         values = _clause_values(part, item, order)
         parent = seen.get(parent_key) if parent_key else None
-        clause = existing.get(item.key)
+        clause = matched.get(item.key)
         if clause is None:
             clause = Clause.objects.create(
                 resolution=resolution,
@@ -283,18 +340,29 @@ def _sync_clauses(
         else:
             differing = [name for name in CLAUSE_FIELDS if getattr(clause, name) != values[name]]
             moved = clause.parent_id != (parent.pk if parent else None)
-            if differing or moved or clause.is_withdrawn:
+            if differing or moved or clause.is_withdrawn or clause.key != item.key:
+                if clause.key != item.key:
+                    report.changes.append(
+                        _("%(label)s: clause %(old)s is now %(new)s")
+                        % {"label": label, "old": clause.key, "new": item.key}
+                    )
                 for name in differing:
                     setattr(clause, name, values[name])
-                clause.parent, clause.source_line, clause.is_withdrawn = parent, item.line, False
+                clause.key, clause.parent = item.key, parent
+                clause.source_line, clause.is_withdrawn = item.line, False
                 clause.save()
                 report.clauses_updated += 1
                 changed = True
                 wording = {"text", "addressee", "verb", "heading"} & set(differing)
                 if wording:
                     report.changes.append(
-                        _("%(label)s: clause %(key)s changed (%(fields)s)")
-                        % {"label": label, "key": item.key, "fields": ", ".join(sorted(wording))}
+                        _("%(label)s: clause %(key)s changed (%(fields)s): “%(text)s”")
+                        % {
+                            "label": label,
+                            "key": item.key,
+                            "fields": ", ".join(sorted(wording)),
+                            "text": _excerpt(item.text),
+                        }
                     )
                     if hasattr(clause, "action"):
                         _flag(
@@ -303,8 +371,9 @@ def _sync_clauses(
                                 "The clause text changed in the import of %(date)s: check the "
                                 "owner, collaborators and reporting duties."
                             )
-                            % {"date": timezone.localdate(now).isoformat()},
+                            % {"date": today},
                             report,
+                            label,
                         )
         seen[item.key] = clause
         if item.directive and not hasattr(clause, "action"):
@@ -312,24 +381,29 @@ def _sync_clauses(
             next_number += 1
             report.actions_created += 1
             changed = True
-    for key, clause in existing.items():
-        if key in seen or clause.is_withdrawn:
-            continue
+    for clause in withdrawn:
+        # Kept under a key no item can take, so a later import can re-use the old one.
+        clause.key = f"{clause.key}~{clause.pk}"[:100]
         clause.is_withdrawn = True
-        clause.save(update_fields=["is_withdrawn"])
+        clause.save(update_fields=["key", "is_withdrawn"])
         report.clauses_withdrawn += 1
         report.changes.append(
-            _("%(label)s: clause %(key)s is no longer in the text") % {"label": label, "key": key}
+            _("%(label)s: clause %(key)s is no longer in the text: “%(text)s”")
+            % {"label": label, "key": clause.key.split("~")[0], "text": _excerpt(clause.text)}
         )
         changed = True
         if hasattr(clause, "action"):
             _flag(
                 clause.action,
-                _("Its clause is no longer in the text imported on %(date)s.")
-                % {"date": timezone.localdate(now).isoformat()},
+                _("Its clause is no longer in the text imported on %(date)s.") % {"date": today},
                 report,
+                label,
             )
     return changed
+
+
+def _excerpt(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _create_action(
@@ -361,9 +435,13 @@ def _create_action(
     return action
 
 
-def _flag(action: Action, reason: str, report: ImportReport) -> None:
+def _flag(action: Action, reason: str, report: ImportReport, label: str) -> None:
     # A version bump: whoever holds the action open must see the flag before saving.
     Action.objects.filter(pk=action.pk).update(
         needs_review=True, review_reason=reason[:300], version=F("version") + 1
     )
     report.actions_flagged += 1
+    report.changes.append(
+        _("%(label)s: action %(number)d flagged for review")
+        % {"label": label, "number": action.number}
+    )

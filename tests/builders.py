@@ -46,14 +46,15 @@ def user(
     return created
 
 
-def assembly(code: str = "WTSA-20") -> Assembly:
+def assembly(code: str = "WTSA-20", start: datetime.date | None = None) -> Assembly:
+    start = start or datetime.date(2022, 3, 1)
     found, _ = Assembly.objects.get_or_create(
         code=code,
         defaults={
             "name": f"World Telecommunication Standardization Assembly ({code})",
             "place": "Geneva",
-            "start_date": datetime.date(2022, 3, 1),
-            "end_date": datetime.date(2022, 3, 9),
+            "start_date": start,
+            "end_date": start + datetime.timedelta(days=8),
         },
     )
     return found

@@ -1,5 +1,6 @@
 """Importing resolution texts: the seed, revisions, dry runs, bad input, Word files."""
 
+import datetime
 import io
 import re
 from pathlib import Path
@@ -280,3 +281,71 @@ def test_shipped_wtsa20_fixture_is_exactly_what_importing_the_seed_gives(wtsa20)
 
     assert len(report.unchanged) == 28, "rebuild it: make fixtures/wtsa20.json"
     assert writes(queries) == []
+
+
+def test_a_part_inserted_before_others_keeps_every_action_with_its_words(wtsa20, tsb_staff):
+    import_text(SEED_TEXT, wtsa20)
+    sg17 = Action.objects.get(resolution__number=50, clause__text__startswith="to support the Dir")
+    action_transition(action=sg17, to=ActionStatus.IN_PROGRESS, by=tsb_staff)
+    before = set(Action.objects.filter(resolution__number=50).values_list("pk", "clause__text"))
+    inserted = SEED_TEXT.replace(
+        "instructs Study Group 17\n",
+        "instructs Study Group 2\n3\tto study numbering for emergency services;\n"
+        "instructs Study Group 17\n",
+    )
+
+    report = import_text(inserted, wtsa20)
+
+    after = Action.objects.filter(resolution__number=50)
+    assert {
+        (pk, text) for pk, text in after.values_list("pk", "clause__text") if pk in dict(before)
+    } == before
+    assert after.count() == len(before) + 1
+    assert not after.filter(needs_review=True).exists()
+    sg17.refresh_from_db()
+    assert sg17.status == ActionStatus.IN_PROGRESS
+    assert sg17.clause.key == "instructs.2/2"
+    assert not Clause.objects.filter(resolution__number=50, is_withdrawn=True).exists()
+    assert report.clauses_withdrawn == 0
+
+
+def test_renumbered_items_keep_their_actions_and_the_new_item_gets_a_new_one(wtsa20, tsb_staff):
+    import_text(SEED_TEXT, wtsa20)
+    calendar = Action.objects.get(
+        resolution__number=73, clause__text__startswith="to keep up to date the calendar"
+    )
+    builders.report(calendar, author=tsb_staff)
+    # A new item 2 pushes items 2 to 9 of the TSB part one number down.
+    renumbered = re.sub(
+        r"^(\d)\t(to (?:keep up to date the calendar|launch pilot|support the development of "
+        r"reports on ICTs|organize forums|develop, promote|report on progress of the ITU/WMO|"
+        r"promote the ITU-T Global|assist countries that are vulnerable))",
+        lambda m: f"{int(m.group(1)) + 1}\t{m.group(2)}",
+        SEED_TEXT,
+        flags=re.M,
+    ).replace(
+        "3\tto keep up to date the calendar",
+        "2\tto publish an annual report on green ICT standards;\n"
+        "3\tto keep up to date the calendar",
+    )
+
+    import_text(renumbered, wtsa20)
+
+    calendar.refresh_from_db()
+    assert calendar.clause.label == "3"
+    assert calendar.clause.text.startswith("to keep up to date the calendar")
+    assert not calendar.needs_review
+    assert calendar.reports.count() == 1
+    new = Action.objects.get(resolution__number=73, clause__text__startswith="to publish an annual")
+    assert new.clause.label == "2"
+
+
+def test_a_word_file_of_another_assembly_is_refused_and_nothing_is_written(wtsa20, tmp_path):
+    builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
+    path = tmp_path / "Res99.docx"
+    path.write_bytes(word_resolution())
+
+    with pytest.raises(CommandError, match=r"headed \(Rev. Geneva, 2022\), which is not WTSA-24"):
+        call_command("import_resolutions", str(path), "--assembly", "WTSA-24")
+
+    assert not Resolution.objects.exists()
