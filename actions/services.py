@@ -17,9 +17,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -361,11 +362,13 @@ def _reminder_stage(days_left: int, stages: Iterable[int]) -> int | None:
 def reminders_claim_due(*, today: datetime.date) -> list[int]:
     """Claim the reminders due before each upcoming Council document deadline.
 
-    One reminder per deadline, stage and staff member whose Bureau owns open
-    actions that report to Council. The unique key is the claim: a row another
-    worker inserted first is left to it. Returns the ids of claimed reminders
-    not yet sent, including earlier failures, which are pushed to this sweep.
+    One reminder per deadline, stage and staff member whose Bureau owns or
+    contributes to open actions that report to Council. The unique key is the
+    claim: a row another worker inserted first is left to it. Returns the ids
+    of reminders not yet sent, earlier failures included: sending claims each
+    one again, so offering it twice sends it once.
     """
+    reporting = Action.objects.open().filter(obligations__recipient__in=COUNCIL_RECIPIENTS)
     for meeting in GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today):
         days_left = (meeting.document_deadline - today).days
         stage = _reminder_stage(days_left, settings.REMINDER_DAYS_BEFORE)
@@ -374,9 +377,7 @@ def reminders_claim_due(*, today: datetime.date) -> list[int]:
         bureaux = {
             body.responsible_bureau_id
             for body in Body.objects.filter(
-                owned_actions__in=Action.objects.open().filter(
-                    obligations__recipient__in=COUNCIL_RECIPIENTS
-                )
+                Q(owned_actions__in=reporting) | Q(collaborations__in=reporting)
             ).distinct()
         }
         recipients = (
@@ -407,34 +408,46 @@ def reminders_claim_due(*, today: datetime.date) -> list[int]:
 
 
 def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> bool:
-    """E-mail one claimed reminder; record the failure instead of raising it.
+    """E-mail one claimed reminder; record a failure instead of raising it.
 
-    Returns whether a message went out. A reminder already sent is skipped, so
-    a task delivered twice sends once.
+    Returns whether a message went out. Sending is claimed first by setting
+    ``sent_at`` with a compare-and-set, so a reminder queued twice, or taken
+    by two workers at once, is sent once; a failure releases the claim for
+    the next sweep.
     """
-    reminder = Reminder.objects.select_related("meeting", "recipient").get(pk=reminder_id)
-    if reminder.sent_at is not None:
+    now = now or timezone.now()
+    if not Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=now):
         return False
+    reminder = Reminder.objects.select_related("meeting", "recipient").get(pk=reminder_id)
     meeting, recipient = reminder.meeting, reminder.recipient
     actions = (
         Action.objects.open()
-        .owned_by_bureau(recipient.bureau_id)
+        .involving_bureau(recipient.bureau_id)
         .filter(obligations__recipient__in=COUNCIL_RECIPIENTS)
-        .select_related("resolution", "clause")
+        .select_related("resolution", "clause", "owner")
         .distinct()
         .order_by("resolution__number", "number")
     )
-    context = {"reminder": reminder, "meeting": meeting, "user": recipient, "actions": actions}
+    context = {
+        "reminder": reminder,
+        "meeting": meeting,
+        "user": recipient,
+        "actions": actions,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
     try:
         send_mail(
             subject=_("%(meeting)s: documents due %(deadline)s")
-            % {"meeting": meeting.name, "deadline": meeting.document_deadline.isoformat()},
+            % {
+                "meeting": meeting.name,
+                "deadline": date_format(meeting.document_deadline, "j F Y"),
+            },
             message=render_to_string("actions/email/deadline_reminder.txt", context),
             from_email=None,
             recipient_list=[recipient.email],
         )
     except Exception as error:  # any mail failure is recorded and retried by the next sweep
-        Reminder.objects.filter(pk=reminder.pk).update(error=str(error)[:1000])
+        Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, error=str(error)[:1000])
         return False
-    Reminder.objects.filter(pk=reminder.pk).update(sent_at=now or timezone.now(), error="")
+    Reminder.objects.filter(pk=reminder.pk).update(error="")
     return True

@@ -210,6 +210,8 @@ SPECTACULAR_SETTINGS = {
 # secretariat documents are due four weeks before a session opens. A session
 # may override its own deadline; this is only the default offset.
 COUNCIL_DOCUMENT_DEADLINE_DAYS = env.int("COUNCIL_DOCUMENT_DEADLINE_DAYS", default=28)
+# The address staff open the tracker at, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Reminders go out this many days before each secretariat deadline.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", subcast=int, default=[30, 14, 7])
 

@@ -68,9 +68,9 @@ def test_a_missed_sweep_sends_the_stage_now_due_not_every_stage_passed(
 def test_staff_of_bureaux_without_open_council_actions_get_no_reminder(
     council, reporting_action, tsb_people
 ):
-    builders.user("bdt_a", bureau="BDT", role=Role.BUREAU_STAFF, email="c@itu.int")
+    builders.user("br_a", bureau="BR", role=Role.BUREAU_STAFF, email="c@itu.int")
     builders.user("tsb_reader", bureau="TSB", role=Role.READER, email="d@itu.int")
-    completed = builders.action(owner="BDT", status=ActionStatus.COMPLETED)
+    completed = builders.action(owner="BR", status=ActionStatus.COMPLETED)
     ReportingObligation.objects.create(action=completed, recipient="council")
 
     reminders_claim_due(today=days_before_deadline(7))
@@ -79,6 +79,22 @@ def test_staff_of_bureaux_without_open_council_actions_get_no_reminder(
         "tsb_a",
         "tsb_b",
     }
+
+
+def test_staff_of_a_contributing_bureau_are_reminded_of_the_actions_they_contribute_to(
+    council, reporting_action, tsb_people
+):
+    reporting_action.collaborators.set([builders.body("BDT")])
+    builders.user("bdt_a", bureau="BDT", role=Role.BUREAU_STAFF, email="c@itu.int")
+
+    [reminder_id] = [
+        pk
+        for pk in reminders_claim_due(today=days_before_deadline(7))
+        if Reminder.objects.get(pk=pk).recipient.username == "bdt_a"
+    ]
+    reminder_send(reminder_id=reminder_id)
+
+    assert f"Res. {reporting_action.resolution.number} · action 1" in mail.outbox[0].body
 
 
 def test_no_reminder_after_the_deadline_has_passed(council, reporting_action, tsb_people):
@@ -95,8 +111,9 @@ def test_sent_reminder_lists_the_open_council_actions_and_is_sent_only_once(
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert "documents due 2026-05-19" in message.subject
-    assert f"Res. {reporting_action.resolution.number} · action 1" in message.body
+    assert "documents due 19 May 2026" in message.subject
+    assert f"Res. {reporting_action.resolution.number} · action 1 (owner TSB" in message.body
+    assert f"http://127.0.0.1:8000/actions/{reporting_action.pk}/" in message.body
     assert "19 May 2026" in message.body
     assert Reminder.objects.get(pk=reminder_id).sent_at is not None
 
@@ -113,6 +130,19 @@ def test_failed_send_is_recorded_and_offered_again_by_the_next_sweep(
     reminder = Reminder.objects.get(pk=reminder_id)
     assert (reminder.sent_at, reminder.error) == (None, "SMTP server unreachable")
     assert reminder_id in reminders_claim_due(today=today + datetime.timedelta(days=1))
+
+
+def test_a_reminder_offered_twice_by_two_sweeps_is_sent_once(
+    council, reporting_action, tsb_people
+):
+    today = days_before_deadline(14)
+    first = reminders_claim_due(today=today)
+    second = reminders_claim_due(today=today)  # a double tick before any worker ran
+
+    sent = [reminder_send(reminder_id=pk) for pk in first + second]
+
+    assert sent.count(True) == len(first) == 2
+    assert len(mail.outbox) == 2
 
 
 class FailingBackend:
