@@ -2,6 +2,8 @@
 # .venv first, so they work on a fresh clone with only python3 on the machine.
 
 VENV := .venv
+# The web server's port; the worker and beat need none.
+PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
@@ -15,13 +17,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## A development .env, so that manage.py commands run by hand find DEBUG on too.
+.env:
+	printf '# Development settings (see .env.example for every variable).\nDEBUG=true\n' > .env
+
 ## Migrate, load reference data into empty tables, create the first administrator.
-data: install
-	DEBUG=1 $(BIN)/python manage.py bootstrap
+data: install .env
+	$(BIN)/python manage.py bootstrap
 
 ## Run the web server, a Celery worker and Celery beat (http://127.0.0.1:8000/).
 run: data
-	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile --port $(PORT)
 
 ## Run the whole test suite (SQLite, filesystem broker: no server needed).
 test: install

@@ -7,6 +7,9 @@ same suite against SQLite and against PostgreSQL with Redis.
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
+# Tests run as production does, whatever a developer's .env says.
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
 
 from wtsa_tracker.settings import *  # noqa: E402, F403
 

@@ -139,12 +139,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # --- E-mail -----------------------------------------------------------------
-# Reminders go out by e-mail. Without EMAIL_URL they are written to the
-# console, which is what a developer wants and never loses a message silently.
+# Reminders go out by e-mail, so production must say where to send them:
+# smtp://user:password@host:587/?tls=True. In development they are printed.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-if env.str("EMAIL_URL", default=""):
-    # smtp://user:password@host:587/?tls=True sets EMAIL_BACKEND, EMAIL_HOST…
-    globals().update(env.dj_email_url("EMAIL_URL"))
+if DEBUG:
+    _email_url = env.str("EMAIL_URL", default="consolemail://")
+else:
+    _email_url = env.str("EMAIL_URL")
+globals().update(env.dj_email_url("EMAIL_URL", default=_email_url))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wtsa-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -176,7 +178,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+_BEAT_SCHEDULE = env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "celerybeat-schedule")
+_BEAT_SCHEDULE.parent.mkdir(parents=True, exist_ok=True)
+CELERY_BEAT_SCHEDULE_FILENAME = str(_BEAT_SCHEDULE)
 
 # --- Django REST framework ----------------------------------------------------
 REST_FRAMEWORK = {
@@ -224,6 +228,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django logs requests through its own handlers too; one line per event is enough.
+    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }
 
 if not DEBUG:

@@ -14,9 +14,12 @@ def start(**env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG"}
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG", "EMAIL_URL"}
     }
+    # Production, whatever a developer's .env says, unless a test says otherwise.
+    environment.update(DEBUG="false", EMAIL_URL="smtp://mail.example.org:25")
     environment.update(env, DJANGO_SETTINGS_MODULE="wtsa_tracker.settings")
+    environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
         cwd=ROOT,
@@ -52,8 +55,15 @@ def test_malformed_setting_stops_start_up_with_its_name(variable, value, message
     assert message in result.stderr
 
 
+def test_production_start_without_email_url_names_the_variable():
+    result = start(SECRET_KEY="x", EMAIL_URL=None)
+
+    assert result.returncode != 0
+    assert 'Environment variable "EMAIL_URL" not set' in result.stderr
+
+
 def test_development_start_needs_no_variable_at_all():
-    result = start(DEBUG="true")
+    result = start(DEBUG="true", EMAIL_URL=None)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"

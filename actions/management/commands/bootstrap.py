@@ -52,11 +52,12 @@ class Command(BaseCommand):
             self.stdout.write("An administrator already exists; none created.")
             return
         username = os.environ.get("ADMIN_USERNAME", "admin")
-        password = os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        chosen = os.environ.get("ADMIN_PASSWORD", "")
+        password = chosen or secrets.token_urlsafe(12)
         user = User.objects.create_superuser(
             username=username, email=os.environ.get("ADMIN_EMAIL", ""), password=password
         )
         user.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
         self.stdout.write(self.style.SUCCESS(f"Administrator created: {username}"))
-        if "ADMIN_PASSWORD" not in os.environ:
+        if not chosen:
             self.stdout.write(self.style.WARNING(f"Password (shown once, note it): {password}"))
