@@ -4,11 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ALLOWED_TRANSITIONS, ActionStatus, ReportState
+from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState
 from .models import (
     Action,
     Body,
@@ -26,7 +26,9 @@ from .services import (
     TransitionRefused,
     action_transition,
     action_update,
+    check_transition,
     progress_report_transition,
+    progress_report_update,
 )
 
 
@@ -70,7 +72,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = [*BaseUserAdmin.list_filter, "bureau"]
     list_select_related = ["bureau"]
     autocomplete_fields = ["bureau"]
-    fieldsets = [*BaseUserAdmin.fieldsets, (_("ITU"), {"fields": ["bureau"]})]
+    # The Bureau decides what a user may do: show it beside the name, not at the bottom.
+    fieldsets = [
+        *BaseUserAdmin.fieldsets[:2],
+        (_("ITU"), {"fields": ["bureau"]}),
+        *BaseUserAdmin.fieldsets[2:],
+    ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
         (_("ITU"), {"fields": ["email", "bureau", "groups"]}),
@@ -114,7 +121,6 @@ class ProgressReportInline(admin.TabularInline):
 class ActionAdminForm(VersionedForm):
     new_status = forms.ChoiceField(
         label=_("Change status to"),
-        choices=[("", "—"), *ActionStatus.choices],
         required=False,
         help_text=_("Recorded in the status history with your name and the note."),
     )
@@ -122,20 +128,23 @@ class ActionAdminForm(VersionedForm):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the statuses that may follow the current one.
+        current = ActionStatus(self.instance.status or ActionStatus.NOT_STARTED)
+        self.fields["new_status"].choices = [("", "—")] + [
+            (status.value, status.label)
+            for status in ActionStatus
+            if status in ALLOWED_TRANSITIONS[current]
+        ]
+
     def clean_new_status(self):
         new_status = self.cleaned_data["new_status"]
-        if new_status and self.instance.pk and new_status != self.instance.status:
-            current = ActionStatus(self.instance.status)
-            if ActionStatus(new_status) not in ALLOWED_TRANSITIONS[current]:
-                allowed = ", ".join(str(s.label) for s in ALLOWED_TRANSITIONS[current])
-                raise ValidationError(
-                    _("An action that is “%(from)s” cannot become “%(to)s”. Allowed: %(allowed)s.")
-                    % {
-                        "from": current.label,
-                        "to": ActionStatus(new_status).label,
-                        "allowed": allowed,
-                    }
-                )
+        if new_status and self.instance.pk:
+            try:
+                check_transition(ActionStatus(self.instance.status), ActionStatus(new_status))
+            except TransitionRefused as refused:
+                raise ValidationError(str(refused)) from None
         return new_status
 
 
@@ -185,10 +194,12 @@ class ActionAdmin(admin.ModelAdmin):
         # Which clause an action stands for is the import's to decide.
         if obj is not None:
             return [*self.readonly_fields, "resolution", "number", "clause"]
-        return self.readonly_fields
+        return [*self.readonly_fields, "resolution"]
 
     def save_model(self, request, obj, form, change):
         if not change:
+            # An action belongs to the resolution of its clause; no room for two answers.
+            obj.resolution = obj.clause.resolution
             super().save_model(request, obj, form, change)
             return
         stored = Action.objects.get(pk=obj.pk)
@@ -202,6 +213,9 @@ class ActionAdmin(admin.ModelAdmin):
             by=request.user,
             expected_version=form.cleaned_data.get("expected_version") or stored.version,
             changes=changes,
+            collaborators=form.cleaned_data["collaborators"]
+            if "collaborators" in form.changed_data
+            else None,
         )
         if new_status := form.cleaned_data.get("new_status"):
             action_transition(
@@ -212,23 +226,35 @@ class ActionAdmin(admin.ModelAdmin):
             )
         obj.version, obj.status = stored.version, stored.status
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Reporting duties are part of the action: a change makes older copies stale.
+        if change and any(formset.has_changed() for formset in formsets):
+            Action.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
+
 
 class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
     extra = 1
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.state in EDITABLE_REPORT_STATES
+
+    has_add_permission = has_delete_permission = has_change_permission
+
 
 def _report_transition_action(to: ReportState, description: str):
+    """A bulk action that moves reports through the same service as the staff pages.
+
+    There is none for returning: a return needs its own reason, given on the
+    action's page.
+    """
+
     def run(modeladmin, request: HttpRequest, queryset: QuerySet[ProgressReport]) -> None:
         done = 0
         for report in queryset:
             try:
-                progress_report_transition(
-                    report=report,
-                    to=to,
-                    by=request.user,
-                    note=str(_("Returned from the back office.")),
-                )
+                progress_report_transition(report=report, to=to, by=request.user)
             except (TransitionRefused, PermissionDenied, ValidationError, StaleVersion) as error:
                 modeladmin.message_user(request, f"{report}: {error}", messages.WARNING)
             else:
@@ -266,13 +292,36 @@ class ProgressReportAdmin(admin.ModelAdmin):
     actions = [
         _report_transition_action(ReportState.SUBMITTED, _("Submit selected reports")),
         _report_transition_action(ReportState.APPROVED, _("Approve selected reports")),
-        _report_transition_action(ReportState.RETURNED, _("Return selected reports")),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # Who wrote it, for which action, stays as written; once submitted, so does the text.
+        frozen = ["action", "author", "bureau"]
+        if obj.state not in EDITABLE_REPORT_STATES:
+            frozen += ["report_date", "period_start", "period_end", "text", "review_note"]
+        return [*self.readonly_fields, *frozen]
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "author": request.user,
+            "bureau": request.user.bureau,
+            **super().get_changeform_initial_data(request),
+        }
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        progress_report_update(
+            report=ProgressReport.objects.get(pk=obj.pk),
+            by=request.user,
+            expected_version=form.cleaned_data.get("expected_version") or obj.version,
+            text=obj.text,
+            period_start=obj.period_start,
+            period_end=obj.period_end,
+        )
 
 
 @admin.register(StatusChange)

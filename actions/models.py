@@ -243,7 +243,7 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ProgressReportQuerySet(models.QuerySet):

@@ -84,6 +84,16 @@ def _compare_and_set(model: type[Model], obj: Model, expected_version: int, **va
     obj.version = expected_version + 1
 
 
+def check_transition(current: ActionStatus, to: ActionStatus) -> None:
+    """Refuse, saying what may come next, a status that cannot follow ``current``."""
+    if to not in ALLOWED_TRANSITIONS[current]:
+        allowed = ", ".join(str(s.label) for s in sorted(ALLOWED_TRANSITIONS[current]))
+        raise TransitionRefused(
+            _("An action that is “%(from)s” cannot become “%(to)s”. Allowed next: %(allowed)s.")
+            % {"from": current.label, "to": to.label, "allowed": allowed}
+        )
+
+
 def action_transition(
     *,
     action: Action,
@@ -110,12 +120,7 @@ def action_transition(
     current = ActionStatus(action.status)
     if to == current:
         return action
-    if to not in ALLOWED_TRANSITIONS[current]:
-        allowed = ", ".join(str(s.label) for s in sorted(ALLOWED_TRANSITIONS[current]))
-        raise TransitionRefused(
-            _("An action that is “%(from)s” cannot become “%(to)s”. Allowed next: %(allowed)s.")
-            % {"from": current.label, "to": to.label, "allowed": allowed}
-        )
+    check_transition(current, to)
     now = now or timezone.now()
     expected_version = action.version if expected_version is None else expected_version
     with transaction.atomic():

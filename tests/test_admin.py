@@ -97,17 +97,76 @@ def test_status_change_in_the_admin_goes_into_the_history_with_who_and_when(
     assert Action.objects.get(pk=tsb_action.pk).version == 2
 
 
-def test_admin_refuses_a_disallowed_status_change(client, superuser, tsb_action):
+def test_admin_offers_only_the_statuses_that_may_follow_and_refuses_others(
+    client, superuser, tsb_action
+):
+    client.force_login(superuser)
+    url = reverse("admin:actions_action_change", args=[tsb_action.pk])
+
+    offered = client.get(url).context["adminform"].form.fields["new_status"].choices
+    response = client.post(url, _action_form_data(tsb_action, new_status="completed"))
+
+    assert [value for value, _label in offered] == ["", "in_progress", "ongoing"]
+    assert response.status_code == 200
+    assert "new_status" in response.context["adminform"].form.errors
+    assert not StatusChange.objects.exists()
+
+
+def test_collaborators_changed_in_the_admin_make_older_copies_stale(client, superuser, tsb_action):
+    client.force_login(superuser)
+
+    client.post(
+        reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        _action_form_data(tsb_action, collaborators=[builders.body("BR").pk]),
+    )
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert [b.code for b in stored.collaborators.all()] == ["BR"]
+    assert stored.version == 2
+
+
+def test_reporting_duty_added_in_the_admin_makes_older_copies_stale(client, superuser, tsb_action):
+    client.force_login(superuser)
+
+    client.post(
+        reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        _action_form_data(
+            tsb_action,
+            **{
+                "obligations-TOTAL_FORMS": 1,
+                "obligations-0-recipient": "council",
+                "obligations-0-action": tsb_action.pk,
+            },
+        ),
+    )
+
+    assert list(tsb_action.obligations.values_list("recipient", flat=True)) == ["council"]
+    assert Action.objects.get(pk=tsb_action.pk).version == 2
+
+
+def test_an_action_added_in_the_admin_belongs_to_its_clauses_resolution(client, superuser):
+    clause = builders.clause()
     client.force_login(superuser)
 
     response = client.post(
-        reverse("admin:actions_action_change", args=[tsb_action.pk]),
-        _action_form_data(tsb_action, new_status="completed"),
+        reverse("admin:actions_action_add"),
+        {
+            "clause": clause.pk,
+            "number": 1,
+            "strength": "instructs",
+            "owner": builders.body("TSB").pk,
+            "new_status": "",
+            "obligations-TOTAL_FORMS": 0,
+            "obligations-INITIAL_FORMS": 0,
+            "status_changes-TOTAL_FORMS": 0,
+            "status_changes-INITIAL_FORMS": 0,
+            "reports-TOTAL_FORMS": 0,
+            "reports-INITIAL_FORMS": 0,
+        },
     )
 
-    assert response.status_code == 200
-    assert "cannot become" in response.content.decode()
-    assert not StatusChange.objects.exists()
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Action.objects.get(clause=clause).resolution == clause.resolution
 
 
 def test_admin_refuses_a_stale_edit_and_keeps_the_other_change(
@@ -138,6 +197,55 @@ def test_admin_approves_submitted_reports_through_the_service(
 
     report.refresh_from_db()
     assert (report.state, report.reviewed_by) == (ReportState.APPROVED, superuser)
+    assert report.review_note == ""
+
+
+def test_an_approved_report_cannot_be_rewritten_in_the_admin(
+    client, superuser, tsb_action, tsb_staff
+):
+    report = builders.report(tsb_action, author=tsb_staff, state=ReportState.APPROVED)
+    client.force_login(superuser)
+    url = reverse("admin:actions_progressreport_change", args=[report.pk])
+
+    form = client.get(url).context["adminform"].form
+    client.post(
+        url,
+        {
+            "text": "Rewritten after approval",
+            "expected_version": 1,
+            "evidence_links-TOTAL_FORMS": 0,
+            "evidence_links-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert "text" not in form.fields
+    report.refresh_from_db()
+    assert report.text == "Held two workshops."
+
+
+def test_a_draft_edited_in_the_admin_goes_through_the_service(
+    client, superuser, tsb_action, tsb_staff
+):
+    report = builders.report(tsb_action, author=tsb_staff)
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:actions_progressreport_change", args=[report.pk]),
+        {
+            "text": "Held three workshops.",
+            "report_date": "2025-05-01",
+            "period_start": "2024-06-01",
+            "period_end": "2025-05-01",
+            "review_note": "",
+            "expected_version": 1,
+            "evidence_links-TOTAL_FORMS": 0,
+            "evidence_links-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    report.refresh_from_db()
+    assert (report.text, report.version) == ("Held three workshops.", 2)
 
 
 def test_status_history_cannot_be_edited_in_the_admin(client, superuser, populated):

@@ -142,10 +142,7 @@ WHITENOISE_USE_FINDERS = True
 # Reminders go out by e-mail, so production must say where to send them:
 # smtp://user:password@host:587/?tls=True. In development they are printed.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-if DEBUG:
-    _email_url = env.str("EMAIL_URL", default="consolemail://")
-else:
-    _email_url = env.str("EMAIL_URL")
+_email_url = env.str("EMAIL_URL", default="consolemail://") if DEBUG else env.str("EMAIL_URL")
 globals().update(env.dj_email_url("EMAIL_URL", default=_email_url))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wtsa-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

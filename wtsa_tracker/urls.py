@@ -2,6 +2,11 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("WTSA Implementation Tracker")
+admin.site.site_title = _("WTSA Implementation Tracker")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
