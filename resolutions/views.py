@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -12,7 +13,11 @@ from django.views.decorators.http import require_safe
 
 from actions.choices import OPEN_STATUSES, ActionStatus
 
+from .choices import PartKind
 from .models import Assembly, Clause, Resolution
+
+if TYPE_CHECKING:
+    from actions.models import Action
 
 
 @dataclass
@@ -20,7 +25,7 @@ class Item:
     """One item of the text, with its sub-items and the action it calls for, if any."""
 
     clause: Clause
-    action: object | None
+    action: Action | None
     footnotes: list[dict]
     children: list[Item] = field(default_factory=list)
 
@@ -61,7 +66,7 @@ def _text_parts(resolution: Resolution, clauses: list[Clause]) -> list[Part]:
             continue
         heading = clause.heading or clause.get_verb_display()
         if not parts or (parts[-1].heading, parts[-1].addressee) != (heading, clause.addressee):
-            parts.append(Part(heading, clause.addressee, clause.part == "operative"))
+            parts.append(Part(heading, clause.addressee, clause.part == PartKind.OPERATIVE))
         parts[-1].items.append(item)
     return parts
 
@@ -69,8 +74,11 @@ def _text_parts(resolution: Resolution, clauses: list[Clause]) -> list[Part]:
 @login_required
 @require_safe
 def resolution_list(request: HttpRequest) -> HttpResponse:
-    assemblies = list(Assembly.objects.all())
-    chosen = request.GET.get("assembly", "")
+    assemblies = list(
+        Assembly.objects.annotate(resolution_count=Count("resolutions")).order_by("-start_date")
+    )
+    chosen_code = request.GET.get("assembly", "")
+    chosen = next((a for a in assemblies if a.code == chosen_code), None)
     resolutions = (
         Resolution.objects.for_list()
         .annotate(
@@ -80,13 +88,16 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-assembly__start_date", "number")
     )
-    if chosen:
-        resolutions = resolutions.filter(assembly__code=chosen)
+    if chosen_code:
+        resolutions = resolutions.filter(assembly__code=chosen_code)
     context = {
         "section": "resolutions",
         "resolutions": list(resolutions),
         "assemblies": assemblies,
-        "chosen": chosen,
+        "chosen": chosen_code,
+        "chosen_assembly": chosen,
+        # Where to look instead when the chosen assembly has nothing (yet).
+        "other_assemblies": [a for a in assemblies if a.resolution_count and a.code != chosen_code],
     }
     return render(request, "resolutions/resolution_list.html", context)
 

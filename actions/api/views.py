@@ -192,7 +192,7 @@ class ActionViewSet(
 
 # --- Progress reports -----------------------------------------------------------
 
-REPORT_TARGETS = {
+REPORT_ACTION_STATES = {
     "submit": ReportState.SUBMITTED,
     "approve": ReportState.APPROVED,
     "return_report": ReportState.RETURNED,
@@ -225,7 +225,7 @@ class ProgressReportViewSet(
     @property
     def report_target(self) -> ReportState | None:
         """The state a lifecycle endpoint moves the report to; None for other endpoints."""
-        return REPORT_TARGETS.get(self.action)
+        return REPORT_ACTION_STATES.get(self.action)
 
     @extend_schema(
         request=s.ProgressReportCreateSerializer,

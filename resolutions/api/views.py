@@ -15,7 +15,7 @@ from actions.api.exceptions import ErrorSerializer
 from resolutions.models import Assembly, Clause, Resolution
 
 from . import serializers as s
-from .filtersets import ClauseFilterSet, ResolutionFilterSet
+from ..filtersets import ClauseFilterSet, ResolutionFilterSet
 
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer)}
 

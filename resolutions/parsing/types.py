@@ -48,7 +48,8 @@ class ParseError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         self.line = line
         self.message = message
-        super().__init__(f"line {line}: {message}")
+        # A fault of the file as a whole (not a Word document…) has no line to name.
+        super().__init__(f"line {line}: {message}" if line else message)
 
 
 @dataclass(frozen=True)

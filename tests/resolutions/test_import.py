@@ -208,7 +208,7 @@ def test_malformed_text_stops_with_the_line_and_writes_nothing(wtsa20, tmp_path)
     [
         (b"", "line"),
         (b"\xff\xfe\x00garbage", "neither a Word document nor UTF-8 text"),
-        (b"PK\x03\x04 not really a zip", "line 0"),
+        (b"PK\x03\x04 not really a zip", "not a Word document"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_clear_error(wtsa20, tmp_path, content, message):

@@ -461,3 +461,20 @@ def test_every_verb_form_of_the_grammar() -> None:
         ("encourages.1", "encourages", "SM"),
         ("invites.1", "invites", "ASSOC"),
     ]
+
+
+def test_the_parsers_vocabulary_is_the_models_vocabulary():
+    """The parser is pure and spells verbs, strengths and recipients itself; they must
+    stay the values the models accept, or an import would store what no choice knows."""
+    from actions.choices import ReportingRecipient, Strength
+    from resolutions.choices import ClauseVerb
+    from resolutions.parsing.types import (
+        DIRECTIVE_STRENGTH,
+        OPERATIVE_VERBS,
+        PREAMBLE_VERBS,
+        REPORT_TARGETS,
+    )
+
+    assert set(PREAMBLE_VERBS) | set(OPERATIVE_VERBS) == set(ClauseVerb.values)
+    assert set(DIRECTIVE_STRENGTH.values()) == set(Strength.values)
+    assert set(REPORT_TARGETS) == set(ReportingRecipient.values)
