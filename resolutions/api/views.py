@@ -14,8 +14,8 @@ from actions.api.base import TrackerViewSet
 from actions.api.exceptions import ErrorSerializer
 from resolutions.models import Assembly, Clause, Resolution
 
-from . import serializers as s
 from ..filtersets import ClauseFilterSet, ResolutionFilterSet
+from . import serializers as s
 
 NOT_FOUND = {404: OpenApiResponse(ErrorSerializer)}
 
