@@ -46,6 +46,7 @@ def configure(database_dir: Path) -> None:
     os.environ["DEBUG"] = "false"
     os.environ["LOG_LEVEL"] = "ERROR"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ.setdefault("EMAIL_URL", "consolemail://")
     os.environ["DJANGO_SETTINGS_MODULE"] = "wtsa_tracker.settings"
 
     import django
