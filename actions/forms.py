@@ -74,23 +74,21 @@ class ActionPlanningForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         group_fields(self)
-        bureau_id = action.owner.responsible_bureau_id if action.owner_id else None
-        # Staff of the owning Bureau, and whoever holds the role today even if
-        # they moved on, so the current value can always be shown.
-        people = (
-            User.objects.filter(is_active=True, bureau_id=bureau_id)
-            if bureau_id
-            else User.objects.none()
-        )
+        # Staff of the Bureaux that own or contribute (the service's rule), and
+        # whoever holds the role today even if they moved on, so the current
+        # value can always be shown.
+        people = User.objects.filter(is_active=True, bureau_id__in=action.involved_bureau_ids())
         if action.focal_point_id:
             people = people | User.objects.filter(pk=action.focal_point_id)
         self.fields["focal_point"].queryset = people.order_by("first_name", "last_name", "username")
         self.fields["focal_point"].label_from_instance = _person_label
 
-    def changes(self) -> dict:
+    def changes(self, action: Action) -> dict:
+        """The fields the user changed: a focal point left as it was is not checked again."""
         return {
-            "focal_point": self.cleaned_data["focal_point"],
-            "target_date": self.cleaned_data["target_date"],
+            name: self.cleaned_data[name]
+            for name in ("focal_point", "target_date")
+            if getattr(action, name) != self.cleaned_data[name]
         }
 
 
@@ -127,10 +125,17 @@ class ProgressReportEditForm(ProgressReportForm):
 
 
 def report_form_initial(action: Action, today: datetime.date, last_end: datetime.date | None):
-    """The period a new report most likely covers: from the last one (or the assembly) to today."""
-    start = (
-        (last_end + datetime.timedelta(days=1)) if last_end else action.resolution.assembly.end_date
-    )
+    """The period a new report most likely covers: from the last one (or the assembly) to today.
+
+    Never later than today: a last report that runs into the future (old data
+    reached 9999-12-31, the last date there is) suggests a period of today alone.
+    """
+    if last_end is None:
+        start = action.resolution.assembly.end_date
+    elif last_end < today:
+        start = last_end + datetime.timedelta(days=1)
+    else:
+        start = today
     return {"period_start": min(start, today), "period_end": today}
 
 

@@ -185,6 +185,24 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"Res. {self.resolution.number} action {self.number}"
 
+    @property
+    def owning_bureau_id(self) -> int | None:
+        """The Bureau whose staff change the status: the owner, or the Bureau supporting it."""
+        return self.owner.responsible_bureau_id if self.owner_id else None
+
+    @property
+    def owning_bureau(self) -> "Body | None":
+        if self.owner_id is None:
+            return None
+        return self.owner if self.owner.kind in STAFF_BODY_KINDS else self.owner.supporting_bureau
+
+    def involved_bureau_ids(self) -> set[int]:
+        """Bureaux that own or contribute to the action (uses prefetched collaborators)."""
+        bureaux = {body.responsible_bureau_id for body in self.collaborators.all()}
+        if self.owner_id:
+            bureaux.add(self.owning_bureau_id)
+        return bureaux - {None}
+
     def is_overdue(self, today: datetime.date) -> bool:
         return (
             self.status in OPEN_STATUSES

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .choices import EDITABLE_REPORT_STATES, ReportState, Role
+from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState, Role
 
 if TYPE_CHECKING:
     from .models import Action, ProgressReport, User
@@ -48,14 +48,22 @@ def is_bureau_staff(user: User) -> bool:
     return bool(roles & {Role.BUREAU_STAFF, Role.COORDINATOR}) and user.bureau_id is not None
 
 
-def _owning_bureau_id(action: Action) -> int | None:
-    return action.owner.responsible_bureau_id if action.owner_id else None
-
-
 def can_change_status(user: User, action: Action) -> bool:
     if is_administrator(user):
         return True
-    return is_bureau_staff(user) and user.bureau_id == _owning_bureau_id(action)
+    return is_bureau_staff(user) and user.bureau_id == action.owning_bureau_id
+
+
+def allowed_next_statuses(user: User, action: Action) -> list[ActionStatus]:
+    """The statuses this user may move the action to now, in the order of the choices.
+
+    Empty when the user may not change the status at all. Reads no row: the
+    rules, the owner and the user's cached roles are in memory.
+    """
+    if not can_change_status(user, action):
+        return []
+    allowed = ALLOWED_TRANSITIONS[ActionStatus(action.status)]
+    return [status for status in ActionStatus if status in allowed]
 
 
 def can_edit_action(user: User, action: Action) -> bool:
@@ -69,9 +77,7 @@ def can_write_report(user: User, action: Action) -> bool:
         return True
     if not is_bureau_staff(user):
         return False
-    if user.bureau_id == _owning_bureau_id(action):
-        return True
-    return any(body.responsible_bureau_id == user.bureau_id for body in action.collaborators.all())
+    return user.bureau_id in action.involved_bureau_ids()
 
 
 def can_edit_report(user: User, report: ProgressReport) -> bool:

@@ -168,7 +168,11 @@ def action_update(
         fields = ", ".join(sorted(refused)) or "collaborators"
         raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": fields})
     focal_point = changes.get("focal_point")
-    if focal_point is not None and not _is_involved(focal_point, action):
+    if (
+        focal_point is not None
+        and focal_point != action.focal_point
+        and not _is_involved(focal_point, action)
+    ):
         raise ValidationError(
             {
                 "focal_point": _(
@@ -199,10 +203,7 @@ REPORT_LOOKAHEAD = datetime.timedelta(days=366)
 
 
 def _is_involved(user: User, action: Action) -> bool:
-    bureaux = {body.responsible_bureau_id for body in action.collaborators.all()}
-    if action.owner_id:
-        bureaux.add(action.owner.responsible_bureau_id)
-    return user.is_active and user.bureau_id is not None and user.bureau_id in bureaux
+    return user.is_active and user.bureau_id in action.involved_bureau_ids()
 
 
 def _clean_period(
@@ -246,7 +247,7 @@ def progress_report_create(
     if report_date > timezone.localdate(now):
         raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
     _clean_period(period_start, period_end, report_date)
-    bureau_id = by.bureau_id or (action.owner.responsible_bureau_id if action.owner_id else None)
+    bureau_id = by.bureau_id or action.owning_bureau_id
     if bureau_id is None:
         raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
     with transaction.atomic():

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from actions.choices import ActionStatus, ReportState
@@ -16,11 +18,23 @@ DAY_FORMAT = "j F Y"
 MOMENT_FORMAT = "j F Y, H:i"
 
 
+def clause_reference(clause) -> str:
+    """Where the item stands in the text: "instructs 3", or "instructs" for a lone item."""
+    verb = clause.get_verb_display()
+    return f"{verb} {clause.label}" if clause.label else verb
+
+
 def action_name(action) -> str:
-    """The name staff use for an action: "Res. 73 · action 4"."""
-    return _("Res. %(resolution)s · action %(number)s") % {
+    """The name staff use for an action: "Res. 73 · action 4 (instructs 3)".
+
+    The action number is the sequence within the resolution, as in TSB's action
+    plan; the item number restarts with each verb of the text, so both are shown.
+    Needs ``resolution`` and ``clause`` loaded with the action.
+    """
+    return _("Res. %(resolution)s · action %(number)s (%(clause)s)") % {
         "resolution": action.resolution.number,
         "number": action.number,
+        "clause": clause_reference(action.clause),
     }
 
 
@@ -48,9 +62,28 @@ def moment(value: datetime.datetime | None) -> str:
 
 
 register.filter("action_name", action_name)
+register.filter("clause_reference", clause_reference)
 register.filter("person", person)
 register.filter("day", day)
 register.filter("moment", moment)
+
+
+@register.simple_tag
+def clipped(text: str, length: int) -> SafeString:
+    """``text`` cut to about ``length`` characters at a word boundary, never mid-word.
+
+    A cut text carries the whole of it in a ``title``, for a pointer; the whole
+    text is also on the page the row links to.
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= length:
+        return format_html("{}", text)
+    # The last space within reach (the character after the limit counts, so a
+    # word that ends exactly at the limit is kept); one long word is cut anyway.
+    head, space, _tail = text[: length + 1].rpartition(" ")
+    short = head if space else text[:length]
+    short = short.rstrip(" ,;:.–-")
+    return format_html('<span title="{}">{}…</span>', text, short)
 
 
 @register.inclusion_tag("actions/_status_badge.html")

@@ -1,4 +1,4 @@
-"""The dashboard: my Bureau's actions, deadlines, reports to approve, charts."""
+"""The dashboard: the actions my Bureau is involved in, deadlines, reports to finish or approve."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,14 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import permissions
-from ..choices import (
-    STAFF_BODY_KINDS,
-    ActionStatus,
-    MeetingKind,
-    ReportState,
-)
+from ..choices import STAFF_BODY_KINDS, ActionStatus
 from ..models import Action, GoverningBodyMeeting, ProgressReport, StatusChange
-from .lists import OPEN_STATUS_VALUES, action_list_url
+from .lists import OPEN_STATUS_VALUES, action_list_url, unfinished_reports
 
 DASHBOARD_ROWS = 10
 
@@ -121,12 +116,26 @@ def _status_by_resolution() -> list[ChartRow]:
     )
 
 
-def next_council(today: datetime.date) -> dict | None:
-    session = GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today).first()
+@dataclass(frozen=True)
+class CouncilDeadline:
+    """The next Council session and the day secretariat documents are due for it."""
+
+    session: GoverningBodyMeeting
+    deadline: datetime.date
+    days_left: int
+
+
+def council_deadline(today: datetime.date) -> CouncilDeadline | None:
+    session = GoverningBodyMeeting.objects.next_council(today)
     if session is None:
         return None
     deadline = session.document_deadline
-    return {"session": session, "deadline": deadline, "days_left": (deadline - today).days}
+    return CouncilDeadline(session, deadline, (deadline - today).days)
+
+
+def may_add_meetings(user) -> bool:
+    """Whether to offer the admin page that records Council sessions."""
+    return user.is_staff and permissions.is_administrator(user)
 
 
 @login_required
@@ -135,10 +144,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     bureau = user.bureau
-    scope = Action.objects.owned_by_bureau(bureau.pk) if bureau else Action.objects.all()
-    scope_params = {"bureau": bureau.code} if bureau else {}
-
-    counts = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
+    if bureau:
+        # TSB owns nearly every action; the other Bureaux mostly contribute, so
+        # "my Bureau's actions" are those it owns or contributes to.
+        scope = Action.objects.involving_bureau(bureau.pk)
+        scope_params = {"involves": bureau.code}
+        owned = Q(owner=bureau) | Q(owner__supporting_bureau=bureau)
+        rows = list(
+            scope.order_by()
+            .values("status")
+            .annotate(n=Count("pk"), owned=Count("pk", filter=owned))
+        )
+    else:
+        scope = Action.objects.all()
+        scope_params = {}
+        rows = list(scope.order_by().values("status").annotate(n=Count("pk"), owned=Count("pk")))
+    counts = {row["status"]: row["n"] for row in rows}
+    owned_count = sum(row["owned"] for row in rows)
     by_status = [
         {
             "value": status.value,
@@ -155,18 +177,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
     awaiting = None
-    if permissions.is_administrator(user):
-        awaiting = ProgressReport.objects.filter(state=ReportState.SUBMITTED)
-    elif permissions.is_coordinator(user):
-        awaiting = ProgressReport.objects.filter(
-            state=ReportState.SUBMITTED, bureau_id=user.bureau_id
-        )
-    if awaiting is not None:
-        awaiting = awaiting.select_related("action__resolution", "author", "bureau").order_by(
-            "submitted_at", "pk"
+    if permissions.is_administrator(user) or permissions.is_coordinator(user):
+        awaiting = (
+            ProgressReport.objects.awaiting_review_by(user)
+            .select_related("action__resolution", "action__clause", "author", "bureau")
+            .order_by("submitted_at", "pk")
         )
 
-    recent = StatusChange.objects.select_related("action__resolution", "changed_by")
+    recent = StatusChange.objects.select_related(
+        "action__resolution", "action__clause", "changed_by"
+    )
     if bureau:
         recent = recent.filter(action__in=scope)
 
@@ -176,12 +196,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "by_status": by_status,
         "total": sum(counts.values()),
+        "owned_count": owned_count,
+        "owned_url": action_list_url(bureau=bureau.code) if bureau else "",
         "open_url": action_list_url(**scope_params, status=OPEN_STATUS_VALUES),
         "all_url": action_list_url(**scope_params),
         "overdue_url": action_list_url(**scope_params, overdue="true"),
         "overdue_count": overdue.count(),
         "overdue_rows": list(overdue[:DASHBOARD_ROWS]),
-        "council": next_council(today),
+        "council": council_deadline(today),
+        "may_add_meetings": may_add_meetings(user),
+        "unfinished": unfinished_reports(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
         "recent": list(recent[:DASHBOARD_ROWS]),

@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import csv
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import Case, When
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from ..choices import (
-    OPEN_STATUSES,
-    ActionStatus,
-)
+from ..choices import OPEN_STATUSES, ActionStatus, ReportState
 from ..filtersets import ActionFilterSet
 from ..forms import (
     group_fields,
 )
-from ..models import Action
+from ..models import Action, Body, ProgressReport
 from ..templatetags.tracker import action_name, person
 
 PAGE_SIZE = 25
@@ -49,19 +49,30 @@ SORTABLE_COLUMNS = [
 ]
 
 
+def _body_label(body: Body) -> str:
+    if body.name == body.code:
+        return body.code
+    return format_html('{} <span class="muted small">{}</span>', body.code, body.name)
+
+
 def _action_filterset(request: HttpRequest) -> ActionFilterSet:
     """The API's filters, with widgets a person can use without a manual."""
     filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_list())
     fields = filterset.form.fields
     for name in ("status", "strength", "reports_to"):
         fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
+    # Checkboxes rather than a multiple select: picking several needs no
+    # Ctrl-click, and each body is a labelled control for a screen reader.
     for name in ("owner", "collaborator"):
-        fields[name].widget.attrs["size"] = 6
+        fields[name].label_from_instance = _body_label
+        fields[name].widget = forms.CheckboxSelectMultiple(
+            attrs={"class": "checkbox-scroll"}, choices=fields[name].choices
+        )
     for name in ("overdue", "needs_review"):
         fields[name].widget = forms.Select(
             choices=[("", ANY), ("true", _("Yes")), ("false", _("No"))]
         )
-    for name in ("bureau", "assembly", "focal_point"):
+    for name in ("bureau", "involves", "assembly", "focal_point"):
         fields[name].empty_label = ANY
     fields["ordering"].widget.choices = [
         ("", _("Resolution and number")),
@@ -70,6 +81,37 @@ def _action_filterset(request: HttpRequest) -> ActionFilterSet:
     fields["resolution"].widget.attrs.update(min=1, inputmode="numeric")
     group_fields(filterset.form)
     return filterset
+
+
+# Filters under "More filters": the details element opens when one is set or wrong.
+MORE_FILTERS = (
+    "assembly",
+    "owner",
+    "collaborator",
+    "strength",
+    "reports_to",
+    "focal_point",
+    "needs_review",
+    "target_date",
+)
+
+
+@dataclass(frozen=True)
+class FilterError:
+    label: str
+    message: str
+    anchor: str
+
+
+def _filter_errors(form: forms.Form) -> list[FilterError]:
+    """Each error of the filter form with its field's label, for a summary that links to it."""
+    errors = []
+    for name, messages in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None else _("Filters")
+        anchor = "target_date_after" if name == "target_date" else f"id_{name}"
+        errors.extend(FilterError(label, message, anchor) for message in messages)
+    return errors
 
 
 def _sort_columns(request: HttpRequest) -> list[dict]:
@@ -86,7 +128,12 @@ def _sort_columns(request: HttpRequest) -> list[dict]:
 @require_safe
 def action_list(request: HttpRequest) -> HttpResponse:
     filterset = _action_filterset(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = filterset.form
+    # A filter that cannot be read is shown as an error, never dropped: a list
+    # "filtered" on everything but the wrong field would be taken for the answer.
+    valid = filterset.is_valid()
+    actions = filterset.qs if valid else Action.objects.none()
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = any(
         value
         for key, value in request.GET.lists()
@@ -95,7 +142,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
     context = {
         "section": "actions",
         "filterset": filterset,
-        "form": filterset.form,
+        "form": form,
+        "filter_errors": [] if valid else _filter_errors(form),
+        "more_filters_open": any(
+            form[name].value() or name in form.errors
+            for name in MORE_FILTERS
+            if name != "target_date"
+        )
+        or any(request.GET.get(f"target_date_{end}") for end in ("after", "before"))
+        or "target_date" in form.errors,
         "page": page,
         "columns": _sort_columns(request),
         "filtered": filtered,
@@ -105,7 +160,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     # otherwise, so the same URL works without JavaScript and when bookmarked.
     partial = request.htmx and request.htmx.target == "results"
     template = "actions/_action_results.html" if partial else "actions/action_list.html"
-    response = render(request, template, context)
+    response = render(request, template, context, status=200 if valid else 400)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
@@ -160,14 +215,22 @@ def _csv_row(action: Action, today: datetime.date) -> list[str]:
 
 @login_required
 @require_safe
-def action_export(request: HttpRequest) -> StreamingHttpResponse:
+def action_export(request: HttpRequest) -> HttpResponse:
     """Every action the list's filters select, as CSV, in the list's order."""
     filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_list())
+    if not filterset.is_valid():
+        lines = [_("Nothing was exported: these filters could not be read.")]
+        lines += [f"{error.label}: {error.message}" for error in _filter_errors(filterset.form)]
+        return HttpResponseBadRequest(
+            "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+        )
     today = timezone.localdate()
     writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow([str(title) for title in CSV_HEADER])
+        # The byte order mark tells Excel the file is UTF-8: without it, "·"
+        # and "’" come out garbled on Windows.
+        yield "\ufeff" + writer.writerow([str(title) for title in CSV_HEADER])
         for action in filterset.qs.iterator(chunk_size=500):
             yield writer.writerow(_csv_row(action, today))
 
@@ -175,6 +238,20 @@ def action_export(request: HttpRequest) -> StreamingHttpResponse:
     filename = f"wtsa-actions-{today.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def unfinished_reports(user) -> list[ProgressReport]:
+    """The user's drafts and returned reports, returned ones first: someone waits for those.
+
+    All of them, not the first few: they are one person's own work, and there
+    is no other page that lists them.
+    """
+    returned_first = Case(When(state=ReportState.RETURNED, then=0), default=1)
+    return list(
+        ProgressReport.objects.to_finish_by(user)
+        .select_related("action__resolution", "action__clause", "reviewed_by")
+        .order_by(returned_first, "-updated_at", "-pk")
+    )
 
 
 @login_required
@@ -190,8 +267,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         "section": "mine",
         "focal": focal,
         "page": page,
+        "unfinished": unfinished_reports(user),
         "today": timezone.localdate(),
-        "open_url": action_list_url(bureau=user.bureau.code, status=OPEN_STATUS_VALUES)
+        "open_url": action_list_url(involves=user.bureau.code, status=OPEN_STATUS_VALUES)
         if user.bureau_id
         else None,
     }

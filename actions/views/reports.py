@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import permissions
 from ..choices import (
@@ -29,7 +29,7 @@ from ..services import (
     progress_report_update,
 )
 from ..templatetags.tracker import moment, person
-from .detail import detail_queryset, detail_url, render_detail
+from .detail import detail_queryset, detail_url, post_only, render_detail
 
 
 def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
@@ -135,9 +135,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             period_start=form.cleaned_data["period_start"],
             period_end=form.cleaned_data["period_end"],
             evidence=links.evidence(),
+            submit="submit" in request.POST,
         )
-        if "submit" in request.POST:
-            progress_report_transition(report=report, to=ReportState.SUBMITTED, by=user)
     except StaleVersion as stale:
         current = _visible_report(request, stale.current.pk)
         messages.error(request, _report_change_message(current))
@@ -166,8 +165,14 @@ REPORT_TRANSITION_MESSAGES = {
 }
 
 
+def _report_action_id(request: HttpRequest, pk: int) -> int:
+    return get_object_or_404(
+        ProgressReport.objects.visible_to(request.user).values_list("action_id", flat=True), pk=pk
+    )
+
+
 @login_required
-@require_POST
+@post_only(action_pk=_report_action_id)
 def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit a report, or approve or return it (coordinators)."""
     report = _visible_report(request, pk)
@@ -191,7 +196,9 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _report_change_message(current))
         else:
             messages.error(request, str(refused))
-        return render_detail(request, action, status=409)
+        # A reason for returning is kept, should the return form still be offered.
+        notes = {report.pk: form.cleaned_data["note"]}
+        return render_detail(request, action, status=409, review_notes=notes)
     except ValidationError as invalid:
         return render_detail(
             request, action, status=400, review_errors={report.pk: invalid.messages}

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from actions.models import Action
 from actions.services import StaleVersion, action_update
@@ -76,3 +76,42 @@ def test_update_that_changes_nothing_keeps_the_version(tsb_action, tsb_staff):
     )
 
     assert Action.objects.get(pk=tsb_action.pk).version == 1
+
+
+def test_keeping_a_focal_point_who_moved_bureau_does_not_block_other_changes(
+    tsb_action, tsb_staff
+):
+    action_update(
+        action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": tsb_staff}
+    )
+    moved = builders.user("moved", bureau="BR")
+    Action.objects.filter(pk=tsb_action.pk).update(focal_point=moved)
+    action = Action.objects.get(pk=tsb_action.pk)
+
+    action_update(
+        action=action,
+        by=tsb_staff,
+        expected_version=action.version,
+        changes={"focal_point": moved, "target_date": TARGET},
+    )
+
+    assert Action.objects.get(pk=tsb_action.pk).target_date == TARGET
+
+
+def test_a_focal_point_outside_the_involved_bureaux_is_refused(tsb_action, tsb_staff, br_staff):
+    with pytest.raises(ValidationError, match="focal point"):
+        action_update(
+            action=tsb_action,
+            by=tsb_staff,
+            expected_version=1,
+            changes={"focal_point": br_staff},
+        )
+    assert Action.objects.get(pk=tsb_action.pk).focal_point is None
+
+
+def test_staff_of_a_contributing_bureau_may_be_the_focal_point(tsb_action, tsb_staff, bdt_staff):
+    action_update(
+        action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": bdt_staff}
+    )
+
+    assert Action.objects.get(pk=tsb_action.pk).focal_point == bdt_staff

@@ -132,9 +132,7 @@ def test_failed_send_is_recorded_and_offered_again_by_the_next_sweep(
     assert reminder_id in reminders_claim_due(today=today + datetime.timedelta(days=1))
 
 
-def test_a_reminder_offered_twice_by_two_sweeps_is_sent_once(
-    council, reporting_action, tsb_people
-):
+def test_a_reminder_offered_twice_by_two_sweeps_is_sent_once(council, reporting_action, tsb_people):
     today = days_before_deadline(14)
     first = reminders_claim_due(today=today)
     second = reminders_claim_due(today=today)  # a double tick before any worker ran

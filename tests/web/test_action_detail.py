@@ -2,9 +2,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.choices import ActionStatus, ReportingRecipient
 from actions.models import Action, ReportingObligation, StatusChange
+from actions.permissions import allowed_next_statuses
 from actions.services import action_transition, action_update
 from tests import builders
 
@@ -49,7 +51,8 @@ def test_action_detail_shows_the_clause_owner_collaborators_and_reporting_duties
 
     page = response.content.decode()
     number = tsb_action.resolution.number
-    assert f"<h1>Res. {number} · action {tsb_action.number}</h1>" in page
+    label = tsb_action.clause.label
+    assert f"<h1>Res. {number} · action {tsb_action.number} (instructs {label})</h1>" in page
     assert tsb_action.clause.text in page
     assert '<abbr title="BDT">BDT</abbr>' in page
     assert "Report to ITU Council, annually" in page
@@ -218,14 +221,15 @@ def test_the_plan_is_saved_for_the_owning_bureau_and_refused_with_403_for_others
         assert (stored.focal_point, stored.target_date, stored.version) == (None, None, 1)
 
 
-def test_the_focal_point_is_chosen_among_staff_of_the_owning_bureau(
-    login, tsb_staff, bdt_staff, tsb_action
+def test_the_focal_point_is_chosen_among_staff_of_the_involved_bureaux(
+    login, tsb_staff, bdt_staff, br_staff, tsb_action
 ):
     page = detail(login(tsb_staff), tsb_action).content.decode()
     assert f'<option value="{tsb_staff.pk}">tsb_staff</option>' in page
-    assert f'<option value="{bdt_staff.pk}">' not in page
+    assert f'<option value="{bdt_staff.pk}">' in page  # BDT contributes
+    assert f'<option value="{br_staff.pk}">' not in page
 
-    response = plan(login(tsb_staff), tsb_action, focal_point=bdt_staff.pk)
+    response = plan(login(tsb_staff), tsb_action, focal_point=br_staff.pk)
 
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -250,14 +254,225 @@ def test_a_stale_plan_is_refused_and_the_current_values_are_shown(
         changes={"target_date": datetime.date(2027, 1, 15)},
     )
 
-    response = plan(login(tsb_staff), tsb_action, version=1, target_date="2026-12-31")
+    response = plan(
+        login(tsb_staff), tsb_action, version=1, focal_point=tsb_staff.pk, target_date="2026-12-31"
+    )
 
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Someone changed this action while you were editing" in page
-    assert 'value="2027-01-15"' in page
+    assert "Someone changed this action while you were editing (last changed on " in page
+    # What changed, in words, and not a word about the status, which did not change.
+    assert "Now the focal point is nobody and the target date is 15 January 2027." in page
+    assert "status" not in str(list(response.context["messages"])[0])
+    # What the user chose stays in the form, with the current version, to save again.
+    assert 'value="2026-12-31"' in page
+    assert f'<option value="{tsb_staff.pk}" selected>tsb_staff</option>' in page
+    assert 'name="version" value="2"' in page
     assert Action.objects.get(pk=tsb_action.pk).target_date == datetime.date(2027, 1, 15)
+
+    again = plan(
+        login(tsb_staff), tsb_action, version=2, focal_point=tsb_staff.pk, target_date="2026-12-31"
+    )
+
+    assert again.status_code == 302
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.focal_point, stored.target_date) == (tsb_staff, datetime.date(2026, 12, 31))
+
+
+def test_a_stale_plan_names_who_changed_the_action_when_the_history_knows(
+    login, tsb_staff, tsb_coordinator, tsb_action
+):
+    action_transition(
+        action=Action.objects.get(pk=tsb_action.pk), to="in_progress", by=tsb_coordinator
+    )
+
+    response = plan(login(tsb_staff), tsb_action, version=1, target_date="2026-12-31")
+
+    assert response.status_code == 409
+    assert "while you were editing (tsb_coordinator on " in response.content.decode()
+    assert 'value="2026-12-31"' in response.content.decode()
+
+
+def test_keeping_a_focal_point_who_left_the_bureau_does_not_block_a_new_target_date(
+    login, tsb_staff, tsb_action
+):
+    gone = builders.user("gone", bureau="TSB", is_active=False)
+    Action.objects.filter(pk=tsb_action.pk).update(focal_point=gone)
+
+    response = plan(login(tsb_staff), tsb_action, focal_point=gone.pk, target_date="2026-12-31")
+
+    assert response.status_code == 302
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.focal_point, stored.target_date) == (gone, datetime.date(2026, 12, 31))
 
 
 def test_an_unknown_action_is_not_found(login, reader):
     assert login(reader).get(reverse("action_detail", args=[999])).status_code == 404
+
+
+def test_a_collaborator_is_told_who_changes_the_status_and_that_they_report(
+    login, bdt_staff, tsb_action
+):
+    page = detail(login(bdt_staff), tsb_action).content.decode()
+
+    assert "Only TSB staff can change this status." in page
+    assert "BDT contributes progress reports." in page
+    assert '<p><a href="#new-report">Add a progress report</a></p>' in page
+    assert "Staff of the Bureau responsible for" not in page
+
+
+def test_a_reader_is_told_who_changes_the_status_and_nothing_about_reporting(
+    login, reader, tsb_action
+):
+    page = detail(login(reader), tsb_action).content.decode()
+
+    assert "Only TSB staff can change this status." in page
+    assert "contributes progress reports" not in page
+
+
+def test_the_status_of_a_study_groups_action_is_changed_by_its_supporting_bureau(login, bdt_staff):
+    action = builders.action(owner="T-SG17", collaborators=("BDT",))
+
+    page = detail(login(bdt_staff), action).content.decode()
+
+    assert "Only TSB staff can change this status." in page
+
+
+def test_an_action_without_an_owner_waits_for_an_administrator(login, reader, tsb_action):
+    Action.objects.filter(pk=tsb_action.pk).update(owner=None)
+
+    page = detail(login(reader), tsb_action).content.decode()
+
+    assert "An administrator assigns an owner first" in page
+
+
+def test_an_action_is_named_with_the_item_it_comes_from(login, reader):
+    action = builders.action(owner="TSB")
+    action.clause.verb = "further_instructs"
+    action.clause.label = ""
+    action.clause.save()
+
+    page = detail(login(reader), action).content.decode()
+
+    number = action.resolution.number
+    assert f"<h1>Res. {number} · action 1 (further instructs)</h1>" in page
+
+
+def test_a_stale_status_change_keeps_the_note_the_user_wrote(
+    login, tsb_staff, tsb_coordinator, tsb_action
+):
+    action_transition(
+        action=Action.objects.get(pk=tsb_action.pk), to="in_progress", by=tsb_coordinator
+    )
+
+    response = change_status(
+        login(tsb_staff), tsb_action, "ongoing", version=1, note="Mandate renewed by TSAG."
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Your note is kept in the form: choose the new status again." in page
+    assert (
+        '<textarea id="status-note" name="note" rows="2" aria-describedby="status-note-help">'
+        "Mandate renewed by TSAG.</textarea>"
+    ) in page
+    assert StatusChange.objects.count() == 1
+
+
+def test_a_refused_status_change_keeps_the_note(login, tsb_staff):
+    action = builders.action(owner="TSB", status=ActionStatus.COMPLETED)
+
+    response = change_status(login(tsb_staff), action, "not_started", note="Undo.")
+
+    assert response.status_code == 409
+    assert 'aria-describedby="status-note-help">Undo.</textarea>' in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["action_status", "action_plan", "report_create"])
+def test_opening_a_form_address_of_an_action_leads_to_the_actions_page(
+    login, tsb_staff, tsb_action, url_name
+):
+    client = login(tsb_staff)
+
+    response = client.get(reverse(url_name, args=[tsb_action.pk]))
+
+    assert response.status_code == 303
+    assert response["Location"] == reverse("action_detail", args=[tsb_action.pk])
+    assert client.head(reverse(url_name, args=[tsb_action.pk])).status_code == 303
+    assert client.put(reverse(url_name, args=[tsb_action.pk])).status_code == 405
+    assert Action.objects.get(pk=tsb_action.pk).version == 1
+
+
+def test_opening_the_state_address_of_a_report_leads_to_its_action(login, tsb_staff, tsb_action):
+    report = builders.report(tsb_action, author=tsb_staff, state="submitted")
+
+    response = login(tsb_staff).get(reverse("report_transition", args=[report.pk]))
+
+    assert response.status_code == 303
+    assert response["Location"] == reverse("action_detail", args=[tsb_action.pk])
+
+
+def test_the_state_address_of_a_draft_hidden_from_the_user_is_not_found(
+    login, tsb_staff, bdt_staff, tsb_action
+):
+    draft = builders.report(tsb_action, author=bdt_staff)
+
+    assert login(tsb_staff).get(reverse("report_transition", args=[draft.pk])).status_code == 404
+
+
+def test_a_report_whose_period_ends_at_the_end_of_time_does_not_break_the_page(
+    login, tsb_staff, tsb_action
+):
+    builders.report(tsb_action, author=tsb_staff, period_end=datetime.date.max)
+
+    response = detail(login(tsb_staff), tsb_action)
+
+    assert response.status_code == 200
+    today = timezone.localdate()
+    initial = response.context["report_form"].initial
+    assert (initial["period_start"], initial["period_end"]) == (today, today)
+
+
+def test_a_new_report_starts_the_day_after_the_last_one_ended(login, tsb_staff, tsb_action):
+    builders.report(tsb_action, author=tsb_staff, period_end=datetime.date(2025, 5, 1))
+
+    initial = detail(login(tsb_staff), tsb_action).context["report_form"].initial
+
+    assert initial["period_start"] == datetime.date(2025, 5, 2)
+
+
+def test_an_action_reporting_to_council_says_when_no_session_is_recorded(
+    login, tsb_staff, tsb_action
+):
+    ReportingObligation.objects.create(action=tsb_action, recipient=ReportingRecipient.COUNCIL)
+
+    page = detail(login(tsb_staff), tsb_action).content.decode()
+
+    assert "No upcoming Council session is recorded" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("tsb_staff", [ActionStatus.IN_PROGRESS, ActionStatus.ONGOING]),
+        ("tsb_coordinator", [ActionStatus.IN_PROGRESS, ActionStatus.ONGOING]),
+        ("administrator", [ActionStatus.IN_PROGRESS, ActionStatus.ONGOING]),
+        ("bdt_staff", []),
+        ("bdt_coordinator", []),
+        ("br_staff", []),
+        ("reader", []),
+        ("outsider", []),
+    ],
+)
+def test_allowed_next_statuses_follow_the_transitions_and_the_right_to_change(
+    request, tsb_action, persona, expected
+):
+    user = request.getfixturevalue(persona)
+
+    assert allowed_next_statuses(user, tsb_action) == expected
+
+
+def test_allowed_next_statuses_of_a_completed_action_only_reopen_it(tsb_staff):
+    action = builders.action(owner="TSB", status=ActionStatus.COMPLETED)
+
+    assert allowed_next_statuses(tsb_staff, action) == [ActionStatus.IN_PROGRESS]

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from actions.choices import ActionStatus, ReportingRecipient
+from actions.choices import ActionStatus, ReportingRecipient, ReportState
 from actions.models import ReportingObligation
 from actions.views.lists import PAGE_SIZE
 from tests import builders
@@ -60,8 +60,13 @@ def test_the_filter_form_keeps_the_chosen_values_and_labels_every_field(login, r
 
     assert 'value="ongoing" id="id_status_2" checked' in page
     assert '<option value="TSB" selected>' in page
-    for field in ("id_q", "id_bureau", "id_resolution", "id_overdue", "id_owner", "id_ordering"):
+    for field in ("id_q", "id_involves", "id_bureau", "id_resolution", "id_overdue", "id_ordering"):
         assert f'<label for="{field}">' in page, field
+    # Choices are checkboxes in a fieldset: picking several needs no Ctrl-click.
+    for legend in ("Status", "Owner", "Collaborator", "Strength", "Reports to"):
+        assert f"<legend>{legend}:</legend>" in page, legend
+    assert '<div id="id_owner" class="checkbox-scroll">' in page
+    assert '<input type="checkbox" name="owner" value="TSB"' in page
     assert '<label for="target_date_after">' in page
     assert '<label for="target_date_before">' in page
 
@@ -119,17 +124,23 @@ def test_the_csv_link_carries_the_current_filter(login, reader, actions):
 
 
 def read_csv(response) -> list[dict]:
+    assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="wtsa-actions-')
-    text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    content = b"".join(response.streaming_content)
+    # A byte order mark first, so that Excel on Windows reads the file as UTF-8.
+    assert content.startswith(b"\xef\xbb\xbfAssembly,")
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_csv_export_contains_the_filtered_actions_with_their_details(login, reader, actions):
     response = login(reader).get(reverse("action_export"), {"bureau": "TSB", "ordering": "owner"})
 
     rows = read_csv(response)
-    assert [row["Name"] for row in rows] == ["Res. 44 · action 2", "Res. 44 · action 1"]
+    assert [row["Name"] for row in rows] == [
+        "Res. 44 · action 2 (instructs 2)",
+        "Res. 44 · action 1 (instructs 1)",
+    ]
     sg17, tsb = rows
     assert sg17["Owner"] == "T-SG17"
     assert sg17["Status"] == "Ongoing"
@@ -164,7 +175,7 @@ def test_my_actions_lists_where_i_am_focal_point_and_my_bureaus_open_actions(
     assert set(response.context["page"].object_list) == {actions["bdt_open"], actions["tsb"]}
     page = response.content.decode()
     assert "<td>owns</td>" in page
-    assert "<td>collaborates</td>" in page
+    assert "<td>contributes</td>" in page
 
 
 def test_my_actions_explains_empty_lists(login, bdt_staff):
@@ -178,3 +189,155 @@ def test_my_actions_tells_a_user_without_a_bureau_what_to_do(login, outsider):
     page = login(outsider).get(reverse("my_actions")).content.decode()
 
     assert "Your account belongs to no Bureau" in page
+
+
+def test_the_involves_filter_lists_what_a_bureau_owns_or_contributes_to(login, reader, actions):
+    response = login(reader).get(reverse("action_list"), {"involves": "BDT"})
+
+    assert set(listed(response)) == {actions["bdt_open"], actions["bdt_done"], actions["tsb"]}
+    page = response.content.decode()
+    assert '<label for="id_involves">Bureau involved:</label>' in page
+    assert '<option value="BDT" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "error"),
+    [
+        ({"owner": "NOPE"}, "owner", "Select a valid choice. NOPE is not one of the available"),
+        ({"status": "finished"}, "status", "Select a valid choice. finished is not one of the"),
+        ({"target_date_after": "notadate"}, "target_date", "Enter a valid date."),
+        ({"involves": "T-SG17"}, "involves", "Select a valid choice."),
+    ],
+)
+def test_a_filter_that_cannot_be_read_is_shown_as_an_error_with_no_results(
+    login, reader, actions, params, field, error
+):
+    response = login(reader).get(reverse("action_list"), {"bureau": "BDT", **params})
+
+    assert response.status_code == 400
+    assert listed(response) == []
+    assert field in response.context["form"].errors
+    page = response.content.decode()
+    assert "No action is listed: these filters could not be read." in page
+    assert page.count(error) == 2  # in the summary, and beside the field
+    anchor = "target_date_after" if field == "target_date" else f"id_{field}"
+    assert f'<a href="#{anchor}">' in page
+    assert "Download these actions as CSV" not in page
+    # Filters that were read keep their value; the form submits as a whole page.
+    assert '<option value="BDT" selected>' in page
+    assert 'hx-get="/actions/"' not in page.split('id="filters"')[1].split(">")[0]
+
+
+def test_an_error_in_the_more_filters_opens_them(login, reader, actions):
+    page = login(reader).get(reverse("action_list"), {"owner": "NOPE"}).content.decode()
+
+    assert '<details class="more-filters" open>' in page
+    assert 'aria-describedby="id_owner_error"' in page
+
+
+def test_an_htmx_request_with_a_filter_in_error_gets_the_errors_and_no_results(
+    login, reader, actions
+):
+    response = login(reader).get(
+        reverse("action_list"),
+        {"status": "finished"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.lstrip().startswith('<section id="results"')
+    assert "No action is listed: these filters could not be read." in page
+    assert listed(response) == []
+
+
+def test_the_csv_export_refuses_a_filter_it_cannot_read_and_says_why(login, reader, actions):
+    response = login(reader).get(
+        reverse("action_export"), {"owner": "NOPE", "target_date_after": "notadate"}
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("Nothing was exported: these filters could not be read.\n")
+    assert "Owner: Select a valid choice. NOPE is not one of the available choices." in text
+    assert "Target date: Enter a valid date." in text
+
+
+def test_the_csv_keeps_non_ascii_text_for_excel(login, reader):
+    res = builders.resolution(73, title="ICTs, environment and climate change")
+    builders.action(res, owner="BDT")
+    res.clauses.update(text="to support Member States’ e-waste policies;")
+
+    rows = read_csv(login(reader).get(reverse("action_export")))
+
+    assert rows[0]["Name"] == "Res. 73 · action 1 (instructs 1)"
+    assert rows[0]["Text"] == "to support Member States’ e-waste policies;"
+
+
+def test_the_csv_link_is_hidden_when_nothing_is_listed(login, reader, actions):
+    page = login(reader).get(reverse("action_list"), {"resolution": 999}).content.decode()
+
+    assert "No action matches these filters." in page
+    assert "Download these actions as CSV" not in page
+
+
+def test_long_titles_and_items_are_cut_between_words_with_the_whole_text_at_hand(login, reader):
+    title = (
+        "Strengthening and diversifying the resources of the "
+        "Telecommunication Standardization Bureau"
+    )
+    item = (
+        "to continue to cooperate with the Director of the Telecommunication Development "
+        "Bureau in order to assist developing countries in establishing national "
+        "standardization secretariats and in building capacity;"
+    )
+    res = builders.resolution(32, title=title)
+    builders.action(res, owner="TSB")
+    res.clauses.update(text=item)
+
+    page = login(reader).get(reverse("action_list")).content.decode()
+
+    assert f'<span title="{title}">Strengthening and diversifying the resources of the…</span>' in (
+        page
+    )
+    assert f'<span title="{item}">to continue to cooperate' in page
+    assert "to assist developing countries in…</span>" in page
+
+
+def test_the_filter_form_is_marked_to_leave_empty_fields_out_of_the_address(login, reader, actions):
+    page = login(reader).get(reverse("action_list")).content.decode()
+
+    assert 'id="filters"' in page
+    assert "data-drop-empty" in page.split('id="filters"')[1].split(">")[0]
+
+
+def test_my_actions_lists_my_unfinished_reports(login, bdt_staff, bdt_coordinator, tsb_action):
+    returned = builders.report(
+        tsb_action,
+        author=bdt_staff,
+        state=ReportState.RETURNED,
+        reviewed_by=bdt_coordinator,
+        review_note="Which countries?",
+    )
+
+    response = login(bdt_staff).get(reverse("my_actions"))
+
+    assert response.context["unfinished"] == [returned]
+    page = response.content.decode()
+    assert "Your unfinished reports" in page
+    assert "<q>Which countries?</q>" in page
+    assert f'href="{reverse("report_edit", args=[returned.pk])}"' in page
+
+
+def test_my_actions_says_when_no_report_is_unfinished_and_links_to_the_involving_list(
+    login, bdt_staff, tsb_action
+):
+    page = login(bdt_staff).get(reverse("my_actions")).content.decode()
+
+    assert "You have no draft and no returned report" in page
+    assert (
+        f'href="{reverse("action_list")}?involves=BDT&amp;status=not_started'
+        '&amp;status=in_progress&amp;status=ongoing">'
+        "Filter, sort or download the open actions involving BDT</a>"
+    ) in page

@@ -75,19 +75,21 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     expect(page.get_by_role("banner")).to_contain_text("Amina Diallo · BDT")
 
     # From the dashboard to the Bureau's open actions.
-    page.get_by_role("link", name="Open actions of BDT").click()
+    # TSB owns one of them and BDT contributes: both are BDT's to work on.
+    expect(page.get_by_text("Actions involving BDT: owned or contributed to")).to_be_visible()
+    page.get_by_role("link", name="Open actions involving BDT").click()
     expect(page.get_by_role("heading", level=1, name="Actions")).to_be_visible()
     count = page.locator(".results__count")
-    expect(count).to_have_text("1 action · showing 1–1")
+    expect(count).to_have_text("2 actions · showing 1–2")
     assert_accessible(page)
 
     # htmx updates the results in place when a filter changes.
     page.get_by_role("checkbox", name="Completed").check()
-    expect(count).to_have_text("2 actions · showing 1–2")
-    expect(page.locator("#results-announce")).to_have_text("2 actions · showing 1–2")
+    expect(count).to_have_text("3 actions · showing 1–3")
+    expect(page.locator("#results-announce")).to_have_text("3 actions · showing 1–3")
     expect(page).to_have_url(re.compile(r"status=completed"))
     page.get_by_role("checkbox", name="Completed").uncheck()
-    expect(count).to_have_text("1 action · showing 1–1")
+    expect(count).to_have_text("2 actions · showing 1–2")
     page.get_by_role("link", name="Target date").click()
     expect(page).to_have_url(re.compile(r"ordering=target_date"))
     expect(page.get_by_label("Sort by")).to_have_value("target_date")
@@ -119,7 +121,9 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     status_panel = page.locator("#status-panel")
     status_panel.get_by_label("Note (optional)").fill("Workshop series started.")
     status_panel.get_by_role("button", name="In progress").click()
-    expect(page.get_by_text("Res. 73 · action 2 is now “In progress”.")).to_be_visible()
+    expect(
+        page.get_by_text("Res. 73 · action 2 (instructs 2) is now “In progress”.")
+    ).to_be_visible()
     expect(status_panel.get_by_role("button", name="Completed")).to_be_visible()
     expect(page.locator("#status-heading")).to_be_focused()
     expect(page.locator("#timeline")).to_contain_text("Workshop series started.")
@@ -218,3 +222,47 @@ def test_bdt_staff_correct_a_returned_report_and_submit_it_again(
         ReportState.SUBMITTED,
         "Held a workshop in Nairobi for 40 participants.",
     )
+
+
+def test_the_filter_form_fits_a_phone_and_leaves_empty_fields_out_of_the_address(
+    page: Page, live_server, amina, res73_action
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "amina")
+    page.goto(f"{live_server.url}/actions/")
+    page.get_by_text("More filters").click()
+    expect(page.get_by_role("checkbox", name=re.compile(r"^BDT"))).to_have_count(2)
+
+    # Nothing sticks out sideways: the page does not scroll horizontally.
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    form_box = page.locator("#filters").bounding_box()
+    assert form_box["x"] >= 0, form_box
+    assert form_box["x"] + form_box["width"] <= 390, form_box
+    assert_accessible(page)
+
+    # With htmx: only the filters that were set go into the address.
+    page.get_by_label("Text").fill("e-waste")
+    page.get_by_role("button", name="Show actions").click()
+    expect(page).to_have_url(re.compile(r"/actions/\?q=e-waste$"))
+    expect(page.locator(".results__count")).to_have_text("1 action · showing 1–1")
+
+
+def test_a_filter_in_error_is_shown_and_the_form_then_submits_as_a_page(
+    page: Page, live_server, amina, res73_action
+):
+    log_in(page, live_server.url, "amina")
+    response = page.goto(f"{live_server.url}/actions/?owner=NOPE&status=completed")
+
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("these filters could not be read")
+    expect(page.get_by_text("Download these actions as CSV")).to_have_count(0)
+    assert_accessible(page)
+
+    # No htmx while in error: a plain submission, still without the empty fields.
+    page.get_by_role("button", name="Show actions").click()
+    expect(page).to_have_url(re.compile(r"/actions/\?status=completed$"))
+    expect(page.locator(".results__count")).to_have_text("1 action · showing 1–1")
+    expect(page.get_by_role("link", name="Download these actions as CSV")).to_be_visible()

@@ -18,17 +18,32 @@ def dashboard(client):
     return response
 
 
-def test_dashboard_counts_the_actions_of_my_bureau_by_status(login, bdt_staff):
+def test_dashboard_counts_the_actions_my_bureau_owns_or_contributes_to_by_status(login, bdt_staff):
+    builders.body("D-SG1", bureau="BDT")
     builders.action(owner="BDT", status=ActionStatus.IN_PROGRESS)
-    builders.action(owner="BDT", status=ActionStatus.IN_PROGRESS)
+    builders.action(owner="TSB", collaborators=("BDT",), status=ActionStatus.IN_PROGRESS)
+    builders.action(owner="TSB", collaborators=("D-SG1",), status=ActionStatus.ONGOING)
     builders.action(owner="T-SG17", status=ActionStatus.COMPLETED)
     builders.action(owner="TSB", status=ActionStatus.IN_PROGRESS)
 
-    by_status = {
-        row["value"]: row["count"] for row in dashboard(login(bdt_staff)).context["by_status"]
-    }
+    response = dashboard(login(bdt_staff))
 
-    assert by_status == {"not_started": 0, "in_progress": 2, "ongoing": 0, "completed": 0}
+    by_status = {row["value"]: row["count"] for row in response.context["by_status"]}
+    assert by_status == {"not_started": 0, "in_progress": 2, "ongoing": 1, "completed": 0}
+    assert (response.context["total"], response.context["owned_count"]) == (3, 1)
+    page = response.content.decode()
+    assert "Actions involving BDT: owned or contributed to by" in page
+    assert "BDT owns 1 of them and changes its status;" in page
+    assert f'href="{reverse("action_list")}?bureau=BDT">List the actions BDT owns</a>' in page
+
+
+def test_a_bureau_that_owns_nothing_is_told_it_contributes(login, bdt_staff):
+    builders.action(owner="TSB", collaborators=("BDT",))
+
+    page = dashboard(login(bdt_staff)).content.decode()
+
+    assert "All 1 action involving BDT" in page
+    assert "BDT owns none of them: it contributes progress reports" in page
 
 
 def test_dashboard_counts_actions_of_bodies_the_bureau_supports(login, bdt_staff):
@@ -46,22 +61,29 @@ def test_dashboard_links_to_the_open_actions_of_my_bureau(login, bdt_staff):
     page = dashboard(login(bdt_staff)).content.decode()
 
     assert (
-        f'href="{reverse("action_list")}?bureau=BDT&amp;status=not_started'
+        f'href="{reverse("action_list")}?involves=BDT&amp;status=not_started'
         '&amp;status=in_progress&amp;status=ongoing"'
     ) in page
-    assert "Open actions of BDT" in page
+    assert "Open actions involving BDT" in page
+    assert f'href="{reverse("action_list")}?involves=BDT&amp;status=completed"' in page
 
 
-def test_dashboard_lists_overdue_actions_of_my_bureau_only(login, bdt_staff):
+def test_dashboard_lists_overdue_actions_involving_my_bureau_only(login, bdt_staff):
     late = builders.action(owner="BDT", target_date=datetime.date(2026, 1, 31))
+    later = builders.action(
+        owner="TSB", collaborators=("BDT",), target_date=datetime.date(2026, 2, 15)
+    )
     builders.action(owner="BDT", target_date=datetime.date(2026, 4, 1))
     builders.action(owner="BDT", status=ActionStatus.COMPLETED, target_date=TODAY.replace(day=1))
     builders.action(owner="TSB", target_date=datetime.date(2026, 1, 31))
 
     response = dashboard(login(bdt_staff))
 
-    assert response.context["overdue_rows"] == [late]
-    assert response.context["overdue_count"] == 1
+    assert response.context["overdue_rows"] == [late, later]
+    assert response.context["overdue_count"] == 2
+    assert f'href="{reverse("action_list")}?involves=BDT&amp;overdue=true"' in (
+        response.content.decode()
+    )
     assert "31 January 2026" in response.content.decode()
 
 
@@ -79,10 +101,27 @@ def test_dashboard_shows_the_next_council_deadline_with_the_days_left(login, bdt
     assert "<strong>23 March 2026</strong>" in page
 
 
-def test_dashboard_says_when_no_council_session_is_scheduled(login, bdt_staff):
-    page = dashboard(login(bdt_staff)).content.decode()
+def test_dashboard_says_when_no_council_session_is_recorded(login, bdt_staff):
+    builders.meeting(datetime.date(2025, 6, 17))  # past: no deadline to work to
+    builders.meeting(datetime.date(2026, 6, 1), kind="tsag", name="TSAG")
 
-    assert "No Council session is scheduled yet" in page
+    response = dashboard(login(bdt_staff))
+
+    assert response.context["council"] is None
+    page = response.content.decode()
+    assert "No upcoming Council session is recorded, so no deadline can be shown." in page
+    assert "An administrator records Council sessions in the admin." in page
+    assert reverse("admin:actions_governingbodymeeting_add") not in page
+
+
+def test_an_administrator_is_offered_to_record_the_next_council_session(login, administrator):
+    page = dashboard(login(administrator)).content.decode()
+
+    assert "No upcoming Council session is recorded" in page
+    assert (
+        f'<a href="{reverse("admin:actions_governingbodymeeting_add")}?kind=council">'
+        "Add the next Council session in the admin</a>"
+    ) in page
 
 
 def test_a_coordinator_sees_the_submitted_reports_of_their_bureau_awaiting_approval(
@@ -97,6 +136,50 @@ def test_a_coordinator_sees_the_submitted_reports_of_their_bureau_awaiting_appro
 
     assert response.context["awaiting"] == [waiting]
     assert f"#report-{waiting.pk}" in response.content.decode()
+
+
+def test_a_coordinator_does_not_review_their_own_report(login, bdt_coordinator, tsb_action):
+    builders.report(tsb_action, author=bdt_coordinator, state=ReportState.SUBMITTED)
+
+    response = dashboard(login(bdt_coordinator))
+
+    assert response.context["awaiting"] == []
+    assert "Nothing to approve" in response.content.decode()
+
+
+def test_staff_find_their_drafts_and_returned_reports_with_the_reason(
+    login, bdt_staff, bdt_coordinator, tsb_staff, tsb_action
+):
+    draft = builders.report(tsb_action, author=bdt_staff, report_date=datetime.date(2026, 2, 1))
+    returned = builders.report(
+        tsb_action,
+        author=bdt_staff,
+        state=ReportState.RETURNED,
+        reviewed_by=bdt_coordinator,
+        reviewed_at=NOW - datetime.timedelta(days=1),
+        review_note="Say how many took part.",
+    )
+    builders.report(tsb_action, author=bdt_staff, state=ReportState.SUBMITTED)
+    builders.report(tsb_action, author=bdt_coordinator)  # a colleague's draft
+    builders.report(tsb_action, author=tsb_staff)
+
+    response = dashboard(login(bdt_staff))
+
+    assert response.context["unfinished"] == [returned, draft]  # returned first
+    page = response.content.decode()
+    assert "Your unfinished reports" in page
+    assert f'href="{reverse("report_edit", args=[returned.pk])}"' in page
+    assert f'href="{reverse("report_edit", args=[draft.pk])}"' in page
+    assert "Returned by bdt_coordinator on 1 March 2026:" in page
+    assert "<q>Say how many took part.</q>" in page
+    name = f"Res. {tsb_action.resolution.number} · action 1 (instructs 1)"
+    assert f"Report of 1 February 2026 on {name}" in page
+
+
+def test_the_unfinished_reports_panel_is_left_out_when_there_are_none(login, bdt_staff):
+    page = dashboard(login(bdt_staff)).content.decode()
+
+    assert "Your unfinished reports" not in page
 
 
 def test_staff_who_are_not_coordinators_see_no_approval_queue(login, bdt_staff, tsb_action):
@@ -141,15 +224,20 @@ def test_dashboard_charts_status_by_bureau_and_by_resolution_in_data_tables(logi
     assert '<span class="bar" aria-hidden="true">' in page
 
 
-def test_dashboard_shows_recent_status_changes_of_my_bureau(login, bdt_staff, tsb_staff):
+def test_dashboard_shows_recent_status_changes_of_actions_involving_my_bureau(
+    login, bdt_staff, tsb_staff
+):
     mine = builders.action(owner="BDT")
+    shared = builders.action(owner="TSB", collaborators=("BDT",))
     theirs = builders.action(owner="TSB")
     action_transition(action=mine, to=ActionStatus.IN_PROGRESS, by=bdt_staff)
+    action_transition(action=shared, to=ActionStatus.IN_PROGRESS, by=tsb_staff)
     action_transition(action=theirs, to=ActionStatus.IN_PROGRESS, by=tsb_staff)
 
     response = dashboard(login(bdt_staff))
 
-    assert [change.action for change in response.context["recent"]] == [mine]
+    assert {change.action for change in response.context["recent"]} == {mine, shared}
+    assert "Of the actions involving BDT." in response.content.decode()
 
 
 def test_a_user_without_a_bureau_sees_every_action_and_is_told_why(login, outsider):

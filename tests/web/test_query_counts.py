@@ -59,6 +59,15 @@ def data(request, bdt_coordinator, bdt_staff):
             changed_by=bdt_staff if i % 2 else bdt_coordinator,
             changed_at=timezone.now() - datetime.timedelta(hours=i),
         )
+    for i in range(n):
+        # The coordinator's own unfinished reports, listed on the dashboard and "My actions".
+        builders.report(
+            actions[i],
+            author=bdt_coordinator,
+            state=ReportState.RETURNED if i % 2 else ReportState.DRAFT,
+            reviewed_by=bdt_staff if i % 2 else None,
+            review_note="Add the figures." if i % 2 else "",
+        )
     draft = builders.report(target, author=bdt_staff)
     for i in range(n):
         EvidenceLink.objects.create(report=draft, url=f"https://example.org/draft/{i}")
@@ -67,10 +76,11 @@ def data(request, bdt_coordinator, bdt_staff):
 
 # Page → queries with a logged-in BDT coordinator.
 EXPECTED = {
-    "dashboard": 13,
-    "my_actions": 8,
-    "action_list": 12,
-    "action_list_filtered": 13,
+    "dashboard": 14,
+    "my_actions": 9,
+    "action_list": 13,
+    "action_list_filtered": 14,
+    "action_list_involving": 14,
     "action_list_htmx": 7,
     "action_export": 6,
     "action_detail": 13,
@@ -89,6 +99,11 @@ def urls(data):
         "action_list_filtered": (
             reverse("action_list"),
             {"bureau": "BDT", "status": ["in_progress"], "reports_to": "council_annual"},
+            {},
+        ),
+        "action_list_involving": (
+            reverse("action_list"),
+            {"involves": "TSB", "status": ["not_started", "in_progress"]},
             {},
         ),
         "action_list_htmx": (

@@ -408,3 +408,102 @@ def test_a_malformed_review_request_writes_nothing(login, bdt_coordinator, bdt_s
 
     assert response.status_code == 400
     assert ProgressReport.objects.get(pk=bdt_submitted.pk).state == ReportState.SUBMITTED
+
+
+# --- How a report is presented -------------------------------------------------------
+
+
+def test_a_report_credits_its_writer_and_shows_its_state_and_review_apart(
+    login, bdt_staff, bdt_coordinator, tsb_action
+):
+    builders.report(
+        tsb_action,
+        author=bdt_staff,
+        state=ReportState.APPROVED,
+        reviewed_by=bdt_coordinator,
+        reviewed_at=datetime.datetime(2025, 5, 10, 9, tzinfo=datetime.UTC),
+    )
+
+    page = login(bdt_staff).get(reverse("action_detail", args=[tsb_action.pk])).content.decode()
+
+    assert "Written by bdt_staff (BDT) · covers 1 June 2024 to 1 May 2025" in page
+    assert '<span class="report__state-label">State:</span>' in page
+    assert "Approved by bdt_coordinator on 10 May 2025." in page
+    assert "Approved</span>\n    by bdt_staff" not in page
+    assert "by bdt_staff (BDT)" not in page.replace("Written by bdt_staff (BDT)", "")
+
+
+def test_a_returned_report_shows_who_returned_it_and_why(
+    login, bdt_staff, bdt_coordinator, tsb_action
+):
+    builders.report(
+        tsb_action,
+        author=bdt_staff,
+        state=ReportState.RETURNED,
+        reviewed_by=bdt_coordinator,
+        reviewed_at=datetime.datetime(2025, 5, 10, 9, tzinfo=datetime.UTC),
+        review_note="Name the countries.",
+    )
+
+    page = login(bdt_staff).get(reverse("action_detail", args=[tsb_action.pk])).content.decode()
+
+    assert "Written by bdt_staff (BDT)" in page
+    assert "Returned by bdt_coordinator on 10 May 2025:" in page
+    assert "<q>Name the countries.</q>" in page
+
+
+def test_a_resubmitted_report_does_not_repeat_its_old_review(
+    login, bdt_staff, bdt_coordinator, tsb_action
+):
+    builders.report(
+        tsb_action,
+        author=bdt_staff,
+        state=ReportState.SUBMITTED,
+        reviewed_by=bdt_coordinator,
+        review_note="Name the countries.",
+    )
+
+    page = login(bdt_staff).get(reverse("action_detail", args=[tsb_action.pk])).content.decode()
+
+    assert "Returned by" not in page
+    assert 'class="review-note"' not in page
+
+
+def test_a_return_refused_because_the_report_was_resubmitted_keeps_the_reason(
+    login, bdt_coordinator, bdt_staff, administrator, bdt_submitted
+):
+    current = ProgressReport.objects.get(pk=bdt_submitted.pk)
+    progress_report_transition(report=current, to="returned", by=administrator, note="Dates?")
+    progress_report_transition(report=current, to="submitted", by=bdt_staff)
+
+    response = transition(
+        login(bdt_coordinator), bdt_submitted, "returned", version=1, note="Add the figures."
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone changed this report while you were working on it" in page
+    assert '<details class="return" open>' in page
+    assert ">Add the figures.</textarea>" in page
+    assert ProgressReport.objects.get(pk=bdt_submitted.pk).state == ReportState.SUBMITTED
+
+
+def test_the_edit_page_of_a_returned_report_credits_the_writer_and_says_who_returned_it(
+    login, bdt_staff, bdt_coordinator, tsb_action
+):
+    returned = builders.report(
+        tsb_action,
+        author=bdt_staff,
+        state=ReportState.RETURNED,
+        reviewed_by=bdt_coordinator,
+        reviewed_at=datetime.datetime(2025, 5, 10, 9, tzinfo=datetime.UTC),
+        review_note="Name the countries.",
+    )
+
+    page = login(bdt_staff).get(reverse("report_edit", args=[returned.pk])).content.decode()
+
+    assert "Written by bdt_staff (BDT)" in page
+    assert "<strong>Returned by bdt_coordinator on 10 May 2025:</strong>" in page
+    assert "Name the countries." in page
+    name = f"Res. {tsb_action.resolution.number} · action 1 (instructs 1)"
+    assert f'<a href="{reverse("action_detail", args=[tsb_action.pk])}">{name}</a>' in page

@@ -130,3 +130,35 @@ def test_an_unknown_resolution_is_not_found(login, reader, res73):
     url = reverse("resolution_detail", args=["WTSA-20", 999])
 
     assert login(reader).get(url).status_code == 404
+
+
+def test_an_assembly_without_resolutions_says_so_and_offers_the_others(login, reader, res73):
+    builders.assembly("WTSA-24")
+
+    response = login(reader).get(reverse("resolution_list"), {"assembly": "WTSA-24"})
+
+    page = response.content.decode()
+    assert "No resolution of WTSA-24 has been imported yet." in page
+    assert "No resolution has been imported yet" not in page
+    assert f'<a href="{reverse("resolution_list")}?assembly=WTSA-20">WTSA-20 (Geneva)</a>' in page
+    assert "1 resolution" in page
+
+
+def test_an_unknown_assembly_is_named_as_such(login, reader, res73):
+    page = login(reader).get(reverse("resolution_list"), {"assembly": "WTSA-99"}).content.decode()
+
+    assert "There is no assembly “WTSA-99” in the tracker." in page
+    assert "?assembly=WTSA-20" in page
+
+
+def test_an_empty_tracker_says_no_resolution_has_been_imported(login, reader):
+    page = login(reader).get(reverse("resolution_list")).content.decode()
+
+    assert "No resolution has been imported yet." in page
+
+
+def test_each_item_names_its_action_with_the_item_reference(login, reader, res73):
+    page = login(reader).get(detail_url(res73)).content.decode()
+
+    assert "Res. 73 · action 1 (instructs 1)" in page
+    assert "Res. 73 · action 2 (instructs 7)" in page

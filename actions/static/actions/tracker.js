@@ -22,6 +22,25 @@
     }
   });
 
+  // A form marked data-drop-empty leaves its empty fields out of the address
+  // (?q=&bureau=&… becomes ?status=ongoing). The "formdata" event fires both
+  // for a plain submission and for htmx, which reads the form the same way.
+  document.addEventListener("formdata", function (event) {
+    if (!event.target.hasAttribute("data-drop-empty")) {
+      return;
+    }
+    const data = event.formData;
+    const kept = Array.from(data.entries()).filter(function (entry) {
+      return entry[1] !== "";
+    });
+    Array.from(new Set(data.keys())).forEach(function (name) {
+      data.delete(name);
+    });
+    kept.forEach(function (entry) {
+      data.append(entry[0], entry[1]);
+    });
+  });
+
   // A refused request (403, 500, no network) is not swapped: say so.
   function showRefusal() {
     const region = document.getElementById("messages");
