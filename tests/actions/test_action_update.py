@@ -78,9 +78,7 @@ def test_update_that_changes_nothing_keeps_the_version(tsb_action, tsb_staff):
     assert Action.objects.get(pk=tsb_action.pk).version == 1
 
 
-def test_keeping_a_focal_point_who_moved_bureau_does_not_block_other_changes(
-    tsb_action, tsb_staff
-):
+def test_keeping_a_focal_point_who_moved_bureau_does_not_block_other_changes(tsb_action, tsb_staff):
     action_update(
         action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": tsb_staff}
     )
