@@ -13,6 +13,17 @@ os.environ.setdefault("EMAIL_URL", "consolemail://")
 
 from wtsa_tracker.settings import *  # noqa: E402, F403
 
+# SQLite tests use a file, not shared memory: the live server and the real
+# Celery worker write from other threads, and a shared-memory database locks
+# whole tables at once ("database table is locked") where a file in WAL mode
+# waits its turn, as the deployed database does.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"wtsa-tests-{os.getpid()}.sqlite3")
+    }
+
 # Hashing passwords properly is slow and tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
