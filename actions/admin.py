@@ -303,17 +303,18 @@ class ProgressReportAdmin(admin.ModelAdmin):
             frozen += ["report_date", "period_start", "period_end", "text", "review_note"]
         return [*self.readonly_fields, *frozen]
 
-    def get_changeform_initial_data(self, request):
-        return {
-            "author": request.user,
-            "bureau": request.user.bureau,
-            **super().get_changeform_initial_data(request),
-        }
+    def has_add_permission(self, request):
+        # Reports are written on the action's page or through the API, where
+        # the rules on who, which action and which dates apply.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # What went, or is going, to Council is evidence: only unsent drafts go.
+        return super().has_delete_permission(request, obj) and (
+            obj is not None and obj.state in EDITABLE_REPORT_STATES
+        )
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            super().save_model(request, obj, form, change)
-            return
         progress_report_update(
             report=ProgressReport.objects.get(pk=obj.pk),
             by=request.user,

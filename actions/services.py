@@ -337,6 +337,10 @@ def progress_report_transition(
         )
     if to in REVIEW_STATES:
         if not permissions.can_review_report(by, report):
+            if by.pk == report.author_id:
+                raise PermissionDenied(
+                    _("You wrote this report: another coordinator of your Bureau must review it.")
+                )
             raise PermissionDenied(_("Only a coordinator of the writing Bureau may review it."))
     elif not permissions.can_edit_report(by, report):
         raise PermissionDenied(_("Only the writing Bureau may submit this report."))
@@ -440,6 +444,7 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
         "user": recipient,
         "actions": actions,
         "site_url": settings.SITE_URL.rstrip("/"),
+        "days_left": (meeting.document_deadline - timezone.localdate(now)).days,
     }
     try:
         send_mail(

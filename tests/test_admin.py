@@ -6,7 +6,14 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from actions.choices import ActionStatus, ReportState
-from actions.models import Action, EvidenceLink, Reminder, ReportingObligation, StatusChange
+from actions.models import (
+    Action,
+    EvidenceLink,
+    ProgressReport,
+    Reminder,
+    ReportingObligation,
+    StatusChange,
+)
 from actions.services import action_transition
 from tests import builders
 
@@ -259,3 +266,29 @@ def test_status_history_cannot_be_edited_in_the_admin(client, superuser, populat
     assert response.status_code == 403
     change.refresh_from_db()
     assert change.note == ""
+
+
+def test_reports_are_not_written_in_the_admin_and_only_drafts_may_be_deleted(
+    client, superuser, tsb_action, tsb_staff
+):
+    draft = builders.report(tsb_action, author=tsb_staff)
+    approved = builders.report(tsb_action, author=tsb_staff, state=ReportState.APPROVED)
+    client.force_login(superuser)
+
+    add = client.get(reverse("admin:actions_progressreport_add"))
+    refused = client.post(
+        reverse("admin:actions_progressreport_delete", args=[approved.pk]), {"post": "yes"}
+    )
+    bulk = client.post(
+        reverse("admin:actions_progressreport_changelist"),
+        {"action": "delete_selected", "_selected_action": [approved.pk], "post": "yes"},
+    )
+    allowed = client.post(
+        reverse("admin:actions_progressreport_delete", args=[draft.pk]), {"post": "yes"}
+    )
+
+    assert add.status_code == 403
+    assert refused.status_code == 403
+    assert bulk.status_code in {200, 302}
+    assert allowed.status_code == 302
+    assert list(ProgressReport.objects.all()) == [approved]

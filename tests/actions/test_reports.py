@@ -200,3 +200,13 @@ def test_drafts_are_visible_only_to_the_writing_bureau(tsb_action, tsb_staff, bd
     assert set(ProgressReport.objects.visible_to(tsb_staff)) == {submitted}
     reader_outside_tsb = builders.user(bureau="BR")
     assert set(ProgressReport.objects.visible_to(reader_outside_tsb)) == {submitted}
+
+
+def test_a_coordinator_is_told_why_they_cannot_approve_their_own_report(
+    tsb_action, tsb_coordinator
+):
+    report = create(tsb_action, tsb_coordinator, submit=True)
+
+    with pytest.raises(PermissionDenied, match="You wrote this report"):
+        progress_report_transition(report=report, to=ReportState.APPROVED, by=tsb_coordinator)
+    assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
