@@ -1,6 +1,8 @@
 """Filters for lists of actions and reports, shared by the API and the web pages."""
 
 import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,33 @@ from resolutions.models import Assembly
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
 from .models import Action, Body, ProgressReport, User
+
+
+class _StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Hands an unreadable value on to the field, instead of reading it as "any"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        if value is None and raw not in (None, "", "unknown"):
+            return raw
+        return value
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = _StrictNullBooleanSelect
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None and value not in (None, "", "unknown"):
+            raise ValidationError(_("Use true or false."), code="invalid")
+        return result
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """A yes/no filter that refuses ``?overdue=maybe`` instead of ignoring it."""
+
+    field_class = _StrictNullBooleanField
 
 
 class MultiColumnOrderingFilter(filters.OrderingFilter):
@@ -76,12 +105,12 @@ class ActionFilterSet(filters.FilterSet):
         distinct=True,
         label=_("Reports to"),
     )
-    overdue = filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
     focal_point = filters.ModelChoiceFilter(
         queryset=User.objects.all(), to_field_name="username", label=_("Focal point")
     )
-    needs_review = filters.BooleanFilter(label=_("Needs review"))
+    needs_review = BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
     ordering = MultiColumnOrderingFilter(
         fields=[

@@ -4,6 +4,7 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from actions.filtersets import BooleanFilter
 from resolutions.choices import DIRECTIVE_VERBS, ClauseVerb, PartKind, RevisionMarker
 from resolutions.models import Assembly, Clause, Resolution
 
@@ -36,8 +37,8 @@ class ClauseFilterSet(filters.FilterSet):
     )
     part = filters.ChoiceFilter(choices=PartKind.choices, label=_("Part"))
     verb = filters.MultipleChoiceFilter(choices=ClauseVerb.choices, label=_("Verb"))
-    directive = filters.BooleanFilter(method="filter_directive", label=_("Directive"))
-    withdrawn = filters.BooleanFilter(field_name="is_withdrawn", label=_("Withdrawn"))
+    directive = BooleanFilter(method="filter_directive", label=_("Directive"))
+    withdrawn = BooleanFilter(field_name="is_withdrawn", label=_("Withdrawn"))
 
     class Meta:
         model = Clause

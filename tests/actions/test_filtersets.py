@@ -85,3 +85,19 @@ def test_sorting_by_resolution_orders_by_resolution_then_action_number(actions):
     ]
     descending = ActionFilterSet({"ordering": "-resolution"}, queryset=Action.objects.all()).qs
     assert list(descending) == list(reversed(list(ordered)))
+
+
+@pytest.mark.parametrize("value", ["maybe", "2x", "yes please"])
+def test_an_unreadable_yes_no_value_is_an_error_not_an_empty_filter(actions, value):
+    filterset = ActionFilterSet({"overdue": value}, queryset=Action.objects.all())
+
+    assert not filterset.is_valid()
+    assert "overdue" in filterset.errors
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("false", False), ("", None)])
+def test_yes_no_values_are_read(actions, value, expected):
+    filterset = ActionFilterSet({"needs_review": value}, queryset=Action.objects.all())
+
+    assert filterset.is_valid(), filterset.errors
+    assert filterset.form.cleaned_data["needs_review"] is expected

@@ -341,3 +341,8 @@ def test_my_actions_says_when_no_report_is_unfinished_and_links_to_the_involving
         '&amp;status=in_progress&amp;status=ongoing">'
         "Filter, sort or download the open actions involving BDT</a>"
     ) in page
+
+
+def test_an_unreadable_overdue_value_is_shown_as_an_error(login, tsb_staff):
+    assert login(tsb_staff).get("/actions/?overdue=maybe").status_code == 400
+    assert login(tsb_staff).get("/actions/?overdue=true").status_code == 200
