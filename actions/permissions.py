@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState, Role
+from .choices import (
+    ALLOWED_REPORT_TRANSITIONS,
+    ALLOWED_TRANSITIONS,
+    EDITABLE_REPORT_STATES,
+    REVIEW_STATES,
+    ActionStatus,
+    ReportState,
+    Role,
+)
 
 if TYPE_CHECKING:
     from .models import Action, ProgressReport, User
@@ -101,3 +109,16 @@ def can_review_report(user: User, report: ProgressReport) -> bool:
     return (
         is_coordinator(user) and user.bureau_id == report.bureau_id and user.pk != report.author_id
     )
+
+
+def can_move_report(user: User, report: ProgressReport, to: ReportState) -> bool:
+    """Approving and returning are the reviewer's; submitting is the writer's."""
+    if to in REVIEW_STATES:
+        return can_review_report(user, report)
+    return can_edit_report(user, report)
+
+
+def allowed_next_report_states(user: User, report: ProgressReport) -> list[ReportState]:
+    """The states this user may move the report to now, in the order of the choices."""
+    allowed = ALLOWED_REPORT_TRANSITIONS[ReportState(report.state)]
+    return [s for s in ReportState if s in allowed and can_move_report(user, report, s)]

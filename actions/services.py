@@ -335,15 +335,14 @@ def progress_report_transition(
             _("A report that is “%(from)s” cannot become “%(to)s”.")
             % {"from": current.label, "to": to.label}
         )
-    if to in REVIEW_STATES:
-        if not permissions.can_review_report(by, report):
-            if by.pk == report.author_id:
-                raise PermissionDenied(
-                    _("You wrote this report: another coordinator of your Bureau must review it.")
-                )
-            raise PermissionDenied(_("Only a coordinator of the writing Bureau may review it."))
-    elif not permissions.can_edit_report(by, report):
-        raise PermissionDenied(_("Only the writing Bureau may submit this report."))
+    if not permissions.can_move_report(by, report, to):
+        if to not in REVIEW_STATES:
+            raise PermissionDenied(_("Only the writing Bureau may submit this report."))
+        if by.pk == report.author_id:
+            raise PermissionDenied(
+                _("You wrote this report: another coordinator of your Bureau must review it.")
+            )
+        raise PermissionDenied(_("Only a coordinator of the writing Bureau may review it."))
     if to == ReportState.RETURNED and not note.strip():
         raise ValidationError({"note": _("Say why the report is returned.")})
     now = now or timezone.now()

@@ -61,9 +61,9 @@ class ReportWrite(BasePermission):
             return True
         if target in REVIEW_STATES:
             self.message = _("Only a coordinator of the writing Bureau may review this report.")
-            return permissions.can_review_report(user, obj)
-        self.message = _("Only the writing Bureau may submit this report.")
-        return permissions.can_edit_report(user, obj)
+        else:
+            self.message = _("Only the writing Bureau may submit this report.")
+        return permissions.can_move_report(user, obj, target)
 
 
 class AdministratorWrite(BasePermission):

@@ -21,8 +21,6 @@ from rest_framework import serializers
 
 from actions import permissions
 from actions.choices import (
-    ALLOWED_REPORT_TRANSITIONS,
-    REVIEW_STATES,
     ActionStatus,
     BodyKind,
     MeetingKind,
@@ -348,17 +346,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=ReportStateField()))
     def get_allowed_next_states(self, report: ProgressReport) -> list[str]:
         """States the requester may move this report to now."""
-        user = _user(self)
-        allowed = []
-        for state in ALLOWED_REPORT_TRANSITIONS[ReportState(report.state)]:
-            may = (
-                permissions.can_review_report(user, report)
-                if state in REVIEW_STATES
-                else permissions.can_edit_report(user, report)
-            )
-            if may:
-                allowed.append(state)
-        return [state.value for state in ReportState if state in allowed]
+        return [s.value for s in permissions.allowed_next_report_states(_user(self), report)]
 
 
 class _ReportContentSerializer(serializers.Serializer):
