@@ -1,14 +1,25 @@
 """Back office for administrators. Status changes go through the services."""
 
+import base64
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from resolutions import admin as resolutions_admin
+from resolutions.models import Assembly, Clause, Resolution
+from resolutions.parsing import ParseError, parse_document
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
+
 from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState
+from .importing import ImportRefused, resolution_import
 from .models import (
     Action,
     Body,
@@ -20,16 +31,13 @@ from .models import (
     StatusChange,
     User,
 )
-from .services import (
+from .services.actions import (
     ADMIN_EDITABLE_ACTION_FIELDS,
-    StaleVersion,
-    TransitionRefused,
     action_transition,
     action_update,
     check_transition,
-    progress_report_transition,
-    progress_report_update,
 )
+from .services.reports import progress_report_transition, progress_report_update
 
 
 class VersionedForm(forms.ModelForm):
@@ -369,3 +377,119 @@ class ReportingObligationAdmin(admin.ModelAdmin):
     search_fields = ["=action__resolution__number"]
     list_select_related = ["action__resolution"]
     autocomplete_fields = ["action"]
+
+
+# --- Resolutions: the parts of their admin that span both apps ---------------
+#
+# ``resolutions.admin`` knows nothing of actions; here its Resolution admin
+# gains the import of texts (which makes actions) and its Clause admin shows
+# the action each directive clause became.
+
+# Largest upload accepted: the seed text is 80 kB, an official Word file a few hundred.
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+SESSION_KEY = "resolution_import"
+
+
+class ImportUploadForm(forms.Form):
+    assembly = forms.ModelChoiceField(queryset=Assembly.objects.all(), label=_("Assembly"))
+    source = forms.FileField(
+        label=_("Resolution text"),
+        help_text=_(
+            "A UTF-8 text file in the layout of the WTSA-20 background paper, "
+            "or an official ITU Word (.docx) resolution."
+        ),
+    )
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        if source.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return source
+
+
+class ResolutionImportAdmin(resolutions_admin.ResolutionAdmin):
+    """Resolutions, with "Import from a file": upload, preview (a dry run), apply."""
+
+    change_list_template = "admin/resolutions/resolution/change_list.html"
+
+    def get_urls(self):
+        custom = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="resolutions_resolution_import",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def import_view(self, request):
+        """Upload a text or Word file, preview the import (a dry run), then apply it."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import resolutions"),
+        }
+        if request.method == "POST" and "apply" in request.POST:
+            return self._apply_import(request)
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["source"]
+            data = upload.read()
+            assembly = form.cleaned_data["assembly"]
+            try:
+                document = parse_document(name=upload.name, data=data)
+                report = resolution_import(document=document, assembly=assembly, dry_run=True)
+            except (ParseError, ImportRefused) as error:
+                form.add_error("source", _("%(error)s. Nothing was imported.") % {"error": error})
+            else:
+                request.session[SESSION_KEY] = {
+                    "name": upload.name,
+                    "data": base64.b64encode(data).decode(),
+                    "assembly": assembly.pk,
+                }
+                context.update(report=report, upload_name=upload.name, assembly=assembly)
+        context["form"] = form
+        return TemplateResponse(request, "admin/resolutions/resolution/import.html", context)
+
+    def _apply_import(self, request):
+        pending = request.session.pop(SESSION_KEY, None)
+        if pending is None:
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("admin:resolutions_resolution_import")
+        try:
+            document = parse_document(name=pending["name"], data=base64.b64decode(pending["data"]))
+            report = resolution_import(
+                document=document, assembly=Assembly.objects.get(pk=pending["assembly"])
+            )
+        except (ParseError, ImportRefused, Assembly.DoesNotExist) as error:
+            messages.error(request, _("%(error)s. Nothing was imported.") % {"error": error})
+            return redirect("admin:resolutions_resolution_import")
+        messages.success(request, report.summary())
+        return redirect(reverse("admin:resolutions_resolution_changelist"))
+
+
+class ActionInline(admin.StackedInline):
+    """The action a directive clause became; change it on its own page."""
+
+    model = Action
+    extra = 0
+    max_num = 1
+    can_delete = False
+    show_change_link = True
+    fields = ["number", "strength", "owner", "status", "target_date", "needs_review"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClauseWithActionAdmin(resolutions_admin.ClauseAdmin):
+    inlines = [ActionInline]
+
+
+admin.site.unregister(Resolution)
+admin.site.register(Resolution, ResolutionImportAdmin)
+admin.site.unregister(Clause)
+admin.site.register(Clause, ClauseWithActionAdmin)

@@ -1,70 +1,20 @@
 """Filters for lists of actions and reports, shared by the API and the web pages."""
 
 import django_filters as filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
 from resolutions.models import Assembly
+from wtsa_tracker.filters import BooleanFilter, CodeMultipleChoiceFilter, MultiColumnOrderingFilter
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
 from .models import Action, Body, ProgressReport, User
 
 
-class _StrictNullBooleanSelect(forms.NullBooleanSelect):
-    """Hands an unreadable value on to the field, instead of reading it as "any"."""
-
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        raw = data.get(name)
-        if value is None and raw not in (None, "", "unknown"):
-            return raw
-        return value
-
-
-class _StrictNullBooleanField(forms.NullBooleanField):
-    widget = _StrictNullBooleanSelect
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is None and value not in (None, "", "unknown"):
-            raise ValidationError(_("Use true or false."), code="invalid")
-        return result
-
-
-class BooleanFilter(filters.BooleanFilter):
-    """A yes/no filter that refuses ``?overdue=maybe`` instead of ignoring it."""
-
-    field_class = _StrictNullBooleanField
-
-
-class MultiColumnOrderingFilter(filters.OrderingFilter):
-    """An OrderingFilter whose fields may be tuples of columns, sorted on in turn.
-
-    "Sort by resolution" means by resolution number, then by action number;
-    django-filter's own OrderingFilter would pass the tuple as one name.
-    """
-
-    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
-        if value in EMPTY_VALUES:
-            return qs
-        ordering = []
-        for param in value:
-            if param in EMPTY_VALUES:
-                continue
-            descending = param.startswith("-")
-            columns = self.param_map[param.removeprefix("-")]
-            for column in columns if isinstance(columns, tuple) else (columns,):
-                ordering.append(f"-{column}" if descending else column)
-        return qs.order_by(*ordering)
-
-
 class ActionFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
-    owner = filters.ModelMultipleChoiceFilter(
+    owner = CodeMultipleChoiceFilter(
         field_name="owner__code",
         queryset=Body.objects.all(),
         to_field_name="code",
@@ -84,7 +34,7 @@ class ActionFilterSet(filters.FilterSet):
         label=_("Bureau involved"),
         help_text=_("Owned or contributed to by the Bureau, or by a body it supports."),
     )
-    collaborator = filters.ModelMultipleChoiceFilter(
+    collaborator = CodeMultipleChoiceFilter(
         field_name="collaborators__code",
         queryset=Body.objects.all(),
         to_field_name="code",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import ActionStatus, ReportState
 from .models import Action, ProgressReport, User
-from .services import Evidence
+from .services.reports import Evidence
 
 # Each label, help text, error list and input in one block, for spacing.
 FIELD_TEMPLATE = "actions/_field.html"

@@ -265,31 +265,9 @@ class StatusChange(models.Model):
 
 
 class ProgressReportQuerySet(models.QuerySet):
-    def awaiting_review_by(self, user: User) -> "ProgressReportQuerySet":
-        """Submitted reports this user may approve or return (see permissions.can_review_report)."""
-        from .permissions import is_administrator, is_coordinator
-
-        submitted = self.filter(state=ReportState.SUBMITTED)
-        if is_administrator(user):
-            return submitted
-        if is_coordinator(user):
-            return submitted.filter(bureau_id=user.bureau_id).exclude(author=user)
-        return self.none()
-
     def to_finish_by(self, user: User) -> "ProgressReportQuerySet":
         """The user's own drafts and the reports returned to them."""
         return self.filter(author=user, state__in=[ReportState.DRAFT, ReportState.RETURNED])
-
-    def visible_to(self, user: User) -> "ProgressReportQuerySet":
-        """Drafts and returned reports stay within the Bureau that writes them."""
-        from .permissions import is_administrator
-
-        if is_administrator(user):
-            return self
-        published = ~Q(state__in=[ReportState.DRAFT, ReportState.RETURNED])
-        if user.bureau_id is None:
-            return self.filter(published)
-        return self.filter(published | Q(bureau_id=user.bureau_id))
 
     def for_list(self) -> "ProgressReportQuerySet":
         return self.select_related(

@@ -2,7 +2,11 @@
 
 Every entry point (web page, API, admin, command) reaches the services, and
 the services ask these predicates; templates and serializers may ask them too,
-to hide a button, but never instead of the service.
+to hide a button, but never instead of the service. Each rule is written here
+in both its forms: a predicate for one object (``can_review_report``) and a
+queryset for many (``reports_awaiting_review_by``), side by side. Each refusal
+has its one sentence here too, which the services raise and every page, API
+answer and admin message shows.
 
 - Everybody signed in reads everything published.
 - Bureau staff change the status of actions their Bureau owns, and write
@@ -15,7 +19,8 @@ to hide a button, but never instead of the service.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     ALLOWED_REPORT_TRANSITIONS,
@@ -26,9 +31,23 @@ from .choices import (
     ReportState,
     Role,
 )
+from .models import Action, ProgressReport, User
 
-if TYPE_CHECKING:
-    from .models import Action, ProgressReport, User
+# The sentence each refusal shows, wherever it is refused.
+CHANGE_STATUS_REFUSED = _("Only staff of the owning Bureau may change this status.")
+EDIT_ACTION_REFUSED = _("Only staff of the owning Bureau may edit this action.")
+WRITE_REPORT_REFUSED = _(
+    "Only staff of a Bureau that owns or collaborates on this action may report on it."
+)
+EDIT_REPORT_REFUSED = _(
+    "Only the writing Bureau may edit a report, and only while it is a draft or returned."
+)
+SUBMIT_REPORT_REFUSED = _("Only the writing Bureau may submit this report.")
+REVIEW_REPORT_REFUSED = _("Only a coordinator of the writing Bureau may review this report.")
+REVIEW_OWN_REPORT_REFUSED = _(
+    "You wrote this report: another coordinator of your Bureau must review it."
+)
+ADMINISTRATORS_ONLY = _("Only administrators may change this.")
 
 
 def role_names(user: User) -> frozenset[str]:
@@ -97,6 +116,17 @@ def can_edit_report(user: User, report: ProgressReport) -> bool:
     return is_bureau_staff(user) and user.bureau_id == report.bureau_id
 
 
+def reports_visible_to(user: User, reports: QuerySet[ProgressReport] | None = None) -> QuerySet:
+    """Drafts and returned reports stay within the Bureau that writes them."""
+    reports = ProgressReport.objects.all() if reports is None else reports
+    if is_administrator(user):
+        return reports
+    published = ~Q(state__in=EDITABLE_REPORT_STATES)
+    if user.bureau_id is None:
+        return reports.filter(published)
+    return reports.filter(published | Q(bureau_id=user.bureau_id))
+
+
 def can_review_report(user: User, report: ProgressReport) -> bool:
     """A Bureau's coordinator vouches for the reports that Bureau wrote.
 
@@ -111,6 +141,16 @@ def can_review_report(user: User, report: ProgressReport) -> bool:
     )
 
 
+def reports_awaiting_review_by(user: User) -> QuerySet[ProgressReport]:
+    """Submitted reports this user may approve or return: ``can_review_report`` for many."""
+    submitted = ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+    if is_administrator(user):
+        return submitted
+    if is_coordinator(user):
+        return submitted.filter(bureau_id=user.bureau_id).exclude(author=user)
+    return submitted.none()
+
+
 def can_move_report(user: User, report: ProgressReport, to: ReportState) -> bool:
     """Approving and returning are the reviewer's; submitting is the writer's."""
     if to in REVIEW_STATES:
@@ -122,3 +162,14 @@ def allowed_next_report_states(user: User, report: ProgressReport) -> list[Repor
     """The states this user may move the report to now, in the order of the choices."""
     allowed = ALLOWED_REPORT_TRANSITIONS[ReportState(report.state)]
     return [s for s in ReportState if s in allowed and can_move_report(user, report, s)]
+
+
+def report_move_refusal(user: User, report: ProgressReport, to: ReportState) -> str | None:
+    """Why this user may not move the report to ``to`` now, or None if they may."""
+    if can_move_report(user, report, to):
+        return None
+    if to not in REVIEW_STATES:
+        return str(SUBMIT_REPORT_REFUSED)
+    if user.pk == report.author_id and is_coordinator(user):
+        return str(REVIEW_OWN_REPORT_REFUSED)
+    return str(REVIEW_REPORT_REFUSED)

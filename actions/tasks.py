@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services import reminder_send, reminders_claim_due
+from .services.reminders import reminder_send, reminders_claim_due
 
 
 @shared_task

@@ -1,4 +1,4 @@
-"""Staff web pages: dashboard, actions and progress reports."""
+"""Staff web pages: dashboard, actions, progress reports, resolutions and their text."""
 
 from django.urls import path
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("actions/<int:pk>/reports/", views.report_create, name="report_create"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/state/", views.report_transition, name="report_transition"),
+    path("resolutions/", views.resolution_list, name="resolution_list"),
+    path(
+        "resolutions/<slug:assembly>/<int:number>/",
+        views.resolution_detail,
+        name="resolution_detail",
+    ),
 ]

@@ -28,10 +28,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from actions.importing import resolution_import  # noqa: E402
 from actions.models import Action  # noqa: E402
 from resolutions.models import Assembly, Resolution  # noqa: E402
 from resolutions.parsing import parse_text  # noqa: E402
-from resolutions.services import resolution_import  # noqa: E402
 
 SEED = ROOT / "fixtures" / "wtsa20_itud_background.txt"
 

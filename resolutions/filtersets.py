@@ -4,9 +4,9 @@ import django_filters as filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from actions.filtersets import BooleanFilter
 from resolutions.choices import DIRECTIVE_VERBS, ClauseVerb, PartKind, RevisionMarker
 from resolutions.models import Assembly, Clause, Resolution
+from wtsa_tracker.filters import BooleanFilter
 
 
 class ResolutionFilterSet(filters.FilterSet):

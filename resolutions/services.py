@@ -1,45 +1,27 @@
-"""Importing resolution texts into assemblies, resolutions, clauses and actions.
+"""Writing resolution texts into assemblies, resolutions, clauses and references.
 
-The parser (``resolutions.parsing``) reads a document into dataclasses; this
-module maps them onto the database in one transaction. Re-importing the same
-text writes nothing. Importing a revised text updates the clauses that
-changed, keeps every action's status and progress reports, and flags for
-review (never deletes) an action whose clause changed or disappeared: who owns
-an action is decided by people once it exists, so the import does not
-overwrite it.
+The parser (``resolutions.parsing``) reads a document into dataclasses;
+``resolution_sync`` maps one parsed resolution onto these rows. It writes
+only this app's rows and says what became of each clause, so that the import
+pipeline (``actions.importing``), which runs it inside its transaction, can
+make, keep or flag the actions those clauses call for. Re-syncing the same
+text writes nothing; a revised text updates the clauses that changed and
+withdraws (never deletes) those no longer in it.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.models import Action, Body, ReportingObligation
-
 from .models import Assembly, Clause, Resolution, ResolutionReference
-from .parsing import (
-    Footnote,
-    ParsedDocument,
-    ParsedItem,
-    ParsedPart,
-    ParsedResolution,
-    ParseError,
-    parse_docx,
-    parse_text,
-)
-
-# A .docx file is a ZIP archive; its first bytes say so whatever its name is.
-ZIP_MAGIC = b"PK\x03\x04"
+from .parsing import Footnote, ParsedItem, ParsedPart, ParsedResolution
 
 # Clause fields the import owns; a difference in any of them is a change.
 CLAUSE_FIELDS = ("part", "verb", "heading", "addressee", "label", "text", "footnotes", "order")
@@ -49,89 +31,29 @@ class ImportRefused(Exception):
     """The document cannot be imported as it is; nothing was written."""
 
 
-def document_read(*, name: str, data: bytes) -> ParsedDocument:
-    """Parse an uploaded or local file: a Word document or UTF-8 text."""
-    if data.startswith(ZIP_MAGIC) or name.lower().endswith(".docx"):
-        return parse_docx(io.BytesIO(data))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ParseError(
-            0, f"{name} is neither a Word document nor UTF-8 text (byte {error.start})"
-        ) from None
-    return parse_text(text)
-
-
 @dataclass
-class ImportReport:
-    """What an import did (or, in a dry run, would do), resolution by resolution."""
+class ResolutionSync:
+    """What syncing one parsed resolution did to its rows, and what its clauses need.
 
-    dry_run: bool = False
-    created: list[int] = field(default_factory=list)
-    updated: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
+    ``new_directives`` are directive clauses that have no action yet, in text
+    order, with the parsed item that says who owns them; ``reworded`` and
+    ``withdrawn`` are clauses whose action (if any) someone must review.
+    """
+
+    resolution: Resolution
+    label: str
+    created: bool = False
+    changed: bool = False
     changes: list[str] = field(default_factory=list)
     clauses_created: int = 0
     clauses_updated: int = 0
     clauses_withdrawn: int = 0
-    actions_created: int = 0
-    actions_flagged: int = 0
-
-    @property
-    def wrote_anything(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def summary(self) -> str:
-        return _(
-            "Resolutions: %(created)d created, %(updated)d updated, %(unchanged)d unchanged. "
-            "Clauses: %(c_created)d created, %(c_updated)d updated, %(c_withdrawn)d withdrawn. "
-            "Actions: %(a_created)d created, %(a_flagged)d flagged for review."
-        ) % {
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "c_created": self.clauses_created,
-            "c_updated": self.clauses_updated,
-            "c_withdrawn": self.clauses_withdrawn,
-            "a_created": self.actions_created,
-            "a_flagged": self.actions_flagged,
-        }
+    new_directives: list[tuple[Clause, ParsedItem]] = field(default_factory=list)
+    reworded: list[Clause] = field(default_factory=list)
+    withdrawn: list[Clause] = field(default_factory=list)
 
 
-def resolution_import(
-    *,
-    document: ParsedDocument,
-    assembly: Assembly,
-    dry_run: bool = False,
-    now: datetime.datetime | None = None,
-) -> ImportReport:
-    """Bring the database in line with ``document`` for ``assembly``, in one transaction.
-
-    With ``dry_run`` the same work is done and then rolled back, so the report
-    is exactly what a real import would do.
-    """
-    if not document.resolutions:
-        raise ImportRefused(_("The document contains no resolution."))
-    now = now or timezone.now()
-    bodies = {body.code: body for body in Body.objects.all()}
-    unknown = sorted(_body_codes(document) - set(bodies))
-    if unknown:
-        raise ImportRefused(
-            _("Unknown body codes %(codes)s: load the bodies fixture or add them in the admin.")
-            % {"codes": ", ".join(unknown)}
-        )
-    for parsed in document.resolutions:
-        _check_assembly(parsed, assembly)
-    report = ImportReport(dry_run=dry_run)
-    with transaction.atomic():
-        for parsed in document.resolutions:
-            _import_resolution(parsed, assembly, bodies, report, now)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
-
-
-def _check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
+def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
     """Refuse a text whose heading names another assembly's year ("Rev. Geneva, 2022")."""
     years = {int(year) for year in re.findall(r"\b(?:19|20)\d\d\b", parsed.revision_text)}
     if years and not years & {assembly.start_date.year, assembly.end_date.year}:
@@ -144,28 +66,14 @@ def _check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
         )
 
 
-def _body_codes(document: ParsedDocument) -> set[str]:
-    codes: set[str] = set()
-    for parsed in document.resolutions:
-        for item in parsed.iter_items():
-            if item.directive:
-                codes.update(item.directive.collaborators)
-                if item.directive.owner:
-                    codes.add(item.directive.owner)
-    return codes
-
-
 def _source_hash(parsed: ParsedResolution) -> str:
     return hashlib.sha256(parsed.source_text.encode()).hexdigest()
 
 
-def _import_resolution(
-    parsed: ParsedResolution,
-    assembly: Assembly,
-    bodies: dict[str, Body],
-    report: ImportReport,
-    now: datetime.datetime,
-) -> None:
+def resolution_sync(
+    *, parsed: ParsedResolution, assembly: Assembly, now: datetime.datetime
+) -> ResolutionSync:
+    """Create or update one resolution, its references and its clauses from the text."""
     values = {
         "title": parsed.title,
         "marker": parsed.marker,
@@ -181,16 +89,16 @@ def _import_resolution(
         resolution = Resolution.objects.create(
             assembly=assembly, number=parsed.number, imported_at=now, **values
         )
-        report.created.append(parsed.number)
-        report.changes.append(_("%(label)s: new") % {"label": label})
+        sync = ResolutionSync(resolution, label, created=True, changed=True)
+        sync.changes.append(_("%(label)s: new") % {"label": label})
         if parsed.skipped_headings:
             # Annex titles and the like are not clauses; say so rather than drop them unseen.
-            report.changes.append(
+            sync.changes.append(
                 _("%(label)s: headings not imported as clauses: %(headings)s")
                 % {"label": label, "headings": "; ".join(parsed.skipped_headings)}
             )
-        changed = True
     else:
+        sync = ResolutionSync(resolution, label)
         # A Word file holds no overview table: keep the marker and overview
         # the seed gave rather than blanking them.
         for kept in ("marker", "overview", "revision_text"):
@@ -200,22 +108,20 @@ def _import_resolution(
         for name in differing:
             setattr(resolution, name, values[name])
             if name != "source_hash":
-                report.changes.append(
+                sync.changes.append(
                     _("%(label)s: %(field)s changed") % {"label": label, "field": name}
                 )
-        changed = bool(differing)
-    changed |= _sync_references(resolution, parsed, report, label)
-    changed |= _sync_clauses(resolution, parsed, bodies, report, label, now)
-    if changed and parsed.number not in report.created:
+        sync.changed = bool(differing)
+    sync.changed |= _sync_references(resolution, parsed, sync)
+    sync.changed |= _sync_clauses(resolution, parsed, sync)
+    if sync.changed and not sync.created:
         resolution.imported_at = now
         resolution.save()
-        report.updated.append(parsed.number)
-    elif not changed:
-        report.unchanged.append(parsed.number)
+    return sync
 
 
 def _sync_references(
-    resolution: Resolution, parsed: ParsedResolution, report: ImportReport, label: str
+    resolution: Resolution, parsed: ParsedResolution, sync: ResolutionSync
 ) -> bool:
     wanted = {(ref.conference, ref.number, ref.year): ref for ref in parsed.cross_references}
     existing = {(r.conference, r.number, r.year): r for r in resolution.references.all()}
@@ -237,9 +143,9 @@ def _sync_references(
     ]
     ResolutionReference.objects.bulk_create(fresh)
     if stale or fresh:
-        report.changes.append(
+        sync.changes.append(
             _("%(label)s: cited resolutions %(added)d added, %(removed)d removed")
-            % {"label": label, "added": len(fresh), "removed": len(stale)}
+            % {"label": sync.label, "added": len(fresh), "removed": len(stale)}
         )
     return bool(stale or fresh)
 
@@ -301,14 +207,7 @@ def _match_clauses(
     return matched
 
 
-def _sync_clauses(
-    resolution: Resolution,
-    parsed: ParsedResolution,
-    bodies: dict[str, Body],
-    report: ImportReport,
-    label: str,
-    now: datetime.datetime,
-) -> bool:
+def _sync_clauses(resolution: Resolution, parsed: ParsedResolution, sync: ResolutionSync) -> bool:
     stored = list(resolution.clauses.select_related("action"))
     items = list(_flatten(parsed.parts))
     matched = _match_clauses(items, stored)
@@ -319,10 +218,8 @@ def _sync_clauses(
     rekeyed = [c for key, c in matched.items() if c.key != key]
     for clause in rekeyed + withdrawn:
         Clause.objects.filter(pk=clause.pk).update(key=f"~{clause.pk}")
-    today = timezone.localdate(now).isoformat()
     seen: dict[str, Clause] = {}
     changed = bool(rekeyed)
-    next_number = (resolution.actions.aggregate(top=Max("number"))["top"] or 0) + 1
     for order, (part, item, parent_key) in enumerate(items, start=1):
         values = _clause_values(part, item, order)
         parent = seen.get(parent_key) if parent_key else None
@@ -335,113 +232,54 @@ def _sync_clauses(
                 source_line=item.line,
                 **values,
             )
-            report.clauses_created += 1
+            sync.clauses_created += 1
             changed = True
         else:
             differing = [name for name in CLAUSE_FIELDS if getattr(clause, name) != values[name]]
             moved = clause.parent_id != (parent.pk if parent else None)
             if differing or moved or clause.is_withdrawn or clause.key != item.key:
                 if clause.key != item.key:
-                    report.changes.append(
+                    sync.changes.append(
                         _("%(label)s: clause %(old)s is now %(new)s")
-                        % {"label": label, "old": clause.key, "new": item.key}
+                        % {"label": sync.label, "old": clause.key, "new": item.key}
                     )
                 for name in differing:
                     setattr(clause, name, values[name])
                 clause.key, clause.parent = item.key, parent
                 clause.source_line, clause.is_withdrawn = item.line, False
                 clause.save()
-                report.clauses_updated += 1
+                sync.clauses_updated += 1
                 changed = True
                 wording = {"text", "addressee", "verb", "heading"} & set(differing)
                 if wording:
-                    report.changes.append(
+                    sync.changes.append(
                         _("%(label)s: clause %(key)s changed (%(fields)s): “%(text)s”")
                         % {
-                            "label": label,
+                            "label": sync.label,
                             "key": item.key,
                             "fields": ", ".join(sorted(wording)),
                             "text": _excerpt(item.text),
                         }
                     )
-                    if hasattr(clause, "action"):
-                        _flag(
-                            clause.action,
-                            _(
-                                "The clause text changed in the import of %(date)s: check the "
-                                "owner, collaborators and reporting duties."
-                            )
-                            % {"date": today},
-                            report,
-                            label,
-                        )
+                    sync.reworded.append(clause)
         seen[item.key] = clause
         if item.directive and not hasattr(clause, "action"):
-            _create_action(resolution, clause, item, next_number, bodies)
-            next_number += 1
-            report.actions_created += 1
+            sync.new_directives.append((clause, item))
             changed = True
     for clause in withdrawn:
         # Kept under a key no item can take, so a later import can re-use the old one.
         clause.key = f"{clause.key}~{clause.pk}"[:100]
         clause.is_withdrawn = True
         clause.save(update_fields=["key", "is_withdrawn"])
-        report.clauses_withdrawn += 1
-        report.changes.append(
+        sync.clauses_withdrawn += 1
+        sync.changes.append(
             _("%(label)s: clause %(key)s is no longer in the text: “%(text)s”")
-            % {"label": label, "key": clause.key.split("~")[0], "text": _excerpt(clause.text)}
+            % {"label": sync.label, "key": clause.key.split("~")[0], "text": _excerpt(clause.text)}
         )
         changed = True
-        if hasattr(clause, "action"):
-            _flag(
-                clause.action,
-                _("Its clause is no longer in the text imported on %(date)s.") % {"date": today},
-                report,
-                label,
-            )
+        sync.withdrawn.append(clause)
     return changed
 
 
 def _excerpt(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _create_action(
-    resolution: Resolution,
-    clause: Clause,
-    item: ParsedItem,
-    number: int,
-    bodies: dict[str, Body],
-) -> Action:
-    directive = item.directive
-    owner = bodies[directive.owner] if directive.owner else None
-    action = Action.objects.create(
-        resolution=resolution,
-        clause=clause,
-        number=number,
-        strength=directive.strength,
-        owner=owner,
-        needs_review=owner is None,
-        review_reason=_("The addressee names no known body: set the owner.")
-        if owner is None
-        else "",
-    )
-    action.collaborators.set([bodies[code] for code in directive.collaborators])
-    ReportingObligation.objects.bulk_create(
-        ReportingObligation(action=action, recipient=recipient)
-        for recipient in directive.reports_to
-    )
-    clause.action = action
-    return action
-
-
-def _flag(action: Action, reason: str, report: ImportReport, label: str) -> None:
-    # A version bump: whoever holds the action open must see the flag before saving.
-    Action.objects.filter(pk=action.pk).update(
-        needs_review=True, review_reason=reason[:300], version=F("version") + 1
-    )
-    report.actions_flagged += 1
-    report.changes.append(
-        _("%(label)s: action %(number)d flagged for review")
-        % {"label": label, "number": action.number}
-    )

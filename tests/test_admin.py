@@ -14,7 +14,7 @@ from actions.models import (
     ReportingObligation,
     StatusChange,
 )
-from actions.services import action_transition
+from actions.services.actions import action_transition
 from tests import builders
 
 

@@ -8,7 +8,6 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from actions.api.base import ApiRootView
 from actions.api.urls import router as actions_router
 from resolutions.api.urls import router as resolutions_router
 
@@ -16,7 +15,6 @@ app_name = "api"
 
 # One router for both apps, for the browsable root at /api/ that lists them all.
 router = DefaultRouter()
-router.APIRootView = ApiRootView
 router.registry.extend(resolutions_router.registry)
 router.registry.extend(actions_router.registry)
 

@@ -181,17 +181,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(_BEAT_SCHEDULE)
 
 # --- Django REST framework ----------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: a request without credentials gets 401 with
+    # ``WWW-Authenticate: Token``; a signed-in browser gets in by its session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    # The filtersets alone filter and order (see wtsa_tracker.api.base).
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "wtsa_tracker.api.pagination.PageOrCursorPagination",
+    "EXCEPTION_HANDLER": "wtsa_tracker.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -13,5 +13,4 @@ urlpatterns = [
     path("api/", include("wtsa_tracker.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("actions.urls")),
-    path("resolutions/", include("resolutions.urls")),
 ]

@@ -16,20 +16,20 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
 from actions import permissions
-from actions.choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES
+from actions.choices import ALLOWED_REPORT_TRANSITIONS
 from actions.models import Action, ProgressReport
 
 
 class ActionWrite(BasePermission):
     """Status, focal point and target date: staff of the owning Bureau, and administrators."""
 
-    message = _("Only staff of the owning Bureau may change this action.")
-
     def has_object_permission(self, request: Request, view: Any, obj: Action) -> bool:
         if request.method in SAFE_METHODS:
             return True
         if view.action == "transition":
+            self.message = permissions.CHANGE_STATUS_REFUSED
             return permissions.can_change_status(request.user, obj)
+        self.message = permissions.EDIT_ACTION_REFUSED
         return permissions.can_edit_action(request.user, obj)
 
 
@@ -51,25 +51,20 @@ class ReportWrite(BasePermission):
         user = request.user
         target = getattr(view, "report_target", None)
         if target is None:
-            self.message = _(
-                "Only the writing Bureau may edit a report, and only while it is a draft or "
-                "returned."
-            )
+            self.message = permissions.EDIT_REPORT_REFUSED
             return permissions.can_edit_report(user, obj)
         if target not in ALLOWED_REPORT_TRANSITIONS[obj.state]:
             # Not a question of who asks: the service refuses it with 400 and says why.
             return True
-        if target in REVIEW_STATES:
-            self.message = _("Only a coordinator of the writing Bureau may review this report.")
-        else:
-            self.message = _("Only the writing Bureau may submit this report.")
-        return permissions.can_move_report(user, obj, target)
+        refusal = permissions.report_move_refusal(user, obj, target)
+        self.message = refusal or ""
+        return refusal is None
 
 
 class AdministratorWrite(BasePermission):
     """Reference data the API lets only administrators change (Council sessions)."""
 
-    message = _("Only administrators may change this.")
+    message = permissions.ADMINISTRATORS_ONLY
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return request.method in SAFE_METHODS or permissions.is_administrator(request.user)

@@ -38,10 +38,9 @@ from actions.models import (
     StatusChange,
     User,
 )
-from actions.services import Evidence
+from actions.services.reports import Evidence
 from resolutions.models import Clause, Resolution
-
-from .concurrency import etag
+from wtsa_tracker.api.concurrency import etag
 
 
 def _user(serializer: serializers.Serializer) -> User:

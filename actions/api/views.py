@@ -18,12 +18,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import decorators, mixins, status
@@ -34,21 +32,21 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.serializers import Serializer
 
+from actions import permissions
 from actions.choices import ReportState
 from actions.filtersets import ActionFilterSet, ProgressReportFilterSet
 from actions.models import Action, Body, GoverningBodyMeeting, ProgressReport, StatusChange
-from actions.services import (
-    action_transition,
-    action_update,
+from actions.services.actions import action_transition, action_update
+from actions.services.reports import (
     progress_report_create,
     progress_report_transition,
     progress_report_update,
 )
+from wtsa_tracker.api.base import TrackerViewSet
+from wtsa_tracker.api.concurrency import check_if_match, etag
+from wtsa_tracker.api.exceptions import ErrorSerializer
 
 from . import serializers as s
-from .base import TrackerViewSet
-from .concurrency import check_if_match, etag
-from .exceptions import ErrorSerializer
 from .permissions import ActionWrite, AdministratorWrite, ReportWrite
 
 IF_MATCH = OpenApiParameter(
@@ -109,11 +107,6 @@ def _validated(serializer_class: type[Serializer], request: Request, **kwargs) -
 
 
 # --- Actions --------------------------------------------------------------------
-
-# These two filters name the code both in the lookup (owner__code) and as
-# to_field_name, which drf-spectacular cannot follow to a model field.
-for _code_filter in ("owner", "collaborator"):
-    extend_schema_field(OpenApiTypes.STR)(ActionFilterSet.base_filters[_code_filter])
 
 
 @extend_schema_view(
@@ -220,7 +213,7 @@ class ProgressReportViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
-        return ProgressReport.objects.for_list().visible_to(self.request.user)
+        return permissions.reports_visible_to(self.request.user, ProgressReport.objects.for_list())
 
     @property
     def report_target(self) -> ReportState | None:

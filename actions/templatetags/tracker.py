@@ -1,71 +1,25 @@
-"""How the staff pages name actions and people, write dates and show statuses."""
-
-import datetime
+"""Template tags of the staff pages: the display helpers of ``actions.display``, and badges."""
 
 from django import template
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
 from actions.choices import ActionStatus, ReportState
+from actions.display import action_name, clause_reference, day, moment, person
 
 register = template.Library()
-
-# One date style on every page, as ITU documents write it: "12 June 2025".
-DAY_FORMAT = "j F Y"
-MOMENT_FORMAT = "j F Y, H:i"
-
-
-def clause_reference(clause) -> str:
-    """Where the item stands in the text: "instructs 3", or "instructs" for a lone item."""
-    verb = clause.get_verb_display()
-    return f"{verb} {clause.label}" if clause.label else verb
-
-
-def action_name(action) -> str:
-    """The name staff use for an action: "Res. 73 · action 4 (instructs 3)".
-
-    The action number is the sequence within the resolution, as in TSB's action
-    plan; the item number restarts with each verb of the text, so both are shown.
-    Needs ``resolution`` and ``clause`` loaded with the action.
-    """
-    return _("Res. %(resolution)s · action %(number)s (%(clause)s)") % {
-        "resolution": action.resolution.number,
-        "number": action.number,
-        "clause": clause_reference(action.clause),
-    }
-
-
-def person(user) -> str:
-    """A user's full name, or the username when the account has none."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def day(value: datetime.date | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return date_format(value, DAY_FORMAT)
-
-
-def moment(value: datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return date_format(value, MOMENT_FORMAT)
-
 
 register.filter("action_name", action_name)
 register.filter("clause_reference", clause_reference)
 register.filter("person", person)
 register.filter("day", day)
 register.filter("moment", moment)
+
+
+@register.filter
+def overdue_on(action, today) -> bool:
+    """``{% if action|overdue_on:today %}``: the model's rule, not a copy of it."""
+    return action.is_overdue(today)
 
 
 @register.simple_tag

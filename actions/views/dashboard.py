@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import permissions
+from .. import permissions, selectors
 from ..choices import STAFF_BODY_KINDS, ActionStatus
-from ..models import Action, GoverningBodyMeeting, ProgressReport, StatusChange
-from .lists import OPEN_STATUS_VALUES, action_list_url, unfinished_reports
+from .shared import OPEN_STATUS_VALUES, action_list_url, may_add_meetings
 
 DASHBOARD_ROWS = 10
 
@@ -60,18 +56,7 @@ def _segments() -> list[ChartSegment]:
 
 
 def _status_by_bureau() -> list[ChartRow]:
-    counts = list(
-        Action.objects.order_by()
-        .annotate(
-            bureau_code=Coalesce("owner__supporting_bureau__code", "owner__code"),
-            bureau_name=Coalesce("owner__supporting_bureau__name", "owner__name"),
-            bureau_kind=Coalesce("owner__supporting_bureau__kind", "owner__kind"),
-            bureau_order=Coalesce("owner__supporting_bureau__sort_order", "owner__sort_order"),
-        )
-        .values("bureau_code", "bureau_name", "bureau_kind", "bureau_order", "status")
-        .annotate(n=Count("pk"))
-    )
-    counts.sort(key=lambda c: (c["bureau_order"] is None, c["bureau_order"] or 0, c["bureau_code"]))
+    counts = selectors.status_counts_by_bureau()
     rows: dict[tuple, ChartRow] = {}
     for item in counts:
         code = item["bureau_code"]
@@ -88,18 +73,7 @@ def _status_by_bureau() -> list[ChartRow]:
 
 
 def _status_by_resolution() -> list[ChartRow]:
-    counts = list(
-        Action.objects.order_by()
-        .values(
-            "resolution__assembly__code",
-            "resolution__assembly__start_date",
-            "resolution__number",
-            "resolution__title",
-            "status",
-        )
-        .annotate(n=Count("pk"))
-    )
-    counts.sort(key=lambda c: (c["resolution__assembly__start_date"], c["resolution__number"]))
+    counts = selectors.status_counts_by_resolution()
     several_assemblies = len({c["resolution__assembly__code"] for c in counts}) > 1
     rows: dict[tuple, ChartRow] = {}
     for item in counts:
@@ -116,49 +90,14 @@ def _status_by_resolution() -> list[ChartRow]:
     )
 
 
-@dataclass(frozen=True)
-class CouncilDeadline:
-    """The next Council session and the day secretariat documents are due for it."""
-
-    session: GoverningBodyMeeting
-    deadline: datetime.date
-    days_left: int
-
-
-def council_deadline(today: datetime.date) -> CouncilDeadline | None:
-    session = GoverningBodyMeeting.objects.next_council(today)
-    if session is None:
-        return None
-    deadline = session.document_deadline
-    return CouncilDeadline(session, deadline, (deadline - today).days)
-
-
-def may_add_meetings(user) -> bool:
-    """Whether to offer the admin page that records Council sessions."""
-    return user.is_staff and permissions.is_administrator(user)
-
-
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     bureau = user.bureau
-    if bureau:
-        # TSB owns nearly every action; the other Bureaux mostly contribute, so
-        # "my Bureau's actions" are those it owns or contributes to.
-        scope = Action.objects.involving_bureau(bureau.pk)
-        scope_params = {"involves": bureau.code}
-        owned = Q(owner=bureau) | Q(owner__supporting_bureau=bureau)
-        rows = list(
-            scope.order_by()
-            .values("status")
-            .annotate(n=Count("pk"), owned=Count("pk", filter=owned))
-        )
-    else:
-        scope = Action.objects.all()
-        scope_params = {}
-        rows = list(scope.order_by().values("status").annotate(n=Count("pk"), owned=Count("pk")))
+    scope_params = {"involves": bureau.code} if bureau else {}
+    rows = selectors.status_counts(user)
     counts = {row["status"]: row["n"] for row in rows}
     owned_count = sum(row["owned"] for row in rows)
     by_status = [
@@ -170,25 +109,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for status in ActionStatus
     ]
-    overdue = (
-        scope.overdue(today)
-        .select_related("resolution", "clause", "owner", "focal_point")
-        .order_by("target_date", "resolution__number", "number")
-    )
-
+    overdue = selectors.overdue_actions(user, today)
     awaiting = None
     if permissions.is_administrator(user) or permissions.is_coordinator(user):
-        awaiting = (
-            ProgressReport.objects.awaiting_review_by(user)
-            .select_related("action__resolution", "action__clause", "author", "bureau")
-            .order_by("submitted_at", "pk")
-        )
-
-    recent = StatusChange.objects.select_related(
-        "action__resolution", "action__clause", "changed_by"
-    )
-    if bureau:
-        recent = recent.filter(action__in=scope)
+        awaiting = selectors.reports_awaiting_review(user)
+    recent = selectors.recent_status_changes(user)
 
     context = {
         "section": "dashboard",
@@ -203,9 +128,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue_url": action_list_url(**scope_params, overdue="true"),
         "overdue_count": overdue.count(),
         "overdue_rows": list(overdue[:DASHBOARD_ROWS]),
-        "council": council_deadline(today),
+        "council": selectors.next_council_deadline(today),
         "may_add_meetings": may_add_meetings(user),
-        "unfinished": unfinished_reports(user),
+        "unfinished": selectors.unfinished_reports(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
         "recent": list(recent[:DASHBOARD_ROWS]),

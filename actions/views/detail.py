@@ -2,121 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from http import HTTPStatus
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
+
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 from .. import permissions
-from ..choices import COUNCIL_RECIPIENTS
-from ..forms import (
-    ActionPlanningForm,
-    ProgressReportForm,
-    StatusChangeForm,
-    evidence_formset,
-    report_form_initial,
-)
-from ..models import Action, ProgressReport
-from ..services import (
-    StaleVersion,
-    TransitionRefused,
-    action_transition,
-    action_update,
-    progress_report_create,
-)
-from ..templatetags.tracker import action_name, day, moment, person
-from .dashboard import council_deadline, may_add_meetings
-
-
-def detail_queryset():
-    return Action.objects.for_list().select_related(
-        "clause__parent", "owner__supporting_bureau", "resolution__assembly"
-    )
-
-
-def render_detail(
-    request: HttpRequest,
-    action: Action,
-    *,
-    status: int = 200,
-    status_form: StatusChangeForm | None = None,
-    planning_form: ActionPlanningForm | None = None,
-    report_form: ProgressReportForm | None = None,
-    evidence_forms=None,
-    review_errors: dict[int, list[str]] | None = None,
-    review_notes: dict[int, str] | None = None,
-) -> HttpResponse:
-    user = request.user
-    today = timezone.localdate()
-    reports = list(
-        ProgressReport.objects.visible_to(user)
-        .filter(action=action)
-        .select_related("author", "bureau", "reviewed_by")
-        .prefetch_related("evidence_links")
-    )
-    for report in reports:
-        report.can_edit = permissions.can_edit_report(user, report)
-        report.can_review = permissions.can_review_report(user, report)
-        report.review_errors = (review_errors or {}).get(report.pk, [])
-        report.review_draft = (review_notes or {}).get(report.pk, "")
-    changes = list(action.status_changes.select_related("changed_by"))
-    timeline = sorted(
-        [{"kind": "status", "at": c.changed_at, "item": c} for c in changes]
-        + [{"kind": "report", "at": r.created_at, "item": r} for r in reports],
-        key=lambda entry: entry["at"],
-        reverse=True,
-    )
-    can_change = permissions.can_change_status(user, action)
-    can_edit = permissions.can_edit_action(user, action)
-    can_write = permissions.can_write_report(user, action)
-    duties = list(action.obligations.all())
-    reports_to_council = any(duty.recipient in COUNCIL_RECIPIENTS for duty in duties)
-    council = council_deadline(today) if reports_to_council else None
-    if can_write and report_form is None:
-        last_end = max((r.period_end for r in reports), default=None)
-        report_form = ProgressReportForm(initial=report_form_initial(action, today, last_end))
-        evidence_forms = evidence_formset()
-    if can_edit and planning_form is None:
-        planning_form = ActionPlanningForm(action=action)
-    context = {
-        "section": "actions",
-        "action": action,
-        "clause": action.clause,
-        "sub_items": list(action.clause.children.all()),
-        "duties": duties,
-        "reports_to_council": reports_to_council,
-        "council": council,
-        "may_add_meetings": reports_to_council and may_add_meetings(user),
-        "owning_bureau": action.owning_bureau,
-        "today": today,
-        "overdue": action.is_overdue(today),
-        "timeline": timeline,
-        "can_change_status": can_change,
-        "can_edit_action": can_edit,
-        "can_write_report": can_write,
-        "next_steps": permissions.allowed_next_statuses(user, action),
-        "status_form": status_form,
-        "status_note": (status_form["note"].value() or "") if status_form else "",
-        "planning_form": planning_form,
-        "report_form": report_form,
-        "evidence_forms": evidence_forms,
-    }
-    return render(request, "actions/action_detail.html", context, status=status)
+from ..display import action_name, day, moment, person
+from ..forms import ActionPlanningForm, ProgressReportForm, StatusChangeForm, evidence_formset
+from ..models import Action
+from ..selectors import action_detail_queryset
+from ..services.actions import action_transition, action_update
+from ..services.reports import progress_report_create
+from .shared import detail_url, post_only, render_detail
 
 
 @login_required
 @require_safe
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, get_object_or_404(detail_queryset(), pk=pk))
+    return render_detail(request, get_object_or_404(action_detail_queryset(), pk=pk))
 
 
 def _last_change(action: Action) -> dict[str, str]:
@@ -133,7 +42,7 @@ def _last_change(action: Action) -> dict[str, str]:
 
 def _stale_status(request: HttpRequest, pk: int, note: str) -> HttpResponse:
     """Show the status as it is now, say who changed it, and keep the user's note."""
-    current = get_object_or_404(detail_queryset(), pk=pk)
+    current = get_object_or_404(action_detail_queryset(), pk=pk)
     values = {"status": current.get_status_display(), **_last_change(current)}
     if "who" in values:
         message = _(
@@ -156,7 +65,7 @@ def _stale_status(request: HttpRequest, pk: int, note: str) -> HttpResponse:
 
 def _stale_plan(request: HttpRequest, pk: int, typed: ActionPlanningForm) -> HttpResponse:
     """Say what the plan is now and who changed it; keep what the user chose, to save again."""
-    current = get_object_or_404(detail_queryset(), pk=pk)
+    current = get_object_or_404(action_detail_queryset(), pk=pk)
     values = {
         "focal_point": person(current.focal_point) or _("nobody"),
         "target_date": day(current.target_date) or _("not set"),
@@ -188,39 +97,13 @@ def _stale_plan(request: HttpRequest, pk: int, typed: ActionPlanningForm) -> Htt
     return render_detail(request, current, status=409, planning_form=form)
 
 
-def detail_url(action_pk: int, report_pk: int | None = None) -> str:
-    url = reverse("action_detail", args=[action_pk])
-    return f"{url}#report-{report_pk}" if report_pk else url
-
-
-def post_only(action_pk: Callable[[HttpRequest, int], int] = lambda request, pk: pk):
-    """A view that acts on POST; a GET of its URL is sent to the action's page (303).
-
-    The browser opens these URLs by GET after a reload or from its history; an
-    empty 405 would look like a broken page. ``action_pk`` finds the action
-    from the URL's ``pk`` (the action itself, by default).
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
-            if request.method in {"GET", "HEAD"}:
-                url = detail_url(action_pk(request, pk))
-                return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
-            return view(request, pk)
-
-        return require_http_methods(["GET", "HEAD", "POST"])(wrapped)
-
-    return decorator
-
-
 @login_required
 @post_only()
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the action to another status: one of the buttons of the status panel."""
-    action = get_object_or_404(detail_queryset(), pk=pk)
+    action = get_object_or_404(action_detail_queryset(), pk=pk)
     if not permissions.can_change_status(request.user, action):
-        raise PermissionDenied(_("Only staff of the owning Bureau may change this status."))
+        raise PermissionDenied(permissions.CHANGE_STATUS_REFUSED)
     form = StatusChangeForm(request.POST)
     if not form.is_valid():
         return render_detail(request, action, status=400, status_form=form)
@@ -253,9 +136,9 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 @post_only()
 def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the focal point and the target date."""
-    action = get_object_or_404(detail_queryset(), pk=pk)
+    action = get_object_or_404(action_detail_queryset(), pk=pk)
     if not permissions.can_edit_action(request.user, action):
-        raise PermissionDenied(_("Only staff of the owning Bureau may edit this action."))
+        raise PermissionDenied(permissions.EDIT_ACTION_REFUSED)
     form = ActionPlanningForm(request.POST, action=action)
     if not form.is_valid():
         return render_detail(request, action, status=400, planning_form=form)
@@ -286,11 +169,9 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @post_only()
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a progress report, as a draft or submitted for approval at once."""
-    action = get_object_or_404(detail_queryset(), pk=pk)
+    action = get_object_or_404(action_detail_queryset(), pk=pk)
     if not permissions.can_write_report(request.user, action):
-        raise PermissionDenied(
-            _("Only staff of a Bureau that owns or collaborates on this action may report on it.")
-        )
+        raise PermissionDenied(permissions.WRITE_REPORT_REFUSED)
     form = ProgressReportForm(request.POST)
     links = evidence_formset(request.POST)
     if form.is_valid() and links.is_valid():

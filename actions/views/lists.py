@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
@@ -21,23 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from ..choices import OPEN_STATUSES, ActionStatus, ReportState
+from .. import selectors
+from ..display import action_name, person
 from ..filtersets import ActionFilterSet
-from ..forms import (
-    group_fields,
-)
-from ..models import Action, Body, ProgressReport
-from ..templatetags.tracker import action_name, person
+from ..forms import group_fields
+from ..models import Action, Body
+from .shared import OPEN_STATUS_VALUES, action_list_url
 
 PAGE_SIZE = 25
-OPEN_STATUS_VALUES = [status.value for status in ActionStatus if status in OPEN_STATUSES]
-
-
-def action_list_url(**params) -> str:
-    """The action list, filtered: ``action_list_url(bureau="BDT", status=[...])``."""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
-    url = reverse("action_list")
-    return f"{url}?{query}" if query else url
 
 
 ANY = gettext_lazy("Any")
@@ -240,20 +228,6 @@ def action_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def unfinished_reports(user) -> list[ProgressReport]:
-    """The user's drafts and returned reports, returned ones first: someone waits for those.
-
-    All of them, not the first few: they are one person's own work, and there
-    is no other page that lists them.
-    """
-    returned_first = Case(When(state=ReportState.RETURNED, then=0), default=1)
-    return list(
-        ProgressReport.objects.to_finish_by(user)
-        .select_related("action__resolution", "action__clause", "reviewed_by")
-        .order_by(returned_first, "-updated_at", "-pk")
-    )
-
-
 @login_required
 @require_safe
 def my_actions(request: HttpRequest) -> HttpResponse:
@@ -267,7 +241,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         "section": "mine",
         "focal": focal,
         "page": page,
-        "unfinished": unfinished_reports(user),
+        "unfinished": selectors.unfinished_reports(user),
         "today": timezone.localdate(),
         "open_url": action_list_url(involves=user.bureau.code, status=OPEN_STATUS_VALUES)
         if user.bureau_id

@@ -11,30 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
+
 from .. import permissions
-from ..choices import (
-    EDITABLE_REPORT_STATES,
-    ReportState,
-)
-from ..forms import (
-    ProgressReportEditForm,
-    ReportTransitionForm,
-    evidence_formset,
-)
+from ..choices import EDITABLE_REPORT_STATES, ReportState
+from ..display import moment, person
+from ..forms import ProgressReportEditForm, ReportTransitionForm, evidence_formset
 from ..models import ProgressReport
-from ..services import (
-    StaleVersion,
-    TransitionRefused,
-    progress_report_transition,
-    progress_report_update,
-)
-from ..templatetags.tracker import moment, person
-from .detail import detail_queryset, detail_url, post_only, render_detail
+from ..selectors import action_detail_queryset
+from ..services.reports import progress_report_transition, progress_report_update
+from .shared import detail_url, post_only, render_detail
 
 
 def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
     return get_object_or_404(
-        ProgressReport.objects.visible_to(request.user)
+        permissions.reports_visible_to(request.user)
         .select_related(
             "action__resolution__assembly",
             "action__owner",
@@ -102,7 +93,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     user = request.user
     if not permissions.can_write_report(user, report.action):
-        raise PermissionDenied(_("Only the writing Bureau may edit a report."))
+        raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
     if request.method == "GET":
         if report.state not in EDITABLE_REPORT_STATES:
             messages.info(
@@ -112,7 +103,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(detail_url(report.action_id, report.pk))
         if not permissions.can_edit_report(user, report):
-            raise PermissionDenied(_("Only the writing Bureau may edit this report."))
+            raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
         return _render_report_form(
             request, report, _fresh_report_form(report), evidence_formset(report=report)
         )
@@ -167,7 +158,7 @@ REPORT_TRANSITION_MESSAGES = {
 
 def _report_action_id(request: HttpRequest, pk: int) -> int:
     return get_object_or_404(
-        ProgressReport.objects.visible_to(request.user).values_list("action_id", flat=True), pk=pk
+        permissions.reports_visible_to(request.user).values_list("action_id", flat=True), pk=pk
     )
 
 
@@ -176,7 +167,7 @@ def _report_action_id(request: HttpRequest, pk: int) -> int:
 def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit a report, or approve or return it (coordinators)."""
     report = _visible_report(request, pk)
-    action = get_object_or_404(detail_queryset(), pk=report.action_id)
+    action = get_object_or_404(action_detail_queryset(), pk=report.action_id)
     form = ReportTransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That request was incomplete: nothing was saved."))

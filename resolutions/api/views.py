@@ -10,9 +10,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins
 from rest_framework.serializers import Serializer
 
-from actions.api.base import TrackerViewSet
-from actions.api.exceptions import ErrorSerializer
 from resolutions.models import Assembly, Clause, Resolution
+from wtsa_tracker.api.base import TrackerViewSet
+from wtsa_tracker.api.exceptions import ErrorSerializer
 
 from ..filtersets import ClauseFilterSet, ResolutionFilterSet
 from . import serializers as s

@@ -2,10 +2,12 @@
 
 ``parse_text`` reads the ITU-D background paper (Table 1 overview + Table 2
 detailed text) or bare resolution texts; ``parse_docx`` reads one official
-resolution from a .docx file. Both return a ``ParsedDocument`` and raise
+resolution from a .docx file; ``parse_document`` picks one by the file's
+first bytes. All return a ``ParsedDocument`` and raise
 ``ParseError`` ("line <n>: <what was expected>") on malformed input.
 """
 
+from .document import parse_document
 from .docx import parse_docx
 from .text import parse_text
 from .types import (
@@ -28,6 +30,7 @@ __all__ = [
     "ParsedItem",
     "ParsedPart",
     "ParsedResolution",
+    "parse_document",
     "parse_docx",
     "parse_text",
 ]

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from actions.models import Action
-from actions.services import StaleVersion, action_update
+from actions.services.actions import action_update
 from tests import builders
+from wtsa_tracker.errors import StaleVersion
 
 TARGET = datetime.date(2026, 5, 1)
 

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from actions.choices import ActionStatus, Role
 from actions.models import Reminder, ReportingObligation
-from actions.services import reminder_send, reminders_claim_due
+from actions.services.reminders import reminder_send, reminders_claim_due
 from tests import builders
 
 # Council opens 16 June 2026; secretariat documents are due 28 days earlier, 19 May.

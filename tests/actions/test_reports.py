@@ -5,15 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from actions.choices import ReportState
 from actions.models import EvidenceLink, ProgressReport
-from actions.services import (
+from actions.permissions import reports_visible_to
+from actions.services.reports import (
     Evidence,
-    StaleVersion,
-    TransitionRefused,
     progress_report_create,
     progress_report_transition,
     progress_report_update,
 )
 from tests import builders
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 START, END = datetime.date(2024, 6, 1), datetime.date(2025, 5, 31)
 
@@ -196,10 +196,10 @@ def test_drafts_are_visible_only_to_the_writing_bureau(tsb_action, tsb_staff, bd
     draft = create(tsb_action, bdt_staff)
     submitted = create(tsb_action, tsb_staff, submit=True)
 
-    assert set(ProgressReport.objects.visible_to(bdt_staff)) == {draft, submitted}
-    assert set(ProgressReport.objects.visible_to(tsb_staff)) == {submitted}
+    assert set(reports_visible_to(bdt_staff)) == {draft, submitted}
+    assert set(reports_visible_to(tsb_staff)) == {submitted}
     reader_outside_tsb = builders.user(bureau="BR")
-    assert set(ProgressReport.objects.visible_to(reader_outside_tsb)) == {submitted}
+    assert set(reports_visible_to(reader_outside_tsb)) == {submitted}
 
 
 def test_a_coordinator_is_told_why_they_cannot_approve_their_own_report(

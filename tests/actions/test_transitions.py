@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied
 
 from actions.choices import ALLOWED_TRANSITIONS, ActionStatus
 from actions.models import Action, StatusChange
-from actions.services import StaleVersion, TransitionRefused, action_transition
+from actions.services.actions import action_transition
 from tests import builders
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 NOW = datetime.datetime(2025, 5, 2, 9, 30, tzinfo=datetime.UTC)
 

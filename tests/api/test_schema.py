@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
-from actions.api.concurrency import etag
 from actions.choices import ReportingRecipient, ReportState, Role
 from actions.models import ReportingObligation
 from resolutions.choices import ClauseVerb, PartKind
 from tests import builders
+from wtsa_tracker.api.concurrency import etag
 
 EXAMPLES_PER_OPERATION = 8
 

@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.choices import ActionStatus
+from actions.importing import resolution_import
 from actions.models import Action, Body, ProgressReport
-from actions.services import action_transition
+from actions.services.actions import action_transition
 from resolutions.models import Assembly, Clause, Resolution
-from resolutions.parsing import parse_text
-from resolutions.services import document_read, resolution_import
+from resolutions.parsing import parse_document, parse_text
 from tests import builders
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "wtsa20_itud_background.txt"
@@ -268,7 +268,7 @@ def test_word_file_is_imported_through_the_command(wtsa20, tmp_path):
 
 
 def test_word_file_recognised_by_content_whatever_its_name(wtsa20):
-    document = document_read(name="resolution-99.bin", data=word_resolution())
+    document = parse_document(name="resolution-99.bin", data=word_resolution())
 
     assert [r.number for r in document.resolutions] == [99]
 

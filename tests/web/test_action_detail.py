@@ -7,7 +7,7 @@ from django.utils import timezone
 from actions.choices import ActionStatus, ReportingRecipient
 from actions.models import Action, ReportingObligation, StatusChange
 from actions.permissions import allowed_next_statuses
-from actions.services import action_transition, action_update
+from actions.services.actions import action_transition, action_update
 from tests import builders
 
 # Who may change the status of, and plan, an action TSB owns (BDT collaborates).

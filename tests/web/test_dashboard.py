@@ -4,7 +4,7 @@ import time_machine
 from django.urls import reverse
 
 from actions.choices import ActionStatus, ReportState
-from actions.services import action_transition
+from actions.services.actions import action_transition
 from tests import builders
 
 TODAY = datetime.date(2026, 3, 2)

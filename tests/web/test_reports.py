@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from actions.choices import ReportState
 from actions.models import EvidenceLink, ProgressReport
-from actions.services import progress_report_transition, progress_report_update
+from actions.services.reports import progress_report_transition, progress_report_update
 from tests import builders
 
 

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from actions.services import StaleVersion, TransitionRefused
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 from .concurrency import PreconditionFailed
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from actions.importing import ImportRefused, resolution_import
 from resolutions.models import Assembly
-from resolutions.parsing import ParseError
-from resolutions.services import ImportRefused, document_read, resolution_import
+from resolutions.parsing import ParseError, parse_document
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         self.stdout.write(f"Reading {path} ({len(data):,} bytes)…")
         try:
-            document = document_read(name=path.name, data=data)
+            document = parse_document(name=path.name, data=data)
             report = resolution_import(document=document, assembly=target, dry_run=dry_run)
         except ParseError as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.") from None

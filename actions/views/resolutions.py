@@ -1,9 +1,12 @@
-"""Staff pages: the resolutions, and each one's text with its items linked to their actions."""
+"""Staff pages: the resolutions, and each one's text with its items linked to their actions.
+
+They live in ``actions`` because they show the actions beside the text; the
+``resolutions`` app knows nothing of actions.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -11,13 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from actions.choices import OPEN_STATUSES, ActionStatus
+from resolutions.choices import PartKind
+from resolutions.models import Assembly, Clause, Resolution
 
-from .choices import PartKind
-from .models import Assembly, Clause, Resolution
-
-if TYPE_CHECKING:
-    from actions.models import Action
+from ..choices import OPEN_STATUSES, ActionStatus
+from ..models import Action
 
 
 @dataclass

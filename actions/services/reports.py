@@ -1,0 +1,173 @@
+"""The life of a progress report: written, edited, submitted, approved or returned."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wtsa_tracker.errors import TransitionRefused
+
+from .. import permissions
+from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
+from ..models import Action, EvidenceLink, ProgressReport, User
+from .common import compare_and_set
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An evidence link as given by a caller, before it is stored."""
+
+    url: str
+    title: str = ""
+
+
+# A report looks back over at most one assembly cycle (four years, with some
+# slack) and forward no further than the next Council session can be.
+REPORT_LOOKBACK = datetime.timedelta(days=5 * 366)
+REPORT_LOOKAHEAD = datetime.timedelta(days=366)
+
+
+def _clean_period(
+    period_start: datetime.date, period_end: datetime.date, report_date: datetime.date
+) -> None:
+    if period_end < period_start:
+        raise ValidationError(
+            {"period_end": _("The reporting period cannot end before it starts.")}
+        )
+    if period_start < report_date - REPORT_LOOKBACK:
+        raise ValidationError(
+            {"period_start": _("The reporting period cannot start more than five years back.")}
+        )
+    if period_end > report_date + REPORT_LOOKAHEAD:
+        raise ValidationError(
+            {"period_end": _("The reporting period cannot end more than a year ahead.")}
+        )
+
+
+def progress_report_create(
+    *,
+    action: Action,
+    by: User,
+    text: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    report_date: datetime.date | None = None,
+    evidence: Iterable[Evidence] = (),
+    submit: bool = False,
+    now: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Write a progress report on an action, as a draft or submitted for approval."""
+    if not permissions.can_write_report(by, action):
+        raise PermissionDenied(permissions.WRITE_REPORT_REFUSED)
+    if not text.strip():
+        raise ValidationError({"text": _("A progress report needs some text.")})
+    now = now or timezone.now()
+    report_date = report_date or timezone.localdate(now)
+    if report_date > timezone.localdate(now):
+        raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
+    _clean_period(period_start, period_end, report_date)
+    bureau_id = by.bureau_id or action.owning_bureau_id
+    if bureau_id is None:
+        raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
+    with transaction.atomic():
+        report = ProgressReport.objects.create(
+            action=action,
+            author=by,
+            bureau_id=bureau_id,
+            report_date=report_date,
+            period_start=period_start,
+            period_end=period_end,
+            text=text.strip(),
+            state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
+            submitted_at=now if submit else None,
+        )
+        _replace_evidence(report, evidence)
+    return report
+
+
+def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence]) -> None:
+    report.evidence_links.all().delete()
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(report=report, url=item.url, title=item.title) for item in evidence
+    )
+
+
+def progress_report_update(
+    *,
+    report: ProgressReport,
+    by: User,
+    expected_version: int,
+    text: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    evidence: Iterable[Evidence] | None = None,
+    submit: bool = False,
+) -> ProgressReport:
+    """Edit a draft or returned report, and submit it with the edit if asked.
+
+    Submitted and approved reports are frozen.
+    """
+    if not permissions.can_edit_report(by, report):
+        raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
+    if not text.strip():
+        raise ValidationError({"text": _("A progress report needs some text.")})
+    _clean_period(period_start, period_end, report.report_date)
+    with transaction.atomic():
+        compare_and_set(
+            ProgressReport,
+            report,
+            expected_version,
+            text=text.strip(),
+            period_start=period_start,
+            period_end=period_end,
+            updated_at=timezone.now(),
+        )
+        if evidence is not None:
+            _replace_evidence(report, evidence)
+        if submit:
+            progress_report_transition(report=report, to=ReportState.SUBMITTED, by=by)
+    return report
+
+
+def progress_report_transition(
+    *,
+    report: ProgressReport,
+    to: ReportState | str,
+    by: User,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Submit a report for approval, or approve or return it (returning needs a reason)."""
+    try:
+        to = ReportState(to)
+    except ValueError:
+        raise TransitionRefused(_("“%(state)s” is not a report state.") % {"state": to}) from None
+    current = ReportState(report.state)
+    if to not in ALLOWED_REPORT_TRANSITIONS[current]:
+        raise TransitionRefused(
+            _("A report that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": current.label, "to": to.label}
+        )
+    refusal = permissions.report_move_refusal(by, report, to)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if to == ReportState.RETURNED and not note.strip():
+        raise ValidationError({"note": _("Say why the report is returned.")})
+    now = now or timezone.now()
+    expected_version = report.version if expected_version is None else expected_version
+    values: dict[str, Any] = {"state": to, "updated_at": now}
+    if to == ReportState.SUBMITTED:
+        values["submitted_at"] = now
+    else:
+        values.update(reviewed_by=by, reviewed_at=now, review_note=note.strip())
+    with transaction.atomic():
+        compare_and_set(ProgressReport, report, expected_version, **values)
+    return report

@@ -1,0 +1,133 @@
+"""Helpers the staff views share: links to pages, the action page, POST-only views.
+
+Views import these, never each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from .. import permissions, selectors
+from ..choices import COUNCIL_RECIPIENTS, OPEN_STATUSES, ActionStatus
+from ..forms import (
+    ActionPlanningForm,
+    ProgressReportForm,
+    StatusChangeForm,
+    evidence_formset,
+    report_form_initial,
+)
+from ..models import Action
+
+OPEN_STATUS_VALUES = [status.value for status in ActionStatus if status in OPEN_STATUSES]
+
+
+def action_list_url(**params) -> str:
+    """The action list, filtered: ``action_list_url(bureau="BDT", status=[...])``."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
+    url = reverse("action_list")
+    return f"{url}?{query}" if query else url
+
+
+def may_add_meetings(user) -> bool:
+    """Whether to offer the admin page that records Council sessions."""
+    return user.is_staff and permissions.is_administrator(user)
+
+
+def detail_url(action_pk: int, report_pk: int | None = None) -> str:
+    url = reverse("action_detail", args=[action_pk])
+    return f"{url}#report-{report_pk}" if report_pk else url
+
+
+def post_only(action_pk: Callable[[HttpRequest, int], int] = lambda request, pk: pk):
+    """A view that acts on POST; a GET of its URL is sent to the action's page (303).
+
+    The browser opens these URLs by GET after a reload or from its history; an
+    empty 405 would look like a broken page. ``action_pk`` finds the action
+    from the URL's ``pk`` (the action itself, by default).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+            if request.method in {"GET", "HEAD"}:
+                url = detail_url(action_pk(request, pk))
+                return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
+            return view(request, pk)
+
+        return require_http_methods(["GET", "HEAD", "POST"])(wrapped)
+
+    return decorator
+
+
+def render_detail(
+    request: HttpRequest,
+    action: Action,
+    *,
+    status: int = 200,
+    status_form: StatusChangeForm | None = None,
+    planning_form: ActionPlanningForm | None = None,
+    report_form: ProgressReportForm | None = None,
+    evidence_forms=None,
+    review_errors: dict[int, list[str]] | None = None,
+    review_notes: dict[int, str] | None = None,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    reports = selectors.action_reports(action, user)
+    for report in reports:
+        report.can_edit = permissions.can_edit_report(user, report)
+        report.can_review = permissions.can_review_report(user, report)
+        report.review_errors = (review_errors or {}).get(report.pk, [])
+        report.review_draft = (review_notes or {}).get(report.pk, "")
+    changes = list(action.status_changes.select_related("changed_by"))
+    timeline = sorted(
+        [{"kind": "status", "at": c.changed_at, "item": c} for c in changes]
+        + [{"kind": "report", "at": r.created_at, "item": r} for r in reports],
+        key=lambda entry: entry["at"],
+        reverse=True,
+    )
+    can_change = permissions.can_change_status(user, action)
+    can_edit = permissions.can_edit_action(user, action)
+    can_write = permissions.can_write_report(user, action)
+    duties = list(action.obligations.all())
+    reports_to_council = any(duty.recipient in COUNCIL_RECIPIENTS for duty in duties)
+    council = selectors.next_council_deadline(today) if reports_to_council else None
+    if can_write and report_form is None:
+        last_end = max((r.period_end for r in reports), default=None)
+        report_form = ProgressReportForm(initial=report_form_initial(action, today, last_end))
+        evidence_forms = evidence_formset()
+    if can_edit and planning_form is None:
+        planning_form = ActionPlanningForm(action=action)
+    context = {
+        "section": "actions",
+        "action": action,
+        "clause": action.clause,
+        "sub_items": list(action.clause.children.all()),
+        "duties": duties,
+        "reports_to_council": reports_to_council,
+        "council": council,
+        "may_add_meetings": reports_to_council and may_add_meetings(user),
+        "owning_bureau": action.owning_bureau,
+        "today": today,
+        "overdue": action.is_overdue(today),
+        "timeline": timeline,
+        "can_change_status": can_change,
+        "can_edit_action": can_edit,
+        "can_write_report": can_write,
+        "next_steps": permissions.allowed_next_statuses(user, action),
+        "status_form": status_form,
+        "status_note": (status_form["note"].value() or "") if status_form else "",
+        "planning_form": planning_form,
+        "report_form": report_form,
+        "evidence_forms": evidence_forms,
+    }
+    return render(request, "actions/action_detail.html", context, status=status)

@@ -1,0 +1,67 @@
+"""Filters every app's filtersets share: yes/no that refuses nonsense, multi-column sorting."""
+
+import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+
+class _StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Hands an unreadable value on to the field, instead of reading it as "any"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        if value is None and raw not in (None, "", "unknown"):
+            return raw
+        return value
+
+
+class _StrictNullBooleanField(forms.NullBooleanField):
+    widget = _StrictNullBooleanSelect
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None and value not in (None, "", "unknown"):
+            raise ValidationError(_("Use true or false."), code="invalid")
+        return result
+
+
+class BooleanFilter(filters.BooleanFilter):
+    """A yes/no filter that refuses ``?overdue=maybe`` instead of ignoring it."""
+
+    field_class = _StrictNullBooleanField
+
+
+class MultiColumnOrderingFilter(filters.OrderingFilter):
+    """An OrderingFilter whose fields may be tuples of columns, sorted on in turn.
+
+    "Sort by resolution" means by resolution number, then by action number;
+    django-filter's own OrderingFilter would pass the tuple as one name.
+    """
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            if param in EMPTY_VALUES:
+                continue
+            descending = param.startswith("-")
+            columns = self.param_map[param.removeprefix("-")]
+            for column in columns if isinstance(columns, tuple) else (columns,):
+                ordering.append(f"-{column}" if descending else column)
+        return qs.order_by(*ordering)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Objects chosen by their code (``owner=TSB&owner=BDT``).
+
+    Its lookup names the code (``owner__code``) as well as ``to_field_name``,
+    which drf-spectacular cannot follow to a model field: the schema says string.
+    """
