@@ -393,6 +393,15 @@ class GoverningBodyMeeting(models.Model):
         blank=True,
         help_text=_("Leave empty to use the default: four weeks before the opening."),
     )
+    reporting_period_start_override = models.DateField(
+        _("reporting period starts (override)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to start the day after the previous session's document deadline "
+            "(for the first session, the day after the assembly closed)."
+        ),
+    )
 
     objects = GoverningBodyMeetingQuerySet.as_manager()
 
@@ -409,6 +418,11 @@ class GoverningBodyMeeting(models.Model):
                 condition=Q(document_deadline_override__isnull=True)
                 | Q(document_deadline_override__lte=F("start_date")),
                 name="meeting_deadline_not_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporting_period_start_override__isnull=True)
+                | Q(reporting_period_start_override__lte=F("start_date")),
+                name="meeting_period_starts_before_opening",
             ),
         ]
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
+from resolutions.models import Assembly
+
 from . import permissions
-from .choices import ReportState
+from .choices import MeetingKind, ReportState
 from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
 
 
@@ -149,3 +151,53 @@ def next_council_deadline(today: datetime.date) -> CouncilDeadline | None:
         return None
     deadline = session.document_deadline
     return CouncilDeadline(session, deadline, (deadline - today).days)
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    """What a session's progress reports cover: ``start`` to ``end``, both included."""
+
+    meeting: GoverningBodyMeeting
+    start: datetime.date
+    end: datetime.date
+
+    def __str__(self) -> str:
+        return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+
+def reporting_period(meeting: GoverningBodyMeeting) -> ReportingPeriod:
+    """The period a session's report covers, up to its document deadline.
+
+    It starts the day after the previous session of the same body had its
+    documents due, so consecutive reports neither overlap nor leave a gap; the
+    first session after an assembly reports from the day after the assembly
+    closed. A session may set its own start.
+    """
+    end = meeting.document_deadline
+    if meeting.reporting_period_start_override:
+        return ReportingPeriod(meeting, meeting.reporting_period_start_override, end)
+    previous = (
+        GoverningBodyMeeting.objects.filter(kind=meeting.kind, start_date__lt=meeting.start_date)
+        .order_by("-start_date")
+        .first()
+    )
+    assembly = Assembly.objects.filter(end_date__lt=end).order_by("-end_date").first()
+    starts = []
+    if previous is not None:
+        starts.append(previous.document_deadline + datetime.timedelta(days=1))
+    if assembly is not None:
+        starts.append(assembly.end_date + datetime.timedelta(days=1))
+    # The later of the two: a new assembly's resolutions are reported on from its close.
+    start = max(starts, default=end - datetime.timedelta(days=365))
+    return ReportingPeriod(meeting, min(start, end), end)
+
+
+def open_reporting_period(today: datetime.date) -> ReportingPeriod | None:
+    """The period reports are being written for now: that of the next Council deadline."""
+    meeting = (
+        GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL)
+        .filter(start_date__gte=today)
+        .order_by("start_date")
+        .first()
+    )
+    return reporting_period(meeting) if meeting is not None else None

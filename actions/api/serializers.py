@@ -142,6 +142,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "end_date",
             "document_deadline_override",
             "document_deadline",
+            "reporting_period_start_override",
             "etag",
         ]
 
@@ -162,6 +163,15 @@ class MeetingSerializer(serializers.ModelSerializer):
                 {
                     "document_deadline_override": _(
                         "The document deadline cannot fall after the opening."
+                    )
+                }
+            )
+        period_start = value("reporting_period_start_override")
+        if start and period_start and period_start > start:
+            raise serializers.ValidationError(
+                {
+                    "reporting_period_start_override": _(
+                        "The reporting period cannot start after the opening."
                     )
                 }
             )
