@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from resolutions.models import Clause, Resolution
 
 from .choices import (
+    COUNCIL_RECIPIENTS,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
     ActionStatus,
@@ -107,6 +108,13 @@ class ActionQuerySet(models.QuerySet):
             _bureau_q("body", bureau_id), action=OuterRef("pk")
         )
         return self.filter(_bureau_q("owner", bureau_id) | Exists(collaborates))
+
+    def reporting_to_council(self) -> "ActionQuerySet":
+        """Actions whose progress must be reported to ITU Council: the one definition of it."""
+        duties = ReportingObligation.objects.filter(
+            action=OuterRef("pk"), recipient__in=COUNCIL_RECIPIENTS
+        )
+        return self.filter(Exists(duties))
 
     def for_list(self) -> "ActionQuerySet":
         return self.select_related(

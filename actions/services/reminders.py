@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..choices import COUNCIL_RECIPIENTS, MeetingKind, Role
+from ..choices import MeetingKind, Role
 from ..models import Action, Body, GoverningBodyMeeting, Reminder, User
 
 
@@ -38,7 +38,7 @@ def reminders_claim_due(*, today: datetime.date) -> list[int]:
     of reminders not yet sent, earlier failures included: sending claims each
     one again, so offering it twice sends it once.
     """
-    reporting = Action.objects.open().filter(obligations__recipient__in=COUNCIL_RECIPIENTS)
+    reporting = Action.objects.open().reporting_to_council()
     for meeting in GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today):
         days_left = (meeting.document_deadline - today).days
         stage = _reminder_stage(days_left, settings.REMINDER_DAYS_BEFORE)
@@ -93,9 +93,8 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
     actions = (
         Action.objects.open()
         .involving_bureau(recipient.bureau_id)
-        .filter(obligations__recipient__in=COUNCIL_RECIPIENTS)
+        .reporting_to_council()
         .select_related("resolution", "clause", "owner")
-        .distinct()
         .order_by("resolution__number", "number")
     )
     context = {
