@@ -39,6 +39,7 @@ EDIT_ACTION_REFUSED = _("Only staff of the owning Bureau may edit this action.")
 WRITE_REPORT_REFUSED = _(
     "Only staff of a Bureau that owns or collaborates on this action may report on it."
 )
+REPORTS_BY_STAFF_ONLY = _("Only Bureau staff write progress reports.")
 EDIT_REPORT_REFUSED = _(
     "Only the writing Bureau may edit a report, and only while it is a draft or returned."
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -41,7 +40,7 @@ class ReportWrite(BasePermission):
             return True
         # Which action is reported on is in the body; the service checks that
         # one. Users who may report on none are refused before the body is read.
-        self.message = _("Only Bureau staff write progress reports.")
+        self.message = permissions.REPORTS_BY_STAFF_ONLY
         user = request.user
         return permissions.is_bureau_staff(user) or permissions.is_administrator(user)
 
