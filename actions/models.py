@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Clause, Resolution
@@ -115,6 +115,23 @@ class ActionQuerySet(models.QuerySet):
             action=OuterRef("pk"), recipient__in=COUNCIL_RECIPIENTS
         )
         return self.filter(Exists(duties))
+
+    def with_latest_approved_report(self) -> "ActionQuerySet":
+        """Annotate each action with its latest approved report: ``latest_report_date``,
+        ``latest_report_period_start``, ``latest_report_period_end``, ``latest_report_text``.
+
+        Latest means covering the most recent period (then the latest dated);
+        None where no report was approved. One query, however many actions.
+        """
+        latest = ProgressReport.objects.filter(
+            action=OuterRef("pk"), state=ReportState.APPROVED
+        ).order_by("-period_end", "-report_date", "-pk")
+        return self.annotate(
+            latest_report_date=Subquery(latest.values("report_date")[:1]),
+            latest_report_period_start=Subquery(latest.values("period_start")[:1]),
+            latest_report_period_end=Subquery(latest.values("period_end")[:1]),
+            latest_report_text=Subquery(latest.values("text")[:1]),
+        )
 
     def for_list(self) -> "ActionQuerySet":
         return self.select_related(

@@ -27,7 +27,12 @@ class _StrictNullBooleanField(forms.NullBooleanField):
     def to_python(self, value):
         result = super().to_python(value)
         if result is None and value not in (None, "", "unknown"):
-            raise ValidationError(_("Use true or false."), code="invalid")
+            # In the words of the control (Yes, No, Any), with the values the API takes.
+            raise ValidationError(
+                _("“%(value)s” is neither Yes nor No: choose Yes (true), No (false) or Any."),
+                code="invalid",
+                params={"value": value},
+            )
         return result
 
 

@@ -220,6 +220,15 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
 
 
+class LatestReportSerializer(serializers.Serializer):
+    """The action's latest approved progress report, from the list's annotations."""
+
+    report_date = serializers.DateField(source="latest_report_date")
+    period_start = serializers.DateField(source="latest_report_period_start")
+    period_end = serializers.DateField(source="latest_report_period_end")
+    text = serializers.CharField(source="latest_report_text")
+
+
 class ActionSerializer(serializers.ModelSerializer):
     """An action as listed: who owns it, where it stands, what the requester may do next."""
 
@@ -234,6 +243,7 @@ class ActionSerializer(serializers.ModelSerializer):
     reporting_obligations = ObligationSerializer(source="obligations", many=True, read_only=True)
     focal_point = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_overdue = serializers.SerializerMethodField()
+    latest_approved_report = serializers.SerializerMethodField()
     etag = EtagField()
 
     class Meta:
@@ -254,6 +264,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "focal_point",
             "target_date",
             "is_overdue",
+            "latest_approved_report",
             "needs_review",
             "review_reason",
             "version",
@@ -269,6 +280,13 @@ class ActionSerializer(serializers.ModelSerializer):
 
     def get_is_overdue(self, action: Action) -> bool:
         return action.is_overdue(_today(self))
+
+    @extend_schema_field(LatestReportSerializer(allow_null=True))
+    def get_latest_approved_report(self, action: Action) -> dict | None:
+        """Date, period and text of the latest approved report; null when none was approved."""
+        if getattr(action, "latest_report_date", None) is None:
+            return None
+        return LatestReportSerializer(action).data
 
 
 class ActionDetailSerializer(ActionSerializer):

@@ -136,7 +136,7 @@ class ActionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Action]:
-        queryset = Action.objects.for_list()
+        queryset = Action.objects.for_list().with_latest_approved_report()
         if self.action != "list":
             history = StatusChange.objects.select_related("changed_by")
             queryset = queryset.prefetch_related(Prefetch("status_changes", queryset=history))

@@ -177,6 +177,10 @@ CSV_HEADER = [
     gettext_lazy("Item"),
     gettext_lazy("Text"),
     gettext_lazy("Updated"),
+    gettext_lazy("Latest approved report"),
+    gettext_lazy("Report period from"),
+    gettext_lazy("Report period to"),
+    gettext_lazy("Report text"),
 ]
 
 
@@ -198,14 +202,23 @@ def _csv_row(action: Action, today: datetime.date) -> list[str]:
         action.clause.label,
         action.clause.text,
         timezone.localtime(action.updated_at).isoformat(timespec="seconds"),
+        _iso(action.latest_report_date),
+        _iso(action.latest_report_period_start),
+        _iso(action.latest_report_period_end),
+        action.latest_report_text or "",
     ]
+
+
+def _iso(value: datetime.date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 @login_required
 @require_safe
 def action_export(request: HttpRequest) -> HttpResponse:
     """Every action the list's filters select, as CSV, in the list's order."""
-    filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_list())
+    actions = Action.objects.for_list().with_latest_approved_report()
+    filterset = ActionFilterSet(request.GET, queryset=actions)
     if not filterset.is_valid():
         lines = [_("Nothing was exported: these filters could not be read.")]
         lines += [f"{error.label}: {error.message}" for error in _filter_errors(filterset.form)]

@@ -70,6 +70,32 @@ def test_a_completed_action_may_only_be_reopened(bdt_staff):
     assert row["allowed_next_statuses"] == ["in_progress"]
 
 
+def test_an_action_row_gives_its_latest_approved_report(res73_action, bdt_staff):
+    D = datetime.date
+    builders.report(
+        res73_action,
+        author=bdt_staff,
+        state="approved",
+        text="Workshop in Nairobi.",
+        period_start=D(2024, 5, 8),
+        period_end=D(2025, 5, 20),
+        report_date=D(2025, 5, 2),
+    )
+    builders.report(res73_action, author=bdt_staff, state="submitted", period_end=D(2026, 3, 1))
+    other = builders.action(res73_action.resolution, owner="BDT")
+
+    rows = client_for(bdt_staff).get("/api/actions/", {"ordering": "resolution"}).json()["results"]
+
+    assert [row["id"] for row in rows] == [res73_action.pk, other.pk]
+    assert rows[0]["latest_approved_report"] == {
+        "report_date": "2025-05-02",
+        "period_start": "2024-05-08",
+        "period_end": "2025-05-20",
+        "text": "Workshop in Nairobi.",
+    }
+    assert rows[1]["latest_approved_report"] is None
+
+
 def test_list_filters_combine_status_bureau_and_reporting(res73_action, bdt_staff):
     builders.action(res73_action.resolution, owner="BDT", status=ActionStatus.IN_PROGRESS)
     builders.action(res73_action.resolution, owner="TSB")

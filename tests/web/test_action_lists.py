@@ -152,6 +152,50 @@ def test_csv_export_contains_the_filtered_actions_with_their_details(login, read
     assert tsb["Text"] == actions["tsb"].clause.text
 
 
+def test_csv_export_gives_each_actions_latest_approved_report(login, reader, bdt_staff):
+    res = builders.resolution(73)
+    reported, silent = builders.action(res, owner="BDT"), builders.action(res, owner="BDT")
+    D = datetime.date
+    builders.report(
+        reported,
+        author=bdt_staff,
+        state=ReportState.APPROVED,
+        text="First year.",
+        period_start=D(2023, 6, 14),
+        period_end=D(2024, 5, 7),
+        report_date=D(2024, 5, 1),
+    )
+    builders.report(
+        reported,
+        author=bdt_staff,
+        state=ReportState.APPROVED,
+        text="Second year.",
+        period_start=D(2024, 5, 8),
+        period_end=D(2025, 5, 20),
+        report_date=D(2025, 5, 2),
+    )
+    # A later draft is not approved: it is no one's word yet.
+    builders.report(
+        reported,
+        author=bdt_staff,
+        state=ReportState.DRAFT,
+        text="Third year, unfinished.",
+        period_start=D(2025, 5, 21),
+        period_end=D(2026, 3, 29),
+        report_date=D(2026, 1, 5),
+    )
+
+    rows = read_csv(login(reader).get(reverse("action_export"), {"ordering": "resolution"}))
+
+    first, second = rows
+    assert first["Action"] == str(reported.number)
+    assert first["Latest approved report"] == "2025-05-02"
+    assert (first["Report period from"], first["Report period to"]) == ("2024-05-08", "2025-05-20")
+    assert first["Report text"] == "Second year."
+    assert second["Action"] == str(silent.number)
+    assert second["Latest approved report"] == second["Report text"] == ""
+
+
 def test_csv_export_has_every_row_not_only_the_first_page(login, reader):
     res = builders.resolution(73)
     for _ in range(PAGE_SIZE + 5):
@@ -344,5 +388,11 @@ def test_my_actions_says_when_no_report_is_unfinished_and_links_to_the_involving
 
 
 def test_an_unreadable_overdue_value_is_shown_as_an_error(login, tsb_staff):
-    assert login(tsb_staff).get("/actions/?overdue=maybe").status_code == 400
+    refused = login(tsb_staff).get("/actions/?overdue=maybe")
+
+    assert refused.status_code == 400
+    # In the words of the control, which offers Yes, No and Any.
+    assert "“maybe” is neither Yes nor No: choose Yes (true), No (false) or Any." in (
+        refused.content.decode()
+    )
     assert login(tsb_staff).get("/actions/?overdue=true").status_code == 200
