@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, Max, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from resolutions.models import Assembly
@@ -125,14 +125,59 @@ def unfinished_reports(user: User) -> list[ProgressReport]:
     )
 
 
-def action_reports(action: Action, user: User) -> list[ProgressReport]:
-    """The reports on an action that the user may see, with their authors and evidence."""
-    return list(
+TIMELINE_PAGE = 20
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "status" or "report"
+    at: datetime.datetime
+    item: StatusChange | ProgressReport
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """One page of an action's history, newest first; ``older`` continues it."""
+
+    entries: list[TimelineEntry]
+    older: datetime.datetime | None
+    last_report_end: datetime.date | None
+
+
+def action_timeline(
+    action: Action,
+    user: User,
+    *,
+    before: datetime.datetime | None = None,
+    size: int = TIMELINE_PAGE,
+) -> Timeline:
+    """Status changes and the reports the user may see, newest first, ``size`` at a time.
+
+    Some actions gather thousands of reports: a page reads at most ``size`` + 1
+    of each kind, whatever the history holds, and ``older`` is the moment to
+    continue from (entries strictly before it), or None on the last page.
+    """
+    changes = action.status_changes.select_related("changed_by").order_by("-changed_at", "-pk")
+    reports = (
         permissions.reports_visible_to(user)
         .filter(action=action)
         .select_related("author", "bureau", "reviewed_by")
         .prefetch_related("evidence_links")
+        .order_by("-created_at", "-pk")
     )
+    if before is not None:
+        changes = changes.filter(changed_at__lt=before)
+        reports = reports.filter(created_at__lt=before)
+    entries = [TimelineEntry("status", c.changed_at, c) for c in changes[: size + 1]]
+    entries += [TimelineEntry("report", r.created_at, r) for r in reports[: size + 1]]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    older = entries[size - 1].at if len(entries) > size else None
+    last_end = (
+        permissions.reports_visible_to(user)
+        .filter(action=action)
+        .aggregate(last=Max("period_end"))["last"]
+    )
+    return Timeline(entries[:size], older, last_end)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Views import these, never each other.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
 from .. import permissions, selectors
@@ -68,6 +70,14 @@ def post_only(action_pk: Callable[[HttpRequest, int], int] = lambda request, pk:
     return decorator
 
 
+def _timeline_start(request: HttpRequest) -> datetime.datetime | None:
+    """Where the page of history starts: ``?before=`` (an ISO moment), else the newest."""
+    value = parse_datetime(request.GET.get("before", "") or "")
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
 def render_detail(
     request: HttpRequest,
     action: Action,
@@ -82,19 +92,15 @@ def render_detail(
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    reports = selectors.action_reports(action, user)
-    for report in reports:
-        report.can_edit = permissions.can_edit_report(user, report)
-        report.can_review = permissions.can_review_report(user, report)
-        report.review_errors = (review_errors or {}).get(report.pk, [])
-        report.review_draft = (review_notes or {}).get(report.pk, "")
-    changes = list(action.status_changes.select_related("changed_by"))
-    timeline = sorted(
-        [{"kind": "status", "at": c.changed_at, "item": c} for c in changes]
-        + [{"kind": "report", "at": r.created_at, "item": r} for r in reports],
-        key=lambda entry: entry["at"],
-        reverse=True,
-    )
+    before = _timeline_start(request)
+    timeline = selectors.action_timeline(action, user, before=before)
+    for entry in timeline.entries:
+        if entry.kind == "report":
+            report = entry.item
+            report.can_edit = permissions.can_edit_report(user, report)
+            report.can_review = permissions.can_review_report(user, report)
+            report.review_errors = (review_errors or {}).get(report.pk, [])
+            report.review_draft = (review_notes or {}).get(report.pk, "")
     can_change = permissions.can_change_status(user, action)
     can_edit = permissions.can_edit_action(user, action)
     can_write = permissions.can_write_report(user, action)
@@ -102,8 +108,8 @@ def render_detail(
     reports_to_council = any(duty.recipient in COUNCIL_RECIPIENTS for duty in duties)
     council = selectors.next_council_deadline(today) if reports_to_council else None
     if can_write and report_form is None:
-        last_end = max((r.period_end for r in reports), default=None)
-        report_form = ProgressReportForm(initial=report_form_initial(action, today, last_end))
+        initial = report_form_initial(action, today, timeline.last_report_end)
+        report_form = ProgressReportForm(initial=initial)
         evidence_forms = evidence_formset()
     if can_edit and planning_form is None:
         planning_form = ActionPlanningForm(action=action)
@@ -119,7 +125,9 @@ def render_detail(
         "owning_bureau": action.owning_bureau,
         "today": today,
         "overdue": action.is_overdue(today),
-        "timeline": timeline,
+        "timeline": timeline.entries,
+        "timeline_older": timeline.older,
+        "timeline_is_first_page": before is None,
         "can_change_status": can_change,
         "can_edit_action": can_edit,
         "can_write_report": can_write,

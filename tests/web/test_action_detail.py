@@ -476,3 +476,58 @@ def test_allowed_next_statuses_of_a_completed_action_only_reopen_it(tsb_staff):
     action = builders.action(owner="TSB", status=ActionStatus.COMPLETED)
 
     assert allowed_next_statuses(tsb_staff, action) == [ActionStatus.IN_PROGRESS]
+
+
+def test_a_long_history_is_shown_twenty_entries_at_a_time_newest_first(
+    login, reader, tsb_staff, tsb_action
+):
+    start = timezone.now() - datetime.timedelta(days=100)
+    for day in range(45):
+        report = builders.report(
+            tsb_action, author=tsb_staff, state="approved", text=f"Report of day {day}."
+        )
+        # created_at is set on insert; age the reports so their order is known.
+        type(report).objects.filter(pk=report.pk).update(
+            created_at=start + datetime.timedelta(days=day)
+        )
+    client = login(reader)
+
+    first = detail(client, tsb_action)
+
+    entries = first.context["timeline"]
+    assert [entry.item.text for entry in entries] == [
+        f"Report of day {d}." for d in range(44, 24, -1)
+    ]
+    older = first.context["timeline_older"]
+    assert older == entries[-1].at
+
+    second = client.get(
+        reverse("action_detail", args=[tsb_action.pk]), {"before": older.isoformat()}
+    )
+    texts = [entry.item.text for entry in second.context["timeline"]]
+    assert texts == [f"Report of day {d}." for d in range(24, 4, -1)]
+    assert "Newest entries" in second.content.decode()
+
+    last = client.get(
+        reverse("action_detail", args=[tsb_action.pk]),
+        {"before": second.context["timeline_older"].isoformat()},
+    )
+    assert [entry.item.text for entry in last.context["timeline"]] == [
+        f"Report of day {d}." for d in range(4, -1, -1)
+    ]
+    assert last.context["timeline_older"] is None
+    assert "Older entries" not in last.content.decode()
+
+
+def test_an_unreadable_history_position_shows_the_newest_entries(
+    login, reader, tsb_staff, tsb_action
+):
+    builders.report(tsb_action, author=tsb_staff, state="approved", text="The only one.")
+
+    response = login(reader).get(
+        reverse("action_detail", args=[tsb_action.pk]), {"before": "yesterday-ish"}
+    )
+
+    assert response.status_code == 200
+    assert [entry.item.text for entry in response.context["timeline"]] == ["The only one."]
+    assert response.context["timeline_is_first_page"] is True
