@@ -1,7 +1,7 @@
 """Filters for lists of actions and reports, shared by the API and the web pages."""
 
 import django_filters as filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,11 @@ from .models import Action, Body, ProgressReport, User
 
 
 class ActionFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
+    # distinct=False: a column of the action itself never repeats a row, and
+    # DISTINCT over every selected column costs more than the query it guards.
+    status = filters.MultipleChoiceFilter(
+        choices=ActionStatus.choices, distinct=False, label=_("Status")
+    )
     owner = CodeMultipleChoiceFilter(
         field_name="owner__code",
         queryset=Body.objects.all(),
@@ -35,10 +39,9 @@ class ActionFilterSet(filters.FilterSet):
         help_text=_("Owned or contributed to by the Bureau, or by a body it supports."),
     )
     collaborator = CodeMultipleChoiceFilter(
-        field_name="collaborators__code",
         queryset=Body.objects.all(),
         to_field_name="code",
-        distinct=True,
+        method="filter_collaborator",
         label=_("Collaborator"),
     )
     resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
@@ -48,7 +51,9 @@ class ActionFilterSet(filters.FilterSet):
         to_field_name="code",
         label=_("Assembly"),
     )
-    strength = filters.MultipleChoiceFilter(choices=Strength.choices, label=_("Strength"))
+    strength = filters.MultipleChoiceFilter(
+        choices=Strength.choices, distinct=False, label=_("Strength")
+    )
     reports_to = filters.MultipleChoiceFilter(
         field_name="obligations__recipient",
         choices=ReportingRecipient.choices,
@@ -82,6 +87,15 @@ class ActionFilterSet(filters.FilterSet):
 
     def filter_involves(self, queryset: QuerySet[Action], name: str, value: Body) -> QuerySet:
         return queryset.involving_bureau(value.pk) if value else queryset
+
+    def filter_collaborator(self, queryset: QuerySet[Action], name: str, value) -> QuerySet:
+        """Any of the chosen bodies collaborates: EXISTS, so no row repeats and no DISTINCT."""
+        if not value:
+            return queryset
+        collaborates = Action.collaborators.through.objects.filter(
+            action=OuterRef("pk"), body__in=value
+        )
+        return queryset.filter(Exists(collaborates))
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):
         if value is None:
