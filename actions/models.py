@@ -133,6 +133,19 @@ class ActionQuerySet(models.QuerySet):
             latest_report_text=Subquery(latest.values("text")[:1]),
         )
 
+    def for_export(self) -> "ActionQuerySet":
+        """What a row of the CSV export shows, without the resolutions' long texts."""
+        return (
+            self.for_list()
+            .with_latest_approved_report()
+            .defer(
+                "resolution__source_text",
+                "resolution__overview",
+                "resolution__footnotes",
+                "clause__footnotes",
+            )
+        )
+
     def for_list(self) -> "ActionQuerySet":
         return self.select_related(
             "resolution__assembly", "clause", "owner", "focal_point"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import datetime
 from dataclasses import dataclass
 
 from django import forms
@@ -19,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from .. import selectors
-from ..display import action_name, person
 from ..filtersets import ActionFilterSet
 from ..forms import group_fields
 from ..models import Action, Body
+from ..services.exports import action_csv_lines
 from .shared import OPEN_STATUS_VALUES, action_list_url
 
 PAGE_SIZE = 25
@@ -153,71 +151,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for a streamed CSV."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_HEADER = [
-    gettext_lazy("Assembly"),
-    gettext_lazy("Resolution"),
-    gettext_lazy("Action"),
-    gettext_lazy("Name"),
-    gettext_lazy("Strength"),
-    gettext_lazy("Owner"),
-    gettext_lazy("Collaborators"),
-    gettext_lazy("Status"),
-    gettext_lazy("Focal point"),
-    gettext_lazy("Target date"),
-    gettext_lazy("Overdue"),
-    gettext_lazy("Reports to"),
-    gettext_lazy("Needs review"),
-    gettext_lazy("Item"),
-    gettext_lazy("Text"),
-    gettext_lazy("Updated"),
-    gettext_lazy("Latest approved report"),
-    gettext_lazy("Report period from"),
-    gettext_lazy("Report period to"),
-    gettext_lazy("Report text"),
-]
-
-
-def _csv_row(action: Action, today: datetime.date) -> list[str]:
-    return [
-        action.resolution.assembly.code,
-        str(action.resolution.number),
-        str(action.number),
-        action_name(action),
-        action.get_strength_display(),
-        action.owner.code if action.owner_id else "",
-        " ".join(body.code for body in action.collaborators.all()),
-        action.get_status_display(),
-        person(action.focal_point),
-        action.target_date.isoformat() if action.target_date else "",
-        _("yes") if action.is_overdue(today) else _("no"),
-        "; ".join(str(duty.get_recipient_display()) for duty in action.obligations.all()),
-        _("yes") if action.needs_review else _("no"),
-        action.clause.label,
-        action.clause.text,
-        timezone.localtime(action.updated_at).isoformat(timespec="seconds"),
-        _iso(action.latest_report_date),
-        _iso(action.latest_report_period_start),
-        _iso(action.latest_report_period_end),
-        action.latest_report_text or "",
-    ]
-
-
-def _iso(value: datetime.date | None) -> str:
-    return value.isoformat() if value else ""
-
-
 @login_required
 @require_safe
 def action_export(request: HttpRequest) -> HttpResponse:
     """Every action the list's filters select, as CSV, in the list's order."""
-    actions = Action.objects.for_list().with_latest_approved_report()
+    actions = Action.objects.for_export()
     filterset = ActionFilterSet(request.GET, queryset=actions)
     if not filterset.is_valid():
         lines = [_("Nothing was exported: these filters could not be read.")]
@@ -226,16 +164,8 @@ def action_export(request: HttpRequest) -> HttpResponse:
             "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
         )
     today = timezone.localdate()
-    writer = csv.writer(_Echo())
-
-    def rows():
-        # The byte order mark tells Excel the file is UTF-8: without it, "·"
-        # and "’" come out garbled on Windows.
-        yield "\ufeff" + writer.writerow([str(title) for title in CSV_HEADER])
-        for action in filterset.qs.iterator(chunk_size=500):
-            yield writer.writerow(_csv_row(action, today))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = action_csv_lines(filterset.qs, today=today)
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     filename = f"wtsa-actions-{today.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
