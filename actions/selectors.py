@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from resolutions.models import Assembly
 
 from . import permissions
-from .choices import MeetingKind, ReportState
+from .choices import OPEN_STATUSES, MeetingKind, ReportState
 from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
 
 
@@ -65,10 +65,27 @@ def status_counts_by_bureau() -> list[dict]:
     return counts
 
 
-def status_counts_by_resolution() -> list[dict]:
-    """Actions per status and resolution, in the order of assemblies and numbers."""
+DASHBOARD_RESOLUTIONS = 15
+
+
+def status_counts_by_resolution(limit: int = DASHBOARD_RESOLUTIONS) -> tuple[list[dict], int]:
+    """Actions per status for the ``limit`` resolutions with the most open actions.
+
+    Thirty years of assemblies hold about a thousand resolutions; a chart of
+    them all would be a page of its own. Returns the counts, in the order of
+    assemblies and numbers, and how many resolutions have actions at all.
+    """
+    per_resolution = Action.objects.order_by().values("resolution")
+    top = (
+        per_resolution.annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)), total=Count("pk")
+        )
+        .order_by("-open", "-total", "resolution")
+        .values_list("resolution", flat=True)[:limit]
+    )
     counts = list(
-        Action.objects.order_by()
+        Action.objects.filter(resolution__in=top)
+        .order_by()
         .values(
             "resolution__assembly__code",
             "resolution__assembly__start_date",
@@ -79,7 +96,7 @@ def status_counts_by_resolution() -> list[dict]:
         .annotate(n=Count("pk"))
     )
     counts.sort(key=lambda c: (c["resolution__assembly__start_date"], c["resolution__number"]))
-    return counts
+    return counts, per_resolution.distinct().count()
 
 
 def overdue_actions(user: User, today: datetime.date) -> QuerySet[Action]:

@@ -72,8 +72,7 @@ def _status_by_bureau() -> list[ChartRow]:
     return _chart(rows, counts, lambda c: (c["bureau_code"],))
 
 
-def _status_by_resolution() -> list[ChartRow]:
-    counts = selectors.status_counts_by_resolution()
+def _status_by_resolution(counts: list[dict]) -> list[ChartRow]:
     several_assemblies = len({c["resolution__assembly__code"] for c in counts}) > 1
     rows: dict[tuple, ChartRow] = {}
     for item in counts:
@@ -114,6 +113,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if permissions.is_administrator(user) or permissions.is_coordinator(user):
         awaiting = selectors.reports_awaiting_review(user)
     recent = selectors.recent_status_changes(user)
+    resolution_counts, resolutions_with_actions = selectors.status_counts_by_resolution()
 
     context = {
         "section": "dashboard",
@@ -135,7 +135,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
         "recent": list(recent[:DASHBOARD_ROWS]),
         "chart_by_bureau": _status_by_bureau(),
-        "chart_by_resolution": _status_by_resolution(),
+        "chart_by_resolution": _status_by_resolution(resolution_counts),
+        "resolutions_with_actions": resolutions_with_actions,
         "statuses": list(ActionStatus),
     }
     return render(request, "actions/dashboard.html", context)

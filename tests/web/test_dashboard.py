@@ -4,6 +4,7 @@ import time_machine
 from django.urls import reverse
 
 from actions.choices import ActionStatus, ReportState
+from actions.selectors import DASHBOARD_RESOLUTIONS
 from actions.services.actions import action_transition
 from tests import builders
 
@@ -222,6 +223,30 @@ def test_dashboard_charts_status_by_bureau_and_by_resolution_in_data_tables(logi
     assert '<caption id="chart-bureau-caption">Actions by owning Bureau and status' in page
     assert '<th scope="col" class="num"><span class="legend legend--completed"' in page
     assert '<span class="bar" aria-hidden="true">' in page
+
+
+def test_the_resolution_chart_shows_those_with_most_open_actions_and_links_to_the_rest(
+    login, reader
+):
+    for number in range(1, DASHBOARD_RESOLUTIONS + 3):
+        res = builders.resolution(number)
+        # Resolution n has n open actions, and one completed for good measure.
+        for _ in range(number):
+            builders.action(res, owner="TSB", status=ActionStatus.IN_PROGRESS)
+        builders.action(res, owner="TSB", status=ActionStatus.COMPLETED)
+
+    response = dashboard(login(reader))
+
+    shown = [row.label for row in response.context["chart_by_resolution"]]
+    # The two with fewest open actions are left out; the rest in the order of the text.
+    assert shown == [f"Res. {n}" for n in range(3, DASHBOARD_RESOLUTIONS + 3)]
+    page = response.content.decode()
+    total = DASHBOARD_RESOLUTIONS + 2
+    assert (
+        f"The chart shows the {DASHBOARD_RESOLUTIONS} resolutions with the most open actions, of {total}."
+        in page
+    )
+    assert f'<a href="{reverse("resolution_list")}">All resolutions and their actions</a>' in page
 
 
 def test_dashboard_shows_recent_status_changes_of_actions_involving_my_bureau(

@@ -76,7 +76,7 @@ def data(request, bdt_coordinator, bdt_staff):
 
 # Page → queries with a logged-in BDT coordinator.
 EXPECTED = {
-    "dashboard": 14,
+    "dashboard": 15,
     "my_actions": 9,
     "action_list": 13,
     "action_list_filtered": 14,
