@@ -243,8 +243,8 @@ def test_the_resolution_chart_shows_those_with_most_open_actions_and_links_to_th
     page = response.content.decode()
     total = DASHBOARD_RESOLUTIONS + 2
     assert (
-        f"The chart shows the {DASHBOARD_RESOLUTIONS} resolutions with the most open actions, of {total}."
-        in page
+        f"The chart shows the {DASHBOARD_RESOLUTIONS} resolutions with the most open actions, "
+        f"of {total}." in page
     )
     assert f'<a href="{reverse("resolution_list")}">All resolutions and their actions</a>' in page
 
