@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Assembly
-from wtsa_tracker.filters import BooleanFilter, CodeMultipleChoiceFilter, MultiColumnOrderingFilter
+from wtsa_tracker.filters import (
+    BooleanFilter,
+    CodeMultipleChoiceFilter,
+    IdFilter,
+    IntegerFilter,
+    MultiColumnOrderingFilter,
+)
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
 from .models import Action, Body, ProgressReport, User
@@ -44,7 +50,7 @@ class ActionFilterSet(filters.FilterSet):
         method="filter_collaborator",
         label=_("Collaborator"),
     )
-    resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
+    resolution = IntegerFilter(field_name="resolution__number", label=_("Resolution"))
     assembly = filters.ModelChoiceFilter(
         field_name="resolution__assembly",
         queryset=Assembly.objects.all(),
@@ -116,10 +122,8 @@ class ActionFilterSet(filters.FilterSet):
 
 class ProgressReportFilterSet(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=ReportState.choices, label=_("State"))
-    action = filters.NumberFilter(field_name="action", label=_("Action"))
-    resolution = filters.NumberFilter(
-        field_name="action__resolution__number", label=_("Resolution")
-    )
+    action = IdFilter(field_name="action", label=_("Action"))
+    resolution = IntegerFilter(field_name="action__resolution__number", label=_("Resolution"))
     bureau = filters.ModelChoiceFilter(
         queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
     )

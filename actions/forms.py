@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import ActionStatus, ReportState
 from .models import Action, ProgressReport, User
-from .services.reports import Evidence
+from .services.reports import MAX_EVIDENCE_LINKS, Evidence
 
 # Each label, help text, error list and input in one block, for spacing.
 FIELD_TEMPLATE = "actions/_field.html"
@@ -160,7 +160,11 @@ class BaseEvidenceFormSet(forms.BaseFormSet):
 
 
 EvidenceFormSet = forms.formset_factory(
-    EvidenceForm, formset=BaseEvidenceFormSet, extra=3, max_num=10, validate_max=True
+    EvidenceForm,
+    formset=BaseEvidenceFormSet,
+    extra=3,
+    max_num=MAX_EVIDENCE_LINKS,
+    validate_max=True,
 )
 
 

@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from resolutions.choices import DIRECTIVE_VERBS, ClauseVerb, PartKind, RevisionMarker
 from resolutions.models import Assembly, Clause, Resolution
-from wtsa_tracker.filters import BooleanFilter
+from wtsa_tracker.filters import BooleanFilter, IntegerFilter
 
 
 class ResolutionFilterSet(filters.FilterSet):
     assembly = filters.ModelChoiceFilter(
         queryset=Assembly.objects.all(), to_field_name="code", label=_("Assembly")
     )
-    number = filters.NumberFilter(label=_("Number"))
+    number = IntegerFilter(label=_("Number"))
     marker = filters.MultipleChoiceFilter(choices=RevisionMarker.choices, label=_("Marker"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
 
@@ -28,7 +28,7 @@ class ResolutionFilterSet(filters.FilterSet):
 
 
 class ClauseFilterSet(filters.FilterSet):
-    resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
+    resolution = IntegerFilter(field_name="resolution__number", label=_("Resolution"))
     assembly = filters.ModelChoiceFilter(
         field_name="resolution__assembly",
         queryset=Assembly.objects.all(),

@@ -9,6 +9,31 @@ from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+# The largest values the columns hold on every database the tracker runs on:
+# numbers are PostgreSQL integers, ids bigints. A larger value in a filter is
+# an error for the user, not an overflow in the database.
+NUMBER_MAX = 2**31 - 1
+ID_MAX = 2**63 - 1
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole number within what the column can hold: ``?resolution=73``, not 73.5."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", NUMBER_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(IntegerFilter):
+    """An object's id: a whole number up to the largest bigint."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
 
 class _StrictNullBooleanSelect(forms.NullBooleanSelect):
     """Hands an unreadable value on to the field, instead of reading it as "any"."""

@@ -191,6 +191,12 @@ REST_FRAMEWORK = {
     # The filtersets alone filter and order (see wtsa_tracker.api.base).
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "wtsa_tracker.api.pagination.PageOrCursorPagination",
+    # JSON bounded in depth; forms for the browsable API and the docs' "try it out".
+    "DEFAULT_PARSER_CLASSES": [
+        "wtsa_tracker.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "wtsa_tracker.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

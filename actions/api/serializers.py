@@ -12,10 +12,8 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -38,9 +36,14 @@ from actions.models import (
     StatusChange,
     User,
 )
-from actions.services.reports import Evidence
+from actions.services.reports import MAX_EVIDENCE_LINKS, Evidence
 from resolutions.models import Clause, Resolution
-from wtsa_tracker.api.concurrency import etag
+from wtsa_tracker.api.fields import (
+    EtagField,
+    LabelField,
+    StrictPrimaryKeyRelatedField,
+    enum_schema,
+)
 
 
 def _user(serializer: serializers.Serializer) -> User:
@@ -52,57 +55,15 @@ def _today(serializer: serializers.Serializer) -> datetime.date:
     return serializer.context.setdefault("today", timezone.localdate())
 
 
-@extend_schema_field({"type": "string", "readOnly": True, "example": 'W/"action-12-v3"'})
-class EtagField(serializers.Field):
-    """The object's ETag, as sent in the ``ETag`` header, for clients that read lists."""
-
-    def __init__(self, **kwargs: Any):
-        kwargs["source"] = "*"
-        kwargs["read_only"] = True
-        kwargs.setdefault("help_text", _("Send it back in If-Match to change this object."))
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: Any) -> str:
-        return etag(value)
-
-
-def _enum(choices: type[TextChoices]) -> dict[str, Any]:
-    return {
-        "type": "string",
-        "enum": list(choices.values),
-        "description": "\n".join(f"* `{c.value}`: {c.label}" for c in choices),
-    }
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class LabelField(serializers.Field):
-    """The translated label of a stored choice, e.g. "In progress".
-
-    Read from the choices enum: ``get_FOO_display()`` rebuilds a lookup of
-    all choices on every call, which shows on a page of fifty rows.
-    """
-
-    def __init__(self, choices: type[TextChoices], **kwargs: Any):
-        self.choices_class = choices
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, value: str) -> str:
-        try:
-            return str(self.choices_class(value).label)
-        except ValueError:
-            return value
-
-
 # One named schema per choice set, however many fields use it (status,
 # allowed next statuses, history), instead of one unnamed enum per field.
-@extend_schema_field(_enum(ActionStatus), component_name="ActionStatus")
+@extend_schema_field(enum_schema(ActionStatus), component_name="ActionStatus")
 class ActionStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any):
         super().__init__(choices=ActionStatus.choices, **kwargs)
 
 
-@extend_schema_field(_enum(ReportState), component_name="ReportState")
+@extend_schema_field(enum_schema(ReportState), component_name="ReportState")
 class ReportStateField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any):
         super().__init__(choices=ReportState.choices, **kwargs)
@@ -380,7 +341,9 @@ class _ReportContentSerializer(serializers.Serializer):
     text = serializers.CharField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    evidence_links = EvidenceLinkSerializer(many=True, required=False)
+    evidence_links = EvidenceLinkSerializer(
+        many=True, required=False, max_length=MAX_EVIDENCE_LINKS
+    )
 
     def evidence(self) -> list[Evidence] | None:
         links = self.validated_data.get("evidence_links")
@@ -390,7 +353,7 @@ class _ReportContentSerializer(serializers.Serializer):
 
 
 class ProgressReportCreateSerializer(_ReportContentSerializer):
-    action = serializers.PrimaryKeyRelatedField(
+    action = StrictPrimaryKeyRelatedField(
         queryset=Action.objects.select_related("owner").prefetch_related("collaborators")
     )
     report_date = serializers.DateField(required=False, help_text=_("Defaults to today."))

@@ -34,9 +34,20 @@ REPORT_LOOKBACK = datetime.timedelta(days=5 * 366)
 REPORT_LOOKAHEAD = datetime.timedelta(days=366)
 
 
+# A report points to its key evidence, not to an archive: as many links as
+# the page's form offers.
+MAX_EVIDENCE_LINKS = 10
+
+# No report of the tracker's work can be dated before the first WTSA (1993).
+EARLIEST_REPORT_DATE = datetime.date(1990, 1, 1)
+
+
 def _clean_period(
     period_start: datetime.date, period_end: datetime.date, report_date: datetime.date
 ) -> None:
+    for field, value in (("report_date", report_date), ("period_start", period_start)):
+        if value < EARLIEST_REPORT_DATE:
+            raise ValidationError({field: _("A report cannot be dated before 1 January 1990.")})
     if period_end < period_start:
         raise ValidationError(
             {"period_end": _("The reporting period cannot end before it starts.")}
@@ -73,6 +84,8 @@ def progress_report_create(
     if report_date > timezone.localdate(now):
         raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
     _clean_period(period_start, period_end, report_date)
+    evidence = list(evidence)
+    _check_evidence(evidence)
     bureau_id = by.bureau_id or action.owning_bureau_id
     if bureau_id is None:
         raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
@@ -90,6 +103,16 @@ def progress_report_create(
         )
         _replace_evidence(report, evidence)
     return report
+
+
+def _check_evidence(evidence: list[Evidence]) -> None:
+    if len(evidence) > MAX_EVIDENCE_LINKS:
+        raise ValidationError(
+            {
+                "evidence_links": _("A report takes at most %(max)d evidence links.")
+                % {"max": MAX_EVIDENCE_LINKS}
+            }
+        )
 
 
 def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence]) -> None:
@@ -119,6 +142,9 @@ def progress_report_update(
     if not text.strip():
         raise ValidationError({"text": _("A progress report needs some text.")})
     _clean_period(period_start, period_end, report.report_date)
+    if evidence is not None:
+        evidence = list(evidence)
+        _check_evidence(evidence)
     with transaction.atomic():
         compare_and_set(
             ProgressReport,

@@ -13,7 +13,8 @@ Mapping of what Django and the services raise:
 - django ``ValidationError`` → 400 with field errors;
 - ``TransitionRefused`` → 400, ``code: transition_refused``, the reason in ``detail``;
 - django ``PermissionDenied`` → 403 with the service's reason;
-- ``StaleVersion`` (another write won the compare-and-set) → 412 with the current ETag.
+- ``StaleVersion`` (another write won the compare-and-set) → 412 with the current ETag;
+- ``RequestDataTooBig`` (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) → 413.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +36,14 @@ from wtsa_tracker.errors import StaleVersion, TransitionRefused
 from .concurrency import PreconditionFailed
 
 
+class TooLarge(exceptions.APIException):
+    """A body larger than the server reads (``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = _("The request body is too large.")
+
+
 class Refused(exceptions.APIException):
     """A status or state change the rules do not allow from where the object stands."""
 
@@ -42,6 +52,8 @@ class Refused(exceptions.APIException):
 
 
 def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, RequestDataTooBig):
+        return TooLarge()
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, DjangoValidationError):

@@ -1,0 +1,128 @@
+"""The reproductions of a probe of the running API: each is a 4xx in the API's shape, never a 500.
+
+Every answer is JSON with ``detail`` and ``code``, and nothing is written.
+"""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from tests.api.support import client_for, snapshot
+
+REPORT = {"text": "Workshop held.", "period_start": "2025-06-01", "period_end": "2026-03-01"}
+
+
+@pytest.fixture
+def staff(tsb_staff):
+    return client_for(tsb_staff)
+
+
+def assert_refused(response, status: int = 400) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["detail"]
+    assert body["code"]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/progress-reports/?action=9223372036854775808", "action"),
+        ("/api/progress-reports/?action=-1", "action"),
+        ("/api/actions/?resolution=99999999999", "resolution"),
+        ("/api/actions/?resolution=73.5", "resolution"),
+        ("/api/clauses/?resolution=2147483648", "resolution"),
+        ("/api/resolutions/?number=1e400", "number"),
+    ],
+)
+def test_a_number_filter_out_of_the_columns_range_is_a_field_error(staff, url, field):
+    body = assert_refused(staff.get(url))
+
+    assert list(body["errors"]) == [field]
+
+
+def test_a_report_dated_in_year_one_is_refused_with_a_sentence(staff, tsb_action):
+    before = snapshot()
+
+    response = staff.post(
+        "/api/progress-reports/",
+        {**REPORT, "action": tsb_action.pk, "report_date": "0001-01-01"},
+        format="json",
+    )
+
+    body = assert_refused(response)
+    assert body["errors"] == {"report_date": ["A report cannot be dated before 1 January 1990."]}
+    assert snapshot() == before
+
+
+def test_a_body_nested_a_hundred_thousand_levels_deep_is_refused(staff, tsb_action):
+    response = staff.generic(
+        "POST", "/api/progress-reports/", "[" * 100_000, content_type="application/json"
+    )
+
+    body = assert_refused(response)
+    assert "nest deeper than 32 levels" in body["detail"]
+
+
+def test_a_body_nested_just_too_deep_to_recurse_dangerously_is_refused_too(staff, tsb_action):
+    nested = {**REPORT, "action": tsb_action.pk, "evidence_links": []}
+    for _ in range(40):
+        nested = {"x": nested}
+
+    response = staff.post(
+        "/api/progress-reports/", json.dumps(nested), content_type="application/json"
+    )
+
+    assert_refused(response)
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1_000)
+def test_a_body_over_the_upload_limit_is_a_413_in_json(staff, tsb_action):
+    before = snapshot()
+
+    response = staff.post(
+        "/api/progress-reports/",
+        {**REPORT, "action": tsb_action.pk, "text": "x" * 5_000},
+        format="json",
+    )
+
+    body = assert_refused(response, status=413)
+    assert body["code"] == "too_large"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("value", [25.5, "25.5", True, "", None, [1], 2**64])
+def test_an_action_id_that_is_not_a_whole_number_is_refused(staff, tsb_action, value):
+    before = snapshot()
+
+    response = staff.post("/api/progress-reports/", {**REPORT, "action": value}, format="json")
+
+    body = assert_refused(response)
+    assert list(body["errors"]) == ["action"]
+    assert snapshot() == before
+
+
+def test_an_action_id_as_a_string_of_digits_is_read(staff, tsb_action):
+    response = staff.post(
+        "/api/progress-reports/", {**REPORT, "action": str(tsb_action.pk)}, format="json"
+    )
+
+    assert response.status_code == 201, response.content
+
+
+def test_more_evidence_links_than_the_page_offers_are_refused(staff, tsb_action):
+    links = [{"url": f"https://example.org/{i}"} for i in range(11)]
+    before = snapshot()
+
+    response = staff.post(
+        "/api/progress-reports/",
+        {**REPORT, "action": tsb_action.pk, "evidence_links": links},
+        format="json",
+    )
+
+    body = assert_refused(response)
+    assert list(body["errors"]) == ["evidence_links"]
+    assert snapshot() == before
