@@ -310,7 +310,7 @@ class ProgressReportQuerySet(models.QuerySet):
     def for_list(self) -> "ProgressReportQuerySet":
         return self.select_related(
             "action__resolution", "author", "bureau", "reviewed_by"
-        ).prefetch_related("evidence_links")
+        ).prefetch_related("evidence_links", "editors")
 
 
 class ProgressReport(models.Model):
@@ -355,6 +355,13 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="edited_reports",
+        verbose_name=_("written or edited by"),
+        help_text=_("Everyone who wrote a version of the text: none of them may review it."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

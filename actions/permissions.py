@@ -46,7 +46,7 @@ EDIT_REPORT_REFUSED = _(
 SUBMIT_REPORT_REFUSED = _("Only the writing Bureau may submit this report.")
 REVIEW_REPORT_REFUSED = _("Only a coordinator of the writing Bureau may review this report.")
 REVIEW_OWN_REPORT_REFUSED = _(
-    "You wrote this report: another coordinator of your Bureau must review it."
+    "You wrote or edited this report: another coordinator must review it."
 )
 ADMINISTRATORS_ONLY = _("Only administrators may change this.")
 
@@ -118,37 +118,52 @@ def can_edit_report(user: User, report: ProgressReport) -> bool:
 
 
 def reports_visible_to(user: User, reports: QuerySet[ProgressReport] | None = None) -> QuerySet:
-    """Drafts and returned reports stay within the Bureau that writes them."""
+    """Drafts and returned reports stay with the staff of the Bureau that writes them.
+
+    Everyone else, readers of that Bureau included, sees submitted and
+    approved reports only.
+    """
     reports = ProgressReport.objects.all() if reports is None else reports
     if is_administrator(user):
         return reports
     published = ~Q(state__in=EDITABLE_REPORT_STATES)
-    if user.bureau_id is None:
+    if not is_bureau_staff(user):
         return reports.filter(published)
     return reports.filter(published | Q(bureau_id=user.bureau_id))
+
+
+def wrote_report(user: User, report: ProgressReport) -> bool:
+    """Whether the user wrote or edited any version of the report's text.
+
+    Reads ``report.editors`` (prefetch it for lists); the author is one of them.
+    """
+    return user.pk == report.author_id or any(e.pk == user.pk for e in report.editors.all())
 
 
 def can_review_report(user: User, report: ProgressReport) -> bool:
     """A Bureau's coordinator vouches for the reports that Bureau wrote.
 
-    Not for their own: approval is a second pair of eyes before Council.
+    Never for a report whose text they wrote or edited, administrators
+    included: approval is a second pair of eyes before Council.
     """
-    if report.state != ReportState.SUBMITTED:
+    if report.state != ReportState.SUBMITTED or wrote_report(user, report):
         return False
     if is_administrator(user):
         return True
-    return (
-        is_coordinator(user) and user.bureau_id == report.bureau_id and user.pk != report.author_id
-    )
+    return is_coordinator(user) and user.bureau_id == report.bureau_id
 
 
 def reports_awaiting_review_by(user: User) -> QuerySet[ProgressReport]:
     """Submitted reports this user may approve or return: ``can_review_report`` for many."""
-    submitted = ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+    submitted = (
+        ProgressReport.objects.filter(state=ReportState.SUBMITTED)
+        .exclude(author=user)
+        .exclude(editors=user)
+    )
     if is_administrator(user):
         return submitted
     if is_coordinator(user):
-        return submitted.filter(bureau_id=user.bureau_id).exclude(author=user)
+        return submitted.filter(bureau_id=user.bureau_id)
     return submitted.none()
 
 
@@ -171,6 +186,6 @@ def report_move_refusal(user: User, report: ProgressReport, to: ReportState) -> 
         return None
     if to not in REVIEW_STATES:
         return str(SUBMIT_REPORT_REFUSED)
-    if user.pk == report.author_id and is_coordinator(user):
+    if report.state == ReportState.SUBMITTED and wrote_report(user, report):
         return str(REVIEW_OWN_REPORT_REFUSED)
     return str(REVIEW_REPORT_REFUSED)

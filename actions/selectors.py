@@ -179,7 +179,7 @@ def action_timeline(
         permissions.reports_visible_to(user)
         .filter(action=action)
         .select_related("author", "bureau", "reviewed_by")
-        .prefetch_related("evidence_links")
+        .prefetch_related("evidence_links", "editors")
         .order_by("-created_at", "-pk")
     )
     if before is not None:

@@ -102,6 +102,7 @@ def progress_report_create(
             submitted_at=now if submit else None,
         )
         _replace_evidence(report, evidence)
+        report.editors.add(by)
     return report
 
 
@@ -157,6 +158,9 @@ def progress_report_update(
         )
         if evidence is not None:
             _replace_evidence(report, evidence)
+        # Whoever changes the text is one of its writers from now on: the
+        # four-eyes rule keeps them from reviewing it, administrators included.
+        report.editors.add(by)
         if submit:
             progress_report_transition(report=report, to=ReportState.SUBMITTED, by=by)
     return report

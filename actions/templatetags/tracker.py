@@ -17,6 +17,12 @@ register.filter("moment", moment)
 
 
 @register.filter
+def edited_by(report) -> str:
+    """Who besides the author changed the report's text (uses prefetched ``editors``)."""
+    return ", ".join(person(user) for user in report.editors.all() if user.pk != report.author_id)
+
+
+@register.filter
 def overdue_on(action, today) -> bool:
     """``{% if action|overdue_on:today %}``: the model's rule, not a copy of it."""
     return action.is_overdue(today)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from actions.choices import ReportState
 from actions.models import EvidenceLink, ProgressReport
-from actions.permissions import reports_visible_to
+from actions.permissions import reports_awaiting_review_by, reports_visible_to
 from actions.services.reports import (
     Evidence,
     progress_report_create,
@@ -207,6 +207,60 @@ def test_a_coordinator_is_told_why_they_cannot_approve_their_own_report(
 ):
     report = create(tsb_action, tsb_coordinator, submit=True)
 
-    with pytest.raises(PermissionDenied, match="You wrote this report"):
+    with pytest.raises(PermissionDenied, match="You wrote or edited this report"):
         progress_report_transition(report=report, to=ReportState.APPROVED, by=tsb_coordinator)
     assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+
+
+def test_a_coordinator_who_edited_a_staff_draft_may_not_approve_it_but_another_may(
+    tsb_action, tsb_staff, tsb_coordinator
+):
+    report = create(tsb_action, tsb_staff)
+    progress_report_update(
+        report=report,
+        by=tsb_coordinator,
+        expected_version=report.version,
+        text="Rewritten by the coordinator.",
+        period_start=START,
+        period_end=END,
+        submit=True,
+    )
+
+    assert set(report.editors.all()) == {tsb_staff, tsb_coordinator}
+    assert report.author == tsb_staff  # the author stays; the edit is recorded beside it
+    with pytest.raises(PermissionDenied, match="You wrote or edited this report"):
+        progress_report_transition(report=report, to=ReportState.APPROVED, by=tsb_coordinator)
+    assert not reports_awaiting_review_by(tsb_coordinator).filter(pk=report.pk).exists()
+    second = builders.user("second-coordinator", bureau="TSB", role="Bureau coordinator")
+    assert reports_awaiting_review_by(second).filter(pk=report.pk).exists()
+    progress_report_transition(report=report, to=ReportState.APPROVED, by=second)
+    assert ProgressReport.objects.get(pk=report.pk).state == ReportState.APPROVED
+
+
+def test_an_administrator_may_not_approve_a_report_they_wrote(tsb_action, administrator):
+    report = create(tsb_action, administrator, submit=True)
+
+    with pytest.raises(PermissionDenied, match="You wrote or edited this report"):
+        progress_report_transition(
+            report=report, to=ReportState.RETURNED, by=administrator, note="No."
+        )
+    assert not reports_awaiting_review_by(administrator).filter(pk=report.pk).exists()
+    assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+
+
+def test_an_administrator_who_edited_a_report_may_not_review_it(
+    tsb_action, tsb_staff, administrator
+):
+    report = create(tsb_action, tsb_staff)
+    progress_report_update(
+        report=report,
+        by=administrator,
+        expected_version=report.version,
+        text="Corrected by an administrator.",
+        period_start=START,
+        period_end=END,
+        submit=True,
+    )
+
+    with pytest.raises(PermissionDenied):
+        progress_report_transition(report=report, to=ReportState.APPROVED, by=administrator)

@@ -81,7 +81,7 @@ LISTS = {
     # + collaborators, obligations, role groups (allowed next statuses)
     "actions": ("/api/actions/", _actions, 6),
     # + evidence links, role groups (visibility)
-    "progress reports": ("/api/progress-reports/", _reports, 5),
+    "progress reports": ("/api/progress-reports/", _reports, 6),
     # the resolution, its references, its clauses (with their actions)
     "a resolution with its clauses": (None, _clauses_of_one_resolution, 4),
 }

@@ -83,7 +83,7 @@ EXPECTED = {
     "action_list_involving": 14,
     "action_list_htmx": 7,
     "action_export": 6,
-    "action_detail": 14,
+    "action_detail": 15,
     "report_edit": 7,
     "resolution_list": 5,
     "resolution_detail": 6,
