@@ -4,11 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState
+from .forms import WebAddressField
 from .models import (
     Action,
     Body,
@@ -230,12 +233,16 @@ class ActionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Reporting duties are part of the action: a change makes older copies stale.
         if change and any(formset.has_changed() for formset in formsets):
-            Action.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
+            Action.objects.filter(pk=form.instance.pk).update(
+                version=F("version") + 1, changed_at=timezone.now()
+            )
 
 
 class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
     extra = 1
+    # The same rule and message as the staff pages: http and https only.
+    formfield_overrides = {models.URLField: {"form_class": WebAddressField}}
 
     def has_change_permission(self, request, obj=None):
         return obj is None or obj.state in EDITABLE_REPORT_STATES

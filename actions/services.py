@@ -44,6 +44,7 @@ from .models import (
     StatusChange,
     User,
 )
+from .validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, TOO_LONG_MESSAGE
 
 
 class TransitionRefused(Exception):
@@ -120,11 +121,15 @@ def action_transition(
     current = ActionStatus(action.status)
     if to == current:
         return action
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
     check_transition(current, to)
     now = now or timezone.now()
     expected_version = action.version if expected_version is None else expected_version
     with transaction.atomic():
-        _compare_and_set(Action, action, expected_version, status=to, updated_at=now)
+        _compare_and_set(
+            Action, action, expected_version, status=to, updated_at=now, changed_at=now
+        )
         StatusChange.objects.create(
             action=action,
             from_status=current,
@@ -189,8 +194,11 @@ def action_update(
             new_collaborators = None
     if not changed and new_collaborators is None and expected_version == action.version:
         return action
+    now = timezone.now()
     with transaction.atomic():
-        _compare_and_set(Action, action, expected_version, updated_at=timezone.now(), **changed)
+        _compare_and_set(
+            Action, action, expected_version, updated_at=now, changed_at=now, **changed
+        )
         if new_collaborators is not None:
             action.collaborators.set(new_collaborators)
     return action
@@ -223,6 +231,18 @@ def _clean_period(
         )
 
 
+def _clean_text(text: str) -> None:
+    if not text.strip():
+        raise ValidationError({"text": _("A progress report needs some text.")})
+    if len(text.strip()) > REPORT_TEXT_MAX_LENGTH:
+        raise ValidationError({"text": text_too_long(REPORT_TEXT_MAX_LENGTH, len(text.strip()))})
+
+
+def text_too_long(limit: int, length: int) -> str:
+    """The one message for a text over its limit, on every page and in the API."""
+    return TOO_LONG_MESSAGE % {"limit_value": limit, "show_value": length}
+
+
 def progress_report_create(
     *,
     action: Action,
@@ -235,26 +255,24 @@ def progress_report_create(
     submit: bool = False,
     now: datetime.datetime | None = None,
 ) -> ProgressReport:
-    """Write a progress report on an action, as a draft or submitted for approval."""
+    """Write a progress report on an action, as a draft or submitted for approval.
+
+    The report is filed as the writer's Bureau's: a writer without a Bureau is
+    refused, never taken for the owner's staff.
+    """
     if not permissions.can_write_report(by, action):
-        raise PermissionDenied(
-            _("Only staff of a Bureau that owns or collaborates on this action may report on it.")
-        )
-    if not text.strip():
-        raise ValidationError({"text": _("A progress report needs some text.")})
+        raise PermissionDenied(permissions.why_no_report(by))
+    _clean_text(text)
     now = now or timezone.now()
     report_date = report_date or timezone.localdate(now)
     if report_date > timezone.localdate(now):
         raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
     _clean_period(period_start, period_end, report_date)
-    bureau_id = by.bureau_id or action.owning_bureau_id
-    if bureau_id is None:
-        raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
     with transaction.atomic():
         report = ProgressReport.objects.create(
             action=action,
             author=by,
-            bureau_id=bureau_id,
+            bureau_id=by.bureau_id,
             report_date=report_date,
             period_start=period_start,
             period_end=period_end,
@@ -295,8 +313,7 @@ def progress_report_update(
                 "and only while it is a draft or returned."
             )
         )
-    if not text.strip():
-        raise ValidationError({"text": _("A progress report needs some text.")})
+    _clean_text(text)
     _clean_period(period_start, period_end, report.report_date)
     with transaction.atomic():
         _compare_and_set(
@@ -345,6 +362,8 @@ def progress_report_transition(
         raise PermissionDenied(_("Only a coordinator of the writing Bureau may review it."))
     if to == ReportState.RETURNED and not note.strip():
         raise ValidationError({"note": _("Say why the report is returned.")})
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
     now = now or timezone.now()
     expected_version = report.version if expected_version is None else expected_version
     values: dict[str, Any] = {"state": to, "updated_at": now}

@@ -53,6 +53,12 @@ def administrator(db):
 
 
 @pytest.fixture
+def gs_administrator(db):
+    """An administrator who works in the General Secretariat: reports are filed as GS's."""
+    return builders.user("gs_administrator", bureau="GS", role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
 def superuser(db):
     from actions.models import User
 

@@ -39,6 +39,13 @@ from actions.models import (
     User,
 )
 from actions.services import Evidence
+from actions.validators import (
+    EVIDENCE_URL_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    max_length_validator,
+    web_address_validator,
+)
 from resolutions.models import Clause, Resolution
 
 from .concurrency import etag
@@ -65,6 +72,35 @@ class EtagField(serializers.Field):
 
     def to_representation(self, value: Any) -> str:
         return etag(value)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PersonField(serializers.Field):
+    """A user's name as people know it (full name, or the username if none is set)."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: User | None) -> str | None:
+        return None if value is None else str(value)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class WebAddressField(serializers.CharField):
+    """A link readers open in a browser: http or https only, and the message says so."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(max_length=EVIDENCE_URL_MAX_LENGTH, **kwargs)
+        self.validators.append(web_address_validator)
+
+
+def _limited_text(limit: int, **kwargs: Any) -> serializers.CharField:
+    """A text with the same limit, and the same message, as on the staff pages."""
+    field = serializers.CharField(**kwargs)
+    field.max_length = limit  # for the schema; the validator below enforces it
+    field.validators.append(max_length_validator(limit))
+    return field
 
 
 def _enum(choices: type[TextChoices]) -> dict[str, Any]:
@@ -205,10 +241,11 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     from_status = ActionStatusField(read_only=True)
     to_status = ActionStatusField(read_only=True)
     changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by_name = PersonField(source="changed_by")
 
     class Meta:
         model = StatusChange
-        fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+        fields = ["from_status", "to_status", "changed_by", "changed_by_name", "changed_at", "note"]
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -224,6 +261,7 @@ class ActionSerializer(serializers.ModelSerializer):
     allowed_next_statuses = serializers.SerializerMethodField()
     reporting_obligations = ObligationSerializer(source="obligations", many=True, read_only=True)
     focal_point = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    focal_point_name = PersonField(source="focal_point")
     is_overdue = serializers.SerializerMethodField()
     etag = EtagField()
 
@@ -243,6 +281,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "allowed_next_statuses",
             "reporting_obligations",
             "focal_point",
+            "focal_point_name",
             "target_date",
             "is_overdue",
             "needs_review",
@@ -250,6 +289,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "version",
             "etag",
             "updated_at",
+            "changed_at",
         ]
         read_only_fields = fields
 
@@ -287,8 +327,11 @@ class ActionUpdateSerializer(serializers.Serializer):
 
 class ActionTransitionSerializer(serializers.Serializer):
     status = ActionStatusField()
-    note = serializers.CharField(
-        allow_blank=True, default="", help_text=_("Why: kept in the status history.")
+    note = _limited_text(
+        NOTE_MAX_LENGTH,
+        allow_blank=True,
+        default="",
+        help_text=_("Why: kept in the status history."),
     )
 
 
@@ -296,6 +339,7 @@ class ActionTransitionSerializer(serializers.Serializer):
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
+    url = WebAddressField(help_text=_("A web page or document: http:// or https:// only."))
     title = serializers.CharField(max_length=200, allow_blank=True, default="")
 
     class Meta:
@@ -307,11 +351,13 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     resolution_number = serializers.IntegerField(source="action.resolution.number", read_only=True)
     action_number = serializers.IntegerField(source="action.number", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author_name = PersonField(source="author")
     bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state = ReportStateField(read_only=True)
     state_label = LabelField(ReportState, source="state")
     allowed_next_states = serializers.SerializerMethodField()
     reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by_name = PersonField(source="reviewed_by")
     evidence_links = EvidenceLinkSerializer(many=True, read_only=True)
     etag = EtagField()
 
@@ -323,6 +369,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "resolution_number",
             "action_number",
             "author",
+            "author_name",
             "bureau",
             "report_date",
             "period_start",
@@ -333,6 +380,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "allowed_next_states",
             "submitted_at",
             "reviewed_by",
+            "reviewed_by_name",
             "reviewed_at",
             "review_note",
             "evidence_links",
@@ -350,7 +398,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class _ReportContentSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = _limited_text(REPORT_TEXT_MAX_LENGTH)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     evidence_links = EvidenceLinkSerializer(many=True, required=False)
@@ -377,8 +425,11 @@ class ProgressReportUpdateSerializer(_ReportContentSerializer):
 
 
 class ReportReviewSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        allow_blank=True, default="", help_text=_("Why; required to return a report.")
+    note = _limited_text(
+        NOTE_MAX_LENGTH,
+        allow_blank=True,
+        default="",
+        help_text=_("Why; required to return a report."),
     )
 
 

@@ -103,6 +103,10 @@ def render_detail(
         "can_change_status": can_change,
         "can_edit_action": can_edit,
         "can_write_report": can_write,
+        # Someone who would report but has no Bureau is told why the form is missing.
+        "no_bureau": not can_write
+        and user.bureau_id is None
+        and (permissions.is_administrator(user) or permissions.is_bureau_staff_role(user)),
         "next_steps": permissions.allowed_next_statuses(user, action),
         "status_form": status_form,
         "status_note": (status_form["note"].value() or "") if status_form else "",
@@ -126,9 +130,9 @@ def _last_change(action: Action) -> dict[str, str]:
     date is known, not the person.
     """
     last = action.status_changes.select_related("changed_by").first()
-    if last is not None and last.changed_at == action.updated_at:
+    if last is not None and last.changed_at == action.changed_at:
         return {"who": person(last.changed_by), "when": moment(last.changed_at)}
-    return {"when": moment(action.updated_at)}
+    return {"when": moment(action.changed_at or action.updated_at)}
 
 
 def _stale_status(request: HttpRequest, pk: int, note: str) -> HttpResponse:
@@ -288,9 +292,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a progress report, as a draft or submitted for approval at once."""
     action = get_object_or_404(detail_queryset(), pk=pk)
     if not permissions.can_write_report(request.user, action):
-        raise PermissionDenied(
-            _("Only staff of a Bureau that owns or collaborates on this action may report on it.")
-        )
+        raise PermissionDenied(permissions.why_no_report(request.user))
     form = ProgressReportForm(request.POST)
     links = evidence_formset(request.POST)
     if form.is_valid() and links.is_valid():

@@ -36,7 +36,8 @@ def create(action, by, **extra):
         ("tsb_coordinator", True),
         ("bdt_staff", True),  # collaborator: a contribution
         ("bdt_coordinator", True),
-        ("administrator", True),
+        ("gs_administrator", True),
+        ("administrator", False),  # no Bureau to file the report under
         ("br_staff", False),
         ("reader", False),
         ("outsider", False),
