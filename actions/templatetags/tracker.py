@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from actions.choices import ActionStatus, ReportState
+from actions.validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH
 
 register = template.Library()
 
@@ -95,3 +96,12 @@ def status_badge(status: str) -> dict:
 @register.inclusion_tag("actions/_status_badge.html")
 def report_state_badge(state: str) -> dict:
     return {"kind": "state", "value": state, "label": ReportState(state).label}
+
+
+TEXT_LIMITS = {"note": NOTE_MAX_LENGTH, "report": REPORT_TEXT_MAX_LENGTH}
+
+
+@register.simple_tag
+def text_limit(kind: str) -> int:
+    """The length limit of a hand-written textarea, the same as its form field's."""
+    return TEXT_LIMITS[kind]
