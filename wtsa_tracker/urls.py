@@ -1,6 +1,8 @@
 """Top-level URLs: the staff pages, the REST API and the admin back office."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,8 @@ admin.site.site_title = _("WTSA Implementation Tracker")
 admin.site.index_title = _("Back office")
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", lambda request: redirect(static("actions/favicon.svg"))),
     path("admin/", admin.site.urls),
     path("api/", include("wtsa_tracker.api_urls")),
     # Before Django's own: the same names, with the tracker's form and e-mail.

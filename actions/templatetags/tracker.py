@@ -105,3 +105,22 @@ TEXT_LIMITS = {"note": NOTE_MAX_LENGTH, "report": REPORT_TEXT_MAX_LENGTH}
 def text_limit(kind: str) -> int:
     """The length limit of a hand-written textarea, the same as its form field's."""
     return TEXT_LIMITS[kind]
+
+
+# Parameters of the list that are not filters: how it is sorted and which page.
+NOT_FILTERS = frozenset({"ordering", "page", "page_size", "cursor"})
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """How many filters are set in a filter form's data, for the button that folds them."""
+    data = getattr(form, "data", None) or {}
+
+    def values(name: str) -> list:
+        return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+
+    return sum(
+        1
+        for name in data
+        if name not in NOT_FILTERS and any(str(value).strip() for value in values(name))
+    )
