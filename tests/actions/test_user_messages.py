@@ -253,3 +253,24 @@ def test_the_action_page_shows_when_a_person_last_changed_it(login, tsb_staff, t
 
     assert "2 March 2026, 10:30" in page  # Geneva time
     assert "Not changed by anyone yet" not in page
+
+
+def test_an_administrator_without_a_bureau_is_told_why_there_is_no_report_form(
+    login, administrator, tsb_action
+):
+    client = login(administrator)
+    page = client.get(reverse("action_detail", args=[tsb_action.pk])).content.decode()
+
+    assert "Your account has no Bureau" in page
+    assert reverse("report_create", args=[tsb_action.pk]) not in page
+
+    refused = create_report(client, tsb_action)
+
+    assert refused.status_code == 403
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_reader_is_not_told_about_a_bureau(login, reader, tsb_action):
+    page = login(reader).get(reverse("action_detail", args=[tsb_action.pk])).content.decode()
+
+    assert "Your account has no Bureau" not in page
