@@ -341,15 +341,20 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_accessible(page)
 
 
-def test_on_a_laptop_the_filters_stay_open_without_a_fold_button(
+def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has_columns(
     page: Page, live_server, amina, res73_action
 ):
     log_in(page, live_server.url, "amina")
-    page.goto(f"{live_server.url}/actions/")
+    page.goto(f"{live_server.url}/actions/?involves=BDT")
 
     expect(page.get_by_label("Text")).to_be_visible()
-    expect(page.locator(".filters-fold > summary")).to_be_hidden()
+    expect(page.locator(".filters-fold > summary")).to_have_text(
+        re.compile(r"^Filters\s+\(1 in use\)$")
+    )
+    page.locator(".filters-fold > summary").click(force=True)
+    expect(page.get_by_label("Text")).to_be_visible()
     expect(page.locator("table.data--cards thead")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_every_page_has_an_icon_and_the_browser_finds_one_at_the_root(
