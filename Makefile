@@ -25,9 +25,10 @@ install: $(STAMP)
 data: install .env
 	$(BIN)/python manage.py bootstrap
 
-## Run the web server, a Celery worker and Celery beat (http://127.0.0.1:8000/).
-run: data
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile --port $(PORT)
+## Prepare the database, then run the web server, a Celery worker and Celery beat
+## (http://127.0.0.1:8000/) until Ctrl-C, which stops them all and is no error.
+run: install .env
+	@$(BIN)/python manage.py run --port $(PORT)
 
 ## Run the whole test suite (SQLite, filesystem broker: no server needed).
 test: install

@@ -6,11 +6,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resolutions import admin as resolutions_admin
@@ -18,7 +20,8 @@ from resolutions.models import Assembly, Clause, Resolution
 from resolutions.parsing import ParseError, parse_document
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
-from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState
+from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState, Role
+from .forms import WebAddressField
 from .importing import ImportRefused, resolution_import
 from .models import (
     Action,
@@ -30,6 +33,12 @@ from .models import (
     ReportingObligation,
     StatusChange,
     User,
+)
+from .services.accounts import (
+    InvitationNotSent,
+    user_invite,
+    user_role_set,
+    user_send_password_link,
 )
 from .services.actions import (
     ADMIN_EDITABLE_ACTION_FIELDS,
@@ -74,22 +83,155 @@ class BodyAdmin(admin.ModelAdmin):
     list_select_related = ["supporting_bureau"]
 
 
+ROLE_CHOICES = [("", "—"), *Role.choices]
+
+
+class UserInviteForm(forms.ModelForm):
+    """A colleague's name, address, Bureau and one role: they choose their own password."""
+
+    email = forms.EmailField(label=_("E-mail address"), help_text=_("The invitation goes here."))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        required=False,
+        help_text=_("Leave empty to use the e-mail address."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "bureau", "role", "username"]
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("Someone already has an account with this address."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("username") and cleaned.get("email"):
+            cleaned["username"] = cleaned["email"]
+            if User.objects.filter(username__iexact=cleaned["username"]).exists():
+                self.add_error("username", _("Someone already has this username."))
+        if cleaned.get("role") in {Role.BUREAU_STAFF, Role.COORDINATOR} and not cleaned.get(
+            "bureau"
+        ):
+            self.add_error(
+                "bureau", _("Bureau staff and coordinators work for a Bureau: choose theirs.")
+            )
+        return cleaned
+
+
+class UserChangeForm(BaseUserAdmin.form):
+    """The one role a user has, chosen from a list instead of ticking groups."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            roles = [name for name in self.instance.groups.values_list("name", flat=True)]
+            self.fields["role"].initial = next((r for r in Role if r in roles), "")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = [*BaseUserAdmin.list_display, "bureau"]
-    list_filter = [*BaseUserAdmin.list_filter, "bureau"]
+    form = UserChangeForm
+    add_form = UserInviteForm
+    list_display = ["username", "name", "email", "bureau", "role", "is_active"]
+    list_filter = ["bureau", "groups", "is_active", "is_staff"]
     list_select_related = ["bureau"]
     autocomplete_fields = ["bureau"]
-    # The Bureau decides what a user may do: show it beside the name, not at the bottom.
+    # The Bureau and the role decide what a user may do: beside the name, not at the bottom.
     fieldsets = [
         *BaseUserAdmin.fieldsets[:2],
-        (_("ITU"), {"fields": ["bureau"]}),
-        *BaseUserAdmin.fieldsets[2:],
+        (_("ITU"), {"fields": ["bureau", "role"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        *BaseUserAdmin.fieldsets[3:],
     ]
     add_fieldsets = [
-        *BaseUserAdmin.add_fieldsets,
-        (_("ITU"), {"fields": ["email", "bureau", "groups"]}),
+        (
+            None,
+            {
+                "fields": ["email", "first_name", "last_name", "bureau", "role", "username"],
+                "description": _(
+                    "They receive an e-mail with a link to choose their own password."
+                ),
+            },
+        ),
     ]
+    actions = ["send_password_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, obj: User) -> str:
+        return obj.get_full_name() or "—"
+
+    @admin.display(description=_("role"))
+    def role(self, obj: User) -> str:
+        names = {group.name for group in obj.groups.all()}
+        return ", ".join(str(role.label) for role in Role if role in names) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            if "role" in form.changed_data:
+                if form.cleaned_data["role"]:
+                    user_role_set(user=obj, role=form.cleaned_data["role"])
+                else:
+                    obj.groups.remove(*obj.groups.filter(name__in=Role.values))
+            return
+        try:
+            invited = user_invite(
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                bureau=form.cleaned_data["bureau"],
+                role=form.cleaned_data["role"],
+                username=form.cleaned_data["username"],
+                invited_by=request.user,
+            )
+        except InvitationNotSent as unsent:
+            invited = unsent.user
+            self.message_user(request, str(unsent), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("An invitation to choose a password went to %(email)s.")
+                % {"email": invited.email},
+                messages.SUCCESS,
+            )
+        # The admin goes on with the object it built (logging, the next page).
+        obj.__dict__.update(invited.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # The invitation set the groups; the invite form has no other relation.
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(description=_("Send a link to choose a new password"))
+    def send_password_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        sent = 0
+        for user in queryset:
+            try:
+                user_send_password_link(user=user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            except OSError as error:
+                self.message_user(
+                    request,
+                    _("No e-mail could be sent to %(user)s: %(error)s")
+                    % {"user": user, "error": error},
+                    messages.ERROR,
+                )
+            else:
+                sent += 1
+        self.message_user(request, _("%(n)d link(s) sent.") % {"n": sent})
 
 
 class ReportingObligationInline(admin.TabularInline):
@@ -238,12 +380,16 @@ class ActionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Reporting duties are part of the action: a change makes older copies stale.
         if change and any(formset.has_changed() for formset in formsets):
-            Action.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
+            Action.objects.filter(pk=form.instance.pk).update(
+                version=F("version") + 1, changed_at=timezone.now()
+            )
 
 
 class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
     extra = 1
+    # The same rule and message as the staff pages: http and https only.
+    formfield_overrides = {models.URLField: {"form_class": WebAddressField}}
 
     def has_change_permission(self, request, obj=None):
         return obj is None or obj.state in EDITABLE_REPORT_STATES

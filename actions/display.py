@@ -44,7 +44,7 @@ def person(user) -> str:
     """A user's full name, or the username when the account has none."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return str(user)
 
 
 def day(value: datetime.date | None) -> str:

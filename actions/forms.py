@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ActionStatus, ReportState
 from .models import Action, ProgressReport, User
 from .services.reports import MAX_EVIDENCE_LINKS, Evidence
+from .validators import (
+    EVIDENCE_URL_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    TOO_LONG_MESSAGE,
+    web_address_validator,
+)
 
 # Each label, help text, error list and input in one block, for spacing.
 FIELD_TEMPLATE = "actions/_field.html"
@@ -43,7 +50,8 @@ class StatusChangeForm(forms.Form):
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why the status changes, for the history."),
     )
@@ -107,9 +115,13 @@ class ProgressReportForm(forms.Form):
     period_end = forms.DateField(label=_("Period to"), widget=DateInput)
     text = forms.CharField(
         label=_("What was done"),
+        max_length=REPORT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Meetings held, documents produced, results: what Council should read."),
-        error_messages={"required": _("A progress report needs some text.")},
+        error_messages={
+            "required": _("A progress report needs some text."),
+            "max_length": TOO_LONG_MESSAGE,
+        },
     )
 
     def clean(self):
@@ -139,8 +151,17 @@ def report_form_initial(action: Action, today: datetime.date, last_end: datetime
     return {"period_start": min(start, today), "period_end": today}
 
 
+class WebAddressField(forms.URLField):
+    """A link readers open in a browser: http or https only, and the message says so."""
+
+    default_validators = [web_address_validator]
+    default_error_messages = {"invalid": web_address_validator.message}
+
+
 class EvidenceForm(forms.Form):
-    url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
+    url = WebAddressField(
+        label=_("Link"), max_length=EVIDENCE_URL_MAX_LENGTH, required=False, assume_scheme="https"
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
     def clean(self):
@@ -181,7 +202,8 @@ class ReportTransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Reason for returning"),
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = VersionField()

@@ -21,6 +21,13 @@ from .choices import (
     ReportState,
     Strength,
 )
+from .validators import (
+    EVIDENCE_URL_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    max_length_validator,
+    web_address_validator,
+)
 
 
 class BodyManager(models.Manager):
@@ -85,6 +92,11 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        # People know each other by name: pages, admin, API and e-mails show
+        # this, and the username only for accounts with no name yet.
+        return self.get_full_name() or self.get_username()
 
 
 def _bureau_q(prefix: str, bureau_id: int) -> Q:
@@ -201,6 +213,11 @@ class Action(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # updated_at also moves when the shipped data is loaded or a text is
+    # re-imported; this one only when a person changes the status or the plan.
+    changed_at = models.DateTimeField(
+        _("last changed by a person"), null=True, blank=True, editable=False
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -210,13 +227,21 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         constraints = [
             models.UniqueConstraint(
-                fields=["resolution", "number"], name="action_number_unique_per_resolution"
+                fields=["resolution", "number"],
+                name="action_number_unique_per_resolution",
+                violation_error_message=_(
+                    "This resolution already has an action with this number."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+                condition=Q(status__in=ActionStatus.values),
+                name="action_status_valid",
+                violation_error_message=_("Choose one of the listed statuses."),
             ),
             models.CheckConstraint(
-                condition=Q(strength__in=Strength.values), name="action_strength_valid"
+                condition=Q(strength__in=Strength.values),
+                name="action_strength_valid",
+                violation_error_message=_("Choose one of the listed strengths."),
             ),
         ]
 
@@ -263,7 +288,9 @@ class ReportingObligation(models.Model):
         verbose_name_plural = _("reporting obligations")
         constraints = [
             models.UniqueConstraint(
-                fields=["action", "recipient"], name="obligation_unique_per_action"
+                fields=["action", "recipient"],
+                name="obligation_unique_per_action",
+                violation_error_message=_("This action already reports to that body."),
             ),
         ]
 
@@ -286,7 +313,12 @@ class StatusChange(models.Model):
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[max_length_validator(NOTE_MAX_LENGTH)],
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -294,7 +326,9 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(from_status=F("to_status")), name="status_change_changes_something"
+                condition=~Q(from_status=F("to_status")),
+                name="status_change_changes_something",
+                violation_error_message=_("A status change must move to a different status."),
             ),
         ]
 
@@ -340,7 +374,11 @@ class ProgressReport(models.Model):
     report_date = models.DateField(_("date"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    text = models.TextField(_("text"))
+    text = models.TextField(
+        _("text"),
+        max_length=REPORT_TEXT_MAX_LENGTH,
+        validators=[max_length_validator(REPORT_TEXT_MAX_LENGTH)],
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
     )
@@ -354,7 +392,12 @@ class ProgressReport(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_note = models.TextField(_("review note"), blank=True)
+    review_note = models.TextField(
+        _("review note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[max_length_validator(NOTE_MAX_LENGTH)],
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -376,9 +419,12 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
                 name="report_period_ends_after_it_starts",
+                violation_error_message=_("The reporting period cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=ReportState.values), name="report_state_valid"
+                condition=Q(state__in=ReportState.values),
+                name="report_state_valid",
+                violation_error_message=_("Choose one of the listed report states."),
             ),
         ]
 
@@ -395,7 +441,9 @@ class EvidenceLink(models.Model):
         related_name="evidence_links",
         verbose_name=_("report"),
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(
+        _("URL"), max_length=EVIDENCE_URL_MAX_LENGTH, validators=[web_address_validator]
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
 
     class Meta:
@@ -455,19 +503,33 @@ class GoverningBodyMeeting(models.Model):
         verbose_name = _("governing-body meeting")
         verbose_name_plural = _("governing-body meetings")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "start_date"], name="meeting_unique_per_day"),
+            models.UniqueConstraint(
+                fields=["kind", "start_date"],
+                name="meeting_unique_per_day",
+                violation_error_message=_("A meeting of this kind already opens on that day."),
+            ),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"
+                condition=Q(end_date__gte=F("start_date")),
+                name="meeting_ends_after_it_starts",
+                violation_error_message=_(
+                    "A meeting cannot close before it opens: check the closing date."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(document_deadline_override__isnull=True)
                 | Q(document_deadline_override__lte=F("start_date")),
                 name="meeting_deadline_not_after_opening",
+                violation_error_message=_(
+                    "The document deadline cannot fall after the meeting opens."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(reporting_period_start_override__isnull=True)
                 | Q(reporting_period_start_override__lte=F("start_date")),
                 name="meeting_period_starts_before_opening",
+                violation_error_message=_(
+                    "The reporting period cannot start after the opening: check its start."
+                ),
             ),
         ]
 

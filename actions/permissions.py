@@ -39,6 +39,10 @@ EDIT_ACTION_REFUSED = _("Only staff of the owning Bureau may edit this action.")
 WRITE_REPORT_REFUSED = _(
     "Only staff of a Bureau that owns or collaborates on this action may report on it."
 )
+NO_BUREAU_NO_REPORT = _(
+    "Your account has no Bureau, and a progress report is filed as its writer's "
+    "Bureau's. Ask an administrator to set your Bureau, then write the report."
+)
 REPORTS_BY_STAFF_ONLY = _("Only Bureau staff write progress reports.")
 EDIT_REPORT_REFUSED = _(
     "Only the writing Bureau may edit a report, and only while it is a draft or returned."
@@ -100,12 +104,30 @@ def can_edit_action(user: User, action: Action) -> bool:
 
 
 def can_write_report(user: User, action: Action) -> bool:
-    """Owners report; collaborators contribute reports of their own."""
+    """Owners report; collaborators contribute reports of their own.
+
+    A report is filed as its writer's Bureau's, so a writer needs one, an
+    administrator too: none writes on another Bureau's behalf.
+    """
+    if user.bureau_id is None:
+        return False
     if is_administrator(user):
         return True
     if not is_bureau_staff(user):
         return False
     return user.bureau_id in action.involved_bureau_ids()
+
+
+def why_no_report(user: User) -> str:
+    """What stops this user writing a report on an action they may not report on."""
+    if user.bureau_id is None and (is_administrator(user) or is_bureau_staff_role(user)):
+        return str(NO_BUREAU_NO_REPORT)
+    return str(WRITE_REPORT_REFUSED)
+
+
+def is_bureau_staff_role(user: User) -> bool:
+    """Holds a staff or coordinator role, with or without a Bureau."""
+    return bool(role_names(user) & {Role.BUREAU_STAFF, Role.COORDINATOR})
 
 
 def can_edit_report(user: User, report: ProgressReport) -> bool:

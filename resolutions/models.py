@@ -31,6 +31,7 @@ class Assembly(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="assembly_ends_after_it_starts",
+                violation_error_message=_("An assembly cannot end before it starts."),
             ),
         ]
 
@@ -85,7 +86,11 @@ class Resolution(models.Model):
         verbose_name_plural = _("resolutions")
         constraints = [
             models.UniqueConstraint(
-                fields=["assembly", "number"], name="resolution_number_unique_per_assembly"
+                fields=["assembly", "number"],
+                name="resolution_number_unique_per_assembly",
+                violation_error_message=_(
+                    "This assembly already has a resolution with this number."
+                ),
             ),
         ]
 
@@ -119,6 +124,9 @@ class ResolutionReference(models.Model):
             models.UniqueConstraint(
                 fields=["resolution", "conference", "number", "year"],
                 name="reference_unique_per_resolution",
+                violation_error_message=_(
+                    "This resolution already cites that resolution of that conference and year."
+                ),
             ),
         ]
 
@@ -176,7 +184,11 @@ class Clause(models.Model):
         verbose_name = _("clause")
         verbose_name_plural = _("clauses")
         constraints = [
-            models.UniqueConstraint(fields=["resolution", "key"], name="clause_key_unique"),
+            models.UniqueConstraint(
+                fields=["resolution", "key"],
+                name="clause_key_unique",
+                violation_error_message=_("This resolution already has a clause with this key."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,11 @@ collaborating Bureau, a member of an uninvolved Bureau, coordinators, a
 reader, an outsider (signed in, no role) and an administrator.
 """
 
+import email
+import socket
+from email import policy
+from email.message import EmailMessage
+
 import pytest
 
 from actions.choices import Role
@@ -53,6 +58,12 @@ def administrator(db):
 
 
 @pytest.fixture
+def gs_administrator(db):
+    """An administrator who works in the General Secretariat: reports are filed as GS's."""
+    return builders.user("gs_administrator", bureau="GS", role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
 def superuser(db):
     from actions.models import User
 
@@ -63,3 +74,38 @@ def superuser(db):
 def tsb_action(db):
     """An action owned by TSB, with BDT collaborating."""
     return builders.action(owner="TSB", collaborators=("BDT",))
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 received, parsed."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def body(self, index: int = -1) -> str:
+        return self.messages[index].get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free port, with Django's mail pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    yield inbox
+    controller.stop()

@@ -29,7 +29,10 @@ def test_deadline_reminders_go_through_the_broker_and_a_real_worker_sends_them()
     ReportingObligation.objects.create(action=action, recipient="council")
     builders.user("bdt_a", bureau="BDT", role=Role.BUREAU_STAFF, email="a@itu.int")
 
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+    # A busy CI machine can take longer than celery's default 10 s to stop the worker.
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60
+    ):
         send_deadline_reminders.delay()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

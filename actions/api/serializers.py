@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,6 +38,13 @@ from actions.models import (
     User,
 )
 from actions.services.reports import MAX_EVIDENCE_LINKS, Evidence
+from actions.validators import (
+    EVIDENCE_URL_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    REPORT_TEXT_MAX_LENGTH,
+    max_length_validator,
+    web_address_validator,
+)
 from resolutions.models import Clause, Resolution
 from wtsa_tracker.api.fields import (
     EtagField,
@@ -53,6 +61,35 @@ def _user(serializer: serializers.Serializer) -> User:
 def _today(serializer: serializers.Serializer) -> datetime.date:
     # Shared by every row of a list: the date is read once per response.
     return serializer.context.setdefault("today", timezone.localdate())
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PersonField(serializers.Field):
+    """A user's name as people know it (full name, or the username if none is set)."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: User | None) -> str | None:
+        return None if value is None else str(value)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class WebAddressField(serializers.CharField):
+    """A link readers open in a browser: http or https only, and the message says so."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(max_length=EVIDENCE_URL_MAX_LENGTH, **kwargs)
+        self.validators.append(web_address_validator)
+
+
+def _limited_text(limit: int, **kwargs: Any) -> serializers.CharField:
+    """A text with the same limit, and the same message, as on the staff pages."""
+    field = serializers.CharField(**kwargs)
+    field.max_length = limit  # for the schema; the validator below enforces it
+    field.validators.append(max_length_validator(limit))
+    return field
 
 
 # One named schema per choice set, however many fields use it (status,
@@ -175,10 +212,11 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     from_status = ActionStatusField(read_only=True)
     to_status = ActionStatusField(read_only=True)
     changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by_name = PersonField(source="changed_by")
 
     class Meta:
         model = StatusChange
-        fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+        fields = ["from_status", "to_status", "changed_by", "changed_by_name", "changed_at", "note"]
 
 
 class LatestReportSerializer(serializers.Serializer):
@@ -203,6 +241,7 @@ class ActionSerializer(serializers.ModelSerializer):
     allowed_next_statuses = serializers.SerializerMethodField()
     reporting_obligations = ObligationSerializer(source="obligations", many=True, read_only=True)
     focal_point = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    focal_point_name = PersonField(source="focal_point")
     is_overdue = serializers.SerializerMethodField()
     latest_approved_report = serializers.SerializerMethodField()
     etag = EtagField()
@@ -223,6 +262,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "allowed_next_statuses",
             "reporting_obligations",
             "focal_point",
+            "focal_point_name",
             "target_date",
             "is_overdue",
             "latest_approved_report",
@@ -231,6 +271,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "version",
             "etag",
             "updated_at",
+            "changed_at",
         ]
         read_only_fields = fields
 
@@ -275,8 +316,11 @@ class ActionUpdateSerializer(serializers.Serializer):
 
 class ActionTransitionSerializer(serializers.Serializer):
     status = ActionStatusField()
-    note = serializers.CharField(
-        allow_blank=True, default="", help_text=_("Why: kept in the status history.")
+    note = _limited_text(
+        NOTE_MAX_LENGTH,
+        allow_blank=True,
+        default="",
+        help_text=_("Why: kept in the status history."),
     )
 
 
@@ -284,6 +328,7 @@ class ActionTransitionSerializer(serializers.Serializer):
 
 
 class EvidenceLinkSerializer(serializers.ModelSerializer):
+    url = WebAddressField(help_text=_("A web page or document: http:// or https:// only."))
     title = serializers.CharField(max_length=200, allow_blank=True, default="")
 
     class Meta:
@@ -295,11 +340,13 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     resolution_number = serializers.IntegerField(source="action.resolution.number", read_only=True)
     action_number = serializers.IntegerField(source="action.number", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author_name = PersonField(source="author")
     bureau = serializers.SlugRelatedField(slug_field="code", read_only=True)
     state = ReportStateField(read_only=True)
     state_label = LabelField(ReportState, source="state")
     allowed_next_states = serializers.SerializerMethodField()
     reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by_name = PersonField(source="reviewed_by")
     evidence_links = EvidenceLinkSerializer(many=True, read_only=True)
     etag = EtagField()
 
@@ -311,6 +358,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "resolution_number",
             "action_number",
             "author",
+            "author_name",
             "bureau",
             "report_date",
             "period_start",
@@ -321,6 +369,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
             "allowed_next_states",
             "submitted_at",
             "reviewed_by",
+            "reviewed_by_name",
             "reviewed_at",
             "review_note",
             "evidence_links",
@@ -338,7 +387,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class _ReportContentSerializer(serializers.Serializer):
-    text = serializers.CharField()
+    text = _limited_text(REPORT_TEXT_MAX_LENGTH)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     evidence_links = EvidenceLinkSerializer(
@@ -367,8 +416,11 @@ class ProgressReportUpdateSerializer(_ReportContentSerializer):
 
 
 class ReportReviewSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        allow_blank=True, default="", help_text=_("Why; required to return a report.")
+    note = _limited_text(
+        NOTE_MAX_LENGTH,
+        allow_blank=True,
+        default="",
+        help_text=_("Why; required to return a report."),
     )
 
 

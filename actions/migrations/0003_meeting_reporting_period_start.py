@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='governingbodymeeting',
-            constraint=models.CheckConstraint(condition=models.Q(('reporting_period_start_override__isnull', True), ('reporting_period_start_override__lte', models.F('start_date')), _connector='OR'), name='meeting_period_starts_before_opening'),
+            constraint=models.CheckConstraint(condition=models.Q(('reporting_period_start_override__isnull', True), ('reporting_period_start_override__lte', models.F('start_date')), _connector='OR'), name='meeting_period_starts_before_opening', violation_error_message='The reporting period cannot start after the opening: check its start.'),
         ),
     ]

@@ -19,6 +19,7 @@ from wtsa_tracker.errors import TransitionRefused
 from .. import permissions
 from ..choices import ALLOWED_TRANSITIONS, ActionStatus
 from ..models import Action, Body, ReportingObligation, StatusChange, User
+from ..validators import NOTE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
 
 
@@ -58,11 +59,13 @@ def action_transition(
     current = ActionStatus(action.status)
     if to == current:
         return action
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
     check_transition(current, to)
     now = now or timezone.now()
     expected_version = action.version if expected_version is None else expected_version
     with transaction.atomic():
-        compare_and_set(Action, action, expected_version, status=to, updated_at=now)
+        compare_and_set(Action, action, expected_version, status=to, updated_at=now, changed_at=now)
         StatusChange.objects.create(
             action=action,
             from_status=current,
@@ -127,8 +130,9 @@ def action_update(
             new_collaborators = None
     if not changed and new_collaborators is None and expected_version == action.version:
         return action
+    now = timezone.now()
     with transaction.atomic():
-        compare_and_set(Action, action, expected_version, updated_at=timezone.now(), **changed)
+        compare_and_set(Action, action, expected_version, updated_at=now, changed_at=now, **changed)
         if new_collaborators is not None:
             action.collaborators.set(new_collaborators)
     return action

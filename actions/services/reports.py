@@ -17,6 +17,7 @@ from wtsa_tracker.errors import TransitionRefused
 from .. import permissions
 from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
+from ..validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, text_too_long
 from .common import compare_and_set
 
 
@@ -62,6 +63,13 @@ def _clean_period(
         )
 
 
+def _clean_text(text: str) -> None:
+    if not text.strip():
+        raise ValidationError({"text": _("A progress report needs some text.")})
+    if len(text.strip()) > REPORT_TEXT_MAX_LENGTH:
+        raise ValidationError({"text": text_too_long(REPORT_TEXT_MAX_LENGTH, len(text.strip()))})
+
+
 def progress_report_create(
     *,
     action: Action,
@@ -74,11 +82,14 @@ def progress_report_create(
     submit: bool = False,
     now: datetime.datetime | None = None,
 ) -> ProgressReport:
-    """Write a progress report on an action, as a draft or submitted for approval."""
+    """Write a progress report on an action, as a draft or submitted for approval.
+
+    The report is filed as the writer's Bureau's: a writer without a Bureau is
+    refused, never taken for the owner's staff.
+    """
     if not permissions.can_write_report(by, action):
-        raise PermissionDenied(permissions.WRITE_REPORT_REFUSED)
-    if not text.strip():
-        raise ValidationError({"text": _("A progress report needs some text.")})
+        raise PermissionDenied(permissions.why_no_report(by))
+    _clean_text(text)
     now = now or timezone.now()
     report_date = report_date or timezone.localdate(now)
     if report_date > timezone.localdate(now):
@@ -86,14 +97,11 @@ def progress_report_create(
     _clean_period(period_start, period_end, report_date)
     evidence = list(evidence)
     _check_evidence(evidence)
-    bureau_id = by.bureau_id or action.owning_bureau_id
-    if bureau_id is None:
-        raise ValidationError(_("The report's Bureau is unknown: set a Bureau on your account."))
     with transaction.atomic():
         report = ProgressReport.objects.create(
             action=action,
             author=by,
-            bureau_id=bureau_id,
+            bureau_id=by.bureau_id,
             report_date=report_date,
             period_start=period_start,
             period_end=period_end,
@@ -140,8 +148,7 @@ def progress_report_update(
     """
     if not permissions.can_edit_report(by, report):
         raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
-    if not text.strip():
-        raise ValidationError({"text": _("A progress report needs some text.")})
+    _clean_text(text)
     _clean_period(period_start, period_end, report.report_date)
     if evidence is not None:
         evidence = list(evidence)
@@ -191,6 +198,8 @@ def progress_report_transition(
         raise PermissionDenied(refusal)
     if to == ReportState.RETURNED and not note.strip():
         raise ValidationError({"note": _("Say why the report is returned.")})
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
     now = now or timezone.now()
     expected_version = report.version if expected_version is None else expected_version
     values: dict[str, Any] = {"state": to, "updated_at": now}

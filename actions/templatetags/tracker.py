@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 
 from actions.choices import ActionStatus, ReportState
 from actions.display import action_name, clause_reference, day, moment, person
+from actions.validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH
 
 register = template.Library()
 
@@ -55,3 +56,31 @@ def status_badge(status: str) -> dict:
 @register.inclusion_tag("actions/_status_badge.html")
 def report_state_badge(state: str) -> dict:
     return {"kind": "state", "value": state, "label": ReportState(state).label}
+
+
+TEXT_LIMITS = {"note": NOTE_MAX_LENGTH, "report": REPORT_TEXT_MAX_LENGTH}
+
+
+@register.simple_tag
+def text_limit(kind: str) -> int:
+    """The length limit of a hand-written textarea, the same as its form field's."""
+    return TEXT_LIMITS[kind]
+
+
+# Parameters of the list that are not filters: how it is sorted and which page.
+NOT_FILTERS = frozenset({"ordering", "page", "page_size", "cursor"})
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """How many filters are set in a filter form's data, for the button that folds them."""
+    data = getattr(form, "data", None) or {}
+
+    def values(name: str) -> list:
+        return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+
+    return sum(
+        1
+        for name in data
+        if name not in NOT_FILTERS and any(str(value).strip() for value in values(name))
+    )

@@ -35,9 +35,9 @@ def _last_change(action: Action) -> dict[str, str]:
     date is known, not the person.
     """
     last = action.status_changes.select_related("changed_by").first()
-    if last is not None and last.changed_at == action.updated_at:
+    if last is not None and last.changed_at == action.changed_at:
         return {"who": person(last.changed_by), "when": moment(last.changed_at)}
-    return {"when": moment(action.updated_at)}
+    return {"when": moment(action.changed_at or action.updated_at)}
 
 
 def _stale_status(request: HttpRequest, pk: int, note: str) -> HttpResponse:
@@ -171,7 +171,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a progress report, as a draft or submitted for approval at once."""
     action = get_object_or_404(action_detail_queryset(), pk=pk)
     if not permissions.can_write_report(request.user, action):
-        raise PermissionDenied(permissions.WRITE_REPORT_REFUSED)
+        raise PermissionDenied(permissions.why_no_report(request.user))
     form = ProgressReportForm(request.POST)
     links = evidence_formset(request.POST)
     if form.is_valid() and links.is_valid():

@@ -92,7 +92,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft or returned report, and submit it if the author wishes."""
     report = _visible_report(request, pk)
     user = request.user
-    if not permissions.can_write_report(user, report.action):
+    # Administrators correct reports of any Bureau; the report stays that Bureau's.
+    if not (
+        permissions.can_write_report(user, report.action) or permissions.is_administrator(user)
+    ):
         raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
     if request.method == "GET":
         if report.state not in EDITABLE_REPORT_STATES:

@@ -131,6 +131,10 @@ def render_detail(
         "can_change_status": can_change,
         "can_edit_action": can_edit,
         "can_write_report": can_write,
+        # Someone who would report but has no Bureau is told why the form is missing.
+        "no_bureau": not can_write
+        and user.bureau_id is None
+        and (permissions.is_administrator(user) or permissions.is_bureau_staff_role(user)),
         "next_steps": permissions.allowed_next_statuses(user, action),
         "status_form": status_form,
         "status_note": (status_form["note"].value() or "") if status_form else "",

@@ -36,7 +36,8 @@ def create(action, by, **extra):
         ("tsb_coordinator", True),
         ("bdt_staff", True),  # collaborator: a contribution
         ("bdt_coordinator", True),
-        ("administrator", True),
+        ("gs_administrator", True),
+        ("administrator", False),  # no Bureau to file the report under
         ("br_staff", False),
         ("reader", False),
         ("outsider", False),
@@ -237,7 +238,8 @@ def test_a_coordinator_who_edited_a_staff_draft_may_not_approve_it_but_another_m
     assert ProgressReport.objects.get(pk=report.pk).state == ReportState.APPROVED
 
 
-def test_an_administrator_may_not_approve_a_report_they_wrote(tsb_action, administrator):
+def test_an_administrator_may_not_approve_a_report_they_wrote(tsb_action, gs_administrator):
+    administrator = gs_administrator
     report = create(tsb_action, administrator, submit=True)
 
     with pytest.raises(PermissionDenied, match="You wrote or edited this report"):

@@ -109,7 +109,8 @@ ENDPOINTS = {
         "post",
         "/api/progress-reports/",
         REPORT,
-        only(TSB_STAFF | BDT_STAFF | ADMINS, 201),
+        # Administrators without a Bureau have none to file it under.
+        only(TSB_STAFF | BDT_STAFF, 201),
     ),
     "edit a draft report": (
         "patch",

@@ -138,16 +138,24 @@ def test_reports_are_filtered_by_state_and_action(tsb_action, tsb_staff):
     assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
 
 
-def test_an_administrator_without_a_bureau_cannot_report_on_an_action_without_owner(
-    administrator,
+def test_an_administrator_without_a_bureau_is_told_to_set_one_and_files_nothing(
+    administrator, tsb_action
 ):
-    action = builders.action()
-    action.owner = None
-    action.save()
-
     response = client_for(administrator).post(
-        "/api/progress-reports/", {"action": action.pk, **BODY}, format="json"
+        "/api/progress-reports/", {"action": tsb_action.pk, **BODY}, format="json"
     )
 
-    assert response.status_code == 400
-    assert "Bureau is unknown" in str(response.json())
+    assert response.status_code == 403
+    assert "Your account has no Bureau" in response.json()["detail"]
+    assert not ProgressReport.objects.exists()
+
+
+def test_an_administrator_with_a_bureau_files_the_report_as_that_bureaus(
+    gs_administrator, tsb_action
+):
+    response = client_for(gs_administrator).post(
+        "/api/progress-reports/", {"action": tsb_action.pk, **BODY}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert ProgressReport.objects.get().bureau.code == "GS"

@@ -373,8 +373,8 @@ def test_a_stale_status_change_keeps_the_note_the_user_wrote(
     page = response.content.decode()
     assert "Your note is kept in the form: choose the new status again." in page
     assert (
-        '<textarea id="status-note" name="note" rows="2" aria-describedby="status-note-help">'
-        "Mandate renewed by TSAG.</textarea>"
+        '<textarea id="status-note" name="note" rows="2" maxlength="2000" '
+        'aria-describedby="status-note-help">Mandate renewed by TSAG.</textarea>'
     ) in page
     assert StatusChange.objects.count() == 1
 

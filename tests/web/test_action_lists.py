@@ -218,8 +218,8 @@ def test_my_actions_lists_where_i_am_focal_point_and_my_bureaus_open_actions(
     # Owned or collaborated on, and open: not the completed one, not SG17's.
     assert set(response.context["page"].object_list) == {actions["bdt_open"], actions["tsb"]}
     page = response.content.decode()
-    assert "<td>owns</td>" in page
-    assert "<td>contributes</td>" in page
+    assert '<td class="cell--role" data-label="Your Bureau">owns</td>' in page
+    assert '<td class="cell--role" data-label="Your Bureau">contributes</td>' in page
 
 
 def test_my_actions_explains_empty_lists(login, bdt_staff):

@@ -5,6 +5,7 @@ page: no accessibility violation is allowed.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -230,6 +231,7 @@ def test_the_filter_form_fits_a_phone_and_leaves_empty_fields_out_of_the_address
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server.url, "amina")
     page.goto(f"{live_server.url}/actions/")
+    page.get_by_text("Filters", exact=True).click()
     page.get_by_text("More filters").click()
     expect(page.get_by_role("checkbox", name=re.compile(r"^BDT"))).to_have_count(2)
 
@@ -266,3 +268,104 @@ def test_a_filter_in_error_is_shown_and_the_form_then_submits_as_a_page(
     expect(page).to_have_url(re.compile(r"/actions/\?status=completed$"))
     expect(page.locator(".results__count")).to_have_text("1 action · showing 1–1")
     expect(page.get_by_role("link", name="Download these actions as CSV")).to_be_visible()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths}"
+
+
+def screenshot(page: Page, folder: Path, name: str) -> None:
+    """Kept in the test's temporary folder, to look at after a run (--basetemp=DIR)."""
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_away(
+    page: Page, live_server, amina, res73_action, tmp_path
+):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, "amina")
+    assert_no_sideways_scroll(page)
+    screenshot(page, tmp_path, "phone-dashboard")
+
+    page.goto(f"{live_server.url}/actions/?involves=BDT&status=not_started")
+    # The header leaves the screen to the content.
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 100, header
+
+    # The filters fold behind one button that counts those in use.
+    fold_button = page.locator(".filters-fold > summary")
+    expect(fold_button).to_have_text(re.compile(r"^Filters\s+\(2 in use\)$"))
+    expect(page.get_by_label("Text")).to_be_hidden()
+    assert fold_button.bounding_box()["y"] < 300
+
+    # One card per action, its status and owner on screen without scrolling sideways.
+    cards = page.locator("table.data--cards tbody tr")
+    expect(cards).to_have_count(2)
+    first = cards.first
+    for cell in (".cell--name", ".cell--status", ".cell--owner"):
+        box = first.locator(cell).bounding_box()
+        assert box["x"] >= 0, (cell, box)
+        assert box["x"] + box["width"] <= PHONE["width"], (cell, box)
+    expect(first.locator(".cell--status")).to_contain_text("Not started")
+    expect(first.locator(".cell--owner")).to_contain_text("TSB")
+    expect(page.locator("table.data--cards thead")).not_to_be_in_viewport()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    screenshot(page, tmp_path, "phone-actions")
+
+    # Opened, the filters work as on a laptop and the count follows them.
+    fold_button.click()
+    page.get_by_label("Text").fill("e-waste")
+    expect(fold_button).to_have_text(re.compile(r"^Filters\s+\(3 in use\)$"))
+    expect(page.locator(".results__count")).to_have_text("1 action · showing 1–1")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    screenshot(page, tmp_path, "phone-filters-open")
+
+    # The action's page: the report box counts its characters as one types.
+    page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
+    report_box = page.get_by_label("What was done")
+    report_box.fill("Held a workshop.")
+    expect(page.locator("#report_text-counter")).to_have_text("16 of 4000 characters used")
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    screenshot(page, tmp_path, "phone-action")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My actions").click()
+    expect(page.get_by_role("heading", level=1, name="My actions")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+
+
+def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has_columns(
+    page: Page, live_server, amina, res73_action
+):
+    log_in(page, live_server.url, "amina")
+    page.goto(f"{live_server.url}/actions/?involves=BDT")
+
+    expect(page.get_by_label("Text")).to_be_visible()
+    expect(page.locator(".filters-fold > summary")).to_have_text(
+        re.compile(r"^Filters\s+\(1 in use\)$")
+    )
+    page.locator(".filters-fold > summary").click(force=True)
+    expect(page.get_by_label("Text")).to_be_visible()
+    expect(page.locator("table.data--cards thead")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_every_page_has_an_icon_and_the_browser_finds_one_at_the_root(
+    page: Page, live_server, amina
+):
+    log_in(page, live_server.url, "amina")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+
+    linked = page.request.get(live_server.url + icon)
+    root = page.request.get(live_server.url + "/favicon.ico")
+
+    assert (linked.status, linked.headers["content-type"]) == (200, "image/svg+xml")
+    assert root.status == 200
+    assert root.url.endswith(icon)

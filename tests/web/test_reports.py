@@ -46,7 +46,8 @@ WRITE_RIGHTS = [
     ("tsb_coordinator", True),
     ("bdt_staff", True),
     ("bdt_coordinator", True),
-    ("administrator", True),
+    ("gs_administrator", True),
+    ("administrator", False),  # no Bureau to file the report under
     ("br_staff", False),
     ("reader", False),
     ("outsider", False),
@@ -117,7 +118,9 @@ def test_a_saved_draft_is_confirmed_and_shown_in_the_history(login, bdt_staff, t
         ({"period_end": "2024-12-31"}, "The reporting period cannot end before it starts."),
         ({"period_start": "someday"}, "Enter a valid date."),
         ({"evidence-1-title": "A title alone"}, "Give the link this title belongs to."),
-        ({"evidence-0-url": "not a link at all"}, "Enter a valid URL."),
+        ({"evidence-0-url": "not a link at all"}, "starts with http:// or https://"),
+        ({"evidence-0-url": "ftp://ftp.itu.int/report.pdf"}, "starts with http:// or https://"),
+        ({"evidence-0-url": "javascript:alert(1)"}, "starts with http:// or https://"),
     ],
 )
 def test_an_invalid_report_shows_the_errors_and_writes_nothing(

@@ -46,9 +46,14 @@ class Command(BaseCommand):
                 )
         self._create_first_admin()
 
+    # (username, password): the password only when this run chose it, for `manage.py run`.
+    first_admin: tuple[str, str | None] = ("", None)
+
     def _create_first_admin(self) -> None:
         User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
+        existing = User.objects.filter(is_superuser=True).order_by("date_joined", "pk").first()
+        if existing is not None:
+            self.first_admin = (existing.get_username(), None)
             self.stdout.write("An administrator already exists; none created.")
             return
         username = os.environ.get("ADMIN_USERNAME", "admin")
@@ -58,6 +63,7 @@ class Command(BaseCommand):
             username=username, email=os.environ.get("ADMIN_EMAIL", ""), password=password
         )
         user.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
+        self.first_admin = (username, None if chosen else password)
         self.stdout.write(self.style.SUCCESS(f"Administrator created: {username}"))
         if not chosen:
             self.stdout.write(self.style.WARNING(f"Password (shown once, note it): {password}"))

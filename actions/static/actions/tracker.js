@@ -55,4 +55,48 @@
 
   document.addEventListener("htmx:responseError", showRefusal);
   document.addEventListener("htmx:sendError", showRefusal);
+
+  // A box with a length limit shows how much of it is used, as the user types.
+  // The server checks the same limit; this only saves a refused submission.
+  function addCounter(area) {
+    if (area.dataset.counter) {
+      return;
+    }
+    const limit = Number(area.getAttribute("maxlength"));
+    const counter = document.createElement("p");
+    counter.className = "counter";
+    counter.id = (area.id || "text") + "-counter";
+    area.dataset.counter = counter.id;
+    area.insertAdjacentElement("afterend", counter);
+    const described = area.getAttribute("aria-describedby");
+    area.setAttribute("aria-describedby", described ? described + " " + counter.id : counter.id);
+    const template = document.body.dataset.counterMessage;
+    function update() {
+      const count = area.value.length;
+      counter.textContent = template.replace("{count}", count).replace("{limit}", limit);
+      counter.classList.toggle("counter--near", count >= limit * 0.9);
+    }
+    area.addEventListener("input", update);
+    update();
+  }
+
+  function addCounters() {
+    document.querySelectorAll("textarea[maxlength]").forEach(addCounter);
+  }
+
+  // Filters fold on a phone only: wider, the fold is opened (for browsers
+  // whose CSS cannot keep it open by itself).
+  function openFoldsWhenWide() {
+    if (!window.matchMedia("(min-width: 48rem)").matches) {
+      return;
+    }
+    document.querySelectorAll("details[data-open-when-wide]").forEach(function (fold) {
+      fold.open = true;
+    });
+  }
+
+  addCounters();
+  openFoldsWhenWide();
+  document.addEventListener("htmx:afterSettle", addCounters);
+  window.matchMedia("(min-width: 48rem)").addEventListener("change", openFoldsWhenWide);
 })();

@@ -1,0 +1,120 @@
+"""`make run` starts quietly, ends its output with the address and login, and Ctrl-C is no error.
+
+Driven as a person drives it: ``make`` in a terminal (a pseudo-terminal
+here), and Ctrl-C typed into it. The tracker runs on a throwaway SQLite file
+and filesystem broker, whatever database the rest of the suite uses.
+"""
+
+import os
+import pty
+import select
+import shutil
+import socket
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FAILURE_WORDS = ("error", "signal", "sigkill", "traceback", "exited")
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Terminal:
+    """A command running in a pseudo-terminal, and everything it printed."""
+
+    def __init__(self, command: list[str], env: dict[str, str], cwd: Path):
+        self.output = b""
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the command
+            os.chdir(cwd)
+            os.execvpe(command[0], command, env)
+
+    def read_until(self, text: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.output and time.monotonic() < deadline:
+            if not self._read(0.2):
+                break
+        return self.output.decode(errors="replace")
+
+    def _read(self, wait: float) -> bool:
+        ready, _, _ = select.select([self.fd], [], [], wait)
+        if not ready:
+            return True
+        try:
+            data = os.read(self.fd, 4096)
+        except OSError:  # the command ended and the terminal closed
+            return False
+        self.output += data
+        return bool(data)
+
+    def press_ctrl_c_and_wait(self, timeout: float) -> int:
+        os.write(self.fd, b"\x03")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self._read(0.5)
+                return os.waitstatus_to_exitcode(status)
+            self._read(0.2)
+        os.kill(self.pid, 9)
+        pytest.fail(f"still running {timeout}s after Ctrl-C:\n{self.output.decode()}")
+
+
+@pytest.fixture
+def make_run(tmp_path):
+    """``make run`` as the Makefile has it, without touching the checkout's .venv or .env."""
+    port = free_port()
+    makefile = tmp_path / "Makefile"
+    makefile.write_text(f"run:\n\t@{sys.executable} {ROOT / 'manage.py'} run --port {port}\n")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DEBUG="true",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        CELERY_QUEUE_DIR=str(tmp_path / "celery" / "queue"),
+        CELERY_BEAT_SCHEDULE=str(tmp_path / "beat-schedule"),
+        ADMIN_USERNAME="admin",
+        ADMIN_PASSWORD="chosen-admin-password",
+    )
+    return Terminal(["make", "-f", str(makefile), "run"], env, ROOT), port
+
+
+def test_make_run_prints_little_ends_with_the_address_and_stops_cleanly_on_ctrl_c(make_run):
+    terminal, port = make_run
+
+    started = terminal.read_until("log in as", timeout=120)
+
+    lines = [line for line in started.splitlines() if line.strip()]
+    assert lines == [
+        "Database ready.",
+        "Web server, Celery worker and beat running. Stop with Ctrl-C.",
+        f"Open http://127.0.0.1:{port}/ and log in as admin (forgot the password? "
+        ".venv/bin/python manage.py set_password admin)",
+    ], started
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10) as page:
+        assert page.status == 200
+
+    status = terminal.press_ctrl_c_and_wait(timeout=30)
+
+    stopping = terminal.output.decode(errors="replace")[len(started) :]
+    assert status == 0, stopping
+    assert "Stopped." in stopping
+    assert not [word for word in FAILURE_WORDS if word in stopping.lower()], stopping
+    with (
+        pytest.raises(ConnectionRefusedError),
+        socket.create_connection(("127.0.0.1", port), timeout=2),
+    ):
+        pass
