@@ -45,6 +45,8 @@ _SPAN_END = re.compile(
     r"|including|within|as|through|regarding|concerning|providing)\b",
     re.IGNORECASE,
 )
+# Longer than any body name the support phrase can be followed by.
+_LONGEST_NAME = 300
 _IN_PARTICULAR = re.compile(r"\bin\s+particular\b", re.IGNORECASE)
 # The infinitive that ends an addressee: "Member States and Sector Members to
 # cooperate ...". "to the", "subject to available ..." are prepositions.
@@ -106,12 +108,13 @@ def collaboration_codes(text: str) -> list[str]:
     """Bodies named as partners in cooperation phrases of ``text`` (relative markers kept)."""
     codes: list[str] = []
     for trigger in _COLLABORATION.finditer(text):
-        rest = text[trigger.end() :]
-        end = _SPAN_END.search(rest)
-        span = rest[: end.start()] if end else rest
+        # Searching from a position (not a slice of the rest) keeps a long item linear.
+        end = _SPAN_END.search(text, trigger.end())
+        span = text[trigger.end() : end.start() if end else len(text)]
         codes.extend(code for mention in find_bodies(span) for code in mention.codes)
     for trigger in _SUPPORT.finditer(text):
-        mentions = find_bodies(text[trigger.end() :])
+        # Only a body right after the verb counts, and no body name is this long.
+        mentions = find_bodies(text[trigger.end() : trigger.end() + _LONGEST_NAME])
         if mentions and mentions[0].start == 0:
             codes.extend(code for code in mentions[0].codes if code not in MEMBERSHIP)
     return codes
@@ -121,9 +124,8 @@ def reports_to(text: str) -> tuple[str, ...]:
     """Reporting obligations of an item: council(_annual), next_wtsa, pp, tsag."""
     found: set[str] = set()
     for match in _REPORT.finditer(text):
-        rest = text[match.start() :]
-        end = _REPORT_WINDOW_END.search(rest)
-        window = rest[: end.start()] if end else rest
+        end = _REPORT_WINDOW_END.search(text, match.start())
+        window = text[match.start() : end.start() if end else len(text)]
         # "annually to the Council", "each year", or "an annual report to Council".
         annual = _ANNUAL.search(window) or _ANNUAL_REPORT.search(text[: match.start()])
         for target, pattern in _REPORT_TARGETS:
