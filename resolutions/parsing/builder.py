@@ -186,6 +186,7 @@ class _ResolutionBuilder:
             # their heading is a clause of this text, but keep it visible.
             shown = f"{line.label} {line.text}" if line.kind is Kind.LABEL else line.text
             self.skipped.append(shown.strip())
+            self.footnotes.extend(line.footnotes)
             if line.kind is Kind.SKIPPED:
                 self._close_annex()
                 self.annexes.append(ParsedAnnex(line.text, line.number, ""))
@@ -233,7 +234,9 @@ class _ResolutionBuilder:
     def _text(self, line: Line, following: Line | None) -> None:
         if not self.parts:
             if _PREFACE.match(line.text):
+                # Footnotes called from the history line are the resolution's.
                 self.skipped.append(line.text)
+                self.footnotes.extend(line.footnotes)
                 return
             raise ParseError(
                 line.number,

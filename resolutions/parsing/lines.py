@@ -122,7 +122,7 @@ LETTERED = re.compile(r"^([ivx]{1,5}\)|[a-z]{1,2}\))\s?((?:bis|ter|quater)\b)?\s
 SKIPPED_HEADINGS = [
     re.compile(
         r"^(?:ANNEX|APPENDIX|ATTACHMENT)(?:ES)?(?:\s+[A-Z0-9]+(?:\s*(?:,|&|and)\s*[A-Z0-9]+)*)?"
-        r"\s*(?:[:.\-–].*)?$",
+        r"(?:\s*\([^()]*\))?\s*(?:[:.\-–].*)?$",
         re.IGNORECASE,
     ),
     re.compile(r"^Mandates?\s+of\b", re.IGNORECASE),
@@ -132,7 +132,8 @@ SKIPPED_HEADINGS = [
 
 # A ";4\tto provide ..." glued to the end of the previous item (Res 97): split
 # before the number. A tab after the number is required, as typed numbering has.
-_RUN_ON = re.compile(r"(?<=[;:.,])[ ]*(?=\d{1,2}\t\S)")
+# A full stop after a digit is a paragraph number ("1.1\tThe assembly"), not an end.
+_RUN_ON = re.compile(r"(?:(?<=[;:,])|(?<=\D\.))[ ]*(?=\d{1,2}\t\S)")
 
 
 def split_run_ons(text: str) -> list[str]:
