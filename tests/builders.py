@@ -251,3 +251,59 @@ def seed_text(times: int = 1) -> str:
         heading.sub(lambda m, k=k: f"{m.group(1)}{int(m.group(2)) + 1000 * k}", detailed)
         for k in range(times)
     )
+
+
+def zip_bomb_docx(unpacked_mb: int) -> bytes:
+    """A real .docx with one more part: ``unpacked_mb`` MB of zeros in about 1/1000 the space.
+
+    Written by hand because zipfile would need the whole part in memory or
+    minutes of compression: each 1 MB block is deflated once and repeated
+    (a full flush makes the blocks independent), so the archive is valid and
+    really unpacks to that size.
+    """
+    import io
+    import struct
+    import zipfile
+    import zlib
+
+    members: list[tuple[str, bytes, int, int]] = []  # name, deflated data, crc, size
+    with zipfile.ZipFile(
+        io.BytesIO(word_file(["RESOLUTION 1", "Title", "resolves", "to act"]))
+    ) as z:
+        for info in z.infolist():
+            data = z.read(info)
+            packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+            members.append(
+                (info.filename, packer.compress(data) + packer.flush(), zlib.crc32(data), len(data))
+            )
+    block = bytes(1 << 20)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packer.compress(block)
+    deflated_block = packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(unpacked_mb):
+        crc = zlib.crc32(block, crc)
+    members.append(
+        (
+            "word/media/image1.png",
+            deflated_block * unpacked_mb + packer.flush(),
+            crc,
+            unpacked_mb << 20,
+        )
+    )
+    out = io.BytesIO()
+    directory = b""
+    for name, data, checksum, size in members:
+        offset = out.tell()
+        encoded = name.encode()
+        header = (8, 0, 33, checksum, len(data), size, len(encoded))
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, *header, 0) + encoded + data)
+        directory += (
+            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, *header, 0, 0, 0, 0, 0, offset)
+            + encoded
+        )
+    start = out.tell()
+    out.write(directory)
+    count = len(members)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
+    return out.getvalue()

@@ -183,3 +183,13 @@ def find_bodies(text: str) -> list[Mention]:
         if codes:
             mentions.append(Mention(codes, match.start(), match.end(), sector_level))
     return mentions
+
+
+def body_at(text: str, position: int) -> Mention | None:
+    """The body named exactly at ``position`` of ``text``, if any."""
+    match = _COMBINED.match(text, position)
+    if match is None or match.lastgroup is None:
+        return None
+    _pattern, handler, sector_level = _RULES[int(match.lastgroup[1:])]
+    codes = handler(match)
+    return Mention(codes, match.start(), match.end(), sector_level) if codes else None

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .bodies import find_bodies
+from .bodies import body_at
 from .cleaning import fill_footnotes, merge_footnotes
 from .directives import analyse_directive, split_addressee
 from .lines import Kind, Line, is_dotted_label, is_number_label
@@ -269,10 +269,10 @@ class _ResolutionBuilder:
             if not part.items and not _TO_OR_THAT.match(text):
                 self._addressee(part, text, line)
                 return
-            self._settle()
             if self._starts_new_addressee(part, text):
                 # Res 92: "instructs / Study Group 3 / to ... / Study Group 5 / to ..."
                 # -- each addressee with its paragraph is a part of its own.
+                self._settle()
                 new = ParsedPart(part.kind, part.verb, part.heading, "", "", line.number, [])
                 self.parts.append(new)
                 self.current = None
@@ -303,16 +303,15 @@ class _ResolutionBuilder:
         else:
             self.footnotes.extend(line.footnotes)
 
-    @staticmethod
-    def _starts_new_addressee(part: ParsedPart, text: str) -> bool:
+    def _starts_new_addressee(self, part: ParsedPart, text: str) -> bool:
         last = part.items[-1] if part.items else None
         if last is None or last.label or last.children or _TO_OR_THAT.match(text):
             return False
-        if not last.text.endswith((",", ";", ".")):
+        # The end of the item's text, read without joining its pending lines.
+        end = self.pending[-1] if last is self.current and self.pending else last.text
+        if not end.endswith((",", ";", ".")):
             return False
-        bare = _LEADING_FILLER.sub("", text)
-        mentions = find_bodies(bare)
-        return bool(mentions) and mentions[0].start == 0
+        return body_at(_LEADING_FILLER.sub("", text), 0) is not None
 
     # -- items ---------------------------------------------------------------
 
