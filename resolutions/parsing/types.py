@@ -106,12 +106,14 @@ class Notice:
 
 
 # What a notice can say: the file had revision marks (their accepted text was
-# read); a picture, chart or equation was skipped; a table was read as text;
-# a text of a proceedings volume that is not a resolution was skipped; a
+# read); the cover page, foreword and contents before the first resolution
+# were skipped; a picture, chart or equation was skipped; a table was read as
+# text; a text of a proceedings volume that is not a resolution was skipped; a
 # resolution has no directive part, so no action comes from it; an annex was
 # kept as text, not as clauses.
 NOTICE_CODES: tuple[str, ...] = (
     "tracked_changes",
+    "front_matter_skipped",
     "picture_skipped",
     "table_as_text",
     "not_a_resolution",

@@ -15,6 +15,7 @@ import docx
 import pytest
 
 from resolutions.parsing import Footnote, ParseError, parse_docx
+from resolutions.parsing.types import NOTICE_CODES
 from tests.builders import wml_footnote_call, wml_paragraph, word_file
 
 TSB_DIRECTOR = "the Director of the Telecommunication Standardization Bureau"
@@ -366,6 +367,7 @@ def test_a_proceedings_volume_gives_every_resolution_and_reports_the_rest():
         (part_ii + 1, "'OPINION 1 (Hammamet, 2016)' is not a resolution: its text was skipped"),
         (part_ii + 6, "'RECOMMENDATION ITU-T A.1' is not a resolution: its text was skipped"),
     ]
+    assert {n.code for n in document.notices} <= set(NOTICE_CODES)
     assert [(n.code, n.resolution) for n in document.notices] == [
         ("front_matter_skipped", None),
         ("no_directive_part", 2),
