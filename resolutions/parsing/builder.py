@@ -246,9 +246,9 @@ class _ResolutionBuilder:
         part = self.parts[-1]
         text = line.text
         if part.kind == "section" and not part.items:
-            # "SECTION 1" with its title on the next line: the title is the heading's.
-            self._settle()
-            part.heading = f"{part.heading} – {text}"
+            # The title of a section, on its heading's line or the next: kept
+            # where a part keeps its addressee, as the heading is short.
+            part.addressee = f"{part.addressee} {text}".strip()
             self.footnotes.extend(line.footnotes)
             return
         if part.verb == "resolves" and not part.items and not part.addressee:

@@ -166,9 +166,12 @@ def classify(number: int, raw: str) -> Line:
         )
     if OTHER_HEADING.match(stripped):
         return Line(Kind.OTHER, number, collapse_spaces(stripped), footnotes)
-    if SECTION_HEADING.match(stripped):
-        written = collapse_spaces(stripped)
-        return Line(Kind.PART, number, "", footnotes, verb="section", heading=written)
+    section = SECTION_HEADING.match(stripped)
+    if section:
+        # "SECTION 2 – Study group management": the title is read like an addressee.
+        title = collapse_spaces(stripped[section.end() :].lstrip(" \t:.-–—"))
+        heading = collapse_spaces(section.group(0))
+        return Line(Kind.PART, number, title, footnotes, verb="section", heading=heading)
     part = _match_part(stripped)
     if part is not None:
         verb, written, rest = part

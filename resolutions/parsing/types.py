@@ -146,7 +146,11 @@ class ParsedItem:
 
 @dataclass
 class ParsedPart:
-    """A preamble or operative part introduced by a verb such as "instructs"."""
+    """A preamble or operative part introduced by a verb such as "instructs".
+
+    A section ("SECTION 1", kind and verb "section") keeps its title in
+    ``addressee``; its items are numbered paragraphs ("1.1", "1.11.1").
+    """
 
     kind: str
     verb: str

@@ -177,10 +177,10 @@ def test_sections_of_numbered_paragraphs_are_imported_as_structure():
         ("section", "section", "section.1"),
         ("section", "section", "section.2"),
     ]
-    assert first.heading == (
-        "SECTION 1 – General rules of conferences, assemblies and meetings of the Sector"
-    )
-    assert second.heading == "SECTION 2 – Study group management"
+    assert [(p.heading, p.addressee) for p in resolution.parts] == [
+        ("SECTION 1", "General rules of conferences, assemblies and meetings of the Sector"),
+        ("SECTION 2", "Study group management"),
+    ]
     assert [i.label for i in first.items] == ["1", "1.1", "1.11", "1.11.1"]
     assert [c.key for c in first.items[1].children] == [
         "section.1/1.1/a)",
@@ -203,10 +203,30 @@ def test_a_resolution_with_no_directive_part_gets_no_action_and_says_so():
     assert "no action comes from it" in notice.message
 
 
+def test_a_section_resolution_imports_with_its_structure_and_no_action(wtsa20):
+    from resolutions.models import Resolution
+    from resolutions.services import resolution_import
+
+    body = ["RESOLUTION 1 (Rev. Geneva, 2022)", *RULES_OF_PROCEDURE[1:]]
+    report = resolution_import(document=parse(body), assembly=wtsa20)
+    assert report.created == [1]
+    resolution = Resolution.objects.get(number=1)
+    clauses = list(resolution.clauses.order_by("order"))
+    assert [(c.part, c.verb, c.heading, c.key) for c in clauses[:3]] == [
+        ("section", "section", "SECTION 1", "section.1/1"),
+        ("section", "section", "SECTION 1", "section.1/1.1"),
+        ("section", "section", "SECTION 1", "section.1/1.1/a)"),
+    ]
+    assert clauses[3].parent == clauses[1]
+    assert len(clauses) == 10  # 4 + 5 sub-items in section 1, 1 in section 2
+    assert not resolution.actions.exists()
+
+
 def test_sections_after_the_usual_parts_follow_them():
-    body = resolution_44() + ["SECTION 1 – Rules", "1.1\tThe plan has three parts."]
+    body = resolution_44() + ["SECTION 1: Rules", "1.1\tThe plan has three parts."]
     (resolution,) = parse(body).resolutions
     assert [p.key for p in resolution.parts] == ["considering.1", "instructs.1", "section.1"]
+    assert (resolution.parts[-1].heading, resolution.parts[-1].addressee) == ("SECTION 1", "Rules")
     assert resolution.parts[-1].items[0].text == "The plan has three parts."
     assert resolution.has_directive_part
 
