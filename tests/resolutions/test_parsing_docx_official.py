@@ -14,7 +14,7 @@ import io
 import docx
 import pytest
 
-from resolutions.parsing import Footnote, ParseError, parse_docx
+from resolutions.parsing import Footnote, ParseError, parse_docx, parse_text
 from resolutions.parsing.types import NOTICE_CODES
 from tests.builders import wml_footnote_call, wml_paragraph, word_file
 
@@ -78,6 +78,13 @@ def test_a_history_line_with_a_typed_footnote_mark_and_bis_is_not_a_clause():
     assert resolution.skipped_headings[0] == "(Hammamet, 2016), bis"
     assert resolution.footnotes == [Footnote("1", "")]
     assert resolution.parts[0].items[0].text == "that the gap persists;"
+
+
+def test_the_same_history_line_exported_as_text_is_not_a_clause_either():
+    text = "\n".join(resolution_44(history=["(Hammamet, 2016)1, bis"]))
+    (resolution,) = parse_text(text).resolutions
+    assert resolution.skipped_headings[0] == "(Hammamet, 2016)1, bis"
+    assert [p.verb for p in resolution.parts] == ["considering", "instructs"]
 
 
 # -- characters and layout -------------------------------------------------------
