@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from resolutions.models import Assembly
-from resolutions.parsing import ParsedDocument
+from resolutions.parsing import Notice, ParsedDocument
 from resolutions.services import ImportRefused, ResolutionSync, check_assembly, resolution_sync
 
 from .models import Body
@@ -43,6 +44,8 @@ class ImportReport:
     clauses_withdrawn: int = 0
     actions_created: int = 0
     actions_flagged: int = 0
+    # What the reader skipped or read differently (tracked changes, pictures…).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def wrote_anything(self) -> bool:
@@ -102,7 +105,7 @@ def resolution_import(
         )
     for parsed in document.resolutions:
         check_assembly(parsed, assembly)
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, notices=[_notice(n) for n in document.notices])
     today = timezone.localdate(now).isoformat()
     with transaction.atomic():
         for parsed in document.resolutions:
@@ -146,3 +149,26 @@ def _body_codes(document: ParsedDocument) -> set[str]:
                 if item.directive.owner:
                     codes.add(item.directive.owner)
     return codes
+
+
+# The reader's notices, worded for the person importing (the parser speaks English only).
+NOTICE_WORDING = {
+    "tracked_changes": _lazy("The file has tracked changes: their accepted text was imported."),
+    "front_matter_skipped": _lazy("The cover page, foreword and contents were skipped."),
+    "picture_skipped": _lazy("A picture, chart or equation was skipped."),
+    "table_as_text": _lazy("A table was read as text."),
+    "not_a_resolution": _lazy("A text that is not a resolution was skipped."),
+    "no_directive_part": _lazy("This resolution instructs no one: no action comes from it."),
+    "annex_kept_as_text": _lazy("An annex was kept as text, not as clauses."),
+}
+
+
+def _notice(notice: Notice) -> str:
+    wording = NOTICE_WORDING.get(notice.code)
+    text = str(wording) if wording is not None else notice.message
+    where = []
+    if notice.resolution is not None:
+        where.append(_("Resolution %(number)d") % {"number": notice.resolution})
+    if notice.line:
+        where.append(_("line %(line)d") % {"line": notice.line})
+    return f"{', '.join(where)}: {text}" if where else text

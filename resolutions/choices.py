@@ -13,8 +13,11 @@ class RevisionMarker(models.TextChoices):
 
 
 class PartKind(models.TextChoices):
+    """Where a part sits in a resolution; a section holds numbered paragraphs."""
+
     PREAMBLE = "preamble", _("Preamble")
     OPERATIVE = "operative", _("Operative")
+    SECTION = "section", _("Section")
 
 
 class ClauseVerb(models.TextChoices):
@@ -33,6 +36,8 @@ class ClauseVerb(models.TextChoices):
     CALLS_UPON = "calls_upon", _("calls upon")
     ENCOURAGES = "encourages", _("encourages")
     REQUESTS = "requests", _("requests")
+    # "SECTION 1" of numbered paragraphs, as the rules of procedure are written.
+    SECTION = "section", _("section")
 
 
 # The verbs whose items ask somebody to do something: each item becomes an action.

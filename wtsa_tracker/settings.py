@@ -10,7 +10,7 @@ malformed one stops start-up with a message naming it (raised by environs).
 from pathlib import Path
 
 from environs import Env
-from marshmallow.validate import OneOf, Regexp
+from marshmallow.validate import OneOf, Range, Regexp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -221,6 +221,14 @@ COUNCIL_DOCUMENT_DEADLINE_DAYS = env.int("COUNCIL_DOCUMENT_DEADLINE_DAYS", defau
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Reminders go out this many days before each secretariat deadline.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", subcast=int, default=[30, 14, 7])
+# Caps on an imported Word file, checked before it is unpacked so that a ZIP
+# bomb is refused unread. A proceedings volume with its pictures stays well
+# under them; Word compresses text about 5-20 to 1.
+IMPORT_DOCX_MAX_UNCOMPRESSED_MB = env.int(
+    "IMPORT_DOCX_MAX_UNCOMPRESSED_MB", default=256, validate=Range(min=1)
+)
+IMPORT_DOCX_MAX_MEMBERS = env.int("IMPORT_DOCX_MAX_MEMBERS", default=2000, validate=Range(min=1))
+IMPORT_DOCX_MAX_RATIO = env.int("IMPORT_DOCX_MAX_RATIO", default=200, validate=Range(min=1))
 
 LOG_LEVEL = env.str(
     "LOG_LEVEL", default="INFO", validate=OneOf(["DEBUG", "INFO", "WARNING", "ERROR"])

@@ -166,6 +166,9 @@ _COMBINED = re.compile("|".join(f"(?P<r{i}>{rule[0]})" for i, rule in enumerate(
 # A mention of a Recommendation or a resolution ("Recommendation ITU-T E.161.1")
 # names a document, not a body.
 _DOCUMENT_PREFIX = re.compile(r"(?i:Recommendations?|Resolutions?)\s*$")
+# Only this much text before a mention is looked at for that prefix: searching
+# everything before every mention made a long item quadratic.
+_PREFIX_WINDOW = 64
 
 
 def find_bodies(text: str) -> list[Mention]:
@@ -174,9 +177,19 @@ def find_bodies(text: str) -> list[Mention]:
     for match in _COMBINED.finditer(text):
         index = int(match.lastgroup[1:]) if match.lastgroup else -1
         _pattern, handler, sector_level = _RULES[index]
-        if _DOCUMENT_PREFIX.search(text[: match.start()]):
+        if _DOCUMENT_PREFIX.search(text, max(0, match.start() - _PREFIX_WINDOW), match.start()):
             continue
         codes = handler(match)
         if codes:
             mentions.append(Mention(codes, match.start(), match.end(), sector_level))
     return mentions
+
+
+def body_at(text: str, position: int) -> Mention | None:
+    """The body named exactly at ``position`` of ``text``, if any."""
+    match = _COMBINED.match(text, position)
+    if match is None or match.lastgroup is None:
+        return None
+    _pattern, handler, sector_level = _RULES[int(match.lastgroup[1:])]
+    codes = handler(match)
+    return Mention(codes, match.start(), match.end(), sector_level) if codes else None

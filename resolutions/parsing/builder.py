@@ -2,24 +2,31 @@
 
 One ``_ResolutionBuilder`` consumes the lines from a "RESOLUTION n" heading up
 to the next heading: the first non-blank line is the title, then parts (a verb
-heading, an optional addressee, items), then skipped annex material.
+heading, an optional addressee, items, or a "SECTION n" of numbered
+paragraphs), then annexes, kept as text. In a proceedings volume the heading
+of another text ("OPINION 1") ends the resolution before it; that text is
+skipped and reported.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
-from .bodies import find_bodies
+from .bodies import body_at
 from .cleaning import fill_footnotes, merge_footnotes
 from .directives import analyse_directive, split_addressee
-from .lines import Kind, Line
+from .lines import Kind, Line, is_dotted_label, is_number_label
 from .references import unique_references
 from .types import (
     DIRECTIVE_STRENGTH,
     PREAMBLE_VERBS,
+    SECTION_VERBS,
     Footnote,
+    Notice,
+    ParsedAnnex,
     ParsedItem,
     ParsedPart,
     ParsedResolution,
@@ -31,11 +38,15 @@ _TO_OR_THAT = re.compile(r"^(?:to|that)\b", re.IGNORECASE)
 _LEADING_THAT = re.compile(r"^that\s+", re.IGNORECASE)
 _LEADING_FILLER = re.compile(r"^(?:(?:the|all|relevant)\s+)+", re.IGNORECASE)
 _ROMAN = re.compile(r"^[ivx]+\)$")
+_LETTER = re.compile(r"^[a-z]{1,2}\)(?:bis|ter|quater)?")
 # Between the title and the first part an official text has the adoption
 # history "(Montreal, 2000; ...; Geneva, 2022)" and "The World Telecommunication
 # Standardization Assembly (Geneva, 2022)," -- neither is a clause.
+# In an official Word file the history line carries footnote calls run into it
+# ("(Hammamet, 2016)1, bis"), which a text export leaves as typed marks.
 _PREFACE = re.compile(
-    r"^\(.*\b\d{4}\b.*\)$|^The\s+World\s+Telecommunication\s+Standardization\s+Assembly\b",
+    r"^\(.*\b\d{4}\b.*\)(?:[\s,*]*(?:\d{1,2}|bis|ter|quater)\b)*[\s,.;*]*$"
+    r"|^The\s+World\s+Telecommunication\s+Standardization\s+Assembly\b",
     re.IGNORECASE,
 )
 _EXPECTED_PART = "a part heading such as 'considering', 'resolves' or 'instructs'"
@@ -46,18 +57,55 @@ def quote(text: str, limit: int = 70) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def build_resolutions(lines: list[Line], source: Sequence[str]) -> list[ParsedResolution]:
+def build_resolutions(
+    lines: list[Line],
+    source: Sequence[str],
+    *,
+    footnote_bodies: Mapping[str, str] | None = None,
+) -> tuple[list[ParsedResolution], list[Notice]]:
     """Build every resolution; ``lines[0]`` must be a resolution heading.
 
-    ``source[n - 1]`` is the raw text of line ``n`` (kept as ``source_text``).
+    ``source[n - 1]`` is the raw text of line ``n`` (kept as ``source_text``);
+    ``footnote_bodies`` gives the text of footnotes called by number (a Word
+    file keeps them apart from the paragraphs). Returns the resolutions and
+    the notices about them, in source order.
     """
     groups: list[list[Line]] = []
+    notices: list[Notice] = []
     for line in lines:
         if line.kind is Kind.RESOLUTION:
             groups.append([line])
-        else:
+        elif line.kind is Kind.OTHER:
+            groups.append([])
+            notices.append(
+                Notice(
+                    "not_a_resolution",
+                    line.number,
+                    f"{quote(line.text)} is not a resolution: its text was skipped",
+                )
+            )
+        elif groups[-1]:
             groups[-1].append(line)
-    return [_ResolutionBuilder(group, source).build() for group in groups]
+    resolutions: list[ParsedResolution] = []
+    for group in groups:
+        if group:
+            builder = _ResolutionBuilder(group, source, footnote_bodies or {})
+            resolutions.append(builder.build())
+            notices.extend(builder.notices)
+    return resolutions, notices
+
+
+def check_unique(resolutions: list[ParsedResolution]) -> None:
+    """Refuse a source that holds the same resolution twice (which text is right?)."""
+    seen: dict[int, int] = {}
+    for resolution in resolutions:
+        if resolution.number in seen:
+            raise ParseError(
+                resolution.line,
+                f"RESOLUTION {resolution.number} appears twice "
+                f"(first at line {seen[resolution.number]})",
+            )
+        seen[resolution.number] = resolution.line
 
 
 def _describe(line: Line) -> str:
@@ -68,17 +116,31 @@ def _describe(line: Line) -> str:
     return quote(line.text)
 
 
+def _as_text(line: Line) -> Line:
+    """A numbered paragraph ("1.5 billion ...") outside a section is plain text."""
+    return replace(line, kind=Kind.TEXT, text=f"{line.label} {line.text}".strip(), label="")
+
+
 class _ResolutionBuilder:
-    def __init__(self, lines: list[Line], source: Sequence[str]) -> None:
+    def __init__(
+        self, lines: list[Line], source: Sequence[str], footnote_bodies: Mapping[str, str]
+    ) -> None:
         self.heading = lines[0]
         self.number = self.heading.resolution
         self.body = [line for line in lines[1:] if line.kind is not Kind.BLANK]
         self.last_line = max(line.number for line in lines if line.kind is not Kind.BLANK)
         self.source = source
+        self.footnote_bodies = footnote_bodies
         self.parts: list[ParsedPart] = []
         self.skipped: list[str] = []
+        self.annexes: list[ParsedAnnex] = []
+        self.annex_lines: list[str] = []
+        self.notices: list[Notice] = []
         self.footnotes: list[Footnote] = list(self.heading.footnotes)
         self.current: ParsedItem | None = None
+        # Continuation lines of ``current`` not yet joined to its text: joining
+        # line by line made a long item quadratic.
+        self.pending: list[str] = []
         self.in_annex = False
 
     # -- driving -------------------------------------------------------------
@@ -88,6 +150,8 @@ class _ResolutionBuilder:
         for index, line in enumerate(self.body[1:], start=1):
             following = self.body[index + 1] if index + 1 < len(self.body) else None
             self._feed(line, following)
+        self._settle()
+        self._close_annex()
         self._finish_parts()
         return self._result(title)
 
@@ -100,6 +164,8 @@ class _ResolutionBuilder:
                 "found the end of the text",
             )
         first = self.body[0]
+        if first.kind is Kind.LABEL and is_dotted_label(first.label):
+            first = _as_text(first)
         untitled = first.kind in (Kind.RESOLUTION, Kind.LABEL) or (
             first.kind is Kind.PART and not first.text
         )
@@ -118,30 +184,59 @@ class _ResolutionBuilder:
         if self.in_annex or line.kind is Kind.SKIPPED:
             # Annexes and mandate lists follow the operative part; nothing after
             # their heading is a clause of this text, but keep it visible.
-            self.in_annex = True
             shown = f"{line.label} {line.text}" if line.kind is Kind.LABEL else line.text
             self.skipped.append(shown.strip())
+            self.footnotes.extend(line.footnotes)
+            if line.kind is Kind.SKIPPED:
+                self._close_annex()
+                self.annexes.append(ParsedAnnex(line.text, line.number, ""))
+            else:
+                self.annex_lines.append(shown.strip())
+            self.in_annex = True
             return
+        in_section = bool(self.parts) and self.parts[-1].kind == "section"
+        if line.kind is Kind.LABEL and is_dotted_label(line.label) and not in_section:
+            line = _as_text(line)
         if line.kind is Kind.PART:
+            self._settle()
             self._open_part(line)
             if line.text:  # "instructs Study Group 17": the rest is the addressee
                 self._text(line, following)
         elif line.kind is Kind.LABEL:
+            self._settle()
             self._label(line)
         else:
             self._text(line, following)
 
+    def _settle(self) -> None:
+        """Join the pending continuation lines to the current item's text."""
+        if self.pending:
+            assert self.current is not None
+            pieces = [self.current.text, *self.pending] if self.current.text else self.pending
+            self.current.text = " ".join(pieces)
+            self.pending = []
+
+    def _close_annex(self) -> None:
+        if self.annexes and self.annex_lines:
+            self.annexes[-1].text = "\n".join(self.annex_lines)
+        self.annex_lines = []
+
     # -- parts and addressees ------------------------------------------------
 
     def _open_part(self, line: Line) -> None:
-        kind = "preamble" if line.verb in PREAMBLE_VERBS else "operative"
+        if line.verb in SECTION_VERBS:
+            kind = "section"
+        else:
+            kind = "preamble" if line.verb in PREAMBLE_VERBS else "operative"
         self.parts.append(ParsedPart(kind, line.verb, line.heading, "", "", line.number, []))
         self.current = None
 
     def _text(self, line: Line, following: Line | None) -> None:
         if not self.parts:
             if _PREFACE.match(line.text):
+                # Footnotes called from the history line are the resolution's.
                 self.skipped.append(line.text)
+                self.footnotes.extend(line.footnotes)
                 return
             raise ParseError(
                 line.number,
@@ -150,6 +245,12 @@ class _ResolutionBuilder:
             )
         part = self.parts[-1]
         text = line.text
+        if part.kind == "section" and not part.items:
+            # The title of a section, on its heading's line or the next: kept
+            # where a part keeps its addressee, as the heading is short.
+            part.addressee = f"{part.addressee} {text}".strip()
+            self.footnotes.extend(line.footnotes)
+            return
         if part.verb == "resolves" and not part.items and not part.addressee:
             converted = _TO_INSTRUCT.match(text)
             if converted:
@@ -171,6 +272,7 @@ class _ResolutionBuilder:
             if self._starts_new_addressee(part, text):
                 # Res 92: "instructs / Study Group 3 / to ... / Study Group 5 / to ..."
                 # -- each addressee with its paragraph is a part of its own.
+                self._settle()
                 new = ParsedPart(part.kind, part.verb, part.heading, "", "", line.number, [])
                 self.parts.append(new)
                 self.current = None
@@ -189,7 +291,7 @@ class _ResolutionBuilder:
             and not part.addressee
             and following is not None
             and following.kind is Kind.LABEL
-            and following.label.isdigit()
+            and is_number_label(following.label)
             and not text.endswith((";", ".", ","))
         )
 
@@ -201,20 +303,20 @@ class _ResolutionBuilder:
         else:
             self.footnotes.extend(line.footnotes)
 
-    @staticmethod
-    def _starts_new_addressee(part: ParsedPart, text: str) -> bool:
+    def _starts_new_addressee(self, part: ParsedPart, text: str) -> bool:
         last = part.items[-1] if part.items else None
         if last is None or last.label or last.children or _TO_OR_THAT.match(text):
             return False
-        if not last.text.endswith((",", ";", ".")):
+        # The end of the item's text, read without joining its pending lines.
+        end = self.pending[-1] if last is self.current and self.pending else last.text
+        if not end.endswith((",", ";", ".")):
             return False
-        bare = _LEADING_FILLER.sub("", text)
-        mentions = find_bodies(bare)
-        return bool(mentions) and mentions[0].start == 0
+        return body_at(_LEADING_FILLER.sub("", text), 0) is not None
 
     # -- items ---------------------------------------------------------------
 
     def _new_item(self, part: ParsedPart, label: str, text: str, line: Line) -> ParsedItem:
+        self._settle()
         item = ParsedItem(label, text, "", line.number, list(line.footnotes), [], None)
         part.items.append(item)
         self.current = item
@@ -229,10 +331,40 @@ class _ResolutionBuilder:
             )
         part = self.parts[-1]
         parent = part.items[-1] if part.items else None
-        if line.label.isdigit() or parent is None or not self._is_sub_item(part, parent, line):
+        if part.kind == "section":
+            self._section_label(part, parent, line)
+            return
+        if (
+            is_number_label(line.label)
+            or parent is None
+            or not self._is_sub_item(part, parent, line)
+        ):
             self._new_item(part, line.label, line.text, line)
             return
         child = ParsedItem(line.label, line.text, "", line.number, list(line.footnotes), [], None)
+        parent.children.append(child)
+        self.current = child
+
+    def _section_label(self, part: ParsedPart, parent: ParsedItem | None, line: Line) -> None:
+        # Numbered paragraphs ("1", "1.1", "1.11.1") are the items of a section,
+        # side by side as the label shows the nesting; "a)" and "i)" are their
+        # sub-items. A roman sub-item of a lettered one ("a)" ending with ":")
+        # stays one level down, labelled "a)i)", so that keys remain unique.
+        if parent is None or is_number_label(line.label) or is_dotted_label(line.label):
+            self._new_item(part, line.label, line.text, line)
+            return
+        label = line.label
+        last = parent.children[-1] if parent.children else None
+        letter = _LETTER.match(last.label) if last is not None else None
+        if (
+            last is not None
+            and letter is not None
+            and _ROMAN.match(label)
+            and not _ROMAN.match(letter.group(0))
+            and (last.label != letter.group(0) or last.text.endswith(":"))
+        ):
+            label = f"{letter.group(0)}{label}"
+        child = ParsedItem(label, line.text, "", line.number, list(line.footnotes), [], None)
         parent.children.append(child)
         self.current = child
 
@@ -243,14 +375,14 @@ class _ResolutionBuilder:
             # Preamble items are themselves lettered; only roman numerals after
             # a paragraph ending with ":" are sub-items.
             return introduces and bool(_ROMAN.match(line.label))
-        return parent.label.isdigit() or introduces
+        return is_number_label(parent.label) or introduces
 
     def _continue(self, line: Line) -> None:
         # A wrapped line: neither a label nor a verb, so it carries on the item.
         assert self.current is not None
-        joined = f"{self.current.text} {line.text}" if self.current.text else line.text
-        self.current.text = joined
-        self.current.footnotes = merge_footnotes(self.current.footnotes, line.footnotes)
+        self.pending.append(line.text)
+        if line.footnotes:
+            self.current.footnotes = merge_footnotes(self.current.footnotes, line.footnotes)
 
     # -- finishing -------------------------------------------------------------
 
@@ -308,7 +440,8 @@ class _ResolutionBuilder:
         items = [item for part in self.parts for item in part.items]
         everything = items + [child for item in items for child in item.children]
         all_notes = merge_footnotes(self.footnotes, *(item.footnotes for item in everything))
-        bodies = {note.number: note.text for note in all_notes if note.text}
+        bodies = dict(self.footnote_bodies)
+        bodies.update({note.number: note.text for note in all_notes if note.text})
         for item in everything:
             item.footnotes = fill_footnotes(item.footnotes, bodies)
         for part in self.parts:
@@ -323,6 +456,26 @@ class _ResolutionBuilder:
             texts.append(part.addressee)
             texts.extend(item.text for item in part.items)
             texts.extend(child.text for item in part.items for child in item.children)
+        for annex in self.annexes:
+            self.notices.append(
+                Notice(
+                    "annex_kept_as_text",
+                    annex.line,
+                    f"{quote(annex.heading)} of RESOLUTION {self.number} was kept as text, "
+                    "not as clauses",
+                    self.number,
+                )
+            )
+        if not any(part.verb in DIRECTIVE_STRENGTH for part in self.parts):
+            self.notices.append(
+                Notice(
+                    "no_directive_part",
+                    self.heading.number,
+                    f"RESOLUTION {self.number} has no part that instructs, invites, calls upon, "
+                    "encourages or requests: no action comes from it",
+                    self.number,
+                )
+            )
         return ParsedResolution(
             number=self.number,
             title=title,
@@ -335,4 +488,5 @@ class _ResolutionBuilder:
             cross_references=unique_references(texts),
             skipped_headings=self.skipped,
             source_text="\n".join(self.source[self.heading.number - 1 : self.last_line]),
+            annexes=self.annexes,
         )

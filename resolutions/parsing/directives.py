@@ -17,6 +17,7 @@ from .bodies import (
     BODY_CODES,
     MEMBERSHIP,
     Mention,
+    body_at,
     find_bodies,
     is_itu_t,
     resolve_relative,
@@ -85,6 +86,7 @@ _REPORT_TARGETS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_REPORT_WINDOW = 1000
 _ANNUAL = re.compile(r"\b(?:annual(?:ly)?|each\s+year|every\s+year|yearly)\b", re.IGNORECASE)
 _ANNUAL_REPORT = re.compile(r"\b(?:annual|yearly)\s+$", re.IGNORECASE)
 
@@ -106,14 +108,15 @@ def collaboration_codes(text: str) -> list[str]:
     """Bodies named as partners in cooperation phrases of ``text`` (relative markers kept)."""
     codes: list[str] = []
     for trigger in _COLLABORATION.finditer(text):
-        rest = text[trigger.end() :]
-        end = _SPAN_END.search(rest)
-        span = rest[: end.start()] if end else rest
+        # Searching from a position (not a slice of the rest) keeps a long item linear.
+        end = _SPAN_END.search(text, trigger.end())
+        span = text[trigger.end() : end.start() if end else len(text)]
         codes.extend(code for mention in find_bodies(span) for code in mention.codes)
     for trigger in _SUPPORT.finditer(text):
-        mentions = find_bodies(text[trigger.end() :])
-        if mentions and mentions[0].start == 0:
-            codes.extend(code for code in mentions[0].codes if code not in MEMBERSHIP)
+        # Only a body right after the verb counts.
+        mention = body_at(text, trigger.end())
+        if mention is not None:
+            codes.extend(code for code in mention.codes if code not in MEMBERSHIP)
     return codes
 
 
@@ -121,11 +124,15 @@ def reports_to(text: str) -> tuple[str, ...]:
     """Reporting obligations of an item: council(_annual), next_wtsa, pp, tsag."""
     found: set[str] = set()
     for match in _REPORT.finditer(text):
-        rest = text[match.start() :]
-        end = _REPORT_WINDOW_END.search(rest)
-        window = rest[: end.start()] if end else rest
+        # A reporting clause is a sentence, not a page: bounding the window keeps
+        # an item with many "report"s and no ";" linear.
+        limit = min(len(text), match.start() + _REPORT_WINDOW)
+        end = _REPORT_WINDOW_END.search(text, match.start(), limit)
+        window = text[match.start() : end.start() if end else limit]
         # "annually to the Council", "each year", or "an annual report to Council".
-        annual = _ANNUAL.search(window) or _ANNUAL_REPORT.search(text[: match.start()])
+        annual = _ANNUAL.search(window) or _ANNUAL_REPORT.search(
+            text, max(0, match.start() - 20), match.start()
+        )
         for target, pattern in _REPORT_TARGETS:
             if pattern.search(window):
                 found.add("council_annual" if target == "council" and annual else target)

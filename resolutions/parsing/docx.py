@@ -1,118 +1,500 @@
-"""Reader for official ITU resolution texts in Word (.docx) format.
+"""Reader for official ITU texts in Word (.docx) format, streamed and bounded.
 
-A .docx holds ONE resolution: "RESOLUTION 44 (Rev. Geneva, 2022)", the title,
-the adoption history and the parts. Each paragraph becomes one line (numbered
-from 1 in body order, table cells included) and goes through the same line
-grammar as the text reader, so both give the same structure for the same text.
+A .docx may hold one resolution or a whole proceedings volume: a cover page,
+foreword and copyright notice (skipped), then resolutions, each from its
+"RESOLUTION 44 (Rev. Geneva, 2022)" heading, and opinions or recommendations
+(reported, skipped). Each paragraph becomes one line (numbered from 1 in body
+order, table cells included) and goes through the same line grammar as the
+text reader, so both give the same structure for the same text.
 
-Word footnotes are not part of the paragraph text; they are rendered in the
-same "[footnoteRef:N]" / "[N: body]" form as the hand-converted text, numbered
-in order of appearance as Word displays them, so one code path extracts them.
+The archive is checked before anything is unpacked (``DocxLimits``): member
+count, total uncompressed size and compression ratio, so a ZIP bomb is refused
+unread. Only the parts that hold text are then read, as a stream, each
+paragraph dropped from memory once its text is taken: pictures are never
+unpacked, and peak memory grows with the text, not with the file.
+
+What Word keeps apart from the text is read as Word shows it: footnotes (from
+the footnotes part, numbered in order of appearance), soft line breaks,
+non-breaking spaces and hyphens, and revision marks -- the text as it reads
+with every change accepted, with a notice that the file had tracked changes.
+Pictures, charts, equations and embedded objects are skipped with a notice.
 """
 
 from __future__ import annotations
 
+import posixpath
+import struct
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from docx import Document
-from docx.document import Document as DocumentObject
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.opc.exceptions import OpcError
-from docx.oxml import parse_xml
-from docx.oxml.ns import qn
 from lxml import etree
 
-from .builder import build_resolutions
+from .builder import build_resolutions, check_unique
 from .lines import Kind, classify_lines
-from .types import ParsedDocument, ParseError
+from .types import Notice, ParsedDocument, ParseError
 
-_P, _TBL, _R = qn("w:p"), qn("w:tbl"), qn("w:r")
-_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
-_NB_HYPHEN, _SOFT_HYPHEN = qn("w:noBreakHyphen"), qn("w:softHyphen")
-_FOOTNOTE_REF, _FOOTNOTE, _ID = qn("w:footnoteReference"), qn("w:footnote"), qn("w:id")
-_RUN_CONTENT = {_T: None, _TAB: "\t", _BR: " ", _CR: " ", _NB_HYPHEN: "-", _SOFT_HYPHEN: ""}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OFFICE_DOCUMENT = "/officeDocument"
+_FOOTNOTES = "/footnotes"
+
+_BODY, _P, _R, _TBL, _TR = _W + "body", _W + "p", _W + "r", _W + "tbl", _W + "tr"
+_T, _FOOTNOTE_REF, _FOOTNOTE = _W + "t", _W + "footnoteReference", _W + "footnote"
+_ID, _TYPE, _VAL = _W + "id", _W + "type", _W + "val"
+_RPR, _PPR, _TRPR = _W + "rPr", _W + "pPr", _W + "trPr"
+_DEL, _INS, _MOVE_FROM, _MOVE_TO = _W + "del", _W + "ins", _W + "moveFrom", _W + "moveTo"
+_VANISH, _VERT_ALIGN = _W + "vanish", _W + "vertAlign"
+# Run content that stands for characters. A soft line break (w:br, also page
+# and column breaks) separates words like a space.
+_CHARACTERS = {
+    _W + "tab": "\t",
+    _W + "ptab": "\t",
+    _W + "br": " ",
+    _W + "cr": " ",
+    _W + "noBreakHyphen": "\u2011",
+    _W + "softHyphen": "",
+}
+# Not text: pictures, charts, text boxes, embedded objects and equations.
+_PICTURES = frozenset(
+    {_W + "drawing", _W + "pict", _W + "object", _MATH + "oMath", _MATH + "oMathPara"}
+)
+# Never shown: properties (tab stops are <w:tab> too), field codes, deleted
+# and moved-away text, and the fallback copy of alternate content.
+_NOT_SHOWN = frozenset(
+    {_PPR, _RPR, _W + "instrText", _W + "delText", _DEL, _MOVE_FROM, _MC + "Fallback"}
+)
+_REVISIONS = frozenset({_DEL, _INS, _MOVE_FROM, _MOVE_TO})
 
 
-def parse_docx(file: str | Path | IO[bytes]) -> ParsedDocument:
-    """Parse one resolution from a Word file (path or binary stream).
+@dataclass(frozen=True)
+class DocxLimits:
+    """Caps checked on a .docx before anything in it is unpacked.
 
-    Paragraphs before the "RESOLUTION n" heading (cover-page boilerplate) are
-    ignored. Raises ``ParseError`` with line 0 if the file is not a Word
-    document, and with the paragraph number for malformed resolution text.
+    ``max_ratio`` applies to members larger than ``ratio_from_bytes``: small
+    XML parts compress well and are harmless.
     """
-    source = str(file) if isinstance(file, Path) else file
-    try:
-        document = Document(source)
-    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ParseError(0, f"not a Word document ({exc})") from exc
-    paragraphs = _paragraph_texts(document)
-    lines = classify_lines(list(enumerate(paragraphs, start=1)))
-    first = next((i for i, line in enumerate(lines) if line.kind is Kind.RESOLUTION), None)
-    if first is None:
+
+    max_uncompressed_bytes: int = 256 * 1024 * 1024
+    max_members: int = 2000
+    max_ratio: int = 200
+    ratio_from_bytes: int = 1024 * 1024
+
+
+_default_limits = DocxLimits()
+
+
+def set_default_limits(limits: DocxLimits) -> None:
+    """Set the caps ``parse_docx`` uses when given none (the app sets them from settings)."""
+    global _default_limits
+    _default_limits = limits
+
+
+def default_limits() -> DocxLimits:
+    """The caps ``parse_docx`` uses when given none."""
+    return _default_limits
+
+
+def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None) -> ParsedDocument:
+    """Parse every resolution of a Word file (path or seekable binary stream).
+
+    Paragraphs before the first "RESOLUTION n" heading (cover page, foreword,
+    copyright notice) are skipped with a notice. Raises ``ParseError`` with
+    line 0 if the file is not a Word document or is over ``limits`` (default:
+    ``default_limits()``), and with the paragraph number for malformed text.
+    """
+    limits = limits or _default_limits
+    with _package(file, limits) as archive:
+        reader = _BodyReader(_footnote_bodies(archive))
+        reader.read(archive)
+    return reader.document()
+
+
+# -- the package ---------------------------------------------------------------
+
+
+@contextmanager
+def _package(file: str | Path | IO[bytes], limits: DocxLimits) -> Iterator[zipfile.ZipFile]:
+    with _binary(file) as stream:
+        _check_directory(stream, limits)
+        try:
+            archive = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise ParseError(0, f"not a Word document ({exc})") from exc
+        with archive:
+            _check_members(archive, limits)
+            try:
+                yield archive
+            except (zipfile.BadZipFile, KeyError, EOFError, OSError, etree.XMLSyntaxError) as exc:
+                # A member whose data does not match the directory (a forged
+                # size fails its checksum) or whose XML is broken.
+                raise ParseError(0, f"not a Word document ({exc})") from exc
+
+
+@contextmanager
+def _binary(file: str | Path | IO[bytes]) -> Iterator[IO[bytes]]:
+    if isinstance(file, str | Path):
+        with open(file, "rb") as stream:
+            yield stream
+    else:
+        yield file
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def _check_directory(stream: IO[bytes], limits: DocxLimits) -> None:
+    """Read the member count from the ZIP's end record, before Python's zipfile reads them all."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    # The end record is 22 bytes, followed by a comment of up to 65,535 bytes.
+    tail_size = min(size, 22 + 65535)
+    stream.seek(size - tail_size)
+    tail = stream.read(tail_size)
+    stream.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        raise ParseError(0, "not a Word document (it is not a ZIP archive)")
+    members, directory_size = struct.unpack("<HL", tail[at + 10 : at + 16])
+    if members > limits.max_members:
         raise ParseError(
-            max(len(paragraphs), 1),
-            "expected a heading such as 'RESOLUTION 44 (Rev. Geneva, 2022)' in the Word "
-            "document, found none",
+            0,
+            f"the Word file has {members:,} parts, more than the {limits.max_members:,} "
+            "allowed: refused before unpacking",
         )
-    resolutions = build_resolutions(lines[first:], paragraphs)
-    if len(resolutions) > 1:
+    # No sane directory entry is over 1 KB (it is mostly the member's name).
+    if directory_size > 1024 * max(members, 1):
+        raise ParseError(0, "not a Word document (its ZIP directory is malformed)")
+
+
+def _check_members(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
+    members = archive.infolist()
+    if len(members) > limits.max_members:
         raise ParseError(
-            resolutions[1].line,
-            "a Word document must hold one resolution, found a second heading "
-            f"'RESOLUTION {resolutions[1].number}'",
+            0,
+            f"the Word file has {len(members):,} parts, more than the {limits.max_members:,} "
+            "allowed: refused before unpacking",
         )
-    return ParsedDocument(resolutions)
-
-
-def _paragraph_texts(document: DocumentObject) -> list[str]:
-    footnotes = _footnote_bodies(document)
-    counter = [0]
-    texts: list[str] = []
-    for block in document.element.body.iterchildren():
-        # Top-level paragraphs, then paragraphs nested in tables or content
-        # controls, in document order.
-        paragraphs = [block] if block.tag == _P else list(block.iter(_P))
-        texts.extend(_paragraph_text(p, footnotes, counter) for p in paragraphs)
-    return texts
-
-
-def _paragraph_text(
-    paragraph: etree._Element, footnotes: dict[str, str], counter: list[int]
-) -> str:
-    pieces: list[str] = []
-    bodies: list[str] = []
-    for element in paragraph.iter(*_RUN_CONTENT, _FOOTNOTE_REF):
-        # Only run content of this paragraph counts: tab stops in the paragraph
-        # properties are <w:tab> too, and text boxes hold paragraphs of their own.
-        run = element.getparent()
-        if run is None or run.tag != _R or _enclosing_paragraph(run) is not paragraph:
+    total = sum(member.file_size for member in members)
+    if total > limits.max_uncompressed_bytes:
+        raise ParseError(
+            0,
+            f"the Word file would unpack to {_megabytes(total)}, more than the "
+            f"{_megabytes(limits.max_uncompressed_bytes)} allowed: refused before unpacking",
+        )
+    for member in members:
+        if member.file_size <= limits.ratio_from_bytes:
             continue
-        if element.tag == _FOOTNOTE_REF:
-            counter[0] += 1
-            pieces.append(f"[footnoteRef:{counter[0]}]")
-            bodies.append(f" [{counter[0]}: {footnotes.get(element.get(_ID, ''), '')}]")
-        elif element.tag == _T:
-            pieces.append(element.text or "")
-        else:
-            pieces.append(_RUN_CONTENT[element.tag] or "")
-    return "".join(pieces + bodies)
+        if member.file_size > limits.max_ratio * max(member.compress_size, 1):
+            ratio = member.file_size / max(member.compress_size, 1)
+            raise ParseError(
+                0,
+                f"the Word file's part {member.filename!r} is compressed {ratio:,.0f} to 1, "
+                f"more than the {limits.max_ratio:,} to 1 allowed (a ZIP bomb?): refused "
+                "before unpacking",
+            )
 
 
-def _enclosing_paragraph(element: etree._Element) -> etree._Element | None:
+def _safe_parser() -> etree.XMLParser:
+    # No DTD, no entities, no network: a crafted part cannot expand or fetch anything.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(type, absolute part name) of the relationships of ``part`` ("" for the package)."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    try:
+        root = etree.fromstring(archive.read(rels), _safe_parser())
+    except KeyError:
+        return []
+    found: list[tuple[str, str]] = []
+    for relationship in root.iter(_REL):
+        if relationship.get("TargetMode") == "External":
+            continue
+        target = relationship.get("Target", "")
+        absolute = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found.append((relationship.get("Type", ""), posixpath.normpath(absolute)))
+    return found
+
+
+def _related(archive: zipfile.ZipFile, part: str, suffix: str) -> str | None:
+    return next(
+        (name for kind, name in _relationships(archive, part) if kind.endswith(suffix)), None
+    )
+
+
+def _main_part(archive: zipfile.ZipFile) -> str:
+    main = _related(archive, "", _OFFICE_DOCUMENT)
+    if main is None or main not in archive.NameToInfo:
+        raise ParseError(0, "not a Word document (it has no main document part)")
+    return main
+
+
+def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Footnote text by footnote id, as the footnotes part holds it."""
+    name = _related(archive, _main_part(archive), _FOOTNOTES)
+    if name is None or name not in archive.NameToInfo:
+        return {}
+    bodies: dict[str, str] = {}
+    with archive.open(name) as stream:
+        for _event, note in etree.iterparse(
+            stream, events=("end",), tag=_FOOTNOTE, resolve_entities=False, no_network=True
+        ):
+            if note.get(_TYPE) in (None, "normal"):
+                texts = [_Paragraph(p).read().text for p in note.iter(_P)]
+                bodies[note.get(_ID, "")] = " ".join(t.strip() for t in texts if t.strip())
+            note.clear()
+            while note.getprevious() is not None:
+                del note.getparent()[0]
+    return bodies
+
+
+# -- paragraphs ----------------------------------------------------------------
+
+
+@dataclass
+class _Paragraph:
+    """The text of one paragraph as Word shows it with all changes accepted."""
+
+    element: etree._Element
+    pieces: list[str] = field(default_factory=list)
+    footnote_ids: list[str] = field(default_factory=list)
+    typed_marks: list[str] = field(default_factory=list)
+    pictures: int = 0
+    revised: bool = False
+    mark_deleted: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    def read(self) -> _Paragraph:
+        properties = self.element.find(_PPR)
+        if properties is not None:
+            mark = properties.find(_RPR)
+            if mark is not None:
+                # A deleted paragraph mark joins this paragraph to the next one.
+                self.mark_deleted = mark.find(_DEL) is not None
+                self.revised = self.mark_deleted or mark.find(_INS) is not None
+        self._walk(self.element)
+        return self
+
+    def _walk(self, element: etree._Element) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):  # comments, processing instructions
+                continue
+            if tag in _REVISIONS:
+                self.revised = True
+            if tag in _NOT_SHOWN:
+                continue
+            if tag in _PICTURES:
+                self.pictures += 1
+            elif tag == _T:
+                self.pieces.append(child.text or "")
+            elif tag in _CHARACTERS:
+                self.pieces.append(_CHARACTERS[tag])
+            elif tag == _FOOTNOTE_REF:
+                self.footnote_ids.append(child.get(_ID, ""))
+                self.pieces.append("\x00")  # replaced by its number once numbered
+            elif tag == _R:
+                self._run(child)
+            elif tag != _P:  # a nested paragraph belongs to a text box
+                self._walk(child)
+
+    def _run(self, run: etree._Element) -> None:
+        properties = run.find(_RPR)
+        if properties is not None:
+            if _is_on(properties.find(_VANISH)):
+                return  # hidden text
+            align = properties.find(_VERT_ALIGN)
+            if align is not None and align.get(_VAL) == "superscript":
+                # A footnote call typed as a superscript number rather than made
+                # with Word's footnote command: "(Hammamet, 2016)1".
+                typed = "".join(t.text or "" for t in run.iter(_T)).strip()
+                if typed.isdigit() and len(typed) <= 2 and run.find(_FOOTNOTE_REF) is None:
+                    self.pieces.append(f"[footnoteRef:{typed}]")
+                    return
+        self._walk(run)
+
+
+def _is_on(toggle: etree._Element | None) -> bool:
+    return toggle is not None and toggle.get(_VAL) not in ("0", "false", "off")
+
+
+def _inside(element: etree._Element, tag: str) -> etree._Element | None:
     parent = element.getparent()
-    while parent is not None and parent.tag != _P:
+    while parent is not None and parent.tag != tag:
         parent = parent.getparent()
     return parent
 
 
-def _footnote_bodies(document: DocumentObject) -> dict[str, str]:
-    for relationship in document.part.rels.values():
-        if relationship.reltype == RELATIONSHIP_TYPE.FOOTNOTES and not relationship.is_external:
-            root = parse_xml(relationship.target_part.blob)
-            return {
-                note.get(_ID, ""): "".join(t.text or "" for t in note.iter(_T)).strip()
-                for note in root.iter(_FOOTNOTE)
-            }
-    return {}
+def _row_deleted(paragraph: etree._Element) -> bool:
+    row = _inside(paragraph, _TR)
+    if row is None:
+        return False
+    properties = row.find(_TRPR)
+    return properties is not None and properties.find(_DEL) is not None
+
+
+def _drop_read(element: etree._Element) -> None:
+    """Free what has been read: the element's content and its earlier siblings."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+@dataclass
+class _Table:
+    line: int
+    rows: int = 0
+    columns: int = 0
+
+
+class _BodyReader:
+    """Streams the main document part into lines of text, one per paragraph."""
+
+    def __init__(self, footnote_bodies: dict[str, str]) -> None:
+        self.footnote_bodies = footnote_bodies
+        self.texts: list[str] = []  # what the grammar reads: footnote calls as markers
+        self.sources: list[str] = []  # the same with footnote bodies, kept as source text
+        self.displayed: dict[str, str] = {}  # footnote body by the number Word displays
+        self.notices: list[Notice] = []
+        self.revised = False
+        self.carry = ("", "")  # text of a paragraph whose mark was deleted
+        self.tables: list[_Table] = []
+        self.found_body = False
+
+    def read(self, archive: zipfile.ZipFile) -> None:
+        with archive.open(_main_part(archive)) as stream:
+            events = etree.iterparse(
+                stream,
+                events=("start", "end"),
+                tag=(_BODY, _P, _TBL, _TR),
+                resolve_entities=False,
+                no_network=True,
+            )
+            for event, element in events:
+                self._event(event, element)
+        if not self.found_body:
+            raise ParseError(0, "not a Word document (its main part has no document body)")
+
+    def _event(self, event: str, element: etree._Element) -> None:
+        tag = element.tag
+        if tag == _BODY:
+            self.found_body = True
+            return
+        nested = _inside(element, _P) is not None  # in a text box: not body text
+        if nested:
+            return
+        if tag == _TBL:
+            if event == "start":
+                self.tables.append(_Table(len(self.texts) + 1))
+            else:
+                table = self.tables.pop()
+                if table.rows:
+                    self.notices.append(
+                        Notice(
+                            "table_as_text",
+                            table.line,
+                            f"a table of {table.rows} row(s) and {table.columns} column(s) "
+                            "was read as text, cell by cell",
+                        )
+                    )
+                _drop_read(element)
+        elif tag == _TR and event == "end":
+            if self.tables:
+                table = self.tables[-1]
+                table.rows += 1
+                table.columns = max(table.columns, sum(1 for _ in element.iterchildren(_W + "tc")))
+            _drop_read(element)
+        elif tag == _P and event == "end":
+            self._paragraph(element)
+            _drop_read(element)
+
+    def _paragraph(self, element: etree._Element) -> None:
+        if _row_deleted(element):
+            self.revised = True
+            return
+        paragraph = _Paragraph(element).read()
+        self.revised |= paragraph.revised
+        number = len(self.texts) + 1
+        text, source = self._number_footnotes(paragraph)
+        text, source = self.carry[0] + text, self.carry[1] + source
+        if paragraph.mark_deleted:
+            # Keep the line count equal to Word's paragraph count: this one reads
+            # as empty, its text opens the next one.
+            self.carry = (text, source)
+            text = source = ""
+        else:
+            self.carry = ("", "")
+        self.texts.append(text)
+        self.sources.append(source)
+        if paragraph.pictures:
+            self.notices.append(
+                Notice(
+                    "picture_skipped",
+                    number,
+                    f"{paragraph.pictures} picture(s), chart(s), equation(s) or embedded "
+                    "object(s) skipped: they hold no text to import",
+                )
+            )
+
+    def _number_footnotes(self, paragraph: _Paragraph) -> tuple[str, str]:
+        text = paragraph.text
+        bodies: list[str] = []
+        for footnote_id in paragraph.footnote_ids:
+            number = str(len(self.displayed) + 1)
+            body = self.footnote_bodies.get(footnote_id, "")
+            self.displayed[number] = body
+            text = text.replace("\x00", f"[footnoteRef:{number}]", 1)
+            bodies.append(f" [{number}: {body}]")
+        return text, text + "".join(bodies)
+
+    def document(self) -> ParsedDocument:
+        if self.carry != ("", ""):
+            self.texts[-1], self.sources[-1] = self.carry
+        lines = classify_lines(list(enumerate(self.texts, start=1)))
+        first = next((i for i, line in enumerate(lines) if line.kind is Kind.RESOLUTION), None)
+        if first is None:
+            raise ParseError(
+                max(len(self.texts), 1),
+                "expected a heading such as 'RESOLUTION 44 (Rev. Geneva, 2022)' in the Word "
+                "document, found none",
+            )
+        resolutions, notices = build_resolutions(
+            lines[first:], self.sources, footnote_bodies=self.displayed
+        )
+        check_unique(resolutions)
+        start = lines[first].number
+        front = [line for line in lines[:first] if line.kind is not Kind.BLANK]
+        if front:
+            notices.append(
+                Notice(
+                    "front_matter_skipped",
+                    front[0].number,
+                    f"lines {front[0].number}-{front[-1].number} before the first resolution "
+                    "(cover page, foreword, contents) were skipped",
+                )
+            )
+        notices.extend(notice for notice in self.notices if notice.line >= start)
+        if self.revised:
+            notices.append(
+                Notice(
+                    "tracked_changes",
+                    0,
+                    "the file has tracked changes (revision marks): its text was read with "
+                    "every change accepted",
+                )
+            )
+        notices.sort(key=lambda notice: notice.line)
+        return ParsedDocument(sorted(resolutions, key=lambda r: r.number), notices)

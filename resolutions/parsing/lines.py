@@ -1,8 +1,10 @@
 """The line grammar: every source line is classified before anything is built.
 
-Kinds: a resolution heading ("RESOLUTION 44 (Rev. Geneva, 2022)"), a part
-heading (a verb such as "instructs", possibly followed by its addressee), an
-item label ("1\\tto ...", "b)bis", "iii)"), a skipped heading (annex and
+Kinds: a resolution heading ("RESOLUTION 44 (Rev. Geneva, 2022)"), the
+heading of another kind of text in a proceedings volume ("OPINION 1"), a part
+heading (a verb such as "instructs", possibly followed by its addressee, or
+"SECTION 1"), an item label ("1\\tto ...", "1bis", "b)bis", "iii)", "1.11.1"),
+a skipped heading (annex and
 study-group-mandate titles, which are not clauses), free text (a title, an
 addressee, an unnumbered paragraph or the continuation of a wrapped item) and
 blank lines. ``builder`` turns the classified lines into resolutions.
@@ -23,6 +25,7 @@ class Kind(Enum):
 
     BLANK = "blank"
     RESOLUTION = "resolution"
+    OTHER = "other"
     PART = "part"
     LABEL = "label"
     SKIPPED = "skipped"
@@ -47,6 +50,17 @@ class Line:
 # Upper case and alone on its line, as ITU writes headings: a line holding only
 # a citation such as "Resolution 196 (Rev. Dubai, 2018)" is not a heading.
 RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?\s*$")
+# Other texts of a proceedings volume ("OPINION 1 (Rev. ...)", "RECOMMENDATION
+# ITU-T A.1", "PART II – ..."): each ends the resolution before it, and what
+# follows up to the next resolution heading is not a resolution.
+OTHER_HEADING = re.compile(
+    r"^(?:(?:OPINION|RECOMMENDATION|DECISION)S?(?:\s+\S.*)?|PART\s+[IVX]+\b.*)$"
+)
+# A part of numbered paragraphs, as the rules of procedure (Resolution 1) are
+# written: "SECTION 1 – General", then "1.1", "1.11.1"...
+SECTION_HEADING = re.compile(r"^SECTION\s+\d+[A-Z]?\b")
+# The line of underscores that ends an ITU text is layout, not text.
+_RULE_LINE = re.compile(r"^[_\-–—*=\s]{3,}$")
 
 _MODIFIER = r"(?:\s+(?:further|also|furthermore|moreover|in\s+particular|with\s+\w+))?"
 _PREAMBLE = [
@@ -79,9 +93,27 @@ OPERATIVE_HEADINGS = [
     for pattern, verb in _OPERATIVE
 ]
 
-# Typed numbering: "1\tto ...", "5 that ...". The text must start with a letter
-# or quote so that a wrapped "2020 and beyond" is not read as item 2020.
-NUMBERED = re.compile(r"^(\d{1,2})(?:\s+)(?=[A-Za-z\"“‘(])(.*)$")
+# Typed numbering: "1\tto ...", "5 that ...", "1bis", "4 ter". The text must
+# start with a letter or quote so that a wrapped "2020 and beyond" is not read
+# as item 2020.
+NUMBERED = re.compile(
+    r"^(\d{1,2})(?:\s?(bis|ter|quater|quinquies)(?=\s))?\s+(?=[A-Za-z\"“‘(])(.*)$"
+)
+# "1.1", "1.11.1" (paragraphs of a section); only a section reads them as items.
+DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=[A-Za-z\"“‘(])(.*)$")
+_NUMBER_LABEL = re.compile(r"^\d{1,2}(?:bis|ter|quater|quinquies)?$")
+
+
+def is_number_label(label: str) -> bool:
+    """Whether ``label`` numbers a paragraph ("4", "1bis", "4ter"), not a sub-item."""
+    return bool(_NUMBER_LABEL.match(label))
+
+
+def is_dotted_label(label: str) -> bool:
+    """Whether ``label`` numbers a paragraph of a section ("1.1", "1.11.1")."""
+    return "." in label
+
+
 # "a)", "b)bis", "iii)", "vii)"; the text may follow on the next line.
 LETTERED = re.compile(r"^([ivx]{1,5}\)|[a-z]{1,2}\))\s?((?:bis|ter|quater)\b)?\s*(.*)$")
 
@@ -90,7 +122,7 @@ LETTERED = re.compile(r"^([ivx]{1,5}\)|[a-z]{1,2}\))\s?((?:bis|ter|quater)\b)?\s
 SKIPPED_HEADINGS = [
     re.compile(
         r"^(?:ANNEX|APPENDIX|ATTACHMENT)(?:ES)?(?:\s+[A-Z0-9]+(?:\s*(?:,|&|and)\s*[A-Z0-9]+)*)?"
-        r"\s*(?:[:.\-–].*)?$",
+        r"(?:\s*\([^()]*\))?\s*(?:[:.\-–].*)?$",
         re.IGNORECASE,
     ),
     re.compile(r"^Mandates?\s+of\b", re.IGNORECASE),
@@ -100,15 +132,19 @@ SKIPPED_HEADINGS = [
 
 # A ";4\tto provide ..." glued to the end of the previous item (Res 97): split
 # before the number. A tab after the number is required, as typed numbering has.
-_RUN_ON = re.compile(r"(?<=[;:.,])[ ]*(?=\d{1,2}\t\S)")
+# A full stop after a digit is a paragraph number ("1.1\tThe assembly"), not an end.
+_RUN_ON = re.compile(r"(?:(?<=[;:,])|(?<=\D\.))[ ]*(?=\d{1,2}\t\S)")
 
 
 def split_run_ons(text: str) -> list[str]:
     """Split a source line where a numbered item was run into the previous one."""
     pieces: list[str] = []
     start = 0
+    # Where the text proper begins: a split needs text before it (computed once,
+    # as testing the whole prefix at every match made long lines quadratic).
+    first = len(text) - len(text.lstrip())
     for match in _RUN_ON.finditer(text):
-        if text[: match.start()].strip():
+        if match.start() > first:
             pieces.append(text[start : match.start()])
             start = match.end()
     pieces.append(text[start:])
@@ -119,7 +155,7 @@ def classify(number: int, raw: str) -> Line:
     """Classify one logical line by its form."""
     text, footnotes = extract_footnotes(normalise_chars(raw))
     stripped = text.strip()
-    if not stripped:
+    if not stripped or _RULE_LINE.match(stripped):
         return Line(Kind.BLANK, number, "", footnotes)
     heading = RESOLUTION_HEADING.match(stripped)
     if heading:
@@ -128,6 +164,14 @@ def classify(number: int, raw: str) -> Line:
         return Line(
             Kind.RESOLUTION, number, stripped, footnotes, resolution=resolution, revision=revision
         )
+    if OTHER_HEADING.match(stripped):
+        return Line(Kind.OTHER, number, collapse_spaces(stripped), footnotes)
+    section = SECTION_HEADING.match(stripped)
+    if section:
+        # "SECTION 2 – Study group management": the title is read like an addressee.
+        title = collapse_spaces(stripped[section.end() :].lstrip(" \t:.-–—"))
+        heading = collapse_spaces(section.group(0))
+        return Line(Kind.PART, number, title, footnotes, verb="section", heading=heading)
     part = _match_part(stripped)
     if part is not None:
         verb, written, rest = part
@@ -159,7 +203,10 @@ def _match_part(text: str) -> tuple[str, str, str] | None:
 def _match_label(text: str) -> tuple[str, str] | None:
     numbered = NUMBERED.match(text)
     if numbered:
-        return numbered.group(1), numbered.group(2)
+        return numbered.group(1) + (numbered.group(2) or ""), numbered.group(3)
+    dotted = DOTTED.match(text)
+    if dotted:
+        return dotted.group(1), dotted.group(2)
     lettered = LETTERED.match(text)
     if lettered:
         return lettered.group(1) + (lettered.group(2) or ""), lettered.group(3)

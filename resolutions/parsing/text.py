@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .builder import build_resolutions, quote
+from .builder import build_resolutions, check_unique, quote
 from .cleaning import collapse_spaces, normalise_chars
 from .lines import Kind, classify_lines
-from .types import ParsedDocument, ParsedResolution, ParseError
+from .types import Notice, ParsedDocument, ParsedResolution, ParseError
 
 _TABLE_1 = re.compile(r"^\s*Table\s+1\s*[-–—:]\s*\S")
 _TABLE_2 = re.compile(r"^\s*Table\s+2\s*[-–—:]\s*\S")
@@ -77,13 +77,15 @@ def parse_text(text: str) -> ParsedDocument:
                 raise ParseError(table_1 + 1, "Table 1 must come before Table 2")
             entries = _read_table_1(raw, table_1, table_2)
         start = table_2 + 1
-    resolutions = _read_resolutions(raw, start, in_table=table_2 is not None)
+    resolutions, notices = _read_resolutions(raw, start, in_table=table_2 is not None)
     if entries is not None:
         _match_tables(resolutions, entries)
-    return ParsedDocument(sorted(resolutions, key=lambda r: r.number))
+    return ParsedDocument(sorted(resolutions, key=lambda r: r.number), notices)
 
 
-def _read_resolutions(raw: list[str], start: int, *, in_table: bool) -> list[ParsedResolution]:
+def _read_resolutions(
+    raw: list[str], start: int, *, in_table: bool
+) -> tuple[list[ParsedResolution], list[Notice]]:
     lines = classify_lines([(number, raw[number - 1]) for number in range(start + 1, len(raw) + 1)])
     first = next((i for i, line in enumerate(lines) if line.kind is Kind.RESOLUTION), None)
     for line in lines[: len(lines) if first is None else first]:
@@ -94,17 +96,9 @@ def _read_resolutions(raw: list[str], start: int, *, in_table: bool) -> list[Par
     if first is None:
         where = start if in_table else len(raw)
         raise ParseError(max(where, 1), f"{EXPECTED_HEADING}, found the end of the text")
-    resolutions = build_resolutions(lines[first:], raw)
-    seen: dict[int, int] = {}
-    for resolution in resolutions:
-        if resolution.number in seen:
-            raise ParseError(
-                resolution.line,
-                f"RESOLUTION {resolution.number} appears twice "
-                f"(first at line {seen[resolution.number]})",
-            )
-        seen[resolution.number] = resolution.line
-    return resolutions
+    resolutions, notices = build_resolutions(lines[first:], raw)
+    check_unique(resolutions)
+    return resolutions, notices
 
 
 def _read_table_1(raw: list[str], table_1: int, table_2: int) -> dict[int, _Entry]:

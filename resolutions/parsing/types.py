@@ -35,6 +35,9 @@ DIRECTIVE_STRENGTH: dict[str, str] = {
     "encourages": "encourages",
     "requests": "requests",
 }
+# Parts of numbered paragraphs ("SECTION 1", then "1.1", "1.11.1"), as the
+# rules of procedure are written: structure, never an action.
+SECTION_VERBS: tuple[str, ...] = ("section",)
 REPORT_TARGETS: tuple[str, ...] = ("council", "council_annual", "next_wtsa", "pp", "tsag")
 
 
@@ -86,6 +89,48 @@ class Directive:
     reports_to: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader did that the person importing should know about.
+
+    ``code`` says what kind (one of ``NOTICE_CODES``), so the import layer can
+    word it in the user's language; ``message`` is the English wording;
+    ``line`` is the source line (0: the file as a whole); ``resolution`` the
+    number of the resolution it concerns, if any.
+    """
+
+    code: str
+    line: int
+    message: str
+    resolution: int | None = None
+
+
+# What a notice can say: the file had revision marks (their accepted text was
+# read); the cover page, foreword and contents before the first resolution
+# were skipped; a picture, chart or equation was skipped; a table was read as
+# text; a text of a proceedings volume that is not a resolution was skipped; a
+# resolution has no directive part, so no action comes from it; an annex was
+# kept as text, not as clauses.
+NOTICE_CODES: tuple[str, ...] = (
+    "tracked_changes",
+    "front_matter_skipped",
+    "picture_skipped",
+    "table_as_text",
+    "not_a_resolution",
+    "no_directive_part",
+    "annex_kept_as_text",
+)
+
+
+@dataclass
+class ParsedAnnex:
+    """An annex or appendix of a resolution: kept as text, never turned into clauses."""
+
+    heading: str
+    line: int
+    text: str
+
+
 @dataclass
 class ParsedItem:
     """A numbered (or single unnumbered) paragraph of a part, with its sub-items."""
@@ -101,7 +146,11 @@ class ParsedItem:
 
 @dataclass
 class ParsedPart:
-    """A preamble or operative part introduced by a verb such as "instructs"."""
+    """A preamble or operative part introduced by a verb such as "instructs".
+
+    A section ("SECTION 1", kind and verb "section") keeps its title in
+    ``addressee``; its items are numbered paragraphs ("1.1", "1.11.1").
+    """
 
     kind: str
     verb: str
@@ -127,6 +176,12 @@ class ParsedResolution:
     cross_references: list[CrossReference] = field(default_factory=list)
     skipped_headings: list[str] = field(default_factory=list)
     source_text: str = ""
+    annexes: list[ParsedAnnex] = field(default_factory=list)
+
+    @property
+    def has_directive_part(self) -> bool:
+        """Whether any part asks somebody to act (and so gives actions)."""
+        return any(part.verb in DIRECTIVE_STRENGTH for part in self.parts)
 
     def iter_items(self) -> list[ParsedItem]:
         """Every item of every part, parents before their sub-items, in source order."""
@@ -140,9 +195,14 @@ class ParsedResolution:
 
 @dataclass
 class ParsedDocument:
-    """The resolutions found in one source, in order of number."""
+    """The resolutions found in one source, in order of number, and what to tell about it.
+
+    ``notices`` (in source order) say what was read differently from the text
+    as printed, skipped, or not turned into actions; the import shows them.
+    """
 
     resolutions: list[ParsedResolution] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def get(self, number: int) -> ParsedResolution:
         """The resolution with this number; ``KeyError`` if the source has none."""

@@ -467,14 +467,16 @@ def test_the_parsers_vocabulary_is_the_models_vocabulary():
     """The parser is pure and spells verbs, strengths and recipients itself; they must
     stay the values the models accept, or an import would store what no choice knows."""
     from actions.choices import ReportingRecipient, Strength
-    from resolutions.choices import ClauseVerb
+    from resolutions.choices import ClauseVerb, PartKind
     from resolutions.parsing.types import (
         DIRECTIVE_STRENGTH,
         OPERATIVE_VERBS,
         PREAMBLE_VERBS,
         REPORT_TARGETS,
+        SECTION_VERBS,
     )
 
-    assert set(PREAMBLE_VERBS) | set(OPERATIVE_VERBS) == set(ClauseVerb.values)
+    assert set(PREAMBLE_VERBS) | set(OPERATIVE_VERBS) | set(SECTION_VERBS) == set(ClauseVerb.values)
+    assert {"preamble", "operative", "section"} == set(PartKind.values)
     assert set(DIRECTIVE_STRENGTH.values()) == set(Strength.values)
     assert set(REPORT_TARGETS) == set(ReportingRecipient.values)

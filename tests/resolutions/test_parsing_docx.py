@@ -222,12 +222,17 @@ def test_docx_without_resolution_heading_is_a_parse_error() -> None:
         parse_docx(build_docx(["Some memo", "with two paragraphs"]))
 
 
-def test_docx_with_two_resolutions_is_a_parse_error() -> None:
-    second = ["RESOLUTION 45", "Title", ("resolves", ""), "to act"]
+def test_docx_with_two_resolutions_gives_both_in_order_of_number() -> None:
+    second = ["RESOLUTION 43", "Title", ("resolves", ""), "to act"]
+    document = parse_docx(build_docx(RES44 + second))
+    assert [(r.number, r.line) for r in document.resolutions] == [(43, len(RES44) + 1), (44, 1)]
+
+
+def test_docx_with_the_same_resolution_twice_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as caught:
-        parse_docx(build_docx(RES44 + second))
+        parse_docx(build_docx(RES44 + RES44))
     assert caught.value.line == len(RES44) + 1
-    assert "must hold one resolution, found a second heading 'RESOLUTION 45'" in str(caught.value)
+    assert "RESOLUTION 44 appears twice (first at line 1)" in str(caught.value)
 
 
 def test_docx_resolution_without_title_is_a_parse_error() -> None:

@@ -42,6 +42,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}. Nothing was imported.") from None
         except ImportRefused as error:
             raise CommandError(f"{path}: {error} Nothing was imported.") from None
+        for line in report.notices:
+            self.stdout.write(self.style.WARNING(f"  Note: {line}"))
         for line in report.changes:
             self.stdout.write(f"  {line}")
         self.stdout.write(self.style.SUCCESS(report.summary()))

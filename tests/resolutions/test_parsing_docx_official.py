@@ -1,0 +1,429 @@
+"""Official ITU Word files, feature by feature, on documents built here.
+
+Each test builds a .docx carrying one thing the official files carry and the
+python-docx documents of ``test_parsing_docx`` never do: footnote calls run
+into the history line, soft line breaks, non-breaking characters, a cover
+page, bis/ter items, sections of numbered paragraphs, annexes, tables and
+pictures, revision marks, and a whole proceedings volume.
+"""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from resolutions.parsing import Footnote, ParseError, parse_docx, parse_text
+from resolutions.parsing.types import NOTICE_CODES
+from tests.builders import wml_footnote_call, wml_paragraph, word_file
+
+TSB_DIRECTOR = "the Director of the Telecommunication Standardization Bureau"
+HISTORY = "(Florianópolis, 2004; Johannesburg, 2008; Dubai, 2012; Hammamet, 2016)"
+
+
+def resolution_44(*, history: list[str] | None = None) -> list[str]:
+    """Paragraphs of a short resolution as ITU lays it out."""
+    return [
+        "RESOLUTION 44 (Rev. Hammamet, 2016)",
+        "Bridging the standardization gap between developing and developed countries",
+        *(history if history is not None else [HISTORY]),
+        "The World Telecommunication Standardization Assembly (Hammamet, 2016),",
+        "considering",
+        "a)\tthat the gap persists;",
+        "instructs",
+        TSB_DIRECTOR,
+        "1\tto continue implementing the action plan;",
+    ]
+
+
+def parse(body: list[str], **files) -> object:
+    return parse_docx(io.BytesIO(word_file(body, **files)))
+
+
+def codes(document) -> list[str]:
+    return [notice.code for notice in document.notices]
+
+
+# -- the history line and footnotes ----------------------------------------------
+
+
+def test_footnote_calls_run_into_the_history_line_are_kept_as_the_resolutions_footnotes():
+    history = wml_paragraph(HISTORY, wml_footnote_call(2))
+    title = wml_paragraph("Bridging the gap", wml_footnote_call(5))
+    body = resolution_44(history=[history])
+    body[1] = title
+    document = parse(
+        body,
+        footnotes={
+            2: "This resolution should be read with Resolution 123 [Rev. Busan, 2014].",
+            5: "Including the least developed countries.",
+        },
+    )
+    (resolution,) = document.resolutions
+    assert resolution.title == "Bridging the gap"
+    # Numbered as Word shows them, in order of appearance, whatever their ids.
+    assert resolution.footnotes == [
+        Footnote("1", "Including the least developed countries."),
+        Footnote("2", "This resolution should be read with Resolution 123 [Rev. Busan, 2014]."),
+    ]
+    assert resolution.skipped_headings[0] == HISTORY
+    assert [p.verb for p in resolution.parts] == ["considering", "instructs"]
+
+
+def test_a_history_line_with_a_typed_footnote_mark_and_bis_is_not_a_clause():
+    superscript = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>'
+    history = wml_paragraph("(Hammamet, 2016)", superscript, ", bis")
+    (resolution,) = parse(resolution_44(history=[history])).resolutions
+    assert resolution.skipped_headings[0] == "(Hammamet, 2016), bis"
+    assert resolution.footnotes == [Footnote("1", "")]
+    assert resolution.parts[0].items[0].text == "that the gap persists;"
+
+
+def test_the_same_history_line_exported_as_text_is_not_a_clause_either():
+    text = "\n".join(resolution_44(history=["(Hammamet, 2016)1, bis"]))
+    (resolution,) = parse_text(text).resolutions
+    assert resolution.skipped_headings[0] == "(Hammamet, 2016)1, bis"
+    assert [p.verb for p in resolution.parts] == ["considering", "instructs"]
+
+
+# -- characters and layout -------------------------------------------------------
+
+
+def test_a_title_broken_by_a_soft_line_break_is_one_title():
+    body = resolution_44()
+    body[1] = wml_paragraph(
+        "Bridging the standardization gap", "<w:r><w:br/></w:r>", "between countries"
+    )
+    (resolution,) = parse(body).resolutions
+    assert resolution.title == "Bridging the standardization gap between countries"
+
+
+def test_non_breaking_spaces_and_hyphens_read_as_plain_ones():
+    no_break_hyphen = "<w:r><w:noBreakHyphen/></w:r>"
+    body = resolution_44()
+    body[-2] = wml_paragraph("Study\u00a0Group\u00a017 of ITU", no_break_hyphen, "T,")
+    body[-1] = "1\tto study security in ITU\u2011T\u00a0Recommendations;"
+    (resolution,) = parse(body).resolutions
+    part = resolution.parts[-1]
+    assert part.addressee == "Study Group 17 of ITU-T"
+    assert part.items[0].text == "to study security in ITU-T Recommendations;"
+    assert part.items[0].directive.owner == "T-SG17"
+
+
+def test_cover_page_foreword_and_copyright_notice_are_skipped_and_reported():
+    front = [
+        "International Telecommunication Union",
+        "WORLD TELECOMMUNICATION STANDARDIZATION ASSEMBLY",
+        "Hammamet, 25 October – 3 November 2016",
+        "Foreword",
+        "The Assembly instructs the secretariat to publish these texts.",
+        "Resolution 44 – Bridging the standardization gap\t5",
+        "© ITU 2017",
+        "All rights reserved. No part of this publication may be reproduced.",
+        "",
+    ]
+    document = parse(front + resolution_44())
+    (resolution,) = document.resolutions
+    assert resolution.line == len(front) + 1
+    assert [p.line for p in resolution.parts] == [len(front) + 5, len(front) + 7]
+    (notice,) = document.notices
+    assert (notice.code, notice.line) == ("front_matter_skipped", 1)
+    assert "lines 1-8 before the first resolution" in notice.message
+
+
+# -- item labels -----------------------------------------------------------------
+
+
+def test_items_labelled_bis_and_ter_keep_their_labels():
+    body = resolution_44()[:-1] + [
+        "1\tto continue implementing the action plan;",
+        "1bis\tto report on it to Council;",
+        "4 ter\tto assist developing countries;",
+    ]
+    body[6:6] = ["b)bis\tthat the gap narrows;"]
+    (resolution,) = parse(body).resolutions
+    considering, instructs = resolution.parts
+    assert [i.key for i in considering.items] == ["considering.1/a)", "considering.1/b)bis"]
+    assert [i.key for i in instructs.items] == [
+        "instructs.1/1",
+        "instructs.1/1bis",
+        "instructs.1/4ter",
+    ]
+    assert [i.children for i in instructs.items] == [[], [], []]
+    assert instructs.items[1].directive.reports_to == ("council",)
+
+
+# -- sections of numbered paragraphs ---------------------------------------------
+
+RULES_OF_PROCEDURE = [
+    "RESOLUTION 1 (Rev. Hammamet, 2016)",
+    "Rules of procedure of the ITU Telecommunication Standardization Sector",
+    "(Helsinki, 1993; Geneva, 1996; Hammamet, 2016)",
+    "SECTION 1",
+    "General rules of conferences, assemblies and meetings of the Sector",
+    "1\tThe World Telecommunication Standardization Assembly",
+    "1.1\tThe assembly shall:",
+    "a)\tconsider the reports of the study groups;",
+    "b)\tapprove the Questions:",
+    "i)\tproposed by the study groups;",
+    "ii)\tproposed by Member States;",
+    "c)\tset the work programme.",
+    "1.11\tThe chairman of the assembly shall preside.",
+    "1.11.1\tIn the chairman's absence, a vice-chairman presides.",
+    "SECTION 2 – Study group management",
+    "2.1\tStudy groups shall meet as needed.",
+]
+
+
+def test_sections_of_numbered_paragraphs_are_imported_as_structure():
+    document = parse(RULES_OF_PROCEDURE)
+    (resolution,) = document.resolutions
+    first, second = resolution.parts
+    assert [(p.kind, p.verb, p.key) for p in resolution.parts] == [
+        ("section", "section", "section.1"),
+        ("section", "section", "section.2"),
+    ]
+    assert [(p.heading, p.addressee) for p in resolution.parts] == [
+        ("SECTION 1", "General rules of conferences, assemblies and meetings of the Sector"),
+        ("SECTION 2", "Study group management"),
+    ]
+    assert [i.label for i in first.items] == ["1", "1.1", "1.11", "1.11.1"]
+    assert [c.key for c in first.items[1].children] == [
+        "section.1/1.1/a)",
+        "section.1/1.1/b)",
+        "section.1/1.1/b)i)",
+        "section.1/1.1/b)ii)",
+        "section.1/1.1/c)",
+    ]
+    assert first.items[1].children[2].text == "proposed by the study groups;"
+    assert [i.key for i in second.items] == ["section.2/2.1"]
+
+
+def test_a_resolution_with_no_directive_part_gets_no_action_and_says_so():
+    document = parse(RULES_OF_PROCEDURE)
+    (resolution,) = document.resolutions
+    assert not resolution.has_directive_part
+    assert all(item.directive is None for item in resolution.iter_items())
+    (notice,) = document.notices
+    assert (notice.code, notice.resolution, notice.line) == ("no_directive_part", 1, 1)
+    assert "no action comes from it" in notice.message
+
+
+def test_a_section_resolution_imports_with_its_structure_and_no_action(wtsa20):
+    from actions.importing import resolution_import
+    from resolutions.models import Resolution
+
+    body = ["RESOLUTION 1 (Rev. Geneva, 2022)", *RULES_OF_PROCEDURE[1:]]
+    report = resolution_import(document=parse(body), assembly=wtsa20)
+    assert report.created == [1]
+    # The person importing is told, in words of their own, why no action came.
+    assert report.notices == [
+        "Resolution 1, line 1: This resolution instructs no one: no action comes from it."
+    ]
+    resolution = Resolution.objects.get(number=1)
+    clauses = list(resolution.clauses.order_by("order"))
+    assert [(c.part, c.verb, c.heading, c.key) for c in clauses[:3]] == [
+        ("section", "section", "SECTION 1", "section.1/1"),
+        ("section", "section", "SECTION 1", "section.1/1.1"),
+        ("section", "section", "SECTION 1", "section.1/1.1/a)"),
+    ]
+    assert clauses[3].parent == clauses[1]
+    assert len(clauses) == 10  # 4 + 5 sub-items in section 1, 1 in section 2
+    assert not resolution.actions.exists()
+
+
+def test_sections_after_the_usual_parts_follow_them():
+    body = resolution_44() + ["SECTION 1: Rules", "1.1\tThe plan has three parts."]
+    (resolution,) = parse(body).resolutions
+    assert [p.key for p in resolution.parts] == ["considering.1", "instructs.1", "section.1"]
+    assert (resolution.parts[-1].heading, resolution.parts[-1].addressee) == ("SECTION 1", "Rules")
+    assert resolution.parts[-1].items[0].text == "The plan has three parts."
+    assert resolution.has_directive_part
+
+
+def test_a_dotted_number_outside_a_section_is_text():
+    body = resolution_44()[:-1] + ["1\tto help the", "2.5 billion people not yet connected;"]
+    (resolution,) = parse(body).resolutions
+    (item,) = resolution.parts[-1].items
+    assert item.text == "to help the 2.5 billion people not yet connected;"
+
+
+# -- annexes, appendices, tables and pictures -----------------------------------
+
+
+def table(rows: list[list[str]]) -> str:
+    cells = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{wml_paragraph(text)}</w:tc>" for text in row) + "</w:tr>"
+        for row in rows
+    )
+    return f"<w:tbl><w:tblPr/>{cells}</w:tbl>"
+
+
+PICTURE = (
+    '<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Picture 1"/></wp:inline></w:drawing></w:r>'
+)
+
+
+def test_annexes_and_appendices_are_kept_as_text_and_reported():
+    body = resolution_44() + [
+        "ANNEX A",
+        "Action plan",
+        "1\tIntroduction of the plan",
+        "APPENDIX 1 (to Annex A)",
+        "Budget lines",
+    ]
+    document = parse(body)
+    (resolution,) = document.resolutions
+    assert [(a.heading, a.line, a.text) for a in resolution.annexes] == [
+        ("ANNEX A", 10, "Action plan\n1 Introduction of the plan"),
+        ("APPENDIX 1 (to Annex A)", 13, "Budget lines"),
+    ]
+    assert [i.key for i in resolution.iter_items()][-1] == "instructs.1/1"
+    assert [(n.code, n.line) for n in document.notices] == [
+        ("annex_kept_as_text", 10),
+        ("annex_kept_as_text", 13),
+    ]
+
+
+def test_a_table_is_read_as_text_and_reported():
+    body = resolution_44()
+    body[-1:] = [
+        "1\tto hold workshops in:",
+        table([["Region", "Year"], ["Africa", "2017"]]),
+    ]
+    document = parse(body)
+    (item,) = document.resolutions[0].parts[-1].items
+    assert item.text == "to hold workshops in: Region Year Africa 2017"
+    (notice,) = document.notices
+    assert (notice.code, notice.line) == ("table_as_text", 10)
+    assert "2 row(s) and 2 column(s)" in notice.message
+
+
+def test_a_picture_is_skipped_and_reported_and_the_text_around_it_kept():
+    body = resolution_44()
+    body[-1] = wml_paragraph("1\tto publish the map ", PICTURE, "of the regions;")
+    document = parse(body, members={"word/media/image1.png": b"\x89PNG not really"})
+    (item,) = document.resolutions[0].parts[-1].items
+    assert item.text == "to publish the map of the regions;"
+    (notice,) = document.notices
+    assert (notice.code, notice.line) == ("picture_skipped", 9)
+
+
+def test_a_picture_on_the_cover_page_is_not_reported():
+    document = parse([wml_paragraph(PICTURE), *resolution_44()])
+    assert codes(document) == []
+
+
+# -- revision marks --------------------------------------------------------------
+
+
+def test_tracked_changes_are_read_as_accepted_and_reported():
+    inserted = '<w:ins w:id="1" w:author="TSB"><w:r><w:t>Geneva, 2022</w:t></w:r></w:ins>'
+    deleted = (
+        '<w:del w:id="2" w:author="TSB"><w:r><w:delText>Hammamet, 2016</w:delText></w:r>'
+        "<w:r><w:tab/></w:r></w:del>"
+    )
+    deleted_mark = (
+        '<w:p><w:pPr><w:rPr><w:del w:id="3" w:author="TSB"/></w:rPr></w:pPr>'
+        '<w:r><w:t xml:space="preserve">1</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:t xml:space="preserve">to continue implementing </w:t></w:r></w:p>'
+    )
+    row = wml_paragraph("2\tto do what was deleted;")
+    deleted_row = (
+        '<w:tbl><w:tr><w:trPr><w:del w:id="4" w:author="TSB"/></w:trPr>'
+        f"<w:tc>{row}</w:tc></w:tr></w:tbl>"
+    )
+    body = resolution_44()
+    body[0] = wml_paragraph("RESOLUTION 44 (Rev. ", deleted, inserted, ")")
+    body[-1:] = [deleted_mark, "the action plan;", deleted_row]
+    document = parse(body)
+    (resolution,) = document.resolutions
+    assert resolution.revision_text == "Rev. Geneva, 2022"
+    (item,) = resolution.parts[-1].items
+    assert (item.key, item.text) == ("instructs.1/1", "to continue implementing the action plan;")
+    assert item.line == 10
+    assert "tracked_changes" in codes(document)
+    assert "delete" not in resolution.source_text
+
+
+def test_a_file_without_revision_marks_says_nothing_about_them():
+    assert "tracked_changes" not in codes(parse(resolution_44()))
+
+
+# -- a proceedings volume --------------------------------------------------------
+
+
+def test_a_proceedings_volume_gives_every_resolution_and_reports_the_rest():
+    resolution_2 = [
+        "RESOLUTION 2 (Rev. Hammamet, 2016)",
+        "Study group responsibility and mandates",
+        "(Helsinki, 1993; Hammamet, 2016)",
+        "resolves",
+        "1\tthat the mandates are as in Annex A;",
+        "ANNEX A",
+        "Responsibilities of the study groups",
+    ]
+    opinion = [
+        "OPINION 1 (Hammamet, 2016)",
+        "Implementation of the ITRs",
+        "invites",
+        "Member States",
+        "1\tto act;",
+    ]
+    recommendation = ["RECOMMENDATION ITU-T A.1", "Work methods", "1\tScope"]
+    body = [
+        "Proceedings of the World Telecommunication Standardization Assembly",
+        "PART I – Resolutions",
+        *resolution_44(),
+        *resolution_2,
+        *RULES_OF_PROCEDURE,
+        "PART II – Opinions and Recommendations",
+        *opinion,
+        *recommendation,
+        "______________",
+    ]
+    document = parse(body)
+    assert [r.number for r in document.resolutions] == [1, 2, 44]
+    # Each resolution ends where the next text begins: nothing leaks into it.
+    assert document.get(1).parts[-1].items[-1].text == "Study groups shall meet as needed."
+    assert document.get(44).parts[-1].items[-1].text == "to continue implementing the action plan;"
+    skipped = [(n.line, n.message) for n in document.notices if n.code == "not_a_resolution"]
+    part_ii = 3 + len(resolution_44()) + len(resolution_2) + len(RULES_OF_PROCEDURE)
+    assert skipped == [
+        (
+            part_ii,
+            "'PART II – Opinions and Recommendations' is not a resolution: its text was skipped",
+        ),
+        (part_ii + 1, "'OPINION 1 (Hammamet, 2016)' is not a resolution: its text was skipped"),
+        (part_ii + 6, "'RECOMMENDATION ITU-T A.1' is not a resolution: its text was skipped"),
+    ]
+    assert {n.code for n in document.notices} <= set(NOTICE_CODES)
+    assert [(n.code, n.resolution) for n in document.notices] == [
+        ("front_matter_skipped", None),
+        ("no_directive_part", 2),
+        ("annex_kept_as_text", 2),
+        ("no_directive_part", 1),
+        ("not_a_resolution", None),
+        ("not_a_resolution", None),
+        ("not_a_resolution", None),
+    ]
+
+
+def test_a_malformed_resolution_in_a_volume_is_refused_with_its_line():
+    body = [*resolution_44(), "RESOLUTION 2 (Rev. Hammamet, 2016)", "Mandates", "1\tto act;"]
+    with pytest.raises(ParseError) as caught:
+        parse(body)
+    assert caught.value.line == len(resolution_44()) + 3
+    assert "item '1' comes before any part heading" in str(caught.value)
+
+
+def test_python_docx_documents_still_read_as_before():
+    document = docx.Document()
+    for text in resolution_44():
+        document.add_paragraph(text)
+    stream = io.BytesIO()
+    document.save(stream)
+    stream.seek(0)
+    (resolution,) = parse_docx(stream).resolutions
+    assert [i.key for i in resolution.iter_items()] == ["considering.1/a)", "instructs.1/1"]
