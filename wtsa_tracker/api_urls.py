@@ -5,12 +5,13 @@ web pages' names.
 """
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from actions.api.base import ApiRootView
 from actions.api.urls import router as actions_router
 from resolutions.api.urls import router as resolutions_router
+from wtsa_tracker import api_auth
 
 app_name = "api"
 
@@ -21,7 +22,10 @@ router.registry.extend(resolutions_router.registry)
 router.registry.extend(actions_router.registry)
 
 urlpatterns = [
+    path("auth/login/", api_auth.LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", api_auth.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logoutall/", api_auth.LogoutAllView.as_view(), name="auth-logoutall"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]
