@@ -16,7 +16,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from knox import views as knox_views
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +40,7 @@ class LoginSerializer(serializers.Serializer):
             request._request, username=attrs["username"], password=attrs["password"]
         )
         if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed(_("Wrong user name or password."))
+            raise serializers.ValidationError(_("Wrong user name or password."), code="invalid")
         attrs["user"] = user
         return attrs
 
@@ -68,7 +68,7 @@ class LoginView(TrackerErrors, knox_views.LoginView):
 
     @extend_schema(
         request=LoginSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={200: TokenSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
     )
     def post(self, request: Request, format: str | None = None) -> Response:
