@@ -352,9 +352,14 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wtsa_tracker.accounts.lockout_response"
-# Behind a proxy, the client's address is the last one it added to X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address, for lockout and throttling: the connection's, unless
+# PROXY_COUNT proxies stand in front and add it to X-Forwarded-For (a client
+# could write any address there itself, so it is read only behind a proxy).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Password reset mails: per address and per e-mail address asked for.
 PASSWORD_RESET_RATE = env.str(

@@ -6,17 +6,24 @@ environment and a test can lower them. An over-eager client gets 429 in the
 API's error shape (``code: throttled``) with ``Retry-After``.
 """
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
+from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 
 class SettingsRate:
-    """Take the rate of ``scope`` from ``settings.API_THROTTLE_RATES``."""
+    """Take the rate of ``scope`` from ``settings.API_THROTTLE_RATES``, and the
+    client's address as the login lockout does (X-Forwarded-For only behind
+    PROXY_COUNT proxies: otherwise a client would pick a new address per request)."""
 
     scope: str
 
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request: Request) -> str:
+        return get_client_ip_address(request._request) or ""
 
 
 class AnonymousThrottle(SettingsRate, AnonRateThrottle):

@@ -148,3 +148,20 @@ def test_token_requests_are_throttled_per_address_even_with_the_right_password(t
     assert answers == [200, 200, 200, 429]
     assert AuthToken.objects.count() == 3
     assert token_login(client, address="198.51.100.9").status_code == 200
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_login_throttle(tsb_staff, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "login": "2/min"}
+    client = APIClient()
+
+    answers = [
+        client.post(
+            "/api/auth/login/",
+            {"username": "tsb_staff", "password": PASSWORD},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert answers == [200, 200, 429]

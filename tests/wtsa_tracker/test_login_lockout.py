@@ -131,3 +131,20 @@ def test_password_reset_for_one_mailbox_is_limited_from_any_address(client, sett
     assert [answer.status_code for answer in answers] == [302, 302, 429]
     assert "Too many password reset requests" in answers[-1].content.decode()
     assert len(mail.outbox) == 2
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_address_lockout(client, tsb_staff):
+    for n in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": f"guess{n}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+
+    response = client.post(
+        "/accounts/login/",
+        {"username": "tsb_staff", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
+
+    assert response.status_code == 429
