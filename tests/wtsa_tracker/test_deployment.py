@@ -35,6 +35,8 @@ SETTINGS_VARIABLES = {
     "DJANGO_ENV",
     "API_THROTTLE_USER",
     "API_THROTTLE_ANON",
+    # Set by the browser tests (Playwright) for the live server, never in production.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

@@ -83,3 +83,14 @@ def test_a_session_lasts_a_working_day(client, tsb_staff):
     assert response.status_code == 302
     assert settings.SESSION_COOKIE_AGE == 9 * 60 * 60
     assert response.cookies["sessionid"]["max-age"] == 9 * 60 * 60
+
+
+def test_the_api_docs_allow_inline_styles_but_never_inline_scripts(client):
+    response = client.get("/api/docs/")
+
+    policy = directives(response)
+    assert response.status_code == 200
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["script-src"] == ["'self'"]
+    for chunk in response.content.decode().split("<script")[1:]:
+        assert "src=" in chunk.partition(">")[0]
