@@ -210,3 +210,26 @@ def test_restore_refuses_a_backup_of_the_other_kind_of_database(tmp_path, tsb_ac
 def test_backup_into_a_missing_folder_is_refused(tmp_path, tsb_action):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("backup", str(tmp_path / "nowhere" / "site.backup"))
+
+
+def test_restore_asks_first_and_a_no_changes_nothing(tmp_path, tsb_action, monkeypatch):
+    call_command("backup", str(tmp_path / "site.backup"))
+    builders.action(owner="BDT")
+    before = every_row(connection.settings_dict["NAME"])
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+
+    with pytest.raises(CommandError, match="Restore cancelled; nothing changed."):
+        call_command("restore", str(tmp_path / "site.backup"))
+
+    assert every_row(connection.settings_dict["NAME"]) == before
+
+
+def test_restore_puts_the_backed_up_content_back_over_later_changes(tmp_path, tsb_action):
+    call_command("backup", str(tmp_path / "site.backup"))
+    before = every_row(connection.settings_dict["NAME"])
+    builders.action(owner="BDT")
+    tsb_action.resolution.clauses.update(text="changed after the backup")
+
+    call_command("restore", str(tmp_path / "site.backup"), interactive=False)
+
+    assert every_row(connection.settings_dict["NAME"]) == before
