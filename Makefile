@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## A development .env, so that manage.py commands run by hand find DEBUG on too.
+## It is read only by a process started with DJANGO_ENV=development in its own
+## environment, as `make data` and `make run` do: any other process refuses to
+## start with DEBUG from it.
+data run: export DJANGO_ENV = development
+
 .env:
 	printf '# Development settings (see .env.example for every variable).\nDEBUG=true\n' > .env
 

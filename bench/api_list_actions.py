@@ -60,7 +60,7 @@ def build(actions: int) -> str:
 
     from django.contrib.auth.models import Group
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from actions.choices import BodyKind, ReportingRecipient, Role, Strength
     from actions.models import Action, Body, ReportingObligation, User
@@ -132,7 +132,7 @@ def build(actions: int) -> str:
         for action in created
         for recipient in (ReportingRecipient.COUNCIL_ANNUAL, ReportingRecipient.NEXT_WTSA)
     )
-    return Token.objects.create(user=user).key
+    return AuthToken.objects.create(user=user)[1]
 
 
 def raw_page(page_size: int) -> bytes:

@@ -12,9 +12,18 @@ from email import policy
 from email.message import EmailMessage
 
 import pytest
+from django.core.cache import cache
 
 from actions.choices import Role
 from tests import builders
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling and rate limits count in the cache: each test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,10 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
 # Tests run as production does, whatever a developer's .env says.
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
+# The schema fuzzer sends thousands of requests as one user; the throttling
+# tests set the rates they try.
+os.environ.setdefault("API_THROTTLE_USER", "100000/min")
+os.environ.setdefault("API_THROTTLE_ANON", "100000/min")
 
 from wtsa_tracker.settings import *  # noqa: E402, F403
 

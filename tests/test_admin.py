@@ -1,9 +1,10 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from actions.choices import ActionStatus, ReportState
 from actions.models import (
@@ -30,7 +31,12 @@ def populated(tsb_action, tsb_staff, superuser):
     tsb_action.resolution.references.create(
         conference="PP", number=196, is_revision=True, place="Dubai", year=2018, text="x"
     )
-    Token.objects.create(user=tsb_staff)
+    AuthToken.objects.create(user=tsb_staff)
+    seen = {"username": "tsb_staff", "ip_address": "192.0.2.1", "user_agent": "test"}
+    seen.update(http_accept="*/*", path_info="/accounts/login/")
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**seen)
+    AccessFailureLog.objects.create(**seen)
     return tsb_action
 
 

@@ -7,8 +7,13 @@ Redis or RabbitMQ. Every variable is listed in ``.env.example``; a missing or
 malformed one stops start-up with a message naming it (raised by environs).
 """
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from dotenv import dotenv_values
 from environs import Env
 from marshmallow.validate import OneOf, Range, Regexp
 
@@ -16,7 +21,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = Env()
-env.read_env(BASE_DIR / ".env", recurse=False)
+# A .env file is a development convenience. A process is in development only
+# when its own environment says so (``make run`` sets DJANGO_ENV=development):
+# a forgotten development .env must never turn a production process into a
+# debug server with the development key.
+DEVELOPMENT = os.environ.get("DJANGO_ENV", "") == "development"
+_DOTENV = BASE_DIR / ".env"
+if DEVELOPMENT:
+    env.read_env(_DOTENV, recurse=False)
+elif "DEBUG" not in os.environ and "DEBUG" in dotenv_values(_DOTENV):
+    raise ImproperlyConfigured(
+        f"DEBUG is set in {_DOTENV.name} but this process is not in development: set "
+        "DJANGO_ENV=development in the environment to use the file, or set DEBUG in the "
+        "environment."
+    )
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -38,7 +56,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -49,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "wtsa_tracker.middleware.PrivateCacheControlMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wtsa_tracker.urls"
@@ -108,6 +133,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out user or address before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -179,12 +211,37 @@ _BEAT_SCHEDULE = env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "celerybeat-
 _BEAT_SCHEDULE.parent.mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE_FILENAME = str(_BEAT_SCHEDULE)
 
+# --- Cache ------------------------------------------------------------------
+# Throttling and rate limits count requests in the cache. Several web
+# processes must share one (CACHE_URL=redis://…); the default, in-process
+# memory, is enough for one process.
+CACHES = {"default": env.dj_cache_url("CACHE_URL", default="locmem://")}
+
+# A rate is a number of requests per second, minute, hour or day.
+_RATE = r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$"
+_RATE_ERR = "must be a number of requests per period, such as 60/min"
+
 # --- Django REST framework ----------------------------------------------------
+# Requests per client and period ("60/min", "1000/hour"); read on every request
+# by wtsa_tracker.throttling, so tests and deployments can change them.
+API_THROTTLE_RATES = {
+    "anon": env.str("API_THROTTLE_ANON", default="60/min", validate=Regexp(_RATE, error=_RATE_ERR)),
+    "user": env.str(
+        "API_THROTTLE_USER", default="1200/min", validate=Regexp(_RATE, error=_RATE_ERR)
+    ),
+    "login": env.str(
+        "API_THROTTLE_LOGIN", default="10/min", validate=Regexp(_RATE, error=_RATE_ERR)
+    ),
+}
+API_THROTTLE_CLASSES = [
+    "wtsa_tracker.throttling.AnonymousThrottle",
+    "wtsa_tracker.throttling.SignedInThrottle",
+]
 REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with
     # ``WWW-Authenticate: Token``; a signed-in browser gets in by its session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -199,6 +256,7 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "wtsa_tracker.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": API_THROTTLE_CLASSES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "WTSA Implementation Tracker API",
@@ -240,10 +298,96 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # Django logs requests through its own handlers too; one line per event is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # django-axes announces itself at every start; lockouts are warnings and still show.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
+# --- Security -----------------------------------------------------------------
+# A session lasts a working day by default; signing in again the next morning
+# is cheaper than a stolen laptop with a live session.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 60 * 60)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+# Behind a proxy that terminates TLS, the header it sets to say so
+# (X-Forwarded-Proto: https). Only set it when the proxy always sets or strips it.
+if env.bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: scripts and style sheets only from our own static
+# files, no inline script (htmx is told not to inject its indicator styles).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Style attributes only (bar widths in the charts, the admin's own
+        # templates); they cannot run code. Style elements stay refused.
+        "style-src-attr": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# No page of the tracker uses any of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for
+# one user name, or from one address, logins are refused for the cool-off
+# time. An administrator lifts a lockout early under Axes → Access attempts
+# in the admin, or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wtsa_tracker.accounts.lockout_response"
+# The client's address, for lockout and throttling: the connection's, unless
+# PROXY_COUNT proxies stand in front and add it to X-Forwarded-For (a client
+# could write any address there itself, so it is read only behind a proxy).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Password reset mails: per address and per e-mail address asked for.
+PASSWORD_RESET_RATE = env.str(
+    "PASSWORD_RESET_RATE", default="5/h", validate=Regexp(_RATE, error=_RATE_ERR)
+)
+
+# API tokens (django-rest-knox): stored hashed, expire, revoked by their owner
+# at /api/auth/logout/ (this token) or /api/auth/logoutall/ (every token).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=24 * 30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+}

@@ -24,12 +24,8 @@ def create_role_groups(apps, schema_editor):
     for name in ROLE_NAMES:
         group, _ = Group.objects.get_or_create(name=name)
         if name == "Administrator":
-            group.permissions.set(
-                tracker
-                | Permission.objects.filter(
-                    content_type__app_label="authtoken",
-                )
-            )
+            # API token rights are granted by the migration that installs them.
+            group.permissions.set(tracker)
         else:
             group.permissions.set(tracker.filter(codename__startswith="view_"))
 
@@ -42,7 +38,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("actions", "0001_initial"),
         ("resolutions", "0001_initial"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

@@ -14,6 +14,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from wtsa_tracker.accounts import PasswordResetView as RateLimitedPasswordResetView
+
 from ..models import User
 
 
@@ -24,7 +26,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RateLimitedPasswordResetView):
+    """The rate-limited reset of the project, with the tracker's form and e-mail."""
+
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
@@ -40,6 +44,8 @@ class InvitationConfirmView(auth_views.PasswordResetConfirmView):
 
     template_name = "registration/invitation_confirm.html"
     post_reset_login = True
+    # Several backends are configured (django-axes checks lockouts first): say which logs in.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("dashboard")
 
     def form_valid(self, form):

@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from actions.models import Action, Body, GoverningBodyMeeting, User
 from resolutions.models import Assembly, Resolution
@@ -63,3 +63,24 @@ def test_bootstrap_starts_with_the_wtsa20_resolutions_and_their_actions(monkeypa
 
     assert Resolution.objects.filter(assembly__code="WTSA-20").count() == 28
     assert Action.objects.filter(resolution__number=73).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("a", "This password is too short. It must contain at least 8 characters."),
+        ("password123", "This password is too common."),
+        ("12345678901", "This password is entirely numeric."),
+    ],
+)
+def test_bootstrap_refuses_a_weak_admin_password_with_the_validators_message(
+    monkeypatch, password, message
+):
+    monkeypatch.setenv("ADMIN_PASSWORD", password)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("bootstrap")
+
+    assert message in str(refused.value)
+    assert not User.objects.filter(is_superuser=True).exists()

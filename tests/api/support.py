@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from actions.models import Action, EvidenceLink, GoverningBodyMeeting, ProgressReport, StatusChange
@@ -12,8 +12,8 @@ def client_for(user=None) -> APIClient:
     """A client as a script would hold it: a token in the Authorization header."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

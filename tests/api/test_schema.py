@@ -17,7 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.drainage import GENERATOR_STATS
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 
 from actions.choices import ReportingRecipient, ReportState, Role
@@ -99,7 +99,7 @@ def _on_action(case, action):
 
 def test_generated_requests_never_get_a_server_error(wsgi_app, known):
     fuzzer = builders.user("fuzzer", bureau="TSB", role=Role.ADMINISTRATOR)
-    auth = {"Authorization": f"Token {Token.objects.create(user=fuzzer).key}"}
+    auth = {"Authorization": f"Token {AuthToken.objects.create(user=fuzzer)[1]}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, headers=auth)
 
     for result in schema.get_all_operations():

@@ -369,3 +369,30 @@ def test_every_page_has_an_icon_and_the_browser_finds_one_at_the_root(
     assert (linked.status, linked.headers["content-type"]) == (200, "image/svg+xml")
     assert root.status == 200
     assert root.url.endswith(icon)
+
+
+def test_no_page_breaks_the_content_security_policy(page: Page, live_server, amina, res73_action):
+    refused = []
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text}"))
+    amina.is_staff = amina.is_superuser = True
+    amina.save()
+
+    log_in(page, live_server.url, "amina")
+    # The filters swap the results through htmx: its requests must pass too.
+    page.goto(f"{live_server.url}/actions/")
+    page.locator("#id_q").fill("e-waste")
+    page.get_by_role("button", name="Show actions").click()
+    expect(page).to_have_url(re.compile(r"q=e-waste"))
+    for url in [
+        f"/actions/{res73_action.pk}/",
+        "/actions/mine/",
+        "/resolutions/",
+        "/admin/",
+        "/admin/actions/action/",
+        f"/admin/actions/action/{res73_action.pk}/change/",
+        "/api/docs/",
+    ]:
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+
+    assert [text for text in refused if "Content Security Policy" in text] == []

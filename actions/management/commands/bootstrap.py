@@ -10,8 +10,10 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 
 from actions.choices import Role
@@ -59,9 +61,16 @@ class Command(BaseCommand):
         username = os.environ.get("ADMIN_USERNAME", "admin")
         chosen = os.environ.get("ADMIN_PASSWORD", "")
         password = chosen or secrets.token_urlsafe(12)
-        user = User.objects.create_superuser(
-            username=username, email=os.environ.get("ADMIN_EMAIL", ""), password=password
-        )
+        # The validators the admin and `changepassword` apply: an administrator
+        # account is the last one that may have a guessable password.
+        email = os.environ.get("ADMIN_EMAIL", "")
+        try:
+            validate_password(password, user=User(username=username, email=email))
+        except ValidationError as error:
+            raise CommandError(
+                "ADMIN_PASSWORD refused: " + " ".join(error.messages) + " No administrator created."
+            ) from error
+        user = User.objects.create_superuser(username=username, email=email, password=password)
         user.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
         self.first_admin = (username, None if chosen else password)
         self.stdout.write(self.style.SUCCESS(f"Administrator created: {username}"))
