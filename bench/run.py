@@ -582,7 +582,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--regenerate", action="store_true", help="rebuild the cached data")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each request")
-    parser.add_argument("--emails", type=int, default=40, help="reminder e-mails actually sent")
+    parser.add_argument("--emails", type=int, default=20, help="reminder e-mails actually sent")
     parser.add_argument("--requests", type=int, default=150, help="requests per throughput run")
     parser.add_argument("--no-gunicorn", action="store_true", help="skip the throughput run")
     args = parser.parse_args()
