@@ -63,16 +63,25 @@ def p50(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def timed(call: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
-    """Milliseconds per call, ``runs`` times after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        call()
-    elapsed = []
+def _ms(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def paired(app: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple:
+    """Median milliseconds of each, timed in turns after one untimed call of each.
+
+    Taking turns means both see the same load: on a machine shared with other
+    work, timing one ``runs`` times and then the other compares two moments.
+    """
+    app()
+    baseline()
+    app_ms, baseline_ms = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        elapsed.append((time.perf_counter() - start) * 1000)
-    return elapsed
+        app_ms.append(_ms(app))
+        baseline_ms.append(_ms(baseline))
+    return p50(app_ms), p50(baseline_ms)
 
 
 # --- Data ----------------------------------------------------------------------------
@@ -149,14 +158,15 @@ def measure_api(client, user, runs: int) -> list[dict]:
                 label,
                 which,
             )
+            app_ms, raw_ms = paired(api, raw, runs)
             rows.append(
                 {
                     "filter": label,
                     "page": which,
                     "page_number": page,
                     "rows": count,
-                    "app_ms": p50(timed(api, runs)),
-                    "raw_ms": p50(timed(raw, runs)),
+                    "app_ms": app_ms,
+                    "raw_ms": raw_ms,
                     "queries": _queries(lambda api=api: api()),
                 }
             )
@@ -206,11 +216,12 @@ def measure_page(client, name: str, url: str, runs: int) -> dict:
                 cursor.execute(sql)
                 cursor.fetchall()
 
+    app_ms, sql_ms = paired(page, replay, runs)
     row = {
         "page": name,
         "url": url,
-        "app_ms": p50(timed(page, runs)),
-        "sql_ms": p50(timed(replay, runs)),
+        "app_ms": app_ms,
+        "sql_ms": sql_ms,
         "html_bytes": len(html),
         "queries": len(statements),
     }
@@ -394,9 +405,12 @@ def measure_throughput(user, requests: int) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.3)
-        result = {}
-        for name, path in (("api", "/api/actions/?page_size=50"), ("raw", RAW_PATH)):
-            result[f"{name}_rps"] = _load(f"{base}{path}", token, requests, clients=4)
+        # In turns, two rounds each, so that both see the same load.
+        seconds = {"api": 0.0, "raw": 0.0}
+        for _ in range(2):
+            for name, path in (("api", "/api/actions/?page_size=50"), ("raw", RAW_PATH)):
+                seconds[name] += _load(f"{base}{path}", token, requests // 2, clients=4)
+        result = {f"{name}_rps": 2 * (requests // 2) / s for name, s in seconds.items()}
         result["ratio"] = result["api_rps"] / result["raw_rps"]
         result["requests"] = requests
     finally:
@@ -414,6 +428,7 @@ def _get(url: str, token: str) -> None:
 
 
 def _load(url: str, token: str, requests: int, clients: int) -> float:
+    """Seconds that ``clients`` threads take to get ``url`` ``requests`` times in all."""
     for _ in range(4):
         _get(url, token)
     remaining = iter(range(requests))
@@ -432,7 +447,7 @@ def _load(url: str, token: str, requests: int, clients: int) -> float:
         thread.start()
     for thread in threads:
         thread.join()
-    return requests / (time.perf_counter() - start)
+    return time.perf_counter() - start
 
 
 # --- Targets -------------------------------------------------------------------------
@@ -519,6 +534,7 @@ def machine(target: Target) -> dict:
             database = f"PostgreSQL {cursor.fetchone()[0]}"
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {
+        "load_average_at_start": round(os.getloadavg()[0], 1),
         "cpus": os.cpu_count(),
         "memory_gb": round(memory, 1),
         "python": platform.python_version(),
@@ -532,7 +548,8 @@ def print_table(results: dict) -> None:
     print()
     print(
         f"Scale {results['scale']} {results['counts']} — {m['database']}, Python {m['python']}, "
-        f"{m['cpus']} CPUs, {m['memory_gb']} GB"
+        f"{m['cpus']} CPUs, {m['memory_gb']} GB, load {m['load_average_at_start']} at start, "
+        f"{os.getloadavg()[0]:.1f} at end"
     )
     print(f"{'measure':44}{'app':>11}{'baseline':>11}{'ratio':>8}{'queries':>9}")
     for r in results["api"]:
