@@ -40,7 +40,8 @@ def target_for(scale: str, database_url: str | None) -> Target:
         return Target("postgresql", database_url, None, scale)
     path = BENCH_DIR / f"{scale}.sqlite3"
     if database_url:
-        path = Path(urlsplit(database_url).path)
+        # As dj-database-url reads it: sqlite:///relative.db, sqlite:////absolute.db
+        path = Path(urlsplit(database_url).path[1:])
     return Target("sqlite", None, path, scale)
 
 
@@ -57,12 +58,33 @@ def ensure_postgres_database(url: str, *, recreate: bool = False) -> None:
             "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if exists and recreate:
+            if "bench" not in name and _has_tables(url):
+                raise SystemExit(
+                    f"Refusing to empty the database {name!r}: it holds tables and its name "
+                    "does not say it is a benchmark's. Name one with 'bench' in it."
+                )
             connection.execute(
                 sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name))
             )
             exists = None
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _has_tables(url: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return bool(
+            connection.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' LIMIT 1"
+            ).fetchone()
+        )
+
+
+def may_replace_sqlite(path: Path) -> bool:
+    """A file under var/bench/, or one named for a benchmark: never someone's data."""
+    return BENCH_DIR in path.resolve().parents or "bench" in path.name or not path.exists()
 
 
 def configure(target: Target) -> None:

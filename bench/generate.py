@@ -482,10 +482,15 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
 
 def prepare(target, *, fresh: bool) -> None:
     """Make an empty, migrated database for ``target`` (replacing it when ``fresh``)."""
-    from bench.environment import ensure_postgres_database
+    from bench.environment import ensure_postgres_database, may_replace_sqlite
 
     if target.vendor == "sqlite":
         if fresh:
+            if not may_replace_sqlite(target.sqlite_path):
+                raise SystemExit(
+                    f"Refusing to replace {target.sqlite_path}: not under var/bench/ and "
+                    "not named for a benchmark."
+                )
             for suffix in ("", "-wal", "-shm"):
                 target.sqlite_path.with_name(target.sqlite_path.name + suffix).unlink(
                     missing_ok=True
@@ -506,8 +511,8 @@ def main() -> None:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL"),
-        help="postgres://… (created if missing, emptied first) or sqlite:///path; "
-        "default var/bench/<scale>.sqlite3",
+        help="postgres://… (created if missing, emptied first: its name must contain "
+        "'bench' unless it holds no tables) or sqlite:///path; default var/bench/<scale>.sqlite3",
     )
     args = parser.parse_args()
     target = target_for(args.scale, args.database_url)

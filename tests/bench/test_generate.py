@@ -7,7 +7,8 @@ from django.db.models import Count
 
 from actions.choices import ALLOWED_TRANSITIONS, ActionStatus, Role
 from actions.models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
-from bench.generate import SCALES, generate
+from bench.environment import target_for
+from bench.generate import SCALES, generate, prepare
 from resolutions.models import Assembly, Resolution
 
 
@@ -71,3 +72,18 @@ def test_generating_into_a_database_that_holds_actions_is_refused_and_writes_not
     with pytest.raises(SystemExit, match="already holds actions"):
         generate(SCALES["S"])
     assert User.objects.count() == users
+
+
+def test_a_sqlite_file_that_is_not_a_benchmark_s_is_never_replaced(tmp_path):
+    someones = tmp_path / "db.sqlite3"
+    someones.write_bytes(b"data")
+    with pytest.raises(SystemExit, match="Refusing to replace"):
+        prepare(target_for("S", f"sqlite:///{someones}"), fresh=True)
+    assert someones.read_bytes() == b"data"
+
+
+def test_a_sqlite_file_named_for_a_benchmark_is_replaced(tmp_path):
+    scratch = tmp_path / "bench-s.sqlite3"
+    scratch.write_bytes(b"old")
+    prepare(target_for("S", f"sqlite:///{scratch}"), fresh=True)
+    assert not scratch.exists()
