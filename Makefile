@@ -7,7 +7,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format data fixtures/wtsa20.json
+.PHONY: install run test lint format data bench fixtures/wtsa20.json
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -38,6 +38,11 @@ run: install .env
 ## Run the whole test suite (SQLite, filesystem broker: no server needed).
 test: install
 	$(BIN)/pytest
+
+## Measure against raw baselines and print issue 13's targets (BENCH_SCALE=S|M|L,
+## DATABASE_URL=postgres://… for PostgreSQL); data is generated once into var/bench/.
+bench: install
+	$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,6 +1,9 @@
 """Enumerations and state groups for actions, reports and bodies."""
 
+import functools
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -104,3 +107,18 @@ class Role(models.TextChoices):
     COORDINATOR = "Bureau coordinator", _("Bureau coordinator")
     READER = "Reader", _("Reader")
     ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+@functools.cache
+def _labels(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    return {member.value: str(member.label) for member in choices}
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The translated label of a stored choice, e.g. "In progress" for ``in_progress``.
+
+    Looked up once per choice set and language. Django's ``get_FOO_display()``
+    rebuilds a dict of every lazy label on each call, translating each one
+    again: thousands of gettext calls for a CSV export.
+    """
+    return _labels(choices, translation.get_language()).get(value, value)

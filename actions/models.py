@@ -20,6 +20,7 @@ from .choices import (
     ReportingRecipient,
     ReportState,
     Strength,
+    choice_label,
 )
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
@@ -28,6 +29,16 @@ from .validators import (
     max_length_validator,
     web_address_validator,
 )
+
+# Columns that list pages and the API never show: a resolution's imported text
+# (tens of kilobytes each) and a user's credentials. Loading them with every row
+# made sorting and DISTINCT carry them along (see ``make bench``).
+RESOLUTION_TEXT_FIELDS = ("source_text", "overview", "footnotes")
+USER_PRIVATE_FIELDS = ("password", "last_login", "date_joined")
+
+
+def _deferred(prefix: str, fields: tuple[str, ...]) -> list[str]:
+    return [f"{prefix}__{name}" for name in fields]
 
 
 class BodyManager(models.Manager):
@@ -68,6 +79,9 @@ class Body(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    def get_kind_display(self) -> str:
+        return choice_label(BodyKind, self.kind)
 
     @property
     def responsible_bureau_id(self) -> int | None:
@@ -159,9 +173,14 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> "ActionQuerySet":
-        return self.select_related(
-            "resolution__assembly", "clause", "owner", "focal_point"
-        ).prefetch_related("collaborators", "obligations")
+        return (
+            self.select_related("resolution__assembly", "clause", "owner", "focal_point")
+            .defer(
+                *_deferred("resolution", RESOLUTION_TEXT_FIELDS),
+                *_deferred("focal_point", USER_PRIVATE_FIELDS),
+            )
+            .prefetch_related("collaborators", "obligations")
+        )
 
 
 class Action(models.Model):
@@ -225,6 +244,12 @@ class Action(models.Model):
         ordering = ["resolution", "number"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        # The filters and sort orders the lists offer (status, overdue, updated).
+        indexes = [
+            models.Index(fields=["status"], name="action_status_idx"),
+            models.Index(fields=["target_date"], name="action_target_date_idx"),
+            models.Index(fields=["updated_at", "id"], name="action_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["resolution", "number"],
@@ -247,6 +272,12 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"Res. {self.resolution.number} action {self.number}"
+
+    def get_status_display(self) -> str:
+        return choice_label(ActionStatus, self.status)
+
+    def get_strength_display(self) -> str:
+        return choice_label(Strength, self.strength)
 
     @property
     def owning_bureau_id(self) -> int | None:
@@ -286,6 +317,8 @@ class ReportingObligation(models.Model):
         ordering = ["action", "recipient"]
         verbose_name = _("reporting obligation")
         verbose_name_plural = _("reporting obligations")
+        # ?reports_to= and the reminder sweep look duties up by recipient first.
+        indexes = [models.Index(fields=["recipient", "action"], name="obligation_recipient_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "recipient"],
@@ -296,6 +329,9 @@ class ReportingObligation(models.Model):
 
     def __str__(self) -> str:
         return self.get_recipient_display()
+
+    def get_recipient_display(self) -> str:
+        return choice_label(ReportingRecipient, self.recipient)
 
 
 class StatusChange(models.Model):
@@ -324,6 +360,11 @@ class StatusChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        # Newest first: across all actions (the dashboard) and within one (its history).
+        indexes = [
+            models.Index(fields=["-changed_at", "-id"], name="status_change_recent_idx"),
+            models.Index(fields=["action", "-changed_at", "-id"], name="status_change_action_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(from_status=F("to_status")),
@@ -335,6 +376,19 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
+    def get_from_status_display(self) -> str:
+        return choice_label(ActionStatus, self.from_status)
+
+    def get_to_status_display(self) -> str:
+        return choice_label(ActionStatus, self.to_status)
+
+
+def report_editors() -> models.Prefetch:
+    """Who wrote or edited each report: names only, never credentials."""
+    return models.Prefetch(
+        "editors", queryset=User.objects.defer(*USER_PRIVATE_FIELDS).order_by("pk")
+    )
+
 
 class ProgressReportQuerySet(models.QuerySet):
     def to_finish_by(self, user: User) -> "ProgressReportQuerySet":
@@ -342,9 +396,15 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.filter(author=user, state__in=[ReportState.DRAFT, ReportState.RETURNED])
 
     def for_list(self) -> "ProgressReportQuerySet":
-        return self.select_related(
-            "action__resolution", "author", "bureau", "reviewed_by"
-        ).prefetch_related("evidence_links", "editors")
+        return (
+            self.select_related("action__resolution", "author", "bureau", "reviewed_by")
+            .defer(
+                *_deferred("action__resolution", RESOLUTION_TEXT_FIELDS),
+                *_deferred("author", USER_PRIVATE_FIELDS),
+                *_deferred("reviewed_by", USER_PRIVATE_FIELDS),
+            )
+            .prefetch_related("evidence_links", report_editors())
+        )
 
 
 class ProgressReport(models.Model):
@@ -415,6 +475,13 @@ class ProgressReport(models.Model):
         ordering = ["-report_date", "-pk"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
+        indexes = [
+            # Newest first: the progress-reports API and each action's timeline.
+            models.Index(fields=["-report_date", "-id"], name="report_recent_idx"),
+            models.Index(fields=["action", "-report_date", "-id"], name="report_action_idx"),
+            # Coordinators' queue: submitted reports, oldest first.
+            models.Index(fields=["state", "submitted_at"], name="report_awaiting_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")),
@@ -430,6 +497,9 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} – {self.report_date:%Y-%m-%d}"
+
+    def get_state_display(self) -> str:
+        return choice_label(ReportState, self.state)
 
 
 class EvidenceLink(models.Model):
@@ -538,6 +608,9 @@ class GoverningBodyMeeting(models.Model):
 
     def natural_key(self) -> tuple[str, str]:
         return (self.kind, self.start_date.isoformat())
+
+    def get_kind_display(self) -> str:
+        return choice_label(MeetingKind, self.kind)
 
     @property
     def document_deadline(self) -> datetime.date:

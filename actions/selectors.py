@@ -16,7 +16,14 @@ from resolutions.models import Assembly
 
 from . import permissions
 from .choices import OPEN_STATUSES, MeetingKind, ReportState
-from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
+from .models import (
+    Action,
+    GoverningBodyMeeting,
+    ProgressReport,
+    StatusChange,
+    User,
+    report_editors,
+)
 
 
 def action_detail_queryset() -> QuerySet[Action]:
@@ -179,7 +186,7 @@ def action_timeline(
         permissions.reports_visible_to(user)
         .filter(action=action)
         .select_related("author", "bureau", "reviewed_by")
-        .prefetch_related("evidence_links", "editors")
+        .prefetch_related("evidence_links", report_editors())
         .order_by("-created_at", "-pk")
     )
     if before is not None:

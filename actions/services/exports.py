@@ -13,23 +13,15 @@ from django.utils.translation import gettext_lazy
 
 from resolutions.choices import ClauseVerb
 
-from ..choices import ActionStatus, ReportingRecipient, Strength
+from ..choices import ActionStatus, ReportingRecipient, Strength, choice_label
 from ..display import ACTION_NAME, person
 from ..models import Action
 
 
 class _Labels:
-    """Every label a row needs, translated once per export rather than once per cell.
-
-    ``get_FOO_display`` rebuilds its choices of lazy translations on each call:
-    with thousands of rows that was most of an export's time.
-    """
+    """The words a row repeats, translated once per export rather than once per cell."""
 
     def __init__(self) -> None:
-        self.strength = {value: str(label) for value, label in Strength.choices}
-        self.status = {value: str(label) for value, label in ActionStatus.choices}
-        self.recipient = {value: str(label) for value, label in ReportingRecipient.choices}
-        self.verb = {value: str(label) for value, label in ClauseVerb.choices}
         self.name = _(ACTION_NAME)
         self.yes, self.no = _("yes"), _("no")
 
@@ -67,7 +59,7 @@ CSV_HEADER = [
 
 def _csv_row(action: Action, today: datetime.date, labels: _Labels) -> list[str]:
     clause = action.clause
-    verb = labels.verb[clause.verb]
+    verb = choice_label(ClauseVerb, clause.verb)
     return [
         action.resolution.assembly.code,
         str(action.resolution.number),
@@ -78,14 +70,16 @@ def _csv_row(action: Action, today: datetime.date, labels: _Labels) -> list[str]
             "number": action.number,
             "clause": f"{verb} {clause.label}" if clause.label else verb,
         },
-        labels.strength[action.strength],
+        choice_label(Strength, action.strength),
         action.owner.code if action.owner_id else "",
         " ".join(body.code for body in action.collaborators.all()),
-        labels.status[action.status],
+        choice_label(ActionStatus, action.status),
         person(action.focal_point),
         action.target_date.isoformat() if action.target_date else "",
         labels.yes if action.is_overdue(today) else labels.no,
-        "; ".join(labels.recipient[duty.recipient] for duty in action.obligations.all()),
+        "; ".join(
+            choice_label(ReportingRecipient, duty.recipient) for duty in action.obligations.all()
+        ),
         labels.yes if action.needs_review else labels.no,
         action.clause.label,
         action.clause.text,

@@ -1,0 +1,233 @@
+"""Baselines: what the same answers cost with a cursor, hand-written SQL and orjson.
+
+Each baseline returns the same rows, in the same order, with the same columns
+as the application's answer it is compared with; ``bench.run`` checks the ids
+match before it trusts a ratio. The ordering is the one ``Action.Meta``
+really gives the API: the assembly's start date, the resolution number, the
+action number (``ordering = ["resolution", "number"]`` follows the
+resolution's own ordering through a join).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import orjson
+from django.db import connection
+from django.utils import timezone
+
+from actions.choices import (
+    ALLOWED_TRANSITIONS,
+    OPEN_STATUSES,
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    ReportingRecipient,
+    Strength,
+)
+from actions.models import Action, Body, ReportingObligation, User
+from resolutions.models import Assembly, Clause, Resolution
+
+ORDER_BY = "s.start_date, r.number, a.number"
+
+
+def _tables() -> dict[str, str]:
+    names = {
+        model.__name__: model._meta.db_table
+        for model in (Action, Body, ReportingObligation, User, Assembly, Clause, Resolution)
+    }
+    names["Collaboration"] = Action.collaborators.through._meta.db_table
+    return {key: connection.ops.quote_name(value) for key, value in names.items()}
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """One of the API's filters, as SQL: a WHERE fragment and its parameters."""
+
+    where: str
+    params: tuple
+
+
+def action_filter(name: str, value) -> ActionFilter:
+    """The SQL for ``?name=value`` on /api/actions/ (one value per filter)."""
+    t = _tables()
+    if name == "":
+        return ActionFilter("1 = 1", ())
+    if name in ("status", "strength"):
+        return ActionFilter(f"a.{name} = %s", (value,))
+    if name == "reports_to":
+        return ActionFilter(
+            f"EXISTS (SELECT 1 FROM {t['ReportingObligation']} ob "
+            "WHERE ob.action_id = a.id AND ob.recipient = %s)",
+            (value,),
+        )
+    if name == "resolution":
+        return ActionFilter("r.number = %s", (value,))
+    if name == "involves":
+        bureau = Body.objects.get(code=value)
+        ids = [
+            bureau.pk,
+            *Body.objects.filter(supporting_bureau=bureau).values_list("pk", flat=True),
+        ]
+        marks = ", ".join(["%s"] * len(ids))
+        return ActionFilter(
+            f"(a.owner_id IN ({marks}) OR EXISTS (SELECT 1 FROM {t['Collaboration']} ac "
+            f"WHERE ac.action_id = a.id AND ac.body_id IN ({marks})))",
+            (*ids, *ids),
+        )
+    raise ValueError(f"no baseline for the filter {name}")
+
+
+_STATUS_LABELS = {s.value: str(s.label) for s in ActionStatus}
+_STRENGTH_LABELS = {s.value: str(s.label) for s in Strength}
+_RECIPIENT_LABELS = {r.value: str(r.label) for r in ReportingRecipient}
+
+
+def action_count(flt: ActionFilter) -> int:
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {t['Action']} a "
+            f"JOIN {t['Resolution']} r ON r.id = a.resolution_id WHERE {flt.where}",
+            flt.params,
+        )
+        return cursor.fetchone()[0]
+
+
+def action_page(flt: ActionFilter, *, page: int, page_size: int, user: User) -> bytes:
+    """A page of /api/actions/ as JSON: count, then the serializer's fields for each row."""
+    t = _tables()
+    today = timezone.localdate()
+    count = action_count(flt)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT a.id, a.number, a.strength, a.status, a.target_date, a.needs_review,
+                   a.review_reason, a.version, a.updated_at,
+                   r.id, r.number, r.title, s.code,
+                   c.id, c.key, c.label, c.verb, c.addressee, c.text,
+                   o.code, o.kind, o.id, o.supporting_bureau_id, u.username
+            FROM {t["Action"]} a
+            JOIN {t["Resolution"]} r ON r.id = a.resolution_id
+            JOIN {t["Assembly"]} s ON s.id = r.assembly_id
+            JOIN {t["Clause"]} c ON c.id = a.clause_id
+            LEFT JOIN {t["Body"]} o ON o.id = a.owner_id
+            LEFT JOIN {t["User"]} u ON u.id = a.focal_point_id
+            WHERE {flt.where}
+            ORDER BY {ORDER_BY}
+            LIMIT %s OFFSET %s
+            """,
+            [*flt.params, page_size, (page - 1) * page_size],
+        )
+        rows = cursor.fetchall()
+        collaborators, obligations = defaultdict(list), defaultdict(list)
+        ids = [row[0] for row in rows]
+        if ids:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"SELECT ac.action_id, b.code FROM {t['Collaboration']} ac "
+                f"JOIN {t['Body']} b ON b.id = ac.body_id WHERE ac.action_id IN ({marks}) "
+                "ORDER BY b.sort_order, b.code",
+                ids,
+            )
+            for action_id, code in cursor.fetchall():
+                collaborators[action_id].append(code)
+            cursor.execute(
+                f"SELECT action_id, recipient FROM {t['ReportingObligation']} "
+                f"WHERE action_id IN ({marks}) ORDER BY action_id, recipient",
+                ids,
+            )
+            for action_id, recipient in cursor.fetchall():
+                obligations[action_id].append(
+                    {"recipient": recipient, "label": _RECIPIENT_LABELS[recipient]}
+                )
+    may_change = user.bureau_id
+    results = []
+    for row in rows:
+        status = row[3]
+        owning = row[21] if row[20] in STAFF_BODY_KINDS else row[22]
+        allowed = (
+            [s.value for s in ActionStatus if s in ALLOWED_TRANSITIONS[ActionStatus(status)]]
+            if owning is not None and owning == may_change
+            else []
+        )
+        results.append(
+            {
+                "id": row[0],
+                "resolution": {
+                    "id": row[9],
+                    "number": row[10],
+                    "assembly": row[12],
+                    "title": row[11],
+                },
+                "number": row[1],
+                "clause": {
+                    "id": row[13],
+                    "key": row[14],
+                    "label": row[15],
+                    "verb": row[16],
+                    "addressee": row[17],
+                    "text": row[18],
+                },
+                "strength": row[2],
+                "strength_label": _STRENGTH_LABELS[row[2]],
+                "owner": row[19],
+                "collaborators": collaborators[row[0]],
+                "status": status,
+                "status_label": _STATUS_LABELS[status],
+                "allowed_next_statuses": allowed,
+                "reporting_obligations": obligations[row[0]],
+                "focal_point": row[23],
+                "target_date": row[4],
+                "is_overdue": status in OPEN_STATUSES and row[4] is not None and row[4] < today,
+                "needs_review": bool(row[5]),
+                "review_reason": row[6],
+                "version": row[7],
+                "etag": f'W/"action-{row[0]}-v{row[7]}"',
+                "updated_at": row[8],
+            }
+        )
+    pages = -(-count // page_size)
+    return orjson.dumps(
+        {
+            "count": count,
+            "next": f"?page={page + 1}" if page < pages else None,
+            "previous": f"?page={page - 1}" if page > 1 else None,
+            "results": results,
+        }
+    )
+
+
+def export_sql() -> str:
+    """The CSV export's rows and columns, aggregated in SQL, for ``sqlite3 -csv`` / ``\\copy``."""
+    t = _tables()
+    if connection.vendor == "postgresql":
+        concat = "string_agg({expr}, {sep} ORDER BY {expr})"
+        text = "CAST({} AS text)"
+    else:
+        concat = "group_concat({expr}, {sep})"
+        text = "CAST({} AS TEXT)"
+    collaborators = concat.format(expr="b.code", sep="' '")
+    duties = concat.format(expr="ob.recipient", sep="'; '")
+    return f"""
+        SELECT s.code, r.number, a.number,
+               'Res. ' || {text.format("r.number")} || ' · action ' || {text.format("a.number")}
+                 || ' (' || c.verb || ' ' || c.label || ')',
+               a.strength, o.code,
+               (SELECT {collaborators} FROM {t["Collaboration"]} ac
+                  JOIN {t["Body"]} b ON b.id = ac.body_id WHERE ac.action_id = a.id),
+               a.status, COALESCE(NULLIF(u.first_name || ' ' || u.last_name, ' '), u.username),
+               a.target_date,
+               CASE WHEN a.status IN ('not_started', 'in_progress', 'ongoing')
+                    AND a.target_date < CURRENT_DATE THEN 'yes' ELSE 'no' END,
+               (SELECT {duties} FROM {t["ReportingObligation"]} ob WHERE ob.action_id = a.id),
+               CASE WHEN a.needs_review THEN 'yes' ELSE 'no' END,
+               c.label, c.text, a.updated_at
+        FROM {t["Action"]} a
+        JOIN {t["Resolution"]} r ON r.id = a.resolution_id
+        JOIN {t["Assembly"]} s ON s.id = r.assembly_id
+        JOIN {t["Clause"]} c ON c.id = a.clause_id
+        LEFT JOIN {t["Body"]} o ON o.id = a.owner_id
+        LEFT JOIN {t["User"]} u ON u.id = a.focal_point_id
+        ORDER BY {ORDER_BY}
+    """

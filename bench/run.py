@@ -1,0 +1,676 @@
+"""``make bench``: the tracker against raw baselines, side by side, in one run.
+
+    .venv/bin/python -m bench.run [--scale M] [--database-url postgres://…/wtsa_bench]
+
+Environment: ``BENCH_SCALE`` (S, M, L) and ``DATABASE_URL`` choose the data and
+the database (default: SQLite under var/bench/). The generated database is
+kept, with a stamp, under ``var/bench/``; later runs reuse it (``--regenerate``
+rebuilds it) and only apply new migrations.
+
+Measured, in process through Django's test client (signed in), unless said:
+
+- ``/api/actions/`` by default and with each filter, first and last page,
+  against ``bench.raw``: the same rows, order and columns with a cursor and orjson;
+- the staff pages against their own SQL: the queries a page ran, captured
+  once and replayed through a cursor; HTML size and queries per request;
+- the CSV export against ``sqlite3 -csv`` / ``psql \\copy`` of the same rows,
+  and its peak Python memory (tracemalloc, in a separate run);
+- the reminder sweep before the last Council session's deadline: claiming,
+  then sending a sample of the e-mails through the in-memory backend (the
+  total is extrapolated from the sample and printed as such);
+- importing the WTSA-20 seed text (rolled back);
+- requests per second of the API list and of a raw view under the same
+  gunicorn (two workers, 127.0.0.1, a bounded number of requests).
+
+Writes ``var/bench/latest.json`` and ``var/bench/<database>-<scale>.json``;
+prints a table and every target of issue 13 with whether it holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.environment import BENCH_DIR, ROOT, Target, configure, target_for
+from bench.generate import GENERATOR_VERSION, SCALES, prepare
+
+PAGE_SIZE = 50
+API_FILTERS: list[tuple[str, str, object]] = [
+    ("default", "", None),
+    ("status", "status", "in_progress"),
+    ("strength", "strength", "invites"),
+    ("reports_to", "reports_to", "council_annual"),
+    ("involves", "involves", "BDT"),
+    ("resolution", "resolution", 13),
+]
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _ms(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def paired(app: Callable[[], object], baseline: Callable[[], object], runs: int) -> tuple:
+    """Median milliseconds of each, timed in turns after one untimed call of each.
+
+    Taking turns means both see the same load: on a machine shared with other
+    work, timing one ``runs`` times and then the other compares two moments.
+    """
+    app()
+    baseline()
+    app_ms, baseline_ms = [], []
+    for _ in range(runs):
+        app_ms.append(_ms(app))
+        baseline_ms.append(_ms(baseline))
+    return p50(app_ms), p50(baseline_ms)
+
+
+# --- Data ----------------------------------------------------------------------------
+
+
+def ensure_data(target: Target, *, regenerate: bool) -> dict:
+    """Start Django on a database holding ``target.scale``; generate it only when needed."""
+    stamp = BENCH_DIR / f"{target.key}.stamp.json"
+    wanted = {"generator": GENERATOR_VERSION, "scale": target.scale}
+    cached = stamp.exists() and json.loads(stamp.read_text()).get("wanted") == wanted
+    if target.vendor == "sqlite" and not target.sqlite_path.exists():
+        cached = False
+    fresh = regenerate or not cached
+    prepare(target, fresh=fresh)
+    configure(target)
+
+    from django.core.management import call_command
+
+    from bench.generate import generate
+
+    call_command("migrate", verbosity=0)
+    if fresh:
+        stamp.unlink(missing_ok=True)
+        print(f"Generating scale {target.scale} on {target.vendor}…", flush=True)
+        summary = generate(SCALES[target.scale])
+        stamp.write_text(
+            json.dumps(
+                {"wanted": wanted, "counts": summary.counts, "seconds": summary.seconds}, indent=1
+            )
+        )
+        print(f"  {summary.counts} in {summary.seconds:.0f} s", flush=True)
+    else:
+        # New indexes only help once the planner knows the tables.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    from django.conf import settings
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return json.loads(stamp.read_text())
+
+
+# --- Measures ------------------------------------------------------------------------
+
+
+def measure_api(client, user, runs: int) -> list[dict]:
+    from bench.raw import action_count, action_filter, action_page
+
+    rows = []
+    for label, name, value in API_FILTERS:
+        flt = action_filter(name, value)
+        count = action_count(flt)
+        last = max(1, -(-count // PAGE_SIZE))
+        for which, page in (("first", 1), ("last", last)):
+            params = {"page": page, "page_size": PAGE_SIZE}
+            if name:
+                params[name] = value
+
+            def api(params=params):
+                response = client.get("/api/actions/", params)
+                assert response.status_code == 200, response.content[:300]
+                return response
+
+            def raw(flt=flt, page=page):
+                return action_page(flt, page=page, page_size=PAGE_SIZE, user=user)
+
+            answer = api().json()
+            baseline = json.loads(raw())
+            # A ratio against other rows would measure nothing.
+            assert answer["count"] == baseline["count"] == count, (label, which)
+            assert [r["id"] for r in answer["results"]] == [r["id"] for r in baseline["results"]], (
+                label,
+                which,
+            )
+            app_ms, raw_ms = paired(api, raw, runs)
+            rows.append(
+                {
+                    "filter": label,
+                    "page": which,
+                    "page_number": page,
+                    "rows": count,
+                    "app_ms": app_ms,
+                    "raw_ms": raw_ms,
+                    "queries": _queries(lambda api=api: api()),
+                }
+            )
+            rows[-1]["ratio"] = rows[-1]["app_ms"] / rows[-1]["raw_ms"]
+            print(
+                f"  api {label:11} {which:5} {rows[-1]['app_ms']:8.1f} ms"
+                f"  raw {rows[-1]['raw_ms']:7.1f} ms",
+                flush=True,
+            )
+    return rows
+
+
+def _queries(call: Callable[[], object]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def _content(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def measure_page(client, name: str, url: str, runs: int) -> dict:
+    """A page's time against replaying its own SQL through a cursor."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return _content(response)
+
+    html = page()
+    with CaptureQueriesContext(connection) as captured:
+        page()
+    statements = [q["sql"] for q in captured.captured_queries]
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+
+    def replay():
+        with connection.cursor() as cursor:
+            for sql in selects:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+    app_ms, sql_ms = paired(page, replay, runs)
+    row = {
+        "page": name,
+        "url": url,
+        "app_ms": app_ms,
+        "sql_ms": sql_ms,
+        "html_bytes": len(html),
+        "queries": len(statements),
+    }
+    row["ratio"] = row["app_ms"] / row["sql_ms"]
+    print(
+        f"  page {name:22} {row['app_ms']:8.1f} ms  sql {row['sql_ms']:7.1f} ms"
+        f"  {row['html_bytes'] / 1024:8.0f} KB  {row['queries']} queries",
+        flush=True,
+    )
+    return row
+
+
+def measure_export(client, target: Target) -> dict:
+    from django.conf import settings
+    from django.db import connection
+
+    from bench.raw import export_sql
+
+    def export() -> bytes:
+        response = client.get("/actions/export.csv")
+        assert response.status_code == 200
+        return _content(response)
+
+    start = time.perf_counter()
+    body = export()
+    app_s = time.perf_counter() - start
+    tracemalloc.start()
+    export()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    sql = " ".join(export_sql().split())
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "export.csv"
+        if target.vendor == "sqlite":
+            command = ["sqlite3", "-csv", str(settings.DATABASES["default"]["NAME"]), sql]
+            tool = "sqlite3 -csv"
+        else:
+            command = ["psql", target.url, "-qc", f"\\copy ({sql}) TO '{out}' CSV"]
+            tool = "psql \\copy"
+        start = time.perf_counter()
+        with open(out, "ab") as sink:
+            subprocess.run(command, check=True, stdout=sink)
+        raw_s = time.perf_counter() - start
+        raw_lines = sum(1 for _ in out.open("rb"))
+    rows = body.count(b"\n") - 1
+    row = {
+        "app_s": app_s,
+        "raw_s": raw_s,
+        "ratio": app_s / raw_s,
+        "tool": tool,
+        "rows": rows,
+        "raw_rows": raw_lines,
+        "bytes": len(body),
+        "peak_python_mb": peak / 2**20,
+        "streamed": True,
+    }
+    print(
+        f"  export {rows} rows {len(body) / 2**20:.0f} MB in {app_s:.1f} s, "
+        f"{tool} {raw_lines} rows in {raw_s:.2f} s, peak {peak / 2**20:.0f} MB",
+        flush=True,
+    )
+    del connection
+    return row
+
+
+def measure_sweep(sample: int) -> dict:
+    """Claim the reminders due 30 days before the last Council deadline, send a sample."""
+    from django.core import mail
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from actions.models import GoverningBodyMeeting
+    from actions.services import reminder_send, reminders_claim_due
+
+    meeting = GoverningBodyMeeting.objects.filter(kind="council").order_by("-start_date").first()
+    today = meeting.document_deadline - datetime.timedelta(days=30)
+    mail.outbox = []
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as claim_queries:
+            start = time.perf_counter()
+            ids = reminders_claim_due(today=today)
+            claim_s = time.perf_counter() - start
+        step = max(1, len(ids) // max(1, sample))
+        chosen = ids[::step][:sample]
+        with CaptureQueriesContext(connection) as send_queries:
+            start = time.perf_counter()
+            for reminder_id in chosen:
+                reminder_send(reminder_id=reminder_id)
+            send_s = time.perf_counter() - start
+        start = time.perf_counter()
+        reminders_claim_due(today=today)
+        again_s = time.perf_counter() - start
+        transaction.set_rollback(True)
+    sizes = [len(message.message().as_bytes()) for message in mail.outbox]
+    per_email_s = send_s / max(1, len(chosen))
+    per_email_q = len(send_queries.captured_queries) / max(1, len(chosen))
+    row = {
+        "emails": len(ids),
+        "sampled": len(chosen),
+        "claim_s": claim_s,
+        "claim_queries": len(claim_queries.captured_queries),
+        "send_sample_s": send_s,
+        "total_s_extrapolated": claim_s + per_email_s * len(ids),
+        "queries_extrapolated": round(len(claim_queries.captured_queries) + per_email_q * len(ids)),
+        "largest_email_bytes": max(sizes, default=0),
+        "median_email_bytes": int(statistics.median(sizes)) if sizes else 0,
+        "repeat_sweep_s": again_s,
+    }
+    print(
+        f"  sweep {len(ids)} e-mails; claim {claim_s:.1f} s; sample of {len(chosen)} sent in "
+        f"{send_s:.1f} s; largest {row['largest_email_bytes'] / 1024:.0f} KB",
+        flush=True,
+    )
+    return row
+
+
+def measure_import() -> dict:
+    from django.db import transaction
+
+    from resolutions.models import Assembly
+    from resolutions.parsing import parse_text
+    from resolutions.services import resolution_import
+
+    text = (ROOT / "fixtures" / "wtsa20_itud_background.txt").read_text(encoding="utf-8")
+    with transaction.atomic():
+        assembly, _ = Assembly.objects.get_or_create(
+            code="WTSA-20",
+            defaults={
+                "name": "WTSA-20",
+                "place": "Geneva",
+                "start_date": datetime.date(2022, 3, 1),
+                "end_date": datetime.date(2022, 3, 9),
+            },
+        )
+        start = time.perf_counter()
+        document = parse_text(text)
+        parse_s = time.perf_counter() - start
+        resolution_import(document=document, assembly=assembly)
+        first_s = time.perf_counter() - start
+        start = time.perf_counter()
+        resolution_import(document=parse_text(text), assembly=assembly)
+        again_s = time.perf_counter() - start
+        transaction.set_rollback(True)
+    print(f"  seed import {first_s:.2f} s (parse {parse_s:.2f} s), again {again_s:.2f} s")
+    return {"parse_s": parse_s, "first_import_s": first_s, "reimport_s": again_s}
+
+
+def measure_throughput(user, requests: int) -> dict:
+    """Requests per second of the API list and of the raw view under the same gunicorn."""
+    from rest_framework.authtoken.models import Token
+
+    from bench.wsgi import RAW_PATH
+
+    token = Token.objects.get_or_create(user=user)[0].key
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bench.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                _get(f"{base}{RAW_PATH}", token)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        # In turns, two rounds each, so that both see the same load.
+        seconds = {"api": 0.0, "raw": 0.0}
+        for _ in range(2):
+            for name, path in (("api", "/api/actions/?page_size=50"), ("raw", RAW_PATH)):
+                seconds[name] += _load(f"{base}{path}", token, requests // 2, clients=4)
+        result = {f"{name}_rps": 2 * (requests // 2) / s for name, s in seconds.items()}
+        result["ratio"] = result["api_rps"] / result["raw_rps"]
+        result["requests"] = requests
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"  throughput api {result['api_rps']:.1f}/s raw {result['raw_rps']:.1f}/s", flush=True)
+    return result
+
+
+def _get(url: str, token: str) -> None:
+    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        assert response.status == 200
+
+
+def _load(url: str, token: str, requests: int, clients: int) -> float:
+    """Seconds that ``clients`` threads take to get ``url`` ``requests`` times in all."""
+    for _ in range(4):
+        _get(url, token)
+    remaining = iter(range(requests))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if next(remaining, None) is None:
+                    return
+            _get(url, token)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start
+
+
+# --- Targets -------------------------------------------------------------------------
+
+
+def targets(results: dict) -> list[dict]:
+    """Issue 13's targets, each with the figure that decides it."""
+    api, pages = results["api"], results["pages"]
+    by = {(r["filter"], r["page"]): r for r in api}
+    worst_api = max(r["ratio"] for r in api if r["page"] == "first")
+    worst_depth = max(
+        by[(f, "last")]["app_ms"] / by[(f, "first")]["app_ms"] for f, *_ in API_FILTERS
+    )
+    worst_page = max(pages, key=lambda r: r["ratio"])
+    biggest = max(pages, key=lambda r: r["html_bytes"])
+    detail, small = results["detail_constant"]
+    export, sweep = results["export"], results["sweep"]
+    out = [
+        ("API list, any filter, p50 ≤ 1.5× raw", f"worst {worst_api:.1f}×", worst_api <= 1.5),
+        ("API list, last page ≤ 1.2× first", f"worst {worst_depth:.1f}×", worst_depth <= 1.2),
+        (
+            "Pages p50 ≤ 2× their own SQL",
+            f"worst {worst_page['page']} {worst_page['ratio']:.1f}×",
+            worst_page["ratio"] <= 2,
+        ),
+        (
+            "Pages HTML ≤ 200 KB",
+            f"largest {biggest['page']} {biggest['html_bytes'] / 1024:.0f} KB",
+            biggest["html_bytes"] <= 200 * 1024,
+        ),
+        (
+            "Action detail constant in the number of reports",
+            f"{detail['reports']} reports: {detail['app_ms']:.0f} ms, {detail['queries']} q; "
+            f"{small['reports']}: {small['app_ms']:.0f} ms, {small['queries']} q",
+            detail["queries"] == small["queries"]
+            and detail["app_ms"] <= 1.5 * small["app_ms"] + 20,
+        ),
+        (
+            "CSV export ≤ 3× " + export["tool"],
+            f"{export['ratio']:.1f}× ({export['app_s']:.1f} s)",
+            export["ratio"] <= 3,
+        ),
+        (
+            "CSV export peak memory ≤ 60 MB",
+            f"{export['peak_python_mb']:.0f} MB",
+            export["peak_python_mb"] <= 60,
+        ),
+        (
+            "CSV export runs as a Celery job, never cut off",
+            "not built: streamed in the request",
+            False,
+        ),
+        (
+            "Reminder sweep ≤ 20 queries",
+            f"{sweep['queries_extrapolated']} (claim {sweep['claim_queries']}, extrapolated)",
+            sweep["queries_extrapolated"] <= 20,
+        ),
+        (
+            "Reminder sweep ≤ 10 s excluding SMTP",
+            f"{sweep['total_s_extrapolated']:.0f} s (extrapolated from {sweep['sampled']})",
+            sweep["total_s_extrapolated"] <= 10,
+        ),
+        (
+            "Reminder e-mail ≤ 50 KB",
+            f"largest {sweep['largest_email_bytes'] / 1024:.0f} KB",
+            sweep["largest_email_bytes"] <= 50 * 1024,
+        ),
+    ]
+    if results.get("throughput"):
+        ratio = results["throughput"]["ratio"]
+        out.append(("Throughput: API ≥ 70% of raw view", f"{ratio:.0%}", ratio >= 0.7))
+    return [{"target": t, "measured": m, "holds": h} for t, m, h in out]
+
+
+def machine(target: Target) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "load_average_at_start": round(os.getloadavg()[0], 1),
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory, 1),
+        "python": platform.python_version(),
+        "database": database,
+        "platform": platform.platform(),
+    }
+
+
+def print_table(results: dict) -> None:
+    m = results["machine"]
+    print()
+    print(
+        f"Scale {results['scale']} {results['counts']} — {m['database']}, Python {m['python']}, "
+        f"{m['cpus']} CPUs, {m['memory_gb']} GB, load {m['load_average_at_start']} at start, "
+        f"{os.getloadavg()[0]:.1f} at end"
+    )
+    print(f"{'measure':44}{'app':>11}{'baseline':>11}{'ratio':>8}{'queries':>9}")
+    for r in results["api"]:
+        name = f"API list {r['filter']} ({r['page']} page)"
+        print(
+            f"{name:44}{r['app_ms']:9.1f}ms{r['raw_ms']:9.1f}ms{r['ratio']:7.1f}×{r['queries']:9}"
+        )
+    for r in results["pages"]:
+        name = f"page {r['page']} ({r['html_bytes'] / 1024:.0f} KB)"
+        print(
+            f"{name:44}{r['app_ms']:9.1f}ms{r['sql_ms']:9.1f}ms{r['ratio']:7.1f}×{r['queries']:9}"
+        )
+    e = results["export"]
+    print(
+        f"{'CSV export vs ' + e['tool']:44}{e['app_s']:10.2f}s{e['raw_s']:10.2f}s{e['ratio']:7.1f}×"
+        f"   peak {e['peak_python_mb']:.0f} MB"
+    )
+    s = results["sweep"]
+    print(
+        f"{'reminder sweep (' + str(s['emails']) + ' e-mails, extrapolated)':44}"
+        f"{s['total_s_extrapolated']:10.1f}s{'':>11}{'':>8}{s['queries_extrapolated']:9}"
+    )
+    print(
+        f"{'  claim / repeat sweep with nothing new':44}{s['claim_s']:10.2f}s"
+        f"{s['repeat_sweep_s']:10.2f}s{'':>8}{s['claim_queries']:9}"
+    )
+    print(f"{'  largest e-mail':44}{s['largest_email_bytes'] / 1024:9.0f}KB")
+    i = results["import"]
+    print(f"{'seed import (first / again)':44}{i['first_import_s']:10.2f}s{i['reimport_s']:10.2f}s")
+    if results.get("throughput"):
+        t = results["throughput"]
+        print(
+            f"{'throughput, gunicorn 2 workers (req/s)':44}{t['api_rps']:9.1f}/s"
+            f"{t['raw_rps']:9.1f}/s{t['ratio']:7.0%}"
+        )
+    print()
+    print("Targets (issue 13):")
+    for t in results["targets"]:
+        print(f"  [{'holds' if t['holds'] else 'FAILS'}] {t['target']}: {t['measured']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", choices=sorted(SCALES), default=os.environ.get("BENCH_SCALE", "M")
+    )
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the cached data")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each request")
+    parser.add_argument("--emails", type=int, default=20, help="reminder e-mails actually sent")
+    parser.add_argument("--requests", type=int, default=150, help="requests per throughput run")
+    parser.add_argument("--no-gunicorn", action="store_true", help="skip the throughput run")
+    args = parser.parse_args()
+    target = target_for(args.scale, args.database_url)
+    started = time.perf_counter()
+    stamp = ensure_data(target, regenerate=args.regenerate)
+
+    from django.db.models import Count
+    from django.test import Client
+
+    from actions.models import Action, User
+    from resolutions.models import Resolution
+
+    user = User.objects.get(username="bench-tsb-staff")
+    client = Client()
+    client.force_login(user)
+    busiest = Action.objects.annotate(n=Count("reports")).order_by("-n", "pk").first()
+    quiet = Action.objects.annotate(n=Count("reports")).filter(n=1).order_by("pk").first()
+    largest = (
+        Resolution.objects.annotate(n=Count("actions"))
+        .select_related("assembly")
+        .order_by("-n", "pk")
+        .first()
+    )
+
+    results: dict = {
+        "scale": target.scale,
+        "database": target.vendor,
+        "counts": stamp["counts"],
+        "generated_in_s": stamp["seconds"],
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    results["machine"] = machine(target)
+    print("API list:", flush=True)
+    results["api"] = measure_api(client, user, args.runs)
+    print("Pages:", flush=True)
+    heavy = max(2, args.runs // 2)
+    results["pages"] = [
+        measure_page(client, "dashboard", "/", heavy),
+        measure_page(client, "actions list", "/actions/", args.runs),
+        measure_page(client, "my actions", "/actions/mine/", args.runs),
+        measure_page(
+            client, f"action detail ({busiest.n} reports)", f"/actions/{busiest.pk}/", heavy
+        ),
+        measure_page(client, "resolutions list", "/resolutions/", args.runs),
+        measure_page(
+            client,
+            f"resolution ({largest.n} actions)",
+            f"/resolutions/{largest.assembly.code}/{largest.number}/",
+            args.runs,
+        ),
+    ]
+    small = measure_page(client, "action detail (1 report)", f"/actions/{quiet.pk}/", args.runs)
+    results["detail_constant"] = [
+        {**results["pages"][3], "reports": busiest.n},
+        {**small, "reports": 1},
+    ]
+    print("CSV export, reminders, import:", flush=True)
+    results["export"] = measure_export(client, target)
+    results["sweep"] = measure_sweep(args.emails)
+    results["import"] = measure_import()
+    if not args.no_gunicorn:
+        results["throughput"] = measure_throughput(user, args.requests)
+    results["targets"] = targets(results)
+    results["run_s"] = time.perf_counter() - started
+    print_table(results)
+    text = json.dumps(results, indent=1, default=str)
+    (BENCH_DIR / "latest.json").write_text(text)
+    (BENCH_DIR / f"{target.vendor}-{target.scale}.json").write_text(text)
+    print(f"\nWrote var/bench/latest.json in a {results['run_s']:.0f} s run.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The project's WSGI application, plus one raw view, for the throughput comparison.
+
+``/bench/raw-actions/`` answers the first page of /api/actions/ from
+``bench.raw`` after checking the same token, with no middleware, no DRF and
+no serializer: what the same answer costs under the same gunicorn. Only
+``bench.run`` serves this module, on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, connection
+
+django_application = get_wsgi_application()
+
+RAW_PATH = "/bench/raw-actions/"
+
+
+def _raw_actions(environ) -> tuple[str, bytes]:
+    from actions.models import User
+    from bench.raw import action_filter, action_page
+
+    key = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Token ")
+    # Opened and closed per request, as Django does for its own views.
+    close_old_connections()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT user_id FROM authtoken_token WHERE key = %s", [key])
+            row = cursor.fetchone()
+        if row is None:
+            return "401 Unauthorized", b'{"detail": "Invalid token."}'
+        user = User(pk=row[0], bureau_id=_bureau_of(row[0]))
+        return "200 OK", action_page(action_filter("", None), page=1, page_size=50, user=user)
+    finally:
+        close_old_connections()
+
+
+def _bureau_of(user_id: int) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT bureau_id FROM actions_user WHERE id = %s", [user_id])
+        return cursor.fetchone()[0]
+
+
+def application(environ, start_response):
+    if environ.get("PATH_INFO") == RAW_PATH:
+        status, body = _raw_actions(environ)
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        )
+        return [body]
+    return django_application(environ, start_response)
