@@ -50,10 +50,10 @@ class ActionFilterSet(filters.FilterSet):
     )
     strength = filters.MultipleChoiceFilter(choices=Strength.choices, label=_("Strength"))
     reports_to = filters.MultipleChoiceFilter(
-        field_name="obligations__recipient",
         choices=ReportingRecipient.choices,
-        distinct=True,
+        method="filter_reports_to",
         label=_("Reports to"),
+        help_text=_("A duty of the action's own item, or one written for its whole resolution."),
     )
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
@@ -82,6 +82,9 @@ class ActionFilterSet(filters.FilterSet):
 
     def filter_involves(self, queryset: QuerySet[Action], name: str, value: Body) -> QuerySet:
         return queryset.involving_bureau(value.pk) if value else queryset
+
+    def filter_reports_to(self, queryset: QuerySet[Action], name: str, value: list[str]):
+        return queryset.reporting_to(value) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):
         if value is None:

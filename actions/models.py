@@ -109,17 +109,26 @@ class ActionQuerySet(models.QuerySet):
         )
         return self.filter(_bureau_q("owner", bureau_id) | Exists(collaborates))
 
+    def reporting_to(self, recipients) -> "ActionQuerySet":
+        """Actions with a duty to report to any of ``recipients``.
+
+        The duty is written on the action's own item, or once for the whole
+        resolution ("on progress in implementing this resolution").
+        """
+        own = ReportingObligation.objects.filter(action=OuterRef("pk"), recipient__in=recipients)
+        whole = ResolutionReportingDuty.objects.filter(
+            resolution=OuterRef("resolution"), recipient__in=recipients
+        )
+        return self.filter(Exists(own) | Exists(whole))
+
     def reporting_to_council(self) -> "ActionQuerySet":
         """Actions whose progress must be reported to ITU Council: the one definition of it."""
-        duties = ReportingObligation.objects.filter(
-            action=OuterRef("pk"), recipient__in=COUNCIL_RECIPIENTS
-        )
-        return self.filter(Exists(duties))
+        return self.reporting_to(COUNCIL_RECIPIENTS)
 
     def for_list(self) -> "ActionQuerySet":
         return self.select_related(
             "resolution__assembly", "clause", "owner", "focal_point"
-        ).prefetch_related("collaborators", "obligations")
+        ).prefetch_related("collaborators", "obligations", "resolution__reporting_duties")
 
 
 class Action(models.Model):
@@ -211,6 +220,15 @@ class Action(models.Model):
             bureaux.add(self.owning_bureau_id)
         return bureaux - {None}
 
+    def reporting_duties(self) -> list[str]:
+        """Every recipient this action reports to: its own duties and its resolution's.
+
+        Uses the prefetched ``obligations`` and ``resolution.reporting_duties``.
+        """
+        recipients = {duty.recipient for duty in self.obligations.all()}
+        recipients |= {duty.recipient for duty in self.resolution.reporting_duties.all()}
+        return [value for value in ReportingRecipient.values if value in recipients]
+
     def is_overdue(self, today: datetime.date) -> bool:
         return (
             self.status in OPEN_STATUSES
@@ -239,6 +257,55 @@ class ReportingObligation(models.Model):
 
     def __str__(self) -> str:
         return self.get_recipient_display()
+
+
+# --- Reporting duties written once for a whole resolution (issue 9) -------------
+
+
+class ResolutionReportingDuty(models.Model):
+    """A duty to report on a whole resolution, which every one of its actions shares.
+
+    Written once in one item ("to report annually to the Council on progress in
+    implementing this resolution"), it covers every action of the resolution,
+    not only the action of the item that says so.
+    """
+
+    resolution = models.ForeignKey(
+        Resolution,
+        on_delete=models.CASCADE,
+        related_name="reporting_duties",
+        verbose_name=_("resolution"),
+    )
+    recipient = models.CharField(_("report to"), max_length=20, choices=ReportingRecipient.choices)
+    clause = models.ForeignKey(
+        Clause,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written in"),
+        help_text=_("The item of the text that sets the duty."),
+    )
+
+    class Meta:
+        ordering = ["resolution", "recipient"]
+        verbose_name = _("resolution reporting duty")
+        verbose_name_plural = _("resolution reporting duties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "recipient"], name="resolution_duty_unique_per_recipient"
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__in=ReportingRecipient.values),
+                name="resolution_duty_recipient_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution}: {self.get_recipient_display()}"
+
+
+# --- End of resolution reporting duties ------------------------------------------
 
 
 class StatusChange(models.Model):

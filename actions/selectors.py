@@ -201,3 +201,28 @@ def open_reporting_period(today: datetime.date) -> ReportingPeriod | None:
         .first()
     )
     return reporting_period(meeting) if meeting is not None else None
+
+
+def report_period_default(
+    today: datetime.date, assembly: Assembly | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """The period a new progress report covers unless its writer says otherwise.
+
+    The open reporting period, which is what the next Council report collects.
+    With no next session recorded, from the day after the last session's
+    deadline (or the assembly's close) to today.
+    """
+    period = open_reporting_period(today)
+    if period is not None:
+        return period.start, period.end
+    last = (
+        GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL, start_date__lt=today)
+        .order_by("-start_date")
+        .first()
+    )
+    starts = []
+    if last is not None:
+        starts.append(last.document_deadline + datetime.timedelta(days=1))
+    if assembly is not None:
+        starts.append(assembly.end_date + datetime.timedelta(days=1))
+    return min(max(starts, default=today), today), today

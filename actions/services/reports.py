@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from wtsa_tracker.errors import TransitionRefused
 
-from .. import permissions
+from .. import permissions, selectors
 from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
 from .common import compare_and_set
@@ -56,14 +56,17 @@ def progress_report_create(
     action: Action,
     by: User,
     text: str,
-    period_start: datetime.date,
-    period_end: datetime.date,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
     report_date: datetime.date | None = None,
     evidence: Iterable[Evidence] = (),
     submit: bool = False,
     now: datetime.datetime | None = None,
 ) -> ProgressReport:
-    """Write a progress report on an action, as a draft or submitted for approval."""
+    """Write a progress report on an action, as a draft or submitted for approval.
+
+    A period not given is the open reporting period (``report_period_default``).
+    """
     if not permissions.can_write_report(by, action):
         raise PermissionDenied(permissions.WRITE_REPORT_REFUSED)
     if not text.strip():
@@ -72,6 +75,12 @@ def progress_report_create(
     report_date = report_date or timezone.localdate(now)
     if report_date > timezone.localdate(now):
         raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
+    if period_start is None or period_end is None:
+        default_start, default_end = selectors.report_period_default(
+            report_date, action.resolution.assembly
+        )
+        period_start = period_start or default_start
+        period_end = period_end or max(default_end, period_start)
     _clean_period(period_start, period_end, report_date)
     bureau_id = by.bureau_id or action.owning_bureau_id
     if bureau_id is None:

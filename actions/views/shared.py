@@ -99,11 +99,20 @@ def render_detail(
     can_edit = permissions.can_edit_action(user, action)
     can_write = permissions.can_write_report(user, action)
     duties = list(action.obligations.all())
-    reports_to_council = any(duty.recipient in COUNCIL_RECIPIENTS for duty in duties)
+    # A duty the text writes for the whole resolution, unless the item repeats it.
+    own = {duty.recipient for duty in duties}
+    resolution_duties = [
+        duty
+        for duty in action.resolution.reporting_duties.select_related("clause")
+        if duty.recipient not in own
+    ]
+    reports_to_council = any(
+        duty.recipient in COUNCIL_RECIPIENTS for duty in [*duties, *resolution_duties]
+    )
     council = selectors.next_council_deadline(today) if reports_to_council else None
     if can_write and report_form is None:
-        last_end = max((r.period_end for r in reports), default=None)
-        report_form = ProgressReportForm(initial=report_form_initial(action, today, last_end))
+        period = selectors.report_period_default(today, action.resolution.assembly)
+        report_form = ProgressReportForm(initial=report_form_initial(period))
         evidence_forms = evidence_formset()
     if can_edit and planning_form is None:
         planning_form = ActionPlanningForm(action=action)
@@ -113,6 +122,7 @@ def render_detail(
         "clause": action.clause,
         "sub_items": list(action.clause.children.all()),
         "duties": duties,
+        "resolution_duties": resolution_duties,
         "reports_to_council": reports_to_council,
         "council": council,
         "may_add_meetings": reports_to_council and may_add_meetings(user),

@@ -78,8 +78,8 @@ LISTS = {
     "clauses": ("/api/clauses/", _clauses, 3),
     "bodies": ("/api/bodies/", _bodies, 3),
     "meetings": ("/api/meetings/", _meetings, 3),
-    # + collaborators, obligations, role groups (allowed next statuses)
-    "actions": ("/api/actions/", _actions, 6),
+    # + collaborators, obligations, the resolutions' own duties, role groups
+    "actions": ("/api/actions/", _actions, 7),
     # + evidence links, role groups (visibility)
     "progress reports": ("/api/progress-reports/", _reports, 5),
     # the resolution, its references, its clauses (with their actions)
@@ -110,7 +110,7 @@ def test_filtering_actions_adds_no_query_per_row(tsb_staff, django_assert_num_qu
     client = client_for(tsb_staff)
 
     # + the Bureau looked up by code for `bureau`
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(
             "/api/actions/",
             {"bureau": "BDT", "reports_to": ["council", "council_annual"], "status": "not_started"},
