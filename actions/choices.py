@@ -104,3 +104,19 @@ class Role(models.TextChoices):
     COORDINATOR = "Bureau coordinator", _("Bureau coordinator")
     READER = "Reader", _("Reader")
     ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+# --- Readiness for a Council session (issue 9) ----------------------------------
+
+
+class Readiness(models.TextChoices):
+    """How far an action that reports to Council is from having its report for a period.
+
+    Not stored: worked out from the action's progress reports whose period
+    overlaps the reporting period, the most advanced one deciding.
+    """
+
+    APPROVED = "approved", _("Approved")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    DRAFT = "draft", _("Draft or returned")
+    MISSING = "missing", _("No report")

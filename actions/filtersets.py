@@ -8,8 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from resolutions.models import Assembly
 from wtsa_tracker.filters import BooleanFilter, CodeMultipleChoiceFilter, MultiColumnOrderingFilter
 
-from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
-from .models import Action, Body, ProgressReport, User
+from . import selectors
+from .choices import (
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    MeetingKind,
+    ReportingRecipient,
+    ReportState,
+    Strength,
+)
+from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -112,7 +120,21 @@ class ProgressReportFilterSet(filters.FilterSet):
     bureau = filters.ModelChoiceFilter(
         queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
     )
+    author = filters.ModelChoiceFilter(
+        queryset=User.objects.all(), to_field_name="username", label=_("Author")
+    )
     report_date = filters.DateFromToRangeFilter(label=_("Date"))
+    period = filters.DateFromToRangeFilter(
+        method="filter_period",
+        label=_("Period"),
+        help_text=_("Reports whose period overlaps these dates."),
+    )
+    council = filters.ModelChoiceFilter(
+        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
+        method="filter_council",
+        label=_("Council session"),
+        help_text=_("Reports whose period overlaps the session's reporting period."),
+    )
     ordering = filters.OrderingFilter(
         fields=[("report_date", "date"), ("updated_at", "updated")], label=_("Sort by")
     )
@@ -120,3 +142,21 @@ class ProgressReportFilterSet(filters.FilterSet):
     class Meta:
         model = ProgressReport
         fields: list[str] = []
+
+    def filter_period(self, queryset: QuerySet[ProgressReport], name: str, value: slice | None):
+        if not value:
+            return queryset
+        # django-filter hands dates over as the first and last moment of the days.
+        if value.start is not None:
+            queryset = queryset.filter(period_end__gte=value.start.date())
+        if value.stop is not None:
+            queryset = queryset.filter(period_start__lte=value.stop.date())
+        return queryset
+
+    def filter_council(
+        self, queryset: QuerySet[ProgressReport], name: str, value: GoverningBodyMeeting | None
+    ) -> QuerySet:
+        if value is None:
+            return queryset
+        period = selectors.reporting_period(value)
+        return queryset.filter(period_start__lte=period.end, period_end__gte=period.start)

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wtsa_tracker.errors import TransitionRefused
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 from .. import permissions, selectors
-from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
+from ..choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
 from .common import compare_and_set
 
@@ -180,3 +180,53 @@ def progress_report_transition(
     with transaction.atomic():
         compare_and_set(ProgressReport, report, expected_version, **values)
     return report
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What a bulk review did to one report: moved, or refused and why."""
+
+    report: ProgressReport
+    done: bool
+    reason: str = ""
+
+
+def progress_reports_review(
+    *,
+    reports: Iterable[tuple[ProgressReport, int]],
+    to: ReportState | str,
+    by: User,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> list[ReviewOutcome]:
+    """Approve or return many reports, each through ``progress_report_transition``.
+
+    ``reports`` pairs each report with the version the reviewer saw. Each one
+    is moved in its own transaction or refused with its reason: one refusal
+    neither stops nor undoes the others, and every outcome is returned so the
+    caller can show all of them.
+    """
+    to = ReportState(to)
+    if to not in REVIEW_STATES:
+        raise TransitionRefused(_("Only approving and returning can be done in bulk."))
+    outcomes = []
+    for report, version in reports:
+        try:
+            progress_report_transition(
+                report=report, to=to, by=by, note=note, expected_version=version, now=now
+            )
+        except StaleVersion:
+            outcomes.append(
+                ReviewOutcome(report, False, _("Someone changed it meanwhile: open it to see."))
+            )
+        except (PermissionDenied, TransitionRefused) as refused:
+            outcomes.append(ReviewOutcome(report, False, _refusal_text(refused)))
+        except ValidationError as invalid:
+            outcomes.append(ReviewOutcome(report, False, " ".join(invalid.messages)))
+        else:
+            outcomes.append(ReviewOutcome(report, True))
+    return outcomes
+
+
+def _refusal_text(refused: Exception) -> str:
+    return str(refused.args[0]) if refused.args else str(refused)

@@ -37,6 +37,13 @@ def action_list_url(**params) -> str:
     return f"{url}?{query}" if query else url
 
 
+def report_list_url(**params) -> str:
+    """The progress reports page, filtered: ``report_list_url(author="jdoe", state="draft")``."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
+    url = reverse("report_list")
+    return f"{url}?{query}" if query else url
+
+
 def may_add_meetings(user) -> bool:
     """Whether to offer the admin page that records Council sessions."""
     return user.is_staff and permissions.is_administrator(user)
