@@ -111,3 +111,18 @@ def test_importing_again_adds_no_duty_twice(wtsa20):
         before
     )
     assert not any("every action reports to" in change for change in report.changes)
+
+
+def test_importing_again_gives_a_database_filled_before_the_duties_its_missing_ones(wtsa20):
+    _import_seed(wtsa20)
+    ResolutionReportingDuty.objects.all().delete()
+    actions_before = list(Action.objects.values_list("pk", "version"))
+
+    report = _import_seed(wtsa20)
+
+    assert ResolutionReportingDuty.objects.count() == 6
+    assert Action.objects.filter(resolution__number=73).reporting_to_council().count() == 10
+    assert list(Action.objects.values_list("pk", "version")) == actions_before
+    assert "Resolution 73: every action reports to ITU Council, annually" in " ".join(
+        report.changes
+    )
