@@ -227,7 +227,7 @@ class Action(models.Model):
         """
         recipients = {duty.recipient for duty in self.obligations.all()}
         recipients |= {duty.recipient for duty in self.resolution.reporting_duties.all()}
-        return [value for value in ReportingRecipient.values if value in recipients]
+        return sorted(recipients)  # as the obligations are ordered
 
     def is_overdue(self, today: datetime.date) -> bool:
         return (

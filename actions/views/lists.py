@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from .. import selectors
+from ..choices import ReportingRecipient
 from ..display import action_name, person
 from ..filtersets import ActionFilterSet
 from ..forms import group_fields
@@ -193,7 +194,8 @@ def _csv_row(action: Action, today: datetime.date) -> list[str]:
         person(action.focal_point),
         action.target_date.isoformat() if action.target_date else "",
         _("yes") if action.is_overdue(today) else _("no"),
-        "; ".join(str(duty.get_recipient_display()) for duty in action.obligations.all()),
+        # The item's own duties and those written for its whole resolution.
+        "; ".join(str(ReportingRecipient(value).label) for value in action.reporting_duties()),
         _("yes") if action.needs_review else _("no"),
         action.clause.label,
         action.clause.text,
