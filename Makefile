@@ -61,6 +61,6 @@ fixtures/wtsa20.json: install
 	DEBUG=1 SQLITE_PATH=var/fixture-build.sqlite3 $(BIN)/python manage.py import_resolutions fixtures/wtsa20_itud_background.txt
 	DEBUG=1 SQLITE_PATH=var/fixture-build.sqlite3 $(BIN)/python manage.py dumpdata \
 		resolutions.resolution resolutions.resolutionreference resolutions.clause \
-		actions.action actions.reportingobligation \
+		actions.action actions.reportingobligation actions.resolutionreportingduty \
 		--natural-foreign --indent 1 --output fixtures/wtsa20.json
 	rm -f var/fixture-build.sqlite3

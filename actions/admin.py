@@ -31,6 +31,7 @@ from .models import (
     ProgressReport,
     Reminder,
     ReportingObligation,
+    ResolutionReportingDuty,
     StatusChange,
     User,
 )
@@ -523,6 +524,20 @@ class ReportingObligationAdmin(admin.ModelAdmin):
     search_fields = ["=action__resolution__number"]
     list_select_related = ["action__resolution"]
     autocomplete_fields = ["action"]
+
+
+# --- Reporting duties written for a whole resolution (issue 9) -----------------
+
+
+@admin.register(ResolutionReportingDuty)
+class ResolutionReportingDutyAdmin(admin.ModelAdmin):
+    """The import records them from the text; correct one here if the text was misread."""
+
+    list_display = ["resolution", "recipient", "clause"]
+    list_filter = ["recipient"]
+    search_fields = ["=resolution__number"]
+    list_select_related = ["resolution__assembly", "clause"]
+    raw_id_fields = ["resolution", "clause"]
 
 
 # --- Resolutions: the parts of their admin that span both apps ---------------

@@ -122,3 +122,19 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
     again: thousands of gettext calls for a CSV export.
     """
     return _labels(choices, translation.get_language()).get(value, value)
+
+
+# --- Readiness for a Council session (issue 9) ----------------------------------
+
+
+class Readiness(models.TextChoices):
+    """How far an action that reports to Council is from having its report for a period.
+
+    Not stored: worked out from the action's progress reports whose period
+    overlaps the reporting period, the most advanced one deciding.
+    """
+
+    APPROVED = "approved", _("Approved")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    DRAFT = "draft", _("Draft or returned")
+    MISSING = "missing", _("No report")

@@ -14,8 +14,16 @@ from wtsa_tracker.filters import (
     MultiColumnOrderingFilter,
 )
 
-from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
-from .models import Action, Body, ProgressReport, User
+from . import selectors
+from .choices import (
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    MeetingKind,
+    ReportingRecipient,
+    ReportState,
+    Strength,
+)
+from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -61,10 +69,10 @@ class ActionFilterSet(filters.FilterSet):
         choices=Strength.choices, distinct=False, label=_("Strength")
     )
     reports_to = filters.MultipleChoiceFilter(
-        field_name="obligations__recipient",
         choices=ReportingRecipient.choices,
-        distinct=True,
+        method="filter_reports_to",
         label=_("Reports to"),
+        help_text=_("A duty of the action's own item, or one written for its whole resolution."),
     )
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
@@ -103,6 +111,9 @@ class ActionFilterSet(filters.FilterSet):
         )
         return queryset.filter(Exists(collaborates))
 
+    def filter_reports_to(self, queryset: QuerySet[Action], name: str, value: list[str]):
+        return queryset.reporting_to(value) if value else queryset
+
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):
         if value is None:
             return queryset
@@ -127,7 +138,21 @@ class ProgressReportFilterSet(filters.FilterSet):
     bureau = filters.ModelChoiceFilter(
         queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
     )
+    author = filters.ModelChoiceFilter(
+        queryset=User.objects.all(), to_field_name="username", label=_("Author")
+    )
     report_date = filters.DateFromToRangeFilter(label=_("Date"))
+    period = filters.DateFromToRangeFilter(
+        method="filter_period",
+        label=_("Period"),
+        help_text=_("Reports whose period overlaps these dates."),
+    )
+    council = filters.ModelChoiceFilter(
+        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
+        method="filter_council",
+        label=_("Council session"),
+        help_text=_("Reports whose period overlaps the session's reporting period."),
+    )
     ordering = filters.OrderingFilter(
         fields=[("report_date", "date"), ("updated_at", "updated")], label=_("Sort by")
     )
@@ -135,3 +160,21 @@ class ProgressReportFilterSet(filters.FilterSet):
     class Meta:
         model = ProgressReport
         fields: list[str] = []
+
+    def filter_period(self, queryset: QuerySet[ProgressReport], name: str, value: slice | None):
+        if not value:
+            return queryset
+        # django-filter hands dates over as the first and last moment of the days.
+        if value.start is not None:
+            queryset = queryset.filter(period_end__gte=value.start.date())
+        if value.stop is not None:
+            queryset = queryset.filter(period_start__lte=value.stop.date())
+        return queryset
+
+    def filter_council(
+        self, queryset: QuerySet[ProgressReport], name: str, value: GoverningBodyMeeting | None
+    ) -> QuerySet:
+        if value is None:
+            return queryset
+        period = selectors.reporting_period(value)
+        return queryset.filter(period_start__lte=period.end, period_end__gte=period.start)

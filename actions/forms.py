@@ -136,19 +136,9 @@ class ProgressReportEditForm(ProgressReportForm):
     version = VersionField()
 
 
-def report_form_initial(action: Action, today: datetime.date, last_end: datetime.date | None):
-    """The period a new report most likely covers: from the last one (or the assembly) to today.
-
-    Never later than today: a last report that runs into the future (old data
-    reached 9999-12-31, the last date there is) suggests a period of today alone.
-    """
-    if last_end is None:
-        start = action.resolution.assembly.end_date
-    elif last_end < today:
-        start = last_end + datetime.timedelta(days=1)
-    else:
-        start = today
-    return {"period_start": min(start, today), "period_end": today}
+def report_form_initial(period: tuple[datetime.date, datetime.date]) -> dict:
+    """A new report's fields, filled with the period it most likely covers."""
+    return {"period_start": period[0], "period_end": period[1]}
 
 
 class WebAddressField(forms.URLField):

@@ -20,12 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from resolutions.models import Assembly
-from resolutions.parsing import Notice, ParsedDocument
+from resolutions.models import Assembly, Clause
+from resolutions.parsing import Notice, ParsedDocument, ParsedResolution
 from resolutions.services import ImportRefused, ResolutionSync, check_assembly, resolution_sync
 
+from .choices import ReportingRecipient
 from .models import Body
-from .services.actions import action_create_for_clause, action_flag_for_review
+from .services.actions import (
+    action_create_for_clause,
+    action_flag_for_review,
+    resolution_duties_add,
+)
 
 __all__ = ["ImportRefused", "ImportReport", "resolution_import"]
 
@@ -119,6 +124,7 @@ def resolution_import(
                     bodies=bodies,
                 )
                 report.actions_created += 1
+            _add_resolution_duties(sync, parsed, report)
             reworded = _(
                 "The clause text changed in the import of %(date)s: check the owner, "
                 "collaborators and reporting duties."
@@ -138,6 +144,31 @@ def resolution_import(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _add_resolution_duties(
+    sync: ResolutionSync, parsed: ParsedResolution, report: ImportReport
+) -> None:
+    """Duties an item writes for the whole resolution apply to all its actions."""
+    keys: dict[str, str] = {}
+    for item in parsed.iter_items():
+        for recipient in item.directive.resolution_reports_to if item.directive else ():
+            keys.setdefault(recipient, item.key)  # the first item that says so
+    if not keys:
+        return
+    clauses = {
+        clause.key: clause
+        for clause in Clause.objects.filter(resolution=sync.resolution, key__in=keys.values())
+    }
+    added = resolution_duties_add(
+        resolution=sync.resolution,
+        duties=[(recipient, clauses.get(key)) for recipient, key in keys.items()],
+    )
+    for recipient in added:
+        report.changes.append(
+            _("%(label)s: every action reports to %(recipient)s")
+            % {"label": sync.label, "recipient": ReportingRecipient(recipient).label}
+        )
 
 
 def _body_codes(document: ParsedDocument) -> set[str]:

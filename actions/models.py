@@ -135,12 +135,21 @@ class ActionQuerySet(models.QuerySet):
         )
         return self.filter(_bureau_q("owner", bureau_id) | Exists(collaborates))
 
+    def reporting_to(self, recipients) -> "ActionQuerySet":
+        """Actions with a duty to report to any of ``recipients``.
+
+        The duty is written on the action's own item, or once for the whole
+        resolution ("on progress in implementing this resolution").
+        """
+        own = ReportingObligation.objects.filter(action=OuterRef("pk"), recipient__in=recipients)
+        whole = ResolutionReportingDuty.objects.filter(
+            resolution=OuterRef("resolution"), recipient__in=recipients
+        )
+        return self.filter(Exists(own) | Exists(whole))
+
     def reporting_to_council(self) -> "ActionQuerySet":
         """Actions whose progress must be reported to ITU Council: the one definition of it."""
-        duties = ReportingObligation.objects.filter(
-            action=OuterRef("pk"), recipient__in=COUNCIL_RECIPIENTS
-        )
-        return self.filter(Exists(duties))
+        return self.reporting_to(COUNCIL_RECIPIENTS)
 
     def with_latest_approved_report(self) -> "ActionQuerySet":
         """Annotate each action with its latest approved report: ``latest_report_date``,
@@ -179,7 +188,7 @@ class ActionQuerySet(models.QuerySet):
                 *_deferred("resolution", RESOLUTION_TEXT_FIELDS),
                 *_deferred("focal_point", USER_PRIVATE_FIELDS),
             )
-            .prefetch_related("collaborators", "obligations")
+            .prefetch_related("collaborators", "obligations", "resolution__reporting_duties")
         )
 
 
@@ -297,6 +306,15 @@ class Action(models.Model):
             bureaux.add(self.owning_bureau_id)
         return bureaux - {None}
 
+    def reporting_duties(self) -> list[str]:
+        """Every recipient this action reports to: its own duties and its resolution's.
+
+        Uses the prefetched ``obligations`` and ``resolution.reporting_duties``.
+        """
+        recipients = {duty.recipient for duty in self.obligations.all()}
+        recipients |= {duty.recipient for duty in self.resolution.reporting_duties.all()}
+        return sorted(recipients)  # as the obligations are ordered
+
     def is_overdue(self, today: datetime.date) -> bool:
         return (
             self.status in OPEN_STATUSES
@@ -332,6 +350,60 @@ class ReportingObligation(models.Model):
 
     def get_recipient_display(self) -> str:
         return choice_label(ReportingRecipient, self.recipient)
+
+
+# --- Reporting duties written once for a whole resolution (issue 9) -------------
+
+
+class ResolutionReportingDuty(models.Model):
+    """A duty to report on a whole resolution, which every one of its actions shares.
+
+    Written once in one item ("to report annually to the Council on progress in
+    implementing this resolution"), it covers every action of the resolution,
+    not only the action of the item that says so.
+    """
+
+    resolution = models.ForeignKey(
+        Resolution,
+        on_delete=models.CASCADE,
+        related_name="reporting_duties",
+        verbose_name=_("resolution"),
+    )
+    recipient = models.CharField(_("report to"), max_length=20, choices=ReportingRecipient.choices)
+    clause = models.ForeignKey(
+        Clause,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written in"),
+        help_text=_("The item of the text that sets the duty."),
+    )
+
+    class Meta:
+        ordering = ["resolution", "recipient"]
+        verbose_name = _("resolution reporting duty")
+        verbose_name_plural = _("resolution reporting duties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "recipient"],
+                name="resolution_duty_unique_per_recipient",
+                violation_error_message=_(
+                    "This resolution already has this reporting duty: keep one of the two."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__in=ReportingRecipient.values),
+                name="resolution_duty_recipient_valid",
+                violation_error_message=_("Choose one of the listed governing bodies."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution}: {self.get_recipient_display()}"
+
+
+# --- End of resolution reporting duties ------------------------------------------
 
 
 class StatusChange(models.Model):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Max, Q, QuerySet, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from resolutions.models import Assembly
 
 from . import permissions
-from .choices import OPEN_STATUSES, MeetingKind, ReportState
+from .choices import OPEN_STATUSES, STAFF_BODY_KINDS, MeetingKind, Readiness, ReportState
 from .models import (
     Action,
     GoverningBodyMeeting,
@@ -165,7 +165,6 @@ class Timeline:
 
     entries: list[TimelineEntry]
     older: datetime.datetime | None
-    last_report_end: datetime.date | None
 
 
 def action_timeline(
@@ -196,12 +195,7 @@ def action_timeline(
     entries += [TimelineEntry("report", r.created_at, r) for r in reports[: size + 1]]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     older = entries[size - 1].at if len(entries) > size else None
-    last_end = (
-        permissions.reports_visible_to(user)
-        .filter(action=action)
-        .aggregate(last=Max("period_end"))["last"]
-    )
-    return Timeline(entries[:size], older, last_end)
+    return Timeline(entries[:size], older)
 
 
 @dataclass(frozen=True)
@@ -270,3 +264,179 @@ def open_reporting_period(today: datetime.date) -> ReportingPeriod | None:
         .first()
     )
     return reporting_period(meeting) if meeting is not None else None
+
+
+def report_period_default(
+    today: datetime.date, assembly: Assembly | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """The period a new progress report covers unless its writer says otherwise.
+
+    The open reporting period, which is what the next Council report collects.
+    With no next session recorded, from the day after the last session's
+    deadline (or the assembly's close) to today.
+    """
+    period = open_reporting_period(today)
+    if period is not None:
+        return period.start, period.end
+    last = (
+        GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL, start_date__lt=today)
+        .order_by("-start_date")
+        .first()
+    )
+    starts = []
+    if last is not None:
+        starts.append(last.document_deadline + datetime.timedelta(days=1))
+    if assembly is not None:
+        starts.append(assembly.end_date + datetime.timedelta(days=1))
+    return min(max(starts, default=today), today), today
+
+
+# --- Readiness for a Council session and reports across actions (issue 9) -------
+
+
+def _readiness(period: ReportingPeriod) -> Case:
+    """Each action's readiness for the period: its most advanced report that overlaps it."""
+
+    def has(*states: ReportState) -> Exists:
+        return Exists(
+            ProgressReport.objects.filter(
+                action=OuterRef("pk"),
+                state__in=states,
+                period_start__lte=period.end,
+                period_end__gte=period.start,
+            )
+        )
+
+    return Case(
+        When(has(ReportState.APPROVED), then=Value(Readiness.APPROVED)),
+        When(has(ReportState.SUBMITTED), then=Value(Readiness.SUBMITTED)),
+        When(has(ReportState.DRAFT, ReportState.RETURNED), then=Value(Readiness.DRAFT)),
+        default=Value(Readiness.MISSING),
+        output_field=CharField(),
+    )
+
+
+@dataclass
+class ReadinessRow:
+    """For one Bureau and resolution: how many Council actions are at each readiness."""
+
+    bureau_code: str | None
+    bureau_name: str | None
+    resolution_number: int
+    resolution_title: str
+    assembly_code: str
+    counts: dict[str, int]
+    bureau_is_staff: bool = True
+    own: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def gaps(self) -> int:
+        return self.total - self.counts.get(Readiness.APPROVED, 0)
+
+
+def council_readiness(period: ReportingPeriod, user: User) -> list[ReadinessRow]:
+    """Per owning Bureau and resolution, the Council actions at each readiness, in one query.
+
+    A study group's actions count for the Bureau that supports it. The user's
+    own Bureau comes first, then the others in their usual order.
+    """
+    counts = (
+        Action.objects.reporting_to_council()
+        .order_by()
+        .annotate(
+            readiness=_readiness(period),
+            bureau_code=Coalesce("owner__supporting_bureau__code", "owner__code"),
+            bureau_name=Coalesce("owner__supporting_bureau__name", "owner__name"),
+            bureau_order=Coalesce("owner__supporting_bureau__sort_order", "owner__sort_order"),
+            bureau_kind=Coalesce("owner__supporting_bureau__kind", "owner__kind"),
+        )
+        .values(
+            "bureau_code",
+            "bureau_name",
+            "bureau_order",
+            "bureau_kind",
+            "resolution__assembly__code",
+            "resolution__assembly__start_date",
+            "resolution__number",
+            "resolution__title",
+            "readiness",
+        )
+        .annotate(n=Count("pk"))
+    )
+    rows: dict[tuple, ReadinessRow] = {}
+    order: dict[tuple, tuple] = {}
+    own_code = user.bureau.code if user.bureau_id else None
+    for item in counts:
+        key = (item["bureau_code"], item["resolution__assembly__code"], item["resolution__number"])
+        if key not in rows:
+            rows[key] = ReadinessRow(
+                bureau_code=item["bureau_code"],
+                bureau_name=item["bureau_name"],
+                resolution_number=item["resolution__number"],
+                resolution_title=item["resolution__title"],
+                assembly_code=item["resolution__assembly__code"],
+                counts={value: 0 for value in Readiness.values},
+                bureau_is_staff=item["bureau_kind"] in STAFF_BODY_KINDS,
+                own=own_code is not None and item["bureau_code"] == own_code,
+            )
+            order[key] = (
+                not rows[key].own,
+                item["bureau_order"] is None,
+                item["bureau_order"] or 0,
+                item["bureau_code"] or "",
+                item["resolution__assembly__start_date"],
+                item["resolution__number"],
+            )
+        rows[key].counts[item["readiness"]] += item["n"]
+    return [rows[key] for key in sorted(rows, key=order.__getitem__)]
+
+
+def readiness_gaps(period: ReportingPeriod, user: User) -> QuerySet[Action]:
+    """Council actions the user's Bureau owns or contributes to without an approved report."""
+    return (
+        actions_in_scope(user)
+        .reporting_to_council()
+        .annotate(readiness=_readiness(period))
+        .exclude(readiness=Readiness.APPROVED)
+        .select_related("resolution", "clause", "owner")
+        .order_by("resolution__number", "number")
+    )
+
+
+def readiness_counts(period: ReportingPeriod, user: User) -> dict[str, int]:
+    """How many Council actions in the user's scope are at each readiness: the dashboard card."""
+    found = dict(
+        actions_in_scope(user)
+        .reporting_to_council()
+        .order_by()
+        .annotate(readiness=_readiness(period))
+        .values("readiness")
+        .annotate(n=Count("pk"))
+        .values_list("readiness", "n")
+    )
+    return {value: found.get(value, 0) for value in Readiness.values}
+
+
+def report_counts_by_state(user: User) -> dict[str, int]:
+    """The user's own progress reports per state: a contributor's dashboard card."""
+    found = dict(
+        ProgressReport.objects.filter(author=user)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {value: found.get(value, 0) for value in ReportState.values}
+
+
+def progress_report_list(user: User) -> QuerySet[ProgressReport]:
+    """Every report the user may see, with what the reports page shows of each."""
+    return (
+        permissions.reports_visible_to(user, ProgressReport.objects.for_list())
+        .select_related("action__clause", "action__owner")
+        .order_by("-report_date", "-pk")
+    )

@@ -15,6 +15,10 @@ urlpatterns = [
     path("actions/<int:pk>/reports/", views.report_create, name="report_create"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/state/", views.report_transition, name="report_transition"),
+    # Issue 9: reports across actions, reviewed in bulk; readiness for Council.
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/review/", views.report_review_bulk, name="report_review_bulk"),
+    path("council/readiness/", views.council_readiness, name="council_readiness"),
     path("resolutions/", views.resolution_list, name="resolution_list"),
     path(
         "resolutions/<slug:assembly>/<int:number>/",

@@ -13,6 +13,7 @@ from actions.models import (
     ProgressReport,
     Reminder,
     ReportingObligation,
+    ResolutionReportingDuty,
     StatusChange,
 )
 from actions.services.actions import action_transition
@@ -26,6 +27,9 @@ def populated(tsb_action, tsb_staff, superuser):
     report = builders.report(tsb_action, author=tsb_staff, state=ReportState.SUBMITTED)
     EvidenceLink.objects.create(report=report, url="https://example.org/a")
     ReportingObligation.objects.create(action=tsb_action, recipient="council_annual")
+    ResolutionReportingDuty.objects.create(
+        resolution=tsb_action.resolution, recipient="next_wtsa", clause=tsb_action.clause
+    )
     session = builders.meeting(datetime.date(2026, 6, 16))
     Reminder.objects.create(key="k1", meeting=session, recipient=tsb_staff, days_before=7)
     tsb_action.resolution.references.create(

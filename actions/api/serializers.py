@@ -34,6 +34,7 @@ from actions.models import (
     GoverningBodyMeeting,
     ProgressReport,
     ReportingObligation,
+    ResolutionReportingDuty,
     StatusChange,
     User,
 )
@@ -208,6 +209,16 @@ class ObligationSerializer(serializers.ModelSerializer):
         fields = ["recipient", "label"]
 
 
+class ResolutionDutySerializer(serializers.ModelSerializer):
+    """A reporting duty written once for the whole resolution, which the action shares."""
+
+    label = LabelField(ReportingRecipient, source="recipient")
+
+    class Meta:
+        model = ResolutionReportingDuty
+        fields = ["recipient", "label"]
+
+
 class StatusChangeSerializer(serializers.ModelSerializer):
     from_status = ActionStatusField(read_only=True)
     to_status = ActionStatusField(read_only=True)
@@ -240,6 +251,12 @@ class ActionSerializer(serializers.ModelSerializer):
     status_label = LabelField(ActionStatus, source="status")
     allowed_next_statuses = serializers.SerializerMethodField()
     reporting_obligations = ObligationSerializer(source="obligations", many=True, read_only=True)
+    resolution_reporting_duties = ResolutionDutySerializer(
+        source="resolution.reporting_duties",
+        many=True,
+        read_only=True,
+        help_text=_("Duties written for the whole resolution: they apply to this action too."),
+    )
     focal_point = serializers.SlugRelatedField(slug_field="username", read_only=True)
     focal_point_name = PersonField(source="focal_point")
     is_overdue = serializers.SerializerMethodField()
@@ -261,6 +278,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "status_label",
             "allowed_next_statuses",
             "reporting_obligations",
+            "resolution_reporting_duties",
             "focal_point",
             "focal_point_name",
             "target_date",
@@ -402,8 +420,17 @@ class _ReportContentSerializer(serializers.Serializer):
 
 
 class ProgressReportCreateSerializer(_ReportContentSerializer):
+    period_start = serializers.DateField(
+        required=False, help_text=_("Defaults to the start of the open reporting period.")
+    )
+    period_end = serializers.DateField(
+        required=False,
+        help_text=_("Defaults to the end of the open reporting period (the Council deadline)."),
+    )
     action = StrictPrimaryKeyRelatedField(
-        queryset=Action.objects.select_related("owner").prefetch_related("collaborators")
+        queryset=Action.objects.select_related("owner", "resolution__assembly").prefetch_related(
+            "collaborators"
+        )
     )
     report_date = serializers.DateField(required=False, help_text=_("Defaults to today."))
     submit = serializers.BooleanField(

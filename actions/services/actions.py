@@ -18,7 +18,14 @@ from wtsa_tracker.errors import TransitionRefused
 
 from .. import permissions
 from ..choices import ALLOWED_TRANSITIONS, ActionStatus
-from ..models import Action, Body, ReportingObligation, StatusChange, User
+from ..models import (
+    Action,
+    Body,
+    ReportingObligation,
+    ResolutionReportingDuty,
+    StatusChange,
+    User,
+)
 from ..validators import NOTE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
 
@@ -179,3 +186,25 @@ def action_flag_for_review(*, action: Action, reason: str) -> None:
     Action.objects.filter(pk=action.pk).update(
         needs_review=True, review_reason=reason[:300], version=F("version") + 1
     )
+
+
+def resolution_duties_add(
+    *, resolution: Resolution, duties: Iterable[tuple[str, Clause]]
+) -> list[str]:
+    """Record the reporting duties the text writes for the whole resolution.
+
+    ``duties`` are (recipient, clause that says so) pairs. Only duties not yet
+    recorded are written, so importing the same text again writes nothing; a
+    duty is never removed by an import, as an action's own duties are not.
+    Returns the recipients added.
+    """
+    known = set(resolution.reporting_duties.values_list("recipient", flat=True))
+    new: dict[str, Clause] = {}
+    for recipient, clause in duties:
+        if recipient not in known:
+            new.setdefault(recipient, clause)
+    ResolutionReportingDuty.objects.bulk_create(
+        ResolutionReportingDuty(resolution=resolution, recipient=recipient, clause=clause)
+        for recipient, clause in new.items()
+    )
+    return sorted(new)

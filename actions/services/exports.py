@@ -77,9 +77,8 @@ def _csv_row(action: Action, today: datetime.date, labels: _Labels) -> list[str]
         person(action.focal_point),
         action.target_date.isoformat() if action.target_date else "",
         labels.yes if action.is_overdue(today) else labels.no,
-        "; ".join(
-            choice_label(ReportingRecipient, duty.recipient) for duty in action.obligations.all()
-        ),
+        # The item's own duties and those written for its whole resolution.
+        "; ".join(choice_label(ReportingRecipient, value) for value in action.reporting_duties()),
         labels.yes if action.needs_review else labels.no,
         action.clause.label,
         action.clause.text,

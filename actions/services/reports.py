@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wtsa_tracker.errors import TransitionRefused
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
-from .. import permissions
-from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
+from .. import permissions, selectors
+from ..choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
 from ..validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, text_too_long
 from .common import compare_and_set
@@ -75,8 +75,8 @@ def progress_report_create(
     action: Action,
     by: User,
     text: str,
-    period_start: datetime.date,
-    period_end: datetime.date,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
     report_date: datetime.date | None = None,
     evidence: Iterable[Evidence] = (),
     submit: bool = False,
@@ -86,6 +86,7 @@ def progress_report_create(
 
     The report is filed as the writer's Bureau's: a writer without a Bureau is
     refused, never taken for the owner's staff.
+    A period not given is the open reporting period (``report_period_default``).
     """
     if not permissions.can_write_report(by, action):
         raise PermissionDenied(permissions.why_no_report(by))
@@ -94,6 +95,12 @@ def progress_report_create(
     report_date = report_date or timezone.localdate(now)
     if report_date > timezone.localdate(now):
         raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
+    if period_start is None or period_end is None:
+        default_start, default_end = selectors.report_period_default(
+            report_date, action.resolution.assembly
+        )
+        period_start = period_start or default_start
+        period_end = period_end or max(default_end, period_start)
     _clean_period(period_start, period_end, report_date)
     evidence = list(evidence)
     _check_evidence(evidence)
@@ -210,3 +217,53 @@ def progress_report_transition(
     with transaction.atomic():
         compare_and_set(ProgressReport, report, expected_version, **values)
     return report
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What a bulk review did to one report: moved, or refused and why."""
+
+    report: ProgressReport
+    done: bool
+    reason: str = ""
+
+
+def progress_reports_review(
+    *,
+    reports: Iterable[tuple[ProgressReport, int]],
+    to: ReportState | str,
+    by: User,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> list[ReviewOutcome]:
+    """Approve or return many reports, each through ``progress_report_transition``.
+
+    ``reports`` pairs each report with the version the reviewer saw. Each one
+    is moved in its own transaction or refused with its reason: one refusal
+    neither stops nor undoes the others, and every outcome is returned so the
+    caller can show all of them.
+    """
+    to = ReportState(to)
+    if to not in REVIEW_STATES:
+        raise TransitionRefused(_("Only approving and returning can be done in bulk."))
+    outcomes = []
+    for report, version in reports:
+        try:
+            progress_report_transition(
+                report=report, to=to, by=by, note=note, expected_version=version, now=now
+            )
+        except StaleVersion:
+            outcomes.append(
+                ReviewOutcome(report, False, _("Someone changed it meanwhile: open it to see."))
+            )
+        except (PermissionDenied, TransitionRefused) as refused:
+            outcomes.append(ReviewOutcome(report, False, _refusal_text(refused)))
+        except ValidationError as invalid:
+            outcomes.append(ReviewOutcome(report, False, " ".join(invalid.messages)))
+        else:
+            outcomes.append(ReviewOutcome(report, True))
+    return outcomes
+
+
+def _refusal_text(refused: Exception) -> str:
+    return str(refused.args[0]) if refused.args else str(refused)

@@ -10,19 +10,24 @@ before reading its form.
 from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
 from .lists import action_export, action_list, my_actions
+from .readiness import council_readiness
 from .reports import report_edit, report_transition
 from .resolutions import resolution_detail, resolution_list
+from .review import report_list, report_review_bulk
 
 __all__ = [
     "action_detail",
     "action_export",
     "action_list",
     "action_plan",
+    "council_readiness",
     "action_status",
     "dashboard",
     "my_actions",
     "report_create",
     "report_edit",
+    "report_list",
+    "report_review_bulk",
     "report_transition",
     "resolution_detail",
     "resolution_list",

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import permissions, selectors
-from ..choices import STAFF_BODY_KINDS, ActionStatus
-from .shared import OPEN_STATUS_VALUES, action_list_url, may_add_meetings
+from ..choices import STAFF_BODY_KINDS, ActionStatus, Readiness, ReportState
+from .shared import OPEN_STATUS_VALUES, action_list_url, may_add_meetings, report_list_url
 
 DASHBOARD_ROWS = 10
 
@@ -114,6 +115,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         awaiting = selectors.reports_awaiting_review(user)
     recent = selectors.recent_status_changes(user)
     resolution_counts, resolutions_with_actions = selectors.status_counts_by_resolution()
+    council = selectors.next_council_deadline(today)
+    # Issue 9: readiness for the next Council session, and one's own reports.
+    readiness = None
+    if council is not None:
+        period = selectors.reporting_period(council.session)
+        counts_by = selectors.readiness_counts(period, user)
+        readiness = {
+            "period": period,
+            "url": reverse("council_readiness"),
+            "total": sum(counts_by.values()),
+            "items": [
+                {"value": r.value, "label": r.label, "count": counts_by[r.value]} for r in Readiness
+            ],
+        }
+    my_reports = None
+    if permissions.is_bureau_staff(user):
+        mine = selectors.report_counts_by_state(user)
+        my_reports = [
+            {
+                "label": state.label,
+                "count": mine[state.value],
+                "url": report_list_url(author=user.get_username(), state=state.value),
+            }
+            for state in ReportState
+        ]
 
     context = {
         "section": "dashboard",
@@ -128,7 +154,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue_url": action_list_url(**scope_params, overdue="true"),
         "overdue_count": overdue.count(),
         "overdue_rows": list(overdue[:DASHBOARD_ROWS]),
-        "council": selectors.next_council_deadline(today),
+        "council": council,
+        "readiness": readiness,
+        "my_reports": my_reports,
         "may_add_meetings": may_add_meetings(user),
         "unfinished": selectors.unfinished_reports(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,

@@ -39,6 +39,13 @@ def action_list_url(**params) -> str:
     return f"{url}?{query}" if query else url
 
 
+def report_list_url(**params) -> str:
+    """The progress reports page, filtered: ``report_list_url(author="jdoe", state="draft")``."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
+    url = reverse("report_list")
+    return f"{url}?{query}" if query else url
+
+
 def may_add_meetings(user) -> bool:
     """Whether to offer the admin page that records Council sessions."""
     return user.is_staff and permissions.is_administrator(user)
@@ -105,11 +112,20 @@ def render_detail(
     can_edit = permissions.can_edit_action(user, action)
     can_write = permissions.can_write_report(user, action)
     duties = list(action.obligations.all())
-    reports_to_council = any(duty.recipient in COUNCIL_RECIPIENTS for duty in duties)
+    # A duty the text writes for the whole resolution, unless the item repeats it.
+    own = {duty.recipient for duty in duties}
+    resolution_duties = [
+        duty
+        for duty in action.resolution.reporting_duties.select_related("clause")
+        if duty.recipient not in own
+    ]
+    reports_to_council = any(
+        duty.recipient in COUNCIL_RECIPIENTS for duty in [*duties, *resolution_duties]
+    )
     council = selectors.next_council_deadline(today) if reports_to_council else None
     if can_write and report_form is None:
-        initial = report_form_initial(action, today, timeline.last_report_end)
-        report_form = ProgressReportForm(initial=initial)
+        period = selectors.report_period_default(today, action.resolution.assembly)
+        report_form = ProgressReportForm(initial=report_form_initial(period))
         evidence_forms = evidence_formset()
     if can_edit and planning_form is None:
         planning_form = ActionPlanningForm(action=action)
@@ -119,6 +135,7 @@ def render_detail(
         "clause": action.clause,
         "sub_items": list(action.clause.children.all()),
         "duties": duties,
+        "resolution_duties": resolution_duties,
         "reports_to_council": reports_to_council,
         "council": council,
         "may_add_meetings": reports_to_council and may_add_meetings(user),

@@ -88,6 +88,15 @@ _REPORT_TARGETS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _REPORT_WINDOW = 1000
 _ANNUAL = re.compile(r"\b(?:annual(?:ly)?|each\s+year|every\s+year|yearly)\b", re.IGNORECASE)
+# "to report on progress in implementing this resolution", "… on the application of
+# this resolution": the duty covers the whole resolution, not only its own item.
+# "the action plan annexed to this resolution" or "with a view to reviewing this
+# resolution" do not.
+_WHOLE_RESOLUTION = re.compile(
+    r"\b(?:implement(?:s|ing|ed)?|implementation\s+of|appl(?:ying|ication\s+of))"
+    r"\s+this\s+resolution\b",
+    re.IGNORECASE,
+)
 _ANNUAL_REPORT = re.compile(r"\b(?:annual|yearly)\s+$", re.IGNORECASE)
 
 
@@ -120,9 +129,9 @@ def collaboration_codes(text: str) -> list[str]:
     return codes
 
 
-def reports_to(text: str) -> tuple[str, ...]:
-    """Reporting obligations of an item: council(_annual), next_wtsa, pp, tsag."""
-    found: set[str] = set()
+def _report_duties(text: str) -> list[tuple[str, bool]]:
+    """Each reporting duty of an item, and whether it covers the whole resolution."""
+    found: list[tuple[str, bool]] = []
     for match in _REPORT.finditer(text):
         # A reporting clause is a sentence, not a page: bounding the window keeps
         # an item with many "report"s and no ";" linear.
@@ -133,10 +142,23 @@ def reports_to(text: str) -> tuple[str, ...]:
         annual = _ANNUAL.search(window) or _ANNUAL_REPORT.search(
             text, max(0, match.start() - 20), match.start()
         )
+        whole = _WHOLE_RESOLUTION.search(window) is not None
         for target, pattern in _REPORT_TARGETS:
             if pattern.search(window):
-                found.add("council_annual" if target == "council" and annual else target)
-    return tuple(sorted(found))
+                found.append(
+                    ("council_annual" if target == "council" and annual else target, whole)
+                )
+    return found
+
+
+def reports_to(text: str) -> tuple[str, ...]:
+    """Reporting obligations of an item: council(_annual), next_wtsa, pp, tsag."""
+    return tuple(sorted({target for target, _whole in _report_duties(text)}))
+
+
+def resolution_reports_to(text: str) -> tuple[str, ...]:
+    """The item's reporting duties that cover the whole resolution ("… this resolution")."""
+    return tuple(sorted({target for target, whole in _report_duties(text) if whole}))
 
 
 def _principal_mentions(principal: str) -> list[Mention]:
@@ -191,4 +213,5 @@ def analyse_directive(strength: str, addressee: str, item_text: str) -> Directiv
         owner=owner,
         collaborators=tuple(sorted(collaborators)),
         reports_to=reports_to(item_text),
+        resolution_reports_to=resolution_reports_to(item_text),
     )

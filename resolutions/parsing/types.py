@@ -87,6 +87,9 @@ class Directive:
     owner: str | None
     collaborators: tuple[str, ...]
     reports_to: tuple[str, ...]
+    # The duties among ``reports_to`` that cover every item of the resolution
+    # ("to report annually to Council on progress in implementing this resolution").
+    resolution_reports_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -149,3 +149,14 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise ConnectionError("SMTP server unreachable")
+
+
+def test_staff_are_reminded_of_an_action_whose_resolution_reports_to_council(council, tsb_people):
+    from actions.models import ResolutionReportingDuty
+
+    action = builders.action(owner="TSB")
+    ResolutionReportingDuty.objects.create(resolution=action.resolution, recipient="council_annual")
+    reminder_id = reminders_claim_due(today=days_before_deadline(14))[0]
+
+    assert reminder_send(reminder_id=reminder_id) is True
+    assert f"http://127.0.0.1:8000/actions/{action.pk}/" in mail.outbox[0].body

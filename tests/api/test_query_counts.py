@@ -79,8 +79,8 @@ LISTS = {
     "clauses": ("/api/clauses/", _clauses, 4),
     "bodies": ("/api/bodies/", _bodies, 4),
     "meetings": ("/api/meetings/", _meetings, 4),
-    # + collaborators, obligations, role groups (allowed next statuses)
-    "actions": ("/api/actions/", _actions, 7),
+    # + collaborators, obligations, the resolutions' own duties, role groups
+    "actions": ("/api/actions/", _actions, 8),
     # + evidence links, role groups (visibility)
     "progress reports": ("/api/progress-reports/", _reports, 7),
     # the resolution, its references, its clauses (with their actions)
@@ -111,7 +111,7 @@ def test_filtering_actions_adds_no_query_per_row(tsb_staff, django_assert_num_qu
     client = client_for(tsb_staff)
 
     # + the Bureau looked up by code for `bureau`
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(
             "/api/actions/",
             {"bureau": "BDT", "reports_to": ["council", "council_annual"], "status": "not_started"},

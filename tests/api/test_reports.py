@@ -159,3 +159,39 @@ def test_an_administrator_with_a_bureau_files_the_report_as_that_bureaus(
 
     assert response.status_code == 201, response.json()
     assert ProgressReport.objects.get().bureau.code == "GS"
+
+
+def test_a_report_written_without_a_period_covers_the_open_reporting_period(tsb_action, tsb_staff):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    last = builders.meeting(today - datetime.timedelta(days=200), name="Last Council")
+    upcoming = builders.meeting(today + datetime.timedelta(days=90), name="Next Council")
+
+    response = client_for(tsb_staff).post(
+        "/api/progress-reports/", {"action": tsb_action.pk, "text": "Held a workshop."}
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["period_start"], body["period_end"]) == (
+        (last.document_deadline + datetime.timedelta(days=1)).isoformat(),
+        upcoming.document_deadline.isoformat(),
+    )
+
+
+def test_an_action_lists_the_duties_written_for_its_whole_resolution(tsb_action, tsb_staff):
+    from actions.models import ResolutionReportingDuty
+
+    ResolutionReportingDuty.objects.create(
+        resolution=tsb_action.resolution, recipient="council_annual"
+    )
+
+    body = client_for(tsb_staff).get(f"/api/actions/{tsb_action.pk}/").json()
+
+    assert body["reporting_obligations"] == []
+    assert body["resolution_reporting_duties"] == [
+        {"recipient": "council_annual", "label": "ITU Council, annually"}
+    ]

@@ -32,6 +32,8 @@ def page_urls(tsb_action, tsb_staff):
             args=[tsb_action.resolution.assembly.code, tsb_action.resolution.number],
         ),
         "report edit": reverse("report_edit", args=[report.pk]),
+        "progress reports": reverse("report_list"),
+        "readiness for Council": reverse("council_readiness"),
     }
 
 

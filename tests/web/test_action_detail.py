@@ -428,17 +428,44 @@ def test_a_report_whose_period_ends_at_the_end_of_time_does_not_break_the_page(
     response = detail(login(tsb_staff), tsb_action)
 
     assert response.status_code == 200
-    today = timezone.localdate()
     initial = response.context["report_form"].initial
-    assert (initial["period_start"], initial["period_end"]) == (today, today)
+    assert initial["period_end"] == timezone.localdate()
 
 
-def test_a_new_report_starts_the_day_after_the_last_one_ended(login, tsb_staff, tsb_action):
-    builders.report(tsb_action, author=tsb_staff, period_end=datetime.date(2025, 5, 1))
+def _council_sessions() -> tuple:
+    """A Council session held some months ago and the next one, around today."""
+    today = timezone.localdate()
+    last = builders.meeting(today - datetime.timedelta(days=200), name="Last Council")
+    upcoming = builders.meeting(today + datetime.timedelta(days=90), name="Next Council")
+    return last, upcoming
+
+
+def test_a_new_report_covers_the_open_reporting_period_even_after_an_earlier_report(
+    login, tsb_staff, tsb_action
+):
+    last, upcoming = _council_sessions()
+    builders.report(tsb_action, author=tsb_staff, period_end=timezone.localdate())
 
     initial = detail(login(tsb_staff), tsb_action).context["report_form"].initial
 
-    assert initial["period_start"] == datetime.date(2025, 5, 2)
+    assert (initial["period_start"], initial["period_end"]) == (
+        last.document_deadline + datetime.timedelta(days=1),
+        upcoming.document_deadline,
+    )
+
+
+def test_without_a_next_session_a_new_report_runs_from_the_last_deadline_to_today(
+    login, tsb_staff, tsb_action
+):
+    today = timezone.localdate()
+    last = builders.meeting(today - datetime.timedelta(days=200))
+
+    initial = detail(login(tsb_staff), tsb_action).context["report_form"].initial
+
+    assert (initial["period_start"], initial["period_end"]) == (
+        last.document_deadline + datetime.timedelta(days=1),
+        today,
+    )
 
 
 def test_an_action_reporting_to_council_says_when_no_session_is_recorded(
@@ -531,3 +558,19 @@ def test_an_unreadable_history_position_shows_the_newest_entries(
     assert response.status_code == 200
     assert [entry.item.text for entry in response.context["timeline"]] == ["The only one."]
     assert response.context["timeline_is_first_page"] is True
+
+
+def test_an_action_shows_the_duty_written_for_its_whole_resolution(login, tsb_staff, tsb_action):
+    from actions.models import ResolutionReportingDuty
+
+    ResolutionReportingDuty.objects.create(
+        resolution=tsb_action.resolution,
+        recipient=ReportingRecipient.COUNCIL_ANNUAL,
+        clause=tsb_action.clause,
+    )
+
+    page = detail(login(tsb_staff), tsb_action).content.decode()
+
+    assert "Report to ITU Council, annually" in page
+    assert f"for the whole resolution, as its item {tsb_action.clause.label} says" in page
+    assert "The text asks for no report." not in page

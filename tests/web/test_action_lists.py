@@ -396,3 +396,22 @@ def test_an_unreadable_overdue_value_is_shown_as_an_error(login, tsb_staff):
         refused.content.decode()
     )
     assert login(tsb_staff).get("/actions/?overdue=true").status_code == 200
+
+
+def test_csv_export_names_the_duties_written_for_the_whole_resolution(login, reader):
+    from actions.models import ReportingObligation, ResolutionReportingDuty
+
+    res = builders.resolution(73)
+    reporting = builders.action(res, owner="TSB")
+    other = builders.action(res, owner="TSB")
+    ReportingObligation.objects.create(action=reporting, recipient="council_annual")
+    ResolutionReportingDuty.objects.create(resolution=res, recipient="council_annual")
+    ResolutionReportingDuty.objects.create(resolution=res, recipient="next_wtsa")
+
+    rows = read_csv(login(reader).get(reverse("action_export"), {"resolution": 73}))
+
+    assert [row["Reports to"] for row in rows] == [
+        "ITU Council, annually; Next WTSA",
+        "ITU Council, annually; Next WTSA",
+    ]
+    assert [row["Action"] for row in rows] == [str(reporting.number), str(other.number)]

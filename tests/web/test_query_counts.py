@@ -74,19 +74,29 @@ def data(request, bdt_coordinator, bdt_staff):
     return {"res73": res73, "action": target, "draft": draft}
 
 
-# Page → queries with a logged-in BDT coordinator.
+# Page → queries with a logged-in BDT coordinator. Lists of actions load the
+# duties written for whole resolutions (one prefetch); the dashboard reads the
+# next session's reporting period (the previous session, the assembly), its
+# readiness and the user's reports by state; an action's page the same period
+# for the new report's default, and the resolution's duties with their items.
 EXPECTED = {
-    "dashboard": 15,
-    "my_actions": 9,
-    "action_list": 13,
-    "action_list_filtered": 14,
-    "action_list_involving": 14,
-    "action_list_htmx": 7,
-    "action_export": 6,
-    "action_detail": 15,
+    "dashboard": 19,
+    "my_actions": 10,
+    "action_list": 14,
+    "action_list_filtered": 15,
+    "action_list_involving": 15,
+    "action_list_htmx": 8,
+    "action_export": 7,
+    "action_detail": 19,
     "report_edit": 7,
     "resolution_list": 5,
     "resolution_detail": 6,
+    # the sessions, the period (previous session, assembly), the counts, the gaps
+    "council_readiness": 8,
+    # + the count, the page, evidence links
+    "report_list": 11,
+    # + the Bureau and the author looked up by their codes
+    "report_list_filtered": 13,
 }
 
 
@@ -118,6 +128,13 @@ def urls(data):
         "resolution_detail": (
             reverse("resolution_detail", args=[res73.assembly.code, res73.number]),
             {},
+            {},
+        ),
+        "council_readiness": (reverse("council_readiness"), {}, {}),
+        "report_list": (reverse("report_list"), {}, {}),
+        "report_list_filtered": (
+            reverse("report_list"),
+            {"state": ["submitted", "draft"], "bureau": "BDT", "author": "bdt_staff"},
             {},
         ),
     }

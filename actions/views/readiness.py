@@ -1,0 +1,65 @@
+"""Readiness for a Council session: which actions that report to Council still lack a report."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .. import selectors
+from ..choices import COUNCIL_RECIPIENTS, MeetingKind, Readiness
+from ..models import GoverningBodyMeeting
+from .shared import action_list_url, may_add_meetings
+
+COUNCIL_DUTIES = sorted(recipient.value for recipient in COUNCIL_RECIPIENTS)
+
+
+@login_required
+@require_safe
+def council_readiness(request: HttpRequest) -> HttpResponse:
+    """Per Bureau and resolution, the Council actions with an approved report, and the gaps."""
+    user = request.user
+    today = timezone.localdate()
+    sessions = list(GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL))
+    chosen = request.GET.get("meeting", "")
+    session = next((s for s in sessions if str(s.pk) == chosen), None)
+    if session is None:
+        session = next((s for s in sessions if s.start_date >= today), None)
+    context = {
+        "section": "readiness",
+        "sessions": sessions,
+        "session": session,
+        "readiness": list(Readiness),
+        "may_add_meetings": may_add_meetings(user),
+        "bureau": user.bureau,
+    }
+    if session is not None:
+        period = selectors.reporting_period(session)
+        rows = selectors.council_readiness(period, user)
+        for row in rows:
+            row.cells = [row.counts[value] for value in Readiness.values]
+            # A study group's actions count for its Bureau; a body no Bureau
+            # supports (the membership) is listed by its own code.
+            by_body = {"bureau" if row.bureau_is_staff else "owner": row.bureau_code}
+            row.url = action_list_url(
+                assembly=row.assembly_code,
+                resolution=row.resolution_number,
+                reports_to=COUNCIL_DUTIES,
+                **by_body,
+            )
+        gaps = None
+        if user.bureau_id:
+            gaps = list(selectors.readiness_gaps(period, user))
+            for action in gaps:
+                action.readiness_label = Readiness(action.readiness).label
+        context.update(
+            period=period,
+            rows=rows,
+            total=sum(row.total for row in rows),
+            totals=[sum(row.counts[value] for row in rows) for value in Readiness.values],
+            gaps=gaps,
+            reports_url=f"?council={session.pk}",
+        )
+    return render(request, "actions/council_readiness.html", context)

@@ -1,0 +1,148 @@
+"""Readiness for a Council session: per Bureau and resolution, approved reports and gaps."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actions.choices import ReportingRecipient, ReportState
+from actions.models import ReportingObligation, ResolutionReportingDuty
+from actions.selectors import council_readiness, readiness_counts, reporting_period
+from tests import builders
+
+D = datetime.date
+# Council 2026 opens 16 June; its documents are due 19 May, and the 2025 session's
+# were due 20 May 2025: the period runs from 21 May 2025 to 19 May 2026.
+IN_PERIOD = {"period_start": D(2025, 6, 1), "period_end": D(2026, 5, 1)}
+BEFORE_PERIOD = {"period_start": D(2024, 6, 1), "period_end": D(2025, 5, 1)}
+
+
+@pytest.fixture(autouse=True)
+def in_march_2026(time_machine):
+    """While reports are being written for Council 2026."""
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC))
+
+
+@pytest.fixture
+def council(db):
+    builders.meeting(D(2025, 6, 17), name="Council 2025")
+    return builders.meeting(D(2026, 6, 16), name="Council 2026")
+
+
+@pytest.fixture
+def res(db, tsb_staff, tsb_coordinator, bdt_staff):
+    """Resolution 73: five TSB actions reporting to Council, at every readiness."""
+    res73 = builders.resolution(73)
+    ResolutionReportingDuty.objects.create(
+        resolution=res73, recipient=ReportingRecipient.COUNCIL_ANNUAL
+    )
+    approved, submitted, draft, stale, missing = (
+        builders.action(res73, owner="TSB", collaborators=("BDT",)) for _ in range(5)
+    )
+    builders.report(approved, author=bdt_staff, state=ReportState.APPROVED, **IN_PERIOD)
+    builders.report(approved, author=tsb_staff, state=ReportState.DRAFT, **IN_PERIOD)
+    builders.report(submitted, author=tsb_staff, state=ReportState.SUBMITTED, **IN_PERIOD)
+    builders.report(draft, author=tsb_staff, state=ReportState.RETURNED, **IN_PERIOD)
+    builders.report(stale, author=tsb_staff, state=ReportState.APPROVED, **BEFORE_PERIOD)
+    return {
+        "res": res73,
+        "approved": approved,
+        "submitted": submitted,
+        "draft": draft,
+        "stale": stale,
+        "missing": missing,
+    }
+
+
+def test_each_action_counts_once_at_its_most_advanced_report_for_the_period(
+    council, res, tsb_staff
+):
+    rows = council_readiness(reporting_period(council), tsb_staff)
+
+    assert [(r.bureau_code, r.resolution_number) for r in rows] == [("TSB", 73)]
+    assert rows[0].counts == {"approved": 1, "submitted": 1, "draft": 1, "missing": 2}
+    assert (rows[0].total, rows[0].gaps) == (5, 4)
+
+
+def test_actions_that_do_not_report_to_council_are_not_counted(council, res, tsb_staff):
+    other = builders.resolution(80)
+    builders.action(other, owner="TSB")
+    next_wtsa = builders.action(other, owner="TSB")
+    ReportingObligation.objects.create(action=next_wtsa, recipient=ReportingRecipient.NEXT_WTSA)
+
+    rows = council_readiness(reporting_period(council), tsb_staff)
+
+    assert {r.resolution_number for r in rows} == {73}
+
+
+def test_a_bureau_sees_its_own_rows_first(council, res, bdt_staff):
+    res89 = builders.resolution(89)
+    action = builders.action(res89, owner="BDT")
+    ReportingObligation.objects.create(action=action, recipient=ReportingRecipient.COUNCIL)
+
+    bdt_rows = council_readiness(reporting_period(council), bdt_staff)
+
+    assert [(r.bureau_code, r.own) for r in bdt_rows] == [("BDT", True), ("TSB", False)]
+
+
+def test_the_page_lists_the_users_own_gaps_with_links_to_the_actions(
+    login, council, res, bdt_staff
+):
+    response = login(bdt_staff).get(reverse("council_readiness"))
+
+    page = response.content.decode()
+    gaps = [action.pk for action in response.context["gaps"]]
+    assert gaps == [res[name].pk for name in ("submitted", "draft", "stale", "missing")]
+    for name in ("submitted", "draft", "stale", "missing"):
+        assert reverse("action_detail", args=[res[name].pk]) in page
+    assert reverse("action_detail", args=[res["approved"].pk]) not in page
+    assert "Still missing for BDT" in page
+    assert "21 May 2025 to 19 May 2026" in page
+
+
+def test_the_rows_link_to_the_actions_of_the_bureau_and_resolution(login, council, res, reader):
+    response = login(reader).get(reverse("council_readiness"))
+
+    (row,) = response.context["rows"]
+    assert row.cells == [1, 1, 1, 2]
+    assert "bureau=TSB" in row.url
+    assert "resolution=73" in row.url
+    assert "reports_to=council_annual" in row.url
+
+
+def test_an_earlier_session_can_be_chosen(login, council, res, tsb_staff):
+    earlier = council.__class__.objects.get(name="Council 2025")
+
+    response = login(tsb_staff).get(reverse("council_readiness"), {"meeting": earlier.pk})
+
+    assert response.context["session"] == earlier
+    # The approved report of 2024-25 counts for the 2025 session, no other does.
+    assert response.context["rows"][0].counts["approved"] == 1
+    assert response.context["rows"][0].counts["missing"] == 4
+
+
+def test_without_a_next_session_the_page_says_an_administrator_records_one(login, res, tsb_staff):
+    response = login(tsb_staff).get(reverse("council_readiness"))
+
+    assert response.status_code == 200
+    assert "No upcoming Council session is recorded" in response.content.decode()
+
+
+def test_the_dashboard_card_counts_the_users_scope_and_links_to_the_page(
+    login, council, res, bdt_staff
+):
+    response = login(bdt_staff).get(reverse("dashboard"))
+
+    card = response.context["readiness"]
+    assert card["total"] == 5
+    assert [item["count"] for item in card["items"]] == [1, 1, 1, 2]
+    page = response.content.decode()
+    assert "1 of 5" in page
+    assert reverse("council_readiness") in page
+
+
+def test_readiness_counts_follow_the_users_bureau(council, res, br_staff, tsb_staff):
+    period = reporting_period(council)
+
+    assert readiness_counts(period, tsb_staff)["missing"] == 2
+    assert sum(readiness_counts(period, br_staff).values()) == 0
