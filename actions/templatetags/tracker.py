@@ -1,6 +1,7 @@
 """Template tags of the staff pages: the display helpers of ``actions.display``, and badges."""
 
 from django import template
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -49,3 +50,15 @@ def status_badge(status: str) -> dict:
 @register.inclusion_tag("actions/_status_badge.html")
 def report_state_badge(state: str) -> dict:
     return {"kind": "state", "value": state, "label": ReportState(state).label}
+
+
+# --- The Council report (issue 9b) ------------------------------------------------
+
+
+@register.filter
+def iso_day(value: str | None) -> str:
+    """A date the Council report's data keeps as ISO text, written as every other date."""
+    if not value:
+        return ""
+    parsed = parse_datetime(value) if "T" in value else parse_date(value)
+    return day(parsed)
