@@ -8,8 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from resolutions.models import Assembly
 from wtsa_tracker.filters import BooleanFilter, CodeMultipleChoiceFilter, MultiColumnOrderingFilter
 
-from .choices import STAFF_BODY_KINDS, ActionStatus, ReportingRecipient, ReportState, Strength
-from .models import Action, Body, ProgressReport, User
+from .choices import (
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    AssessmentRating,
+    AssessmentState,
+    ReportingRecipient,
+    ReportState,
+    Strength,
+)
+from .models import Action, Assessment, Body, ProgressReport, User
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -116,4 +124,19 @@ class ProgressReportFilterSet(filters.FilterSet):
 
     class Meta:
         model = ProgressReport
+        fields: list[str] = []
+
+
+# --- Resolution 83 assessments (issue 9b) ----------------------------------------
+
+
+class AssessmentFilterSet(filters.FilterSet):
+    resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
+    assembly = filters.CharFilter(field_name="resolution__assembly__code", label=_("Assembly"))
+    meeting = filters.NumberFilter(field_name="meeting", label=_("Council session"))
+    state = filters.MultipleChoiceFilter(choices=AssessmentState.choices, label=_("State"))
+    rating = filters.MultipleChoiceFilter(choices=AssessmentRating.choices, label=_("Rating"))
+
+    class Meta:
+        model = Assessment
         fields: list[str] = []
