@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter
 from resolutions.models import Resolution
 
 from .. import permissions
-from ..choices import ActionStatus, MeetingKind, ReportRunState
+from ..choices import ActionStatus, MeetingKind, ReportFormat, ReportRunState
 from ..council_report import council_report_data, default_document_number, report_file_name
 from ..display import day
 from ..models import Body, CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting, User
@@ -452,3 +452,25 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def council_report_write(
+    *,
+    meeting: GoverningBodyMeeting,
+    fmt: ReportFormat | str,
+    document_number: str = "",
+    bureau: Body | None = None,
+    resolution: Resolution | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[str, bytes]:
+    """One file of the report, at once, for the command line: its name and its bytes."""
+    fmt = ReportFormat(fmt)
+    data = council_report_data(
+        meeting=meeting,
+        document_number=document_number.strip() or default_document_number(meeting),
+        generated_at=now or timezone.now(),
+        bureau=bureau,
+        resolution=resolution,
+    )
+    render = council_report_docx if fmt == ReportFormat.DOCX else council_report_xlsx
+    return report_file_name(data, fmt), render(data=data)
