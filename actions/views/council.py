@@ -49,7 +49,10 @@ def council_report(request: HttpRequest) -> HttpResponse:
     form = None
     status = 200
     if may_generate:
-        form = CouncilReportForm(request.POST or None, initial={"bureau": user.bureau_id})
+        # Those who may only report on their own Bureau find it chosen already.
+        whole = permissions.can_generate_council_report(user, None)
+        initial = {} if whole else {"bureau": user.bureau_id}
+        form = CouncilReportForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(permissions.GENERATE_REPORT_REFUSED)
