@@ -8,6 +8,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
 from docx import Document
 from playwright.sync_api import Page, expect
 
@@ -29,7 +30,7 @@ def assert_accessible(page: Page) -> None:
 
 @pytest.fixture
 def world(db):
-    today = datetime.date.today()
+    today = timezone.localdate()
     council = builders.meeting(
         today + datetime.timedelta(days=200),
         name="Council next",
