@@ -276,3 +276,54 @@ def test_comparing_two_frozen_reports_lists_the_changed_actions(
 
     assert page.status_code == 200
     assert "status: Not started → In progress".encode() in page.content
+
+
+def test_every_council_page_sends_an_anonymous_visitor_to_the_login_page(client, council, res73):
+    for url in (
+        reverse("council_report"),
+        reverse("council_report_compare"),
+        reverse("resolution_assessments", args=["WTSA-20", 73]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{reverse('login')}?next={url}", url
+
+
+def _freeze(client, council):
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+    client.post(reverse("council_report_run_freeze", args=[run.pk]))
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_the_council_report_page_costs_the_same_queries_for_more_reports(
+    login, council, res73, tsb_coordinator, django_assert_num_queries, extra
+):
+    client = login(tsb_coordinator)
+    for _ in range(2 + extra):
+        _freeze(client, council)
+        _generate(client, council)
+
+    # The same number for 2 and 6 frozen reports: nothing is read per row.
+    with django_assert_num_queries(14):
+        page = client.get(reverse("council_report"))
+
+    assert page.content.count(b"frozen by") == 2 + extra
+
+
+@pytest.mark.parametrize("periods", [1, 5])
+def test_the_assessment_page_costs_the_same_queries_for_a_longer_history(
+    login, council, res73, bdt_coordinator, django_assert_num_queries, periods
+):
+    for year in range(periods):
+        builders.assessment(
+            res73, builders.meeting(datetime.date(2030 + year, 5, 1)), by=bdt_coordinator
+        )
+    client = login(bdt_coordinator)
+    url = reverse("resolution_assessments", args=["WTSA-20", 73]) + f"?meeting={council.pk}"
+
+    # The same number for 1 and 5 periods of history: nothing is read per row.
+    with django_assert_num_queries(14):
+        page = client.get(url)
+
+    assert page.content.count(b"<li><strong>") == periods
