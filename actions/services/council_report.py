@@ -207,7 +207,10 @@ def _page_number_field(paragraph) -> None:
 def _table(document, headers: list[str]) -> Table:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
-    for cell, header in zip(_cells(table, table.rows[0]), headers, strict=True):
+    header_row = table.rows[0]
+    # Repeated at the top of every page the table runs onto, as in a printed Council document.
+    header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, header in zip(_cells(table, header_row), headers, strict=True):
         _set(cell, header, bold=True)
     return table
 

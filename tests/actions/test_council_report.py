@@ -411,3 +411,11 @@ def test_nobody_changes_or_deletes_a_frozen_report(council, world, tsb_coordinat
     with pytest.raises(DatabaseError), transaction.atomic():
         CouncilReportSnapshot.objects.filter(pk=snapshot.pk).update(document_number="forged")
     assert CouncilReportSnapshot.objects.get(pk=snapshot.pk).document_number == "C27/35-E"
+
+
+def test_the_word_tables_repeat_their_header_row_on_every_page(council, world):
+    document = Document(io.BytesIO(council_report_docx(data=data_for(council))))
+
+    for table in document.tables:
+        assert "w:tblHeader" in table.rows[0]._tr.xml
+        assert "w:tblHeader" not in table.rows[-1]._tr.xml
