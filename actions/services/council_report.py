@@ -187,10 +187,26 @@ def _cells(table: Table, row) -> list[_Cell]:
     return [_Cell(tc, table) for tc in row._tr.tc_lst]
 
 
+def _run(text: str, *, bold: bool = False, italic: bool = False):
+    # A <w:r> built directly: python-docx's add_run() and .bold look up the
+    # schema's order of siblings on each call, most of the time of a big report.
+    run = OxmlElement("w:r")
+    if bold or italic:
+        properties = OxmlElement("w:rPr")
+        if bold:
+            properties.append(OxmlElement("w:b"))
+        if italic:
+            properties.append(OxmlElement("w:i"))
+        run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.set(qn("xml:space"), "preserve")
+    text_element.text = text
+    run.append(text_element)
+    return run
+
+
 def _set(cell: _Cell, text: str, *, bold: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold
+    cell._tc.p_lst[0].append(_run(text, bold=bold))
 
 
 def _page_number_field(paragraph) -> None:
@@ -221,21 +237,26 @@ def _period_text(data: dict[str, Any]) -> str:
 
 
 def _progress_text(cell: _Cell, progress: list[dict[str, Any]]) -> None:
+    tc = cell._tc
     if not progress:
-        run = cell.paragraphs[0].add_run(NO_REPORT)
-        run.italic = True
+        tc.p_lst[0].append(_run(NO_REPORT, italic=True))
         return
+
+    def new_paragraph():
+        paragraph = OxmlElement("w:p")
+        tc.append(paragraph)
+        return paragraph
+
     first = True
     for report in progress:
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        paragraph = tc.p_lst[0] if first else new_paragraph()
         first = False
-        paragraph.add_run(
-            f"{report['bureau']}, {day(parse_date(report['report_date']))}: "
-        ).bold = True
-        paragraph.add_run(report["text"])
+        when = day(parse_date(report["report_date"]))
+        paragraph.append(_run(f"{report['bureau']}, {when}: ", bold=True))
+        paragraph.append(_run(report["text"]))
         for link in report["evidence"]:
             label = f"{link['title']}: {link['url']}" if link["title"] else link["url"]
-            cell.add_paragraph(label)
+            new_paragraph().append(_run(label))
 
 
 def council_report_docx(*, data: dict[str, Any]) -> bytes:
