@@ -5,6 +5,9 @@ UPDATE (both databases) or DELETE (PostgreSQL) from a shell or a script. On
 SQLite a DELETE is left to the application: Django empties SQLite tables
 with DELETE between tests, where PostgreSQL uses TRUNCATE, which no row
 trigger sees.
+
+A later migration that alters this table on SQLite rebuilds it, and the
+rebuilt table has no trigger: such a migration must create it again.
 """
 
 from django.db import migrations
