@@ -25,7 +25,10 @@ from .forms import WebAddressField
 from .importing import ImportRefused, resolution_import
 from .models import (
     Action,
+    Assessment,
     Body,
+    CouncilReportRun,
+    CouncilReportSnapshot,
     EvidenceLink,
     GoverningBodyMeeting,
     ProgressReport,
@@ -654,3 +657,48 @@ admin.site.unregister(Resolution)
 admin.site.register(Resolution, ResolutionImportAdmin)
 admin.site.unregister(Clause)
 admin.site.register(Clause, ClauseWithActionAdmin)
+
+
+# --- Resolution 83 assessments and the Council report (issue 9b) ----------------
+# Shown, never written here: assessments change through their page or the API
+# (propose, confirm, with the compare-and-set), reports through their page, and
+# a frozen report never changes at all.
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(_ReadOnlyAdmin):
+    list_display = ["resolution", "meeting", "rating", "state", "proposed_by", "confirmed_by"]
+    list_filter = ["state", "rating", "meeting"]
+    list_select_related = ["resolution__assembly", "meeting", "proposed_by", "confirmed_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CouncilReportRun)
+class CouncilReportRunAdmin(_ReadOnlyAdmin):
+    list_display = ["document_number", "meeting", "bureau", "state", "requested_by", "requested_at"]
+    list_filter = ["state", "meeting"]
+    list_select_related = ["meeting", "bureau", "requested_by"]
+    exclude = ["data"]
+
+
+@admin.register(CouncilReportSnapshot)
+class CouncilReportSnapshotAdmin(_ReadOnlyAdmin):
+    list_display = ["document_number", "meeting", "bureau", "frozen_by", "frozen_at"]
+    list_select_related = ["meeting", "bureau", "frozen_by"]
+    exclude = ["data", "docx", "xlsx"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data", "docx", "xlsx")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # not even for superusers: a report submitted to Council is a record

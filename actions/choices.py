@@ -138,3 +138,45 @@ class Readiness(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting approval")
     DRAFT = "draft", _("Draft or returned")
     MISSING = "missing", _("No report")
+
+
+# --- Resolution 83 assessments and the Council report (issue 9b) ----------------
+
+
+class AssessmentRating(models.TextChoices):
+    """How far a resolution has been implemented in a period (Resolution 83). Not a status."""
+
+    FULLY_MET = "fully_met", _("Fully met")
+    LARGELY_MET = "largely_met", _("Largely met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+    TOO_EARLY = "too_early", _("Too early to assess")
+
+
+class AssessmentState(models.TextChoices):
+    """A Bureau proposes an assessment; TSB confirms it, and only then it goes to Council."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class ReportRunState(models.TextChoices):
+    """Where the generation of a Council report stands."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportFormat(models.TextChoices):
+    """The files a Council report is written to."""
+
+    DOCX = "docx", _("Word (.docx)")
+    XLSX = "xlsx", _("Spreadsheet (.xlsx)")
+
+
+REPORT_CONTENT_TYPES = {
+    ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}

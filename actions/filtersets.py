@@ -18,12 +18,14 @@ from . import selectors
 from .choices import (
     STAFF_BODY_KINDS,
     ActionStatus,
+    AssessmentRating,
+    AssessmentState,
     MeetingKind,
     ReportingRecipient,
     ReportState,
     Strength,
 )
-from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
+from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressReport, User
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -178,3 +180,18 @@ class ProgressReportFilterSet(filters.FilterSet):
             return queryset
         period = selectors.reporting_period(value)
         return queryset.filter(period_start__lte=period.end, period_end__gte=period.start)
+
+
+# --- Resolution 83 assessments (issue 9b) ----------------------------------------
+
+
+class AssessmentFilterSet(filters.FilterSet):
+    resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
+    assembly = filters.CharFilter(field_name="resolution__assembly__code", label=_("Assembly"))
+    meeting = filters.NumberFilter(field_name="meeting", label=_("Council session"))
+    state = filters.MultipleChoiceFilter(choices=AssessmentState.choices, label=_("State"))
+    rating = filters.MultipleChoiceFilter(choices=AssessmentRating.choices, label=_("Rating"))
+
+    class Meta:
+        model = Assessment
+        fields: list[str] = []

@@ -5,8 +5,11 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ActionStatus, ReportState
-from .models import Action, ProgressReport, User
+from resolutions.models import Resolution
+
+from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportState
+from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
+from .selectors import council_meetings
 from .services.reports import MAX_EVIDENCE_LINKS, Evidence
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
@@ -197,3 +200,87 @@ class ReportTransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = VersionField()
+
+
+# --- Resolution 83 assessments and the Council report (issue 9b) ----------------
+
+
+def _council_sessions():
+    return council_meetings()
+
+
+class CouncilReportForm(forms.Form):
+    """What a coordinator asks for: the session, and optionally one Bureau or resolution."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Council session"), queryset=GoverningBodyMeeting.objects.none(), empty_label=None
+    )
+    bureau = forms.ModelChoiceField(
+        label=_("Bureau"),
+        queryset=Body.objects.filter(kind__in=STAFF_BODY_KINDS),
+        required=False,
+        empty_label=_("All Bureaux"),
+        help_text=_("Only the actions this Bureau owns or contributes to."),
+    )
+    resolution = forms.ModelChoiceField(
+        label=_("Resolution"),
+        queryset=Resolution.objects.for_list(),
+        required=False,
+        empty_label=_("All resolutions"),
+    )
+    document_number = forms.CharField(
+        label=_("Document number"),
+        required=False,
+        max_length=40,
+        help_text=_("As the Council secretariat assigned it, e.g. C27/35-E. Empty: C27/xx-E."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = _council_sessions()
+        self.fields["resolution"].label_from_instance = lambda res: (
+            _("Resolution %(number)s (%(assembly)s) – %(title)s")
+            % {"number": res.number, "assembly": res.assembly.code, "title": res.title[:80]}
+        )
+        group_fields(self)
+
+
+class AssessmentForm(forms.Form):
+    """A proposed rating and its rationale for one Council period."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Reporting period of"),
+        queryset=GoverningBodyMeeting.objects.none(),
+        empty_label=None,
+    )
+    rating = forms.ChoiceField(label=_("Rating"), choices=AssessmentRating.choices)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What was done, what was not, and why this rating."),
+    )
+    # Empty for a first proposal; the version read when revising one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = _council_sessions()
+        group_fields(self)
+
+
+class AssessmentConfirmForm(forms.Form):
+    version = VersionField()
+
+
+class SnapshotCompareForm(forms.Form):
+    """Two frozen reports to compare: the earlier (``a``) and the later (``b``)."""
+
+    a = forms.ModelChoiceField(label=_("Earlier"), queryset=None, empty_label=None)
+    b = forms.ModelChoiceField(label=_("Later"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, snapshots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["a"].queryset = snapshots
+        self.fields["b"].queryset = snapshots
+        group_fields(self)

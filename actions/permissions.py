@@ -31,7 +31,7 @@ from .choices import (
     ReportState,
     Role,
 )
-from .models import Action, ProgressReport, User
+from .models import Action, CouncilReportRun, ProgressReport, User
 
 # The sentence each refusal shows, wherever it is refused.
 CHANGE_STATUS_REFUSED = _("Only staff of the owning Bureau may change this status.")
@@ -211,3 +211,64 @@ def report_move_refusal(user: User, report: ProgressReport, to: ReportState) -> 
     if report.state == ReportState.SUBMITTED and wrote_report(user, report):
         return str(REVIEW_OWN_REPORT_REFUSED)
     return str(REVIEW_REPORT_REFUSED)
+
+
+# --- Resolution 83 assessments and the Council report (issue 9b) ----------------
+#
+# - Coordinators of a Bureau that owns or contributes to a resolution's actions
+#   propose its assessment; a TSB coordinator confirms it (Resolution 83 asks
+#   TSB to assess, with the other Bureaux). Administrators do both.
+# - Coordinators generate and freeze the Council report for their Bureau's
+#   scope; TSB's coordinators, whose Director submits it, for any scope.
+#   Administrators too. Everybody signed in reads frozen reports.
+# - Nobody edits or deletes a frozen report.
+
+ASSESSING_BUREAU = "TSB"
+PROPOSE_ASSESSMENT_REFUSED = _(
+    "Only a coordinator of a Bureau that owns or contributes to this resolution's actions "
+    "may propose its assessment."
+)
+CONFIRM_ASSESSMENT_REFUSED = _("Only a TSB coordinator may confirm an assessment.")
+GENERATE_REPORT_REFUSED = _(
+    "Only coordinators may generate the Council report, for their own Bureau "
+    "(TSB's coordinators for any scope)."
+)
+FREEZE_REPORT_REFUSED = _("Only a coordinator who may generate this report may freeze it.")
+SNAPSHOT_FROZEN = _("A frozen Council report is never changed or deleted, by anyone.")
+
+
+def _is_tsb_coordinator(user: User) -> bool:
+    return is_coordinator(user) and user.bureau.code == ASSESSING_BUREAU
+
+
+def can_propose_assessment(user: User, resolution) -> bool:
+    if is_administrator(user):
+        return True
+    if not is_coordinator(user):
+        return False
+    return resolution.actions.involving_bureau(user.bureau_id).exists()
+
+
+def can_confirm_assessment(user: User) -> bool:
+    return is_administrator(user) or _is_tsb_coordinator(user)
+
+
+def can_generate_council_report(user: User, bureau_id: int | None) -> bool:
+    """``bureau_id`` narrows the report to one Bureau's actions; None is the whole report."""
+    if is_administrator(user) or _is_tsb_coordinator(user):
+        return True
+    return is_coordinator(user) and bureau_id is not None and bureau_id == user.bureau_id
+
+
+def may_generate_any_council_report(user: User) -> bool:
+    return is_administrator(user) or is_coordinator(user)
+
+
+def council_report_runs_visible_to(user: User, runs: QuerySet | None = None) -> QuerySet:
+    """Generated, unfrozen reports: seen by those who may generate them (the rule for many)."""
+    runs = CouncilReportRun.objects.all() if runs is None else runs
+    if is_administrator(user) or _is_tsb_coordinator(user):
+        return runs
+    if is_coordinator(user):
+        return runs.filter(bureau_id=user.bureau_id)
+    return runs.none()

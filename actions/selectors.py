@@ -11,13 +11,23 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from resolutions.models import Assembly
+from resolutions.models import Assembly, Resolution
 
 from . import permissions
-from .choices import OPEN_STATUSES, STAFF_BODY_KINDS, MeetingKind, Readiness, ReportState
+from .choices import (
+    OPEN_STATUSES,
+    STAFF_BODY_KINDS,
+    ActionStatus,
+    AssessmentRating,
+    MeetingKind,
+    Readiness,
+    ReportState,
+)
 from .models import (
     Action,
+    Assessment,
     GoverningBodyMeeting,
     ProgressReport,
     StatusChange,
@@ -440,3 +450,89 @@ def progress_report_list(user: User) -> QuerySet[ProgressReport]:
         .select_related("action__clause", "action__owner")
         .order_by("-report_date", "-pk")
     )
+
+
+# --- Resolution 83 assessments (issue 9b) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestedRating:
+    """The rating the tracker suggests for a resolution's period, and why."""
+
+    rating: AssessmentRating
+    reason: str
+
+
+def assessment_suggestion(resolution: Resolution, meeting: GoverningBodyMeeting) -> SuggestedRating:
+    """A rating computed from the resolution's actions and their approved reports.
+
+    An action counts as carried out in the period when it is completed or has
+    an approved report covering some of the period. Three queries, whatever
+    the number of actions.
+    """
+    period = reporting_period(meeting)
+    actions = resolution.actions.order_by()
+    total = actions.count()
+    if total == 0:
+        return SuggestedRating(
+            AssessmentRating.TOO_EARLY, _("The resolution calls for no trackable action.")
+        )
+    reported = Q(
+        reports__state=ReportState.APPROVED,
+        reports__period_start__lte=period.end,
+        reports__period_end__gte=period.start,
+    )
+    figures = actions.aggregate(
+        completed=Count("pk", filter=Q(status=ActionStatus.COMPLETED), distinct=True),
+        started=Count("pk", filter=~Q(status=ActionStatus.NOT_STARTED), distinct=True),
+        covered=Count("pk", filter=Q(status=ActionStatus.COMPLETED) | reported, distinct=True),
+    )
+    values = {"total": total, **figures}
+    if figures["completed"] == total:
+        return SuggestedRating(
+            AssessmentRating.FULLY_MET, _("All %(total)s actions are completed.") % values
+        )
+    if figures["covered"] == 0 and figures["started"] == 0:
+        assembly_closed = resolution.assembly.end_date
+        if (period.end - assembly_closed).days < 365:
+            return SuggestedRating(
+                AssessmentRating.TOO_EARLY,
+                _(
+                    "None of the %(total)s actions has started, and the assembly closed less "
+                    "than a year before the end of the period."
+                )
+                % values,
+            )
+        return SuggestedRating(
+            AssessmentRating.NOT_MET,
+            _("None of the %(total)s actions has started or has an approved report.") % values,
+        )
+    share = figures["covered"] / total
+    if share >= 0.75:
+        rating = AssessmentRating.LARGELY_MET
+    elif share >= 0.25:
+        rating = AssessmentRating.PARTLY_MET
+    else:
+        rating = AssessmentRating.NOT_MET
+    reason = (
+        _(
+            "%(covered)s of %(total)s actions are completed or have an approved report for the "
+            "period (%(completed)s completed, %(started)s started)."
+        )
+        % values
+    )
+    return SuggestedRating(rating, reason)
+
+
+def assessment_timeline(resolution: Resolution) -> list[Assessment]:
+    """The resolution's assessments, one per Council period, the latest first."""
+    return list(
+        Assessment.objects.for_list()
+        .filter(resolution=resolution)
+        .order_by("-meeting__start_date", "-pk")
+    )
+
+
+def council_meetings() -> QuerySet[GoverningBodyMeeting]:
+    """Council sessions, the latest first: those a report or an assessment is for."""
+    return GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).order_by("-start_date")

@@ -1,8 +1,9 @@
-"""Background work: reminders before Council document deadlines."""
+"""Background work: reminders before Council document deadlines; Council reports."""
 
 from celery import shared_task
 from django.utils import timezone
 
+from .services.council_report import council_report_generate
 from .services.reminders import reminder_send, reminders_claim_due
 
 
@@ -23,3 +24,9 @@ def send_deadline_reminders() -> int:
 def send_reminder(reminder_id: int) -> bool:
     """Send one claimed reminder by e-mail."""
     return reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(name="actions.tasks.generate_council_report")
+def generate_council_report(run_id: int) -> bool:
+    """Generate a requested Council report: its data, Word file and spreadsheet."""
+    return council_report_generate(run_id=run_id)

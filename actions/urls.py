@@ -25,4 +25,44 @@ urlpatterns = [
         views.resolution_detail,
         name="resolution_detail",
     ),
+    # --- Resolution 83 assessments and the Council report (issue 9b) ---
+    path(
+        "resolutions/<slug:assembly>/<int:number>/assessments/",
+        views.resolution_assessments,
+        name="resolution_assessments",
+    ),
+    path("assessments/<int:pk>/confirm/", views.assessment_confirm_view, name="assessment_confirm"),
+    path("council-report/", views.council_report, name="council_report"),
+    path("council-report/runs/<int:pk>/", views.council_report_run, name="council_report_run"),
+    path(
+        "council-report/runs/<int:pk>/status/",
+        views.council_report_run_status,
+        name="council_report_run_status",
+    ),
+    path(
+        "council-report/runs/<int:pk>/preview/",
+        views.council_report_run_preview,
+        name="council_report_run_preview",
+    ),
+    path(
+        "council-report/runs/<int:pk>/download.<str:fmt>",
+        views.council_report_run_download,
+        name="council_report_run_download",
+    ),
+    path(
+        "council-report/runs/<int:pk>/freeze/",
+        views.council_report_run_freeze,
+        name="council_report_run_freeze",
+    ),
+    path(
+        "council-report/frozen/<int:pk>/",
+        views.council_report_snapshot,
+        name="council_report_snapshot",
+    ),
+    path(
+        "council-report/frozen/<int:pk>/download.<str:fmt>",
+        views.council_report_snapshot_download,
+        name="council_report_snapshot_download",
+    ),
+    path("council-report/compare/", views.council_report_compare, name="council_report_compare"),
 ]

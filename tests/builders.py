@@ -307,3 +307,43 @@ def zip_bomb_docx(unpacked_mb: int) -> bytes:
     count = len(members)
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0))
     return out.getvalue()
+
+
+# --- Resolution 83 assessments and the Council report (issue 9b) ----------------
+
+
+def council_duty(act: Action, recipient: str = "council_annual") -> Action:
+    """Give an action a duty to report to Council, as the text would."""
+    from actions.models import ReportingObligation
+
+    ReportingObligation.objects.create(action=act, recipient=recipient)
+    return act
+
+
+def evidence(rep: ProgressReport, url: str, title: str = "") -> ProgressReport:
+    from actions.models import EvidenceLink
+
+    EvidenceLink.objects.create(report=rep, url=url, title=title)
+    return rep
+
+
+def assessment(res: Resolution, meet: GoverningBodyMeeting, *, by: User, **extra):
+    """An assessment as proposed; ``confirmed_by`` confirms it too."""
+    from django.utils import timezone
+
+    from actions.choices import AssessmentRating, AssessmentState
+    from actions.models import Assessment
+
+    confirmed_by = extra.pop("confirmed_by", None)
+    return Assessment.objects.create(
+        resolution=res,
+        meeting=meet,
+        rating=extra.pop("rating", AssessmentRating.PARTLY_MET),
+        rationale=extra.pop("rationale", "Half of the actions progressed."),
+        proposed_by=by,
+        proposed_at=timezone.now(),
+        state=AssessmentState.CONFIRMED if confirmed_by else AssessmentState.PROPOSED,
+        confirmed_by=confirmed_by,
+        confirmed_at=timezone.now() if confirmed_by else None,
+        **extra,
+    )

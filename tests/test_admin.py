@@ -9,6 +9,8 @@ from knox.models import AuthToken
 from actions.choices import ActionStatus, ReportState
 from actions.models import (
     Action,
+    CouncilReportRun,
+    CouncilReportSnapshot,
     EvidenceLink,
     ProgressReport,
     Reminder,
@@ -17,6 +19,11 @@ from actions.models import (
     StatusChange,
 )
 from actions.services.actions import action_transition
+from actions.services.council_report import (
+    council_report_freeze,
+    council_report_generate,
+    council_report_request,
+)
 from tests import builders
 
 
@@ -41,6 +48,11 @@ def populated(tsb_action, tsb_staff, superuser):
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**seen)
     AccessFailureLog.objects.create(**seen)
+    # Issue 9b: an assessment, a generated Council report and its frozen snapshot.
+    builders.assessment(tsb_action.resolution, session, by=superuser)
+    run = council_report_request(meeting=session, by=superuser)
+    council_report_generate(run_id=run.pk)
+    council_report_freeze(run=CouncilReportRun.objects.get(), by=superuser)
     return tsb_action
 
 
@@ -302,3 +314,16 @@ def test_reports_are_not_written_in_the_admin_and_only_drafts_may_be_deleted(
     assert bulk.status_code in {200, 302}
     assert allowed.status_code == 302
     assert list(ProgressReport.objects.all()) == [approved]
+
+
+def test_nobody_changes_or_deletes_a_frozen_council_report_in_the_admin(
+    client, superuser, populated
+):
+    client.force_login(superuser)
+    snapshot = CouncilReportSnapshot.objects.get()
+    change = reverse("admin:actions_councilreportsnapshot_change", args=[snapshot.pk])
+    delete = reverse("admin:actions_councilreportsnapshot_delete", args=[snapshot.pk])
+
+    assert client.post(change, {"document_number": "forged"}).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert CouncilReportSnapshot.objects.get().document_number == snapshot.document_number

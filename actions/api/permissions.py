@@ -16,7 +16,7 @@ from rest_framework.request import Request
 
 from actions import permissions
 from actions.choices import ALLOWED_REPORT_TRANSITIONS
-from actions.models import Action, ProgressReport
+from actions.models import Action, Assessment, ProgressReport
 
 
 class ActionWrite(BasePermission):
@@ -67,3 +67,24 @@ class AdministratorWrite(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return request.method in SAFE_METHODS or permissions.is_administrator(request.user)
+
+
+class AssessmentWrite(BasePermission):
+    """Proposing and revising (involved coordinators), confirming (TSB coordinators)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if view.action != "create":
+            return True
+        # Which resolution is in the body; the service checks that one.
+        self.message = permissions.PROPOSE_ASSESSMENT_REFUSED
+        user = request.user
+        return permissions.is_coordinator(user) or permissions.is_administrator(user)
+
+    def has_object_permission(self, request: Request, view: Any, obj: Assessment) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        if view.action == "confirm":
+            self.message = permissions.CONFIRM_ASSESSMENT_REFUSED
+            return permissions.can_confirm_assessment(request.user)
+        self.message = permissions.PROPOSE_ASSESSMENT_REFUSED
+        return permissions.can_propose_assessment(request.user, obj.resolution)

@@ -21,6 +21,8 @@ from rest_framework import serializers
 from actions import permissions
 from actions.choices import (
     ActionStatus,
+    AssessmentRating,
+    AssessmentState,
     BodyKind,
     MeetingKind,
     ReportingRecipient,
@@ -29,6 +31,7 @@ from actions.choices import (
 )
 from actions.models import (
     Action,
+    Assessment,
     Body,
     EvidenceLink,
     GoverningBodyMeeting,
@@ -453,3 +456,59 @@ class ReportReviewSerializer(serializers.Serializer):
 
 class ReportSubmitSerializer(serializers.Serializer):
     """Submitting takes no input."""
+
+
+# --- Resolution 83 assessments (issue 9b) ----------------------------------------
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    resolution_number = serializers.IntegerField(source="resolution.number", read_only=True)
+    assembly = serializers.CharField(source="resolution.assembly.code", read_only=True)
+    meeting_name = serializers.CharField(source="meeting.name", read_only=True)
+    rating_label = LabelField(AssessmentRating, source="rating")
+    state_label = LabelField(AssessmentState, source="state")
+    proposed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    etag = EtagField()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "resolution",
+            "resolution_number",
+            "assembly",
+            "meeting",
+            "meeting_name",
+            "rating",
+            "rating_label",
+            "rationale",
+            "state",
+            "state_label",
+            "proposed_by",
+            "proposed_at",
+            "confirmed_by",
+            "confirmed_at",
+            "version",
+            "etag",
+        ]
+        read_only_fields = fields
+
+
+class AssessmentContentSerializer(serializers.Serializer):
+    """A rating and its rationale, as a revision of a proposal (PUT or PATCH, with If-Match)."""
+
+    rating = serializers.ChoiceField(choices=AssessmentRating.choices)
+    rationale = serializers.CharField()
+
+
+class AssessmentProposeSerializer(AssessmentContentSerializer):
+    resolution = serializers.PrimaryKeyRelatedField(queryset=Resolution.objects.all())
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
+        help_text=_("The Council session whose reporting period is assessed."),
+    )
+
+
+class AssessmentConfirmSerializer(serializers.Serializer):
+    """Confirming takes no input."""

@@ -12,5 +12,6 @@ router.register("actions", views.ActionViewSet, basename="action")
 router.register("progress-reports", views.ProgressReportViewSet, basename="progress-report")
 router.register("bodies", views.BodyViewSet, basename="body")
 router.register("meetings", views.MeetingViewSet, basename="meeting")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
 
 urlpatterns = router.urls

@@ -1,4 +1,4 @@
-"""API views for actions, progress reports, bodies and governing-body meetings.
+"""API views for actions, progress reports, bodies, governing-body meetings and assessments.
 
 Each write does the same steps in the same order, so the status code says
 what went wrong first:
@@ -34,9 +34,17 @@ from rest_framework.serializers import Serializer
 
 from actions import permissions
 from actions.choices import ReportState
-from actions.filtersets import ActionFilterSet, ProgressReportFilterSet
-from actions.models import Action, Body, GoverningBodyMeeting, ProgressReport, StatusChange
+from actions.filtersets import ActionFilterSet, AssessmentFilterSet, ProgressReportFilterSet
+from actions.models import (
+    Action,
+    Assessment,
+    Body,
+    GoverningBodyMeeting,
+    ProgressReport,
+    StatusChange,
+)
 from actions.services.actions import action_transition, action_update
+from actions.services.assessments import assessment_confirm, assessment_propose
 from actions.services.reports import (
     progress_report_create,
     progress_report_transition,
@@ -47,7 +55,7 @@ from wtsa_tracker.api.concurrency import check_if_match, etag
 from wtsa_tracker.api.exceptions import ErrorSerializer
 
 from . import serializers as s
-from .permissions import ActionWrite, AdministratorWrite, ReportWrite
+from .permissions import ActionWrite, AdministratorWrite, AssessmentWrite, ReportWrite
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -399,3 +407,92 @@ class MeetingViewSet(
             raise ValidationError(
                 {"non_field_errors": [_("A meeting of this kind already opens on that day.")]}
             ) from None
+
+
+# --- Resolution 83 assessments (issue 9b) ----------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List Resolution 83 assessments, one per resolution and period"),
+    retrieve=extend_schema(
+        summary="Read an assessment",
+        parameters=[ETAG],
+        responses={200: s.AssessmentSerializer, **READ_ERRORS},
+    ),
+)
+class AssessmentViewSet(
+    _DetailResponses, mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet
+):
+    """Assessments of resolutions per Council period: proposed, then confirmed by TSB."""
+
+    queryset = Assessment.objects.all()
+    filterset_class = AssessmentFilterSet
+    permission_classes = [IsAuthenticated, AssessmentWrite]
+    serializer_class = s.AssessmentSerializer
+    detail_serializer_class = s.AssessmentSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Assessment]:
+        return Assessment.objects.for_list().order_by("resolution", "meeting__start_date", "pk")
+
+    @extend_schema(
+        request=s.AssessmentProposeSerializer,
+        responses={201: s.AssessmentSerializer, 400: ERROR, 403: ERROR, 412: ERROR},
+        parameters=[ETAG],
+        summary="Propose a resolution's assessment for a Council period",
+        description="No If-Match: the assessment is new. If one exists for that resolution and "
+        "period already, 412 with its ETag: revise it with PUT or PATCH instead.",
+    )
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = _validated(s.AssessmentProposeSerializer, request).validated_data
+        assessment = assessment_propose(
+            resolution=data["resolution"],
+            meeting=data["meeting"],
+            rating=data["rating"],
+            rationale=data["rationale"],
+            by=request.user,
+        )
+        response = self.detail_response(assessment, status.HTTP_201_CREATED)
+        response["Location"] = reverse(
+            "api:assessment-detail", args=[assessment.pk], request=request
+        )
+        return response
+
+    @_write_schema(
+        s.AssessmentContentSerializer,
+        s.AssessmentSerializer,
+        summary="Revise a proposed assessment (a confirmed one is final)",
+    )
+    def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
+        assessment = self.get_object()
+        expected = check_if_match(request, assessment)
+        data = _validated(s.AssessmentContentSerializer, request, partial=partial).validated_data
+        assessment_propose(
+            resolution=assessment.resolution,
+            meeting=assessment.meeting,
+            rating=data.get("rating", assessment.rating),
+            rationale=data.get("rationale", assessment.rationale),
+            by=request.user,
+            expected_version=expected,
+        )
+        return self.detail_response(assessment)
+
+    @_write_schema(
+        s.AssessmentContentSerializer,
+        s.AssessmentSerializer,
+        summary="Revise part of a proposed assessment",
+    )
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @_write_schema(
+        s.AssessmentConfirmSerializer,
+        s.AssessmentSerializer,
+        summary="Confirm a proposed assessment (TSB coordinators)",
+    )
+    @decorators.action(detail=True, methods=["post"])
+    def confirm(self, request: Request, *args, **kwargs) -> Response:
+        assessment = self.get_object()
+        expected = check_if_match(request, assessment)
+        assessment_confirm(assessment=assessment, by=request.user, expected_version=expected)
+        return self.detail_response(assessment)

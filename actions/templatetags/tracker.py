@@ -1,6 +1,7 @@
 """Template tags of the staff pages: the display helpers of ``actions.display``, and badges."""
 
 from django import template
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -84,3 +85,15 @@ def active_filter_count(form) -> int:
         for name in data
         if name not in NOT_FILTERS and any(str(value).strip() for value in values(name))
     )
+
+
+# --- The Council report (issue 9b) ------------------------------------------------
+
+
+@register.filter
+def iso_day(value: str | None) -> str:
+    """A date the Council report's data keeps as ISO text, written as every other date."""
+    if not value:
+        return ""
+    parsed = parse_datetime(value) if "T" in value else parse_date(value)
+    return day(parsed)

@@ -7,6 +7,18 @@ only to hide what a user may not do, and to answer a forged request with 403
 before reading its form.
 """
 
+from .assessments import assessment_confirm_view, resolution_assessments
+from .council import (
+    council_report,
+    council_report_compare,
+    council_report_run,
+    council_report_run_download,
+    council_report_run_freeze,
+    council_report_run_preview,
+    council_report_run_status,
+    council_report_snapshot,
+    council_report_snapshot_download,
+)
 from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
 from .lists import action_export, action_list, my_actions
@@ -16,6 +28,17 @@ from .resolutions import resolution_detail, resolution_list
 from .review import report_list, report_review_bulk
 
 __all__ = [
+    "assessment_confirm_view",
+    "council_report",
+    "council_report_compare",
+    "council_report_run",
+    "council_report_run_download",
+    "council_report_run_freeze",
+    "council_report_run_preview",
+    "council_report_run_status",
+    "council_report_snapshot",
+    "council_report_snapshot_download",
+    "resolution_assessments",
     "action_detail",
     "action_export",
     "action_list",

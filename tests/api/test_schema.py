@@ -60,13 +60,15 @@ def known(tsb_staff):
     action = builders.action(res, owner="TSB", collaborators=("BDT",))
     ReportingObligation.objects.create(action=action, recipient=ReportingRecipient.COUNCIL)
     builders.clause(res, verb=ClauseVerb.CONSIDERING, part=PartKind.PREAMBLE)
+    council = builders.meeting(datetime.date(2026, 6, 16))
     return {
         "/api/actions/": action,
         "/api/progress-reports/": builders.report(action, author=tsb_staff),
         "/api/progress-reports/ under review": builders.report(
             action, author=tsb_staff, state=ReportState.SUBMITTED
         ),
-        "/api/meetings/": builders.meeting(datetime.date(2026, 6, 16)),
+        "/api/meetings/": council,
+        "/api/assessments/": builders.assessment(res, council, by=tsb_staff),
         "/api/resolutions/": res,
         "/api/clauses/": action.clause,
         "/api/assemblies/": res.assembly,

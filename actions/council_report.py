@@ -1,0 +1,303 @@
+"""The report to ITU Council: its data, assembled once, and how two versions differ.
+
+The data is a plain, JSON-ready dict, so that the web preview, the Word file
+and the spreadsheet are written from the same thing, and a frozen snapshot
+keeps exactly what its files were made from. Which actions are in it is
+``Action.objects.reporting_to_council()``; only approved progress reports
+whose period overlaps the session's reporting period go in, all of them, in
+date order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from resolutions.models import Resolution
+
+from .choices import ActionStatus, AssessmentRating, MeetingKind, ReportState
+from .display import clause_reference
+from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressReport
+from .selectors import ReportingPeriod, reporting_period
+
+# The source line of every report of the TSB Director to Council.
+SOURCE = "Report by the Director of the Telecommunication Standardization Bureau"
+
+
+def meeting_code(meeting: GoverningBodyMeeting) -> str:
+    """The short name ITU gives a Council session: "C27" for the session of 2027."""
+    return f"C{meeting.start_date:%y}"
+
+
+def council_meeting_by_code(code: str) -> GoverningBodyMeeting:
+    """The Council session a user names: "C27", "c2027", or its name ("Council 2027").
+
+    Raises ``GoverningBodyMeeting.DoesNotExist`` with a sentence when none matches.
+    """
+    councils = GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL)
+    match = re.fullmatch(r"[Cc](\d{2}|\d{4})", code.strip())
+    if match:
+        digits = match.group(1)
+        year = int(digits) + 2000 if len(digits) == 2 else int(digits)
+        found = councils.filter(start_date__year=year).order_by("start_date").first()
+    else:
+        found = councils.filter(name__iexact=code.strip()).first()
+    if found is None:
+        raise GoverningBodyMeeting.DoesNotExist(
+            _("No Council session “%(code)s”: give its code, e.g. C27, or its name.")
+            % {"code": code}
+        )
+    return found
+
+
+def default_document_number(meeting: GoverningBodyMeeting) -> str:
+    """A placeholder the secretariat replaces with the number it assigns: "C27/xx-E"."""
+    return f"{meeting_code(meeting)}/xx-E"
+
+
+def report_file_name(data: dict[str, Any], fmt: str) -> str:
+    """``C27-WTSA-implementation-2027-05-18.docx``: the session and the day it was made."""
+    made = data["generated_at"][:10]
+    return f"{data['meeting']['code']}-WTSA-implementation-{made}.{fmt}"
+
+
+def _scope(
+    meeting_actions: QuerySet[Action], bureau: Body | None, resolution: Resolution | None
+) -> QuerySet[Action]:
+    if bureau is not None:
+        meeting_actions = meeting_actions.involving_bureau(bureau.pk)
+    if resolution is not None:
+        meeting_actions = meeting_actions.filter(resolution=resolution)
+    return meeting_actions
+
+
+def approved_in_period(period: ReportingPeriod) -> QuerySet[ProgressReport]:
+    """Approved reports that cover some of the period, oldest first."""
+    return (
+        ProgressReport.objects.filter(
+            state=ReportState.APPROVED,
+            period_start__lte=period.end,
+            period_end__gte=period.start,
+        )
+        .select_related("bureau")
+        .prefetch_related("evidence_links")
+        .order_by("report_date", "pk")
+    )
+
+
+def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _action_row(action: Action) -> dict[str, Any]:
+    owner = action.owner
+    return {
+        "id": action.pk,
+        "number": action.number,
+        "item": clause_reference(action.clause),
+        "text": action.clause.text,
+        "owner": owner.code if owner else "",
+        "bureau": (
+            (owner.supporting_bureau.code if owner.supporting_bureau_id else owner.code)
+            if owner
+            else ""
+        ),
+        "collaborators": [body.code for body in action.collaborators.all()],
+        "status": action.status,
+        "status_label": str(ActionStatus(action.status).label),
+        "progress": [
+            {
+                "id": report.pk,
+                "text": report.text,
+                "bureau": report.bureau.code,
+                "report_date": _iso(report.report_date),
+                "period_start": _iso(report.period_start),
+                "period_end": _iso(report.period_end),
+                "evidence": [
+                    {"url": link.url, "title": link.title} for link in report.evidence_links.all()
+                ],
+            }
+            for report in action.approved_reports
+        ],
+    }
+
+
+def _assessment(assessment: Assessment | None) -> dict[str, Any] | None:
+    if assessment is None:
+        return None
+    return {
+        "rating": assessment.rating,
+        "rating_label": str(AssessmentRating(assessment.rating).label),
+        "rationale": assessment.rationale,
+        "proposed_by": assessment.proposed_by.get_full_name() or assessment.proposed_by.username,
+        "confirmed_by": assessment.confirmed_by.get_full_name() or assessment.confirmed_by.username,
+        "confirmed_at": _iso(assessment.confirmed_at),
+    }
+
+
+def council_report_data(
+    *,
+    meeting: GoverningBodyMeeting,
+    document_number: str,
+    generated_at: datetime.datetime,
+    bureau: Body | None = None,
+    resolution: Resolution | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Everything the report to Council shows, for one session and its period.
+
+    Reads a fixed number of queries whatever the number of actions.
+    ``on_progress(done, total)`` is called as actions are laid out, for a
+    progress bar.
+    """
+    period = reporting_period(meeting)
+    actions = list(
+        _scope(Action.objects.reporting_to_council(), bureau, resolution)
+        .select_related("resolution__assembly", "clause", "owner__supporting_bureau")
+        .prefetch_related(
+            "collaborators",
+            Prefetch("reports", queryset=approved_in_period(period), to_attr="approved_reports"),
+        )
+        .order_by("resolution__assembly__start_date", "resolution__number", "number")
+    )
+    resolution_ids = {action.resolution_id for action in actions}
+    assessments = {
+        a.resolution_id: a
+        for a in Assessment.objects.confirmed()
+        .filter(meeting=meeting, resolution_id__in=resolution_ids)
+        .select_related("proposed_by", "confirmed_by")
+    }
+    by_status: Counter[str] = Counter()
+    by_bureau: dict[str, Counter[str]] = {}
+    resolutions: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    total = len(actions)
+    for done, action in enumerate(actions, start=1):
+        res = action.resolution
+        if current is None or current["id"] != res.pk:
+            current = {
+                "id": res.pk,
+                "assembly": res.assembly.code,
+                "number": res.number,
+                "title": res.title,
+                "marker": res.marker,
+                "marker_label": res.get_marker_display() if res.marker else "",
+                "actions": [],
+                "assessment": _assessment(assessments.get(res.pk)),
+            }
+            resolutions.append(current)
+        row = _action_row(action)
+        current["actions"].append(row)
+        by_status[action.status] += 1
+        by_bureau.setdefault(row["bureau"] or _("No owner"), Counter())[action.status] += 1
+        if on_progress is not None and (done % 500 == 0 or done == total):
+            on_progress(done, total)
+    for entry in resolutions:
+        leads = Counter(row["bureau"] for row in entry["actions"] if row["bureau"])
+        entry["lead_bureau"] = leads.most_common(1)[0][0] if leads else ""
+    with_text = sum(1 for action in actions if action.approved_reports)
+    return {
+        "document_number": document_number,
+        "source": SOURCE,
+        "generated_at": generated_at.isoformat(),
+        "meeting": {
+            "id": meeting.pk,
+            "code": meeting_code(meeting),
+            "name": meeting.name,
+            "place": meeting.place,
+            "start_date": _iso(meeting.start_date),
+            "end_date": _iso(meeting.end_date),
+        },
+        "period": {"start": _iso(period.start), "end": _iso(period.end)},
+        "scope": {
+            "bureau": bureau.code if bureau else None,
+            "resolution": res_label(resolution) if resolution else None,
+        },
+        "summary": {
+            "actions": total,
+            "resolutions": len(resolutions),
+            "with_approved_report": with_text,
+            "without_approved_report": total - with_text,
+            "assessed": sum(1 for entry in resolutions if entry["assessment"]),
+            "by_status": [
+                {"status": status.value, "label": str(status.label), "n": by_status[status]}
+                for status in ActionStatus
+            ],
+            "by_bureau": [
+                {
+                    "bureau": code,
+                    "n": sum(counts.values()),
+                    "by_status": {status.value: counts[status] for status in ActionStatus},
+                }
+                for code, counts in sorted(by_bureau.items())
+            ],
+        },
+        "resolutions": resolutions,
+    }
+
+
+def res_label(resolution: Resolution) -> str:
+    return f"{resolution.assembly.code} Resolution {resolution.number}"
+
+
+def council_report_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """The actions whose status, owner or approved progress differ between two reports.
+
+    An action in only one of them is listed as added or removed.
+    """
+
+    def rows(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+        return {
+            row["id"]: {**row, "resolution": entry["number"]}
+            for entry in data["resolutions"]
+            for row in entry["actions"]
+        }
+
+    before, after = rows(old), rows(new)
+    changes = []
+    for action_id in sorted(before.keys() | after.keys()):
+        a, b = before.get(action_id), after.get(action_id)
+        row = b or a
+        changed = []
+        if a is None:
+            changed.append(_("added"))
+        elif b is None:
+            changed.append(_("removed"))
+        else:
+            if a["status"] != b["status"]:
+                changed.append(
+                    _("status: %(old)s → %(new)s")
+                    % {"old": a["status_label"], "new": b["status_label"]}
+                )
+            if a["owner"] != b["owner"]:
+                changed.append(
+                    _("owner: %(old)s → %(new)s")
+                    % {"old": a["owner"] or "–", "new": b["owner"] or "–"}
+                )
+            if [p["text"] for p in a["progress"]] != [p["text"] for p in b["progress"]]:
+                changed.append(_("approved progress"))
+        if changed:
+            changes.append(
+                {
+                    "id": action_id,
+                    "resolution": row["resolution"],
+                    "number": row["number"],
+                    "item": row["item"],
+                    "changes": changed,
+                }
+            )
+    return changes
+
+
+def resolutions_in_scope(bureau: Body | None) -> QuerySet[Resolution]:
+    """Resolutions with actions that report to Council, those involving ``bureau`` if given."""
+    actions = Action.objects.reporting_to_council()
+    if bureau is not None:
+        actions = actions.involving_bureau(bureau.pk)
+    return Resolution.objects.for_list().filter(Q(pk__in=actions.values("resolution")))

@@ -1,0 +1,105 @@
+"""Resolution 83 assessments: proposed by an involved Bureau, confirmed by TSB."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from resolutions.models import Resolution
+from wtsa_tracker.errors import StaleVersion, TransitionRefused
+
+from .. import permissions
+from ..choices import AssessmentRating, AssessmentState, MeetingKind
+from ..models import Assessment, GoverningBodyMeeting, User
+from .common import compare_and_set
+
+
+def _clean(rating: str, rationale: str, meeting: GoverningBodyMeeting) -> AssessmentRating:
+    errors = {}
+    try:
+        rating = AssessmentRating(rating)
+    except ValueError:
+        errors["rating"] = _("“%(rating)s” is not a rating.") % {"rating": rating}
+    if not rationale.strip():
+        errors["rationale"] = _("Say why: an assessment needs its rationale.")
+    if meeting.kind != MeetingKind.COUNCIL:
+        errors["meeting"] = _("An assessment is for the reporting period of a Council session.")
+    if errors:
+        raise ValidationError(errors)
+    return rating
+
+
+def assessment_propose(
+    *,
+    resolution: Resolution,
+    meeting: GoverningBodyMeeting,
+    rating: AssessmentRating | str,
+    rationale: str,
+    by: User,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Assessment:
+    """Propose a resolution's assessment for a Council period, or revise the proposal.
+
+    Revising an existing proposal needs the version the caller read
+    (``expected_version``); a confirmed assessment is final.
+    """
+    if not permissions.can_propose_assessment(by, resolution):
+        raise PermissionDenied(permissions.PROPOSE_ASSESSMENT_REFUSED)
+    rating = _clean(str(rating), rationale, meeting)
+    now = now or timezone.now()
+    values = {
+        "rating": rating,
+        "rationale": rationale.strip(),
+        "proposed_by": by,
+        "proposed_at": now,
+    }
+    with transaction.atomic():
+        current = Assessment.objects.filter(resolution=resolution, meeting=meeting).first()
+        if current is None:
+            try:
+                with transaction.atomic():
+                    return Assessment.objects.create(
+                        resolution=resolution, meeting=meeting, **values
+                    )
+            except IntegrityError:
+                # Someone proposed one for the same period a moment ago: theirs stands.
+                current = Assessment.objects.get(resolution=resolution, meeting=meeting)
+                raise StaleVersion(current) from None
+        if current.state == AssessmentState.CONFIRMED:
+            raise TransitionRefused(
+                _("The assessment for this period is confirmed: it can no longer change.")
+            )
+        if expected_version is None:
+            raise StaleVersion(current)
+        compare_and_set(Assessment, current, expected_version, **values)
+    return current
+
+
+def assessment_confirm(
+    *,
+    assessment: Assessment,
+    by: User,
+    expected_version: int,
+    now: datetime.datetime | None = None,
+) -> Assessment:
+    """Confirm a proposed assessment as read (TSB); from then on it goes to Council."""
+    if not permissions.can_confirm_assessment(by):
+        raise PermissionDenied(permissions.CONFIRM_ASSESSMENT_REFUSED)
+    if assessment.state == AssessmentState.CONFIRMED:
+        raise TransitionRefused(_("This assessment is confirmed already."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        compare_and_set(
+            Assessment,
+            assessment,
+            expected_version,
+            state=AssessmentState.CONFIRMED,
+            confirmed_by=by,
+            confirmed_at=now,
+        )
+    return assessment

@@ -1,0 +1,500 @@
+"""The report to ITU Council: requested, generated to Word and a spreadsheet, frozen.
+
+The files are written from the data dict of ``actions.council_report``, in
+time linear in the number of actions: table rows are added with
+``add_row()`` and filled through their own cells, never with
+``table.cell()``, which walks the whole table on every call.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+from typing import Any
+
+from celery import current_app
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.table import Table, _Cell
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from resolutions.models import Resolution
+
+from .. import permissions
+from ..choices import ActionStatus, MeetingKind, ReportFormat, ReportRunState
+from ..council_report import council_report_data, default_document_number, report_file_name
+from ..display import day
+from ..models import Body, CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting, User
+
+GENERATE_TASK = "actions.tasks.generate_council_report"
+# The document itself is in English, as the original of an ITU Council document
+# is; its translations are made by ITU's language services, not here.
+# A bar of the chart at full length, in characters: the widest a table cell holds.
+CHART_WIDTH = 40
+NO_REPORT = "No approved report for this period"
+
+
+# --- Requesting and generating -------------------------------------------------
+
+
+def council_report_request(
+    *,
+    meeting: GoverningBodyMeeting,
+    by: User,
+    document_number: str = "",
+    bureau: Body | None = None,
+    resolution: Resolution | None = None,
+    now: datetime.datetime | None = None,
+) -> CouncilReportRun:
+    """Ask for a Council report; a worker generates it (``GENERATE_TASK``) once committed."""
+    if not permissions.can_generate_council_report(by, bureau.pk if bureau else None):
+        raise PermissionDenied(permissions.GENERATE_REPORT_REFUSED)
+    if meeting.kind != MeetingKind.COUNCIL:
+        raise ValidationError({"meeting": _("The report is for a session of Council.")})
+    run = CouncilReportRun.objects.create(
+        meeting=meeting,
+        bureau=bureau,
+        resolution=resolution,
+        document_number=document_number.strip() or default_document_number(meeting),
+        requested_by=by,
+        requested_at=now or timezone.now(),
+    )
+    # By name: the task module sits above the services. After the commit, so
+    # that the worker finds the row.
+    transaction.on_commit(lambda: current_app.send_task(GENERATE_TASK, args=[run.pk]))
+    return run
+
+
+def council_report_generate(*, run_id: int, now: datetime.datetime | None = None) -> bool:
+    """Generate a requested report: the data, the Word file and the spreadsheet.
+
+    Claims the run with a compare-and-set on its state, so a task delivered
+    twice generates once. Progress is written as it goes, for the page that
+    polls it; a failure is recorded on the run, never reported as success.
+    """
+    claimed = CouncilReportRun.objects.filter(pk=run_id, state=ReportRunState.QUEUED).update(
+        state=ReportRunState.RUNNING, progress=1
+    )
+    if not claimed:
+        return False
+    run = CouncilReportRun.objects.for_list().get(pk=run_id)
+    try:
+
+        def progress(done: int, total: int) -> None:
+            # Reading the data is most of the work; writing the two files the rest.
+            CouncilReportRun.objects.filter(pk=run_id).update(
+                progress=max(1, 60 * done // max(total, 1))
+            )
+
+        data = council_report_data(
+            meeting=run.meeting,
+            document_number=run.document_number,
+            generated_at=now or timezone.now(),
+            bureau=run.bureau,
+            resolution=run.resolution,
+            on_progress=progress,
+        )
+        docx_bytes = council_report_docx(data=data)
+        CouncilReportRun.objects.filter(pk=run_id).update(progress=80)
+        xlsx_bytes = council_report_xlsx(data=data)
+        run.data = data
+        run.docx.save(report_file_name(data, "docx"), ContentFile(docx_bytes), save=False)
+        run.xlsx.save(report_file_name(data, "xlsx"), ContentFile(xlsx_bytes), save=False)
+        CouncilReportRun.objects.filter(pk=run_id).update(
+            data=data,
+            docx=run.docx.name,
+            xlsx=run.xlsx.name,
+            state=ReportRunState.DONE,
+            progress=100,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:  # recorded on the run for the page to show; nothing half-made
+        CouncilReportRun.objects.filter(pk=run_id).update(
+            state=ReportRunState.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return True
+
+
+# --- Freezing ------------------------------------------------------------------
+
+
+def _canonical_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def council_report_freeze(
+    *, run: CouncilReportRun, by: User, now: datetime.datetime | None = None
+) -> CouncilReportSnapshot:
+    """Store a generated report as submitted: files, data, their SHA-256, who and when."""
+    if not permissions.can_generate_council_report(by, run.bureau_id):
+        raise PermissionDenied(permissions.FREEZE_REPORT_REFUSED)
+    if run.state != ReportRunState.DONE:
+        raise ValidationError(_("Only a report that is ready can be frozen."))
+    if CouncilReportSnapshot.objects.filter(run=run).exists():
+        raise ValidationError(_("This report is frozen already."))
+    with run.docx.open("rb") as docx_file:
+        docx_bytes = docx_file.read()
+    with run.xlsx.open("rb") as xlsx_file:
+        xlsx_bytes = xlsx_file.read()
+    data = _canonical_json(run.data)
+    period = run.data["period"]
+    return CouncilReportSnapshot.objects.create(
+        run=run,
+        meeting=run.meeting,
+        bureau=run.bureau,
+        resolution=run.resolution,
+        document_number=run.document_number,
+        period_start=parse_date(period["start"]),
+        period_end=parse_date(period["end"]),
+        data=data,
+        docx=docx_bytes,
+        xlsx=xlsx_bytes,
+        data_sha256=hashlib.sha256(data.encode()).hexdigest(),
+        docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
+        xlsx_sha256=hashlib.sha256(xlsx_bytes).hexdigest(),
+        generated_at=parse_datetime(run.data["generated_at"]),
+        frozen_by=by,
+        frozen_at=now or timezone.now(),
+    )
+
+
+def council_report_snapshot_delete(*, snapshot: CouncilReportSnapshot, by: User) -> None:
+    """Refused, always: a report submitted to Council is a record."""
+    raise PermissionDenied(permissions.SNAPSHOT_FROZEN)
+
+
+# --- The Word document ----------------------------------------------------------
+
+
+def _cells(table: Table, row) -> list[_Cell]:
+    # The row's own cells, in constant time per row (never ``table.cell()``).
+    return [_Cell(tc, table) for tc in row._tr.tc_lst]
+
+
+def _run(text: str, *, bold: bool = False, italic: bool = False):
+    # A <w:r> built directly: python-docx's add_run() and .bold look up the
+    # schema's order of siblings on each call, most of the time of a big report.
+    run = OxmlElement("w:r")
+    if bold or italic:
+        properties = OxmlElement("w:rPr")
+        if bold:
+            properties.append(OxmlElement("w:b"))
+        if italic:
+            properties.append(OxmlElement("w:i"))
+        run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.set(qn("xml:space"), "preserve")
+    text_element.text = text
+    run.append(text_element)
+    return run
+
+
+def _set(cell: _Cell, text: str, *, bold: bool = False) -> None:
+    cell._tc.p_lst[0].append(_run(text, bold=bold))
+
+
+def _page_number_field(paragraph) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _table(document, headers: list[str]) -> Table:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    header_row = table.rows[0]
+    # Repeated at the top of every page the table runs onto, as in a printed Council document.
+    header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, header in zip(_cells(table, header_row), headers, strict=True):
+        _set(cell, header, bold=True)
+    return table
+
+
+def _period_text(data: dict[str, Any]) -> str:
+    start, end = parse_date(data["period"]["start"]), parse_date(data["period"]["end"])
+    return f"{day(start)} – {day(end)}"
+
+
+def _progress_text(cell: _Cell, progress: list[dict[str, Any]]) -> None:
+    tc = cell._tc
+    if not progress:
+        tc.p_lst[0].append(_run(NO_REPORT, italic=True))
+        return
+
+    def new_paragraph():
+        paragraph = OxmlElement("w:p")
+        tc.append(paragraph)
+        return paragraph
+
+    first = True
+    for report in progress:
+        paragraph = tc.p_lst[0] if first else new_paragraph()
+        first = False
+        when = day(parse_date(report["report_date"]))
+        paragraph.append(_run(f"{report['bureau']}, {when}: ", bold=True))
+        paragraph.append(_run(report["text"]))
+        for link in report["evidence"]:
+            label = f"{link['title']}: {link['url']}" if link["title"] else link["url"]
+            new_paragraph().append(_run(label))
+
+
+def council_report_docx(*, data: dict[str, Any]) -> bytes:
+    """The report as a Council document: number, date, source, title, summary, a table per
+    resolution with its actions and its assessment, page numbers in the footer."""
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{data['document_number']} – ")
+    _page_number_field(footer)
+
+    meeting = data["meeting"]
+    generated = parse_datetime(data["generated_at"])
+    heading = document.add_paragraph()
+    heading.add_run(f"{meeting['name']}").bold = True
+    if meeting["place"]:
+        heading.add_run(f"\n{meeting['place']}, {day(parse_date(meeting['start_date']))}")
+    for line in (
+        f"Document {data['document_number']}",
+        day(generated),
+        "Original: English",
+    ):
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph().add_run(data["source"]).bold = True
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run(
+        "IMPLEMENTATION OF THE RESOLUTIONS OF THE WORLD TELECOMMUNICATION STANDARDIZATION ASSEMBLY"
+    ).bold = True
+
+    summary = data["summary"]
+    scope = ", ".join(v for v in data["scope"].values() if v)
+    document.add_heading("Summary", level=2)
+    document.add_paragraph(
+        f"This document reports on the implementation of {summary['resolutions']} WTSA "
+        f"resolutions ({summary['actions']} actions that report to Council) in the period "
+        f"{_period_text(data)}"
+        + (f", for {scope}" if scope else "")
+        + f". {summary['with_approved_report']} actions have an approved progress report for "
+        f"the period; {summary['without_approved_report']} have none. "
+        f"{summary['assessed']} resolutions carry a confirmed Resolution 83 assessment."
+    )
+    document.add_heading("Action required", level=2)
+    document.add_paragraph("The Council is invited to take note of this report.")
+    document.add_heading("References", level=2)
+    document.add_paragraph(
+        "WTSA Resolution 83; the WTSA resolutions listed below; "
+        "Plenipotentiary Conference Resolution 191."
+    )
+
+    document.add_heading("1 Executive summary", level=1)
+    statuses = summary["by_status"]
+    table = _table(document, ["Status", "Actions", "Share"])
+    top = max((entry["n"] for entry in statuses), default=0) or 1
+    for entry in statuses:
+        cells = _cells(table, table.add_row())
+        _set(cells[0], entry["label"])
+        _set(cells[1], str(entry["n"]))
+        # A bar chart in the table itself: it prints, and every reader opens it.
+        _set(cells[2], "█" * round(CHART_WIDTH * entry["n"] / top))
+    document.add_paragraph()
+    table = _table(document, ["Bureau", "Actions", *[str(s.label) for s in ActionStatus]])
+    for entry in summary["by_bureau"]:
+        cells = _cells(table, table.add_row())
+        _set(cells[0], entry["bureau"])
+        _set(cells[1], str(entry["n"]))
+        for cell, status in zip(cells[2:], ActionStatus, strict=True):
+            _set(cell, str(entry["by_status"][status.value]))
+
+    document.add_heading("2 Implementation, resolution by resolution", level=1)
+    for entry in data["resolutions"]:
+        marker = f" ({entry['marker_label']})" if entry["marker_label"] else ""
+        document.add_heading(f"Resolution {entry['number']}{marker} – {entry['title']}", level=2)
+        document.add_paragraph(f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}")
+        table = _table(
+            document,
+            ["Item", "Text", "Owner", "Collaborators", "Status", "Progress in the period"],
+        )
+        for action in entry["actions"]:
+            cells = _cells(table, table.add_row())
+            _set(cells[0], action["item"])
+            _set(cells[1], action["text"])
+            _set(cells[2], action["owner"])
+            _set(cells[3], ", ".join(action["collaborators"]))
+            _set(cells[4], action["status_label"])
+            _progress_text(cells[5], action["progress"])
+        assessment = entry["assessment"]
+        paragraph = document.add_paragraph()
+        paragraph.add_run("Resolution 83 assessment: ").bold = True
+        if assessment:
+            paragraph.add_run(f"{assessment['rating_label']}. {assessment['rationale']}")
+        else:
+            paragraph.add_run("No confirmed assessment for this period.")
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- The spreadsheet ------------------------------------------------------------
+
+ACTION_COLUMNS = [
+    "Assembly",
+    "Resolution",
+    "Action",
+    "Item",
+    "Text",
+    "Owner",
+    "Bureau",
+    "Collaborators",
+    "Status",
+    "Approved progress in the period",
+    "Evidence",
+]
+
+
+def _header(sheet, titles: list[str]) -> list[WriteOnlyCell]:
+    bold = Font(bold=True)
+    row = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        row.append(cell)
+    return row
+
+
+def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
+    """The report as a workbook (write-only, so memory stays flat): a summary sheet, every
+    action with an autofilter and a frozen header, and the assessments."""
+    workbook = Workbook(write_only=True)
+    summary = data["summary"]
+
+    sheet = workbook.create_sheet("Summary")
+    sheet.append(_header(sheet, ["Council report", data["document_number"]]))
+    sheet.append(["Council session", data["meeting"]["name"]])
+    sheet.append(["Reporting period", data["period"]["start"], data["period"]["end"]])
+    sheet.append(["Generated", data["generated_at"]])
+    sheet.append(["Actions", summary["actions"]])
+    sheet.append(["With an approved report", summary["with_approved_report"]])
+    sheet.append(["Without one", summary["without_approved_report"]])
+    sheet.append([])
+    sheet.append(_header(sheet, ["Status", "Actions"]))
+    for entry in summary["by_status"]:
+        sheet.append([entry["label"], entry["n"]])
+    sheet.append([])
+    sheet.append(_header(sheet, ["Bureau", "Actions", *[str(s.label) for s in ActionStatus]]))
+    for entry in summary["by_bureau"]:
+        sheet.append(
+            [entry["bureau"], entry["n"], *[entry["by_status"][s.value] for s in ActionStatus]]
+        )
+
+    sheet = workbook.create_sheet("Actions")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_COLUMNS))}{summary['actions'] + 1}"
+    for letter, width in zip(
+        "ABCDEFGHIJK", (10, 10, 8, 14, 60, 10, 8, 16, 12, 80, 40), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    sheet.append(_header(sheet, ACTION_COLUMNS))
+    for entry in data["resolutions"]:
+        for action in entry["actions"]:
+            progress = action["progress"]
+            sheet.append(
+                [
+                    entry["assembly"],
+                    entry["number"],
+                    action["number"],
+                    action["item"],
+                    action["text"],
+                    action["owner"],
+                    action["bureau"],
+                    ", ".join(action["collaborators"]),
+                    action["status_label"],
+                    "\n\n".join(f"{p['bureau']}, {p['report_date']}: {p['text']}" for p in progress)
+                    or NO_REPORT,
+                    "\n".join(link["url"] for p in progress for link in p["evidence"]),
+                ]
+            )
+
+    sheet = workbook.create_sheet("Assessments")
+    sheet.freeze_panes = "A2"
+    sheet.append(
+        _header(
+            sheet,
+            [
+                "Assembly",
+                "Resolution",
+                "Title",
+                "Rating",
+                "Rationale",
+                "Confirmed by",
+                "Confirmed at",
+            ],
+        )
+    )
+    for entry in data["resolutions"]:
+        assessment = entry["assessment"] or {}
+        sheet.append(
+            [
+                entry["assembly"],
+                entry["number"],
+                entry["title"],
+                assessment.get("rating_label", "No confirmed assessment for this period"),
+                assessment.get("rationale", ""),
+                assessment.get("confirmed_by", ""),
+                assessment.get("confirmed_at", ""),
+            ]
+        )
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def council_report_write(
+    *,
+    meeting: GoverningBodyMeeting,
+    fmt: ReportFormat | str,
+    document_number: str = "",
+    bureau: Body | None = None,
+    resolution: Resolution | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[str, bytes]:
+    """One file of the report, at once, for the command line: its name and its bytes."""
+    fmt = ReportFormat(fmt)
+    data = council_report_data(
+        meeting=meeting,
+        document_number=document_number.strip() or default_document_number(meeting),
+        generated_at=now or timezone.now(),
+        bureau=bureau,
+        resolution=resolution,
+    )
+    render = council_report_docx if fmt == ReportFormat.DOCX else council_report_xlsx
+    return report_file_name(data, fmt), render(data=data)

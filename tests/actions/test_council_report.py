@@ -1,0 +1,421 @@
+"""The report to Council: its data, its Word file and spreadsheet, freezing and comparing."""
+
+import datetime
+import hashlib
+import io
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from docx import Document
+from openpyxl import load_workbook
+
+from actions.choices import ActionStatus, ReportRunState, ReportState
+from actions.council_report import (
+    council_meeting_by_code,
+    council_report_changes,
+    council_report_data,
+    report_file_name,
+)
+from actions.models import CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting
+from actions.services.council_report import (
+    council_report_docx,
+    council_report_freeze,
+    council_report_generate,
+    council_report_request,
+    council_report_snapshot_delete,
+    council_report_xlsx,
+)
+from tests import builders
+
+GENERATED = datetime.datetime(2027, 4, 25, 9, 0, tzinfo=datetime.UTC)
+IN_PERIOD = {"period_start": datetime.date(2026, 6, 1), "period_end": datetime.date(2027, 3, 31)}
+BEFORE = {"period_start": datetime.date(2025, 1, 1), "period_end": datetime.date(2025, 12, 31)}
+
+
+@pytest.fixture
+def council(db):
+    """C27, opening 18 May 2027: documents due 20 April, reports from 1 May 2026."""
+    return builders.meeting(
+        datetime.date(2027, 5, 18),
+        name="Council 2027",
+        place="Geneva",
+        reporting_period_start_override=datetime.date(2026, 5, 1),
+    )
+
+
+@pytest.fixture
+def world(council, tsb_staff, bdt_staff, tsb_coordinator, bdt_coordinator):
+    """Resolution 73 with three actions (two report to Council), Resolution 44 with one."""
+    res73 = builders.resolution(73, title="ICTs, environment and climate change", marker="Rev")
+    reported = builders.council_duty(builders.action(res73, owner="TSB", collaborators=("BDT",)))
+    silent = builders.council_duty(
+        builders.action(res73, owner="BDT", status=ActionStatus.IN_PROGRESS), "council"
+    )
+    not_council = builders.action(res73, owner="TSB")
+    res44 = builders.resolution(44, title="Bridging the standardization gap")
+    other = builders.council_duty(builders.action(res44, owner="BDT"))
+    approved = builders.report(
+        reported,
+        author=tsb_staff,
+        state=ReportState.APPROVED,
+        text="Five workshops on e-waste held.",
+        report_date=datetime.date(2027, 3, 1),
+        **IN_PERIOD,
+    )
+    builders.evidence(approved, "https://itu.int/ws/ewaste", "Workshop page")
+    builders.report(
+        reported,
+        author=bdt_staff,
+        state=ReportState.APPROVED,
+        text="BDT trained forty experts.",
+        report_date=datetime.date(2027, 2, 1),
+        **IN_PERIOD,
+    )
+    builders.report(
+        reported, author=tsb_staff, state=ReportState.APPROVED, text="Old news.", **BEFORE
+    )
+    builders.report(
+        silent, author=bdt_staff, state=ReportState.SUBMITTED, text="Not yet approved.", **IN_PERIOD
+    )
+    builders.report(
+        not_council,
+        author=tsb_staff,
+        state=ReportState.APPROVED,
+        text="Not a Council duty.",
+        **IN_PERIOD,
+    )
+    builders.report(
+        other, author=bdt_staff, state=ReportState.APPROVED, text="SG gap closed.", **IN_PERIOD
+    )
+    builders.assessment(
+        res73,
+        council,
+        by=bdt_coordinator,
+        confirmed_by=tsb_coordinator,
+        rationale="Workshops held, e-waste guidance pending.",
+    )
+    builders.assessment(res44, council, by=bdt_coordinator, rationale="Only proposed so far.")
+    return {"res73": res73, "reported": reported, "silent": silent, "res44": res44, "other": other}
+
+
+def data_for(council, **scope):
+    return council_report_data(
+        meeting=council, document_number="C27/35-E", generated_at=GENERATED, **scope
+    )
+
+
+def action_ids(data):
+    return [row["id"] for entry in data["resolutions"] for row in entry["actions"]]
+
+
+def test_the_report_holds_every_action_that_reports_to_council_and_no_other(council, world):
+    data = data_for(council)
+
+    assert action_ids(data) == [world["other"].pk, world["reported"].pk, world["silent"].pk]
+    assert data["period"] == {"start": "2026-05-01", "end": "2027-04-20"}
+    assert data["summary"]["actions"] == 3
+    assert data["summary"]["with_approved_report"] == 2
+
+
+def test_only_approved_text_of_the_period_goes_in_oldest_first(council, world):
+    data = data_for(council)
+    rows = {row["id"]: row for entry in data["resolutions"] for row in entry["actions"]}
+
+    reported = rows[world["reported"].pk]["progress"]
+    assert [p["text"] for p in reported] == [
+        "BDT trained forty experts.",
+        "Five workshops on e-waste held.",
+    ]
+    assert reported[1]["evidence"] == [
+        {"url": "https://itu.int/ws/ewaste", "title": "Workshop page"}
+    ]
+    assert rows[world["silent"].pk]["progress"] == []
+
+
+def test_only_a_confirmed_assessment_goes_in(council, world):
+    data = data_for(council)
+    by_number = {entry["number"]: entry for entry in data["resolutions"]}
+
+    assert by_number[73]["assessment"]["rationale"] == "Workshops held, e-waste guidance pending."
+    assert by_number[73]["assessment"]["rating"] == "partly_met"
+    assert by_number[44]["assessment"] is None
+
+
+def test_the_report_narrows_to_a_bureau_or_a_resolution(council, world):
+    tsb = builders.body("TSB")
+
+    assert action_ids(data_for(council, bureau=tsb)) == [world["reported"].pk]
+    assert action_ids(data_for(council, resolution=world["res44"])) == [world["other"].pk]
+
+
+def test_reading_the_data_takes_the_same_queries_for_more_actions(
+    council, world, django_assert_num_queries, tsb_staff
+):
+    with django_assert_num_queries(5) as few:
+        data_for(council)
+    for _ in range(5):
+        action = builders.council_duty(builders.action(world["res73"], collaborators=("BR",)))
+        builders.report(action, author=tsb_staff, state=ReportState.APPROVED, **IN_PERIOD)
+    with django_assert_num_queries(len(few.captured_queries)):
+        data = data_for(council)
+    assert data["summary"]["actions"] == 8
+
+
+def _docx_text(content: bytes) -> tuple[str, list[list[list[str]]]]:
+    document = Document(io.BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    tables = [
+        [[cell.text for cell in row.cells] for row in table.rows] for table in document.tables
+    ]
+    return text, tables
+
+
+def test_the_word_file_reads_like_a_council_document_and_matches_the_data(council, world):
+    content = council_report_docx(data=data_for(council))
+    text, tables = _docx_text(content)
+
+    assert "Document C27/35-E" in text
+    assert "Original: English" in text
+    assert "Report by the Director of the Telecommunication Standardization Bureau" in text
+    assert "1 May 2026 – 20 April 2027" in text
+    assert "Resolution 73 (Revised) – ICTs, environment and climate change" in text
+    assert "Resolution 83 assessment: Partly met. Workshops held, e-waste guidance pending." in text
+    assert "No confirmed assessment for this period." in text  # Resolution 44: only proposed
+    res44_table, res73_table = tables[2], tables[3]
+    assert res73_table[0] == [
+        "Item",
+        "Text",
+        "Owner",
+        "Collaborators",
+        "Status",
+        "Progress in the period",
+    ]
+    assert [row[2] for row in res73_table[1:]] == ["TSB", "BDT"]
+    assert "Five workshops on e-waste held." in res73_table[1][5]
+    assert "https://itu.int/ws/ewaste" in res73_table[1][5]
+    assert res73_table[2][5] == "No approved report for this period"
+    assert res44_table[1][5].endswith("SG gap closed.")
+    every_cell = " ".join(cell for table in tables for row in table for cell in row)
+    for absent in ("Old news.", "Not yet approved.", "Not a Council duty."):
+        assert absent not in every_cell
+    footer = Document(io.BytesIO(content)).sections[0].footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer
+
+
+def test_the_spreadsheet_has_every_action_a_summary_and_the_assessments(council, world):
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data_for(council))))
+
+    assert workbook.sheetnames == ["Summary", "Actions", "Assessments"]
+    actions = workbook["Actions"]
+    assert actions.freeze_panes == "A2"
+    assert actions.auto_filter.ref == "A1:K4"
+    rows = list(actions.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Assembly", "Resolution", "Action")
+    assert [(r[1], r[5], r[8]) for r in rows[1:]] == [
+        (44, "BDT", "Not started"),
+        (73, "TSB", "Not started"),
+        (73, "BDT", "In progress"),
+    ]
+    assert rows[2][9] == (
+        "BDT, 2027-02-01: BDT trained forty experts.\n\n"
+        "TSB, 2027-03-01: Five workshops on e-waste held."
+    )
+    assert rows[3][9] == "No approved report for this period"
+    summary = {row[0]: row[1:] for row in workbook["Summary"].iter_rows(values_only=True) if row}
+    assert summary["Reporting period"][:2] == ("2026-05-01", "2027-04-20")
+    assert summary["Actions"][0] == 3
+    assessments = list(workbook["Assessments"].iter_rows(values_only=True))
+    assert [(r[1], r[3]) for r in assessments[1:]] == [
+        (44, "No confirmed assessment for this period"),
+        (73, "Partly met"),
+    ]
+
+
+def test_a_file_is_named_after_the_session_and_the_day(council, world):
+    data = data_for(council)
+
+    assert report_file_name(data, "docx") == "C27-WTSA-implementation-2027-04-25.docx"
+
+
+def test_a_council_session_is_found_by_its_code_or_its_name(council):
+    assert council_meeting_by_code("C27") == council
+    assert council_meeting_by_code("c2027") == council
+    assert council_meeting_by_code("council 2027") == council
+    with pytest.raises(GoverningBodyMeeting.DoesNotExist, match="C26"):
+        council_meeting_by_code("C26")
+
+
+def _generate(council, by, **scope) -> CouncilReportRun:
+    run = council_report_request(meeting=council, by=by, document_number="C27/35-E", **scope)
+    assert council_report_generate(run_id=run.pk, now=GENERATED)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_generated_report_keeps_its_files_and_data_until_frozen(council, world, tsb_coordinator):
+    run = _generate(council, tsb_coordinator)
+
+    assert run.state == ReportRunState.DONE
+    assert run.progress == 100
+    assert run.docx.name.endswith("C27-WTSA-implementation-2027-04-25.docx")
+    with run.xlsx.open("rb") as stored:
+        assert load_workbook(stored)["Actions"].max_row == 4
+    assert action_ids(run.data) == action_ids(data_for(council))
+
+
+def test_a_report_delivered_twice_to_the_worker_is_generated_once(council, world, tsb_coordinator):
+    run = _generate(council, tsb_coordinator)
+
+    assert council_report_generate(run_id=run.pk) is False
+
+
+def test_a_failed_generation_is_recorded_on_the_run(council, world, tsb_coordinator, monkeypatch):
+    run = council_report_request(meeting=council, by=tsb_coordinator)
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("actions.services.council_report.council_report_docx", broken)
+    with pytest.raises(RuntimeError):
+        council_report_generate(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.state == ReportRunState.FAILED
+    assert run.error == "disk full"
+
+
+@pytest.mark.parametrize(
+    ("persona", "bureau", "allowed"),
+    [
+        ("tsb_coordinator", None, True),
+        ("tsb_coordinator", "BDT", True),
+        ("bdt_coordinator", "BDT", True),
+        ("bdt_coordinator", None, False),
+        ("bdt_coordinator", "TSB", False),
+        ("tsb_staff", "TSB", False),
+        ("reader", None, False),
+        ("outsider", None, False),
+        ("administrator", None, True),
+    ],
+)
+def test_who_may_generate_a_council_report(request, council, persona, bureau, allowed):
+    user = request.getfixturevalue(persona)
+    scope = {"bureau": builders.body(bureau)} if bureau else {}
+    if allowed:
+        assert council_report_request(meeting=council, by=user, **scope).pk
+    else:
+        with pytest.raises(PermissionDenied):
+            council_report_request(meeting=council, by=user, **scope)
+        assert not CouncilReportRun.objects.exists()
+
+
+def test_a_report_is_for_a_council_session(tsb_coordinator):
+    tsag = builders.meeting(datetime.date(2027, 1, 20), kind="tsag", name="TSAG")
+
+    with pytest.raises(ValidationError):
+        council_report_request(meeting=tsag, by=tsb_coordinator)
+    assert not CouncilReportRun.objects.exists()
+
+
+def test_a_frozen_report_downloads_unchanged_after_later_edits(
+    council, world, tsb_coordinator, tsb_staff
+):
+    run = _generate(council, tsb_coordinator)
+    with run.docx.open("rb") as stored:
+        docx_before = stored.read()
+    snapshot = council_report_freeze(run=run, by=tsb_coordinator)
+
+    # Later: a new approved report, a status change, a new run over the same files' names.
+    builders.report(
+        world["silent"], author=tsb_staff, state=ReportState.APPROVED, text="Late.", **IN_PERIOD
+    )
+    world["reported"].status = ActionStatus.COMPLETED
+    world["reported"].save()
+    later = _generate(council, tsb_coordinator)
+
+    snapshot = CouncilReportSnapshot.objects.get(pk=snapshot.pk)
+    assert bytes(snapshot.docx) == docx_before
+    assert hashlib.sha256(bytes(snapshot.docx)).hexdigest() == snapshot.docx_sha256
+    assert hashlib.sha256(bytes(snapshot.xlsx)).hexdigest() == snapshot.xlsx_sha256
+    assert hashlib.sha256(snapshot.data.encode()).hexdigest() == snapshot.data_sha256
+    assert "Late." not in _docx_text(bytes(snapshot.docx))[0] + str(
+        _docx_text(bytes(snapshot.docx))[1]
+    )
+    assert "Late." in str(_docx_text(later.docx.read())[1])
+    assert (snapshot.period_start, snapshot.period_end) == (
+        datetime.date(2026, 5, 1),
+        datetime.date(2027, 4, 20),
+    )
+    assert snapshot.frozen_by == tsb_coordinator
+
+
+def test_comparing_two_snapshots_lists_the_actions_that_changed(
+    council, world, tsb_coordinator, tsb_staff
+):
+    first = council_report_freeze(run=_generate(council, tsb_coordinator), by=tsb_coordinator)
+    builders.report(
+        world["silent"], author=tsb_staff, state=ReportState.APPROVED, text="Late.", **IN_PERIOD
+    )
+    world["reported"].status = ActionStatus.COMPLETED
+    world["reported"].save()
+    second = council_report_freeze(run=_generate(council, tsb_coordinator), by=tsb_coordinator)
+
+    changes = council_report_changes(json.loads(first.data), json.loads(second.data))
+
+    assert [(c["id"], c["changes"]) for c in changes] == [
+        (world["reported"].pk, ["status: Not started → Completed"]),
+        (world["silent"].pk, ["approved progress"]),
+    ]
+
+
+def test_a_report_is_frozen_once_and_only_when_ready(council, world, tsb_coordinator):
+    queued = council_report_request(meeting=council, by=tsb_coordinator)
+    with pytest.raises(ValidationError):
+        council_report_freeze(run=queued, by=tsb_coordinator)
+    run = _generate(council, tsb_coordinator)
+    council_report_freeze(run=run, by=tsb_coordinator)
+    with pytest.raises(ValidationError):
+        council_report_freeze(run=run, by=tsb_coordinator)
+    assert CouncilReportSnapshot.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("tsb_coordinator", True),
+        ("administrator", True),
+        ("bdt_coordinator", False),
+        ("tsb_staff", False),
+        ("reader", False),
+    ],
+)
+def test_who_may_freeze_the_whole_report(
+    request, council, world, tsb_coordinator, persona, allowed
+):
+    run = _generate(council, tsb_coordinator)
+    user = request.getfixturevalue(persona)
+    if allowed:
+        assert council_report_freeze(run=run, by=user).frozen_by == user
+    else:
+        with pytest.raises(PermissionDenied):
+            council_report_freeze(run=run, by=user)
+        assert not CouncilReportSnapshot.objects.exists()
+
+
+def test_nobody_changes_or_deletes_a_frozen_report(council, world, tsb_coordinator, superuser):
+    snapshot = council_report_freeze(run=_generate(council, tsb_coordinator), by=tsb_coordinator)
+
+    with pytest.raises(PermissionDenied):
+        council_report_snapshot_delete(snapshot=snapshot, by=superuser)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CouncilReportSnapshot.objects.filter(pk=snapshot.pk).update(document_number="forged")
+    assert CouncilReportSnapshot.objects.get(pk=snapshot.pk).document_number == "C27/35-E"
+
+
+def test_the_word_tables_repeat_their_header_row_on_every_page(council, world):
+    document = Document(io.BytesIO(council_report_docx(data=data_for(council))))
+
+    for table in document.tables:
+        assert "w:tblHeader" in table.rows[0]._tr.xml
+        assert "w:tblHeader" not in table.rows[-1]._tr.xml

@@ -1,0 +1,329 @@
+"""The Council report pages and the Resolution 83 assessment page, for every persona."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from actions.choices import AssessmentState, ReportRunState, ReportState
+from actions.models import Assessment, CouncilReportRun, CouncilReportSnapshot
+from actions.services.council_report import council_report_generate
+from tests import builders
+
+PERSONAS = [
+    "tsb_staff",
+    "tsb_coordinator",
+    "bdt_staff",
+    "bdt_coordinator",
+    "br_staff",
+    "reader",
+    "outsider",
+    "administrator",
+]
+IN_PERIOD = {"period_start": datetime.date(2026, 6, 1), "period_end": datetime.date(2027, 3, 31)}
+
+
+@pytest.fixture
+def council(db):
+    return builders.meeting(
+        datetime.date(2027, 5, 18),
+        name="Council 2027",
+        reporting_period_start_override=datetime.date(2026, 5, 1),
+    )
+
+
+@pytest.fixture
+def res73(council, tsb_staff):
+    res = builders.resolution(73, title="ICTs and climate change")
+    action = builders.council_duty(builders.action(res, owner="TSB", collaborators=("BDT",)))
+    builders.report(
+        action, author=tsb_staff, state=ReportState.APPROVED, text="Workshops held.", **IN_PERIOD
+    )
+    return res
+
+
+def _generate(client, council, **form):
+    response = client.post(
+        reverse("council_report"), {"meeting": council.pk, "document_number": "C27/35-E", **form}
+    )
+    run = CouncilReportRun.objects.order_by("-pk").first()
+    return response, run
+
+
+@pytest.mark.parametrize(
+    ("persona", "bureau", "allowed"),
+    [
+        ("tsb_coordinator", "", True),
+        ("administrator", "", True),
+        ("bdt_coordinator", "BDT", True),
+        ("bdt_coordinator", "", False),
+        ("tsb_staff", "", False),
+        ("bdt_staff", "BDT", False),
+        ("reader", "", False),
+        ("outsider", "", False),
+    ],
+)
+def test_who_may_generate_a_report_from_the_page(
+    request, login, council, res73, persona, bureau, allowed
+):
+    client = login(request.getfixturevalue(persona))
+    form = {"bureau": builders.body(bureau).pk} if bureau else {}
+
+    response, run = _generate(client, council, **form)
+
+    if allowed:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("council_report_run", args=[run.pk])
+        assert run.state == ReportRunState.QUEUED
+    else:
+        assert response.status_code in {400, 403}
+        assert run is None
+
+
+def test_only_those_who_may_generate_see_the_form(login, council, reader, tsb_coordinator):
+    assert b'name="document_number"' not in login(reader).get(reverse("council_report")).content
+    page = login(tsb_coordinator).get(reverse("council_report"))
+    assert b'name="document_number"' in page.content
+
+
+def test_the_run_page_polls_until_ready_then_offers_preview_downloads_and_freeze(
+    login, council, res73, tsb_coordinator
+):
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+
+    working = client.get(reverse("council_report_run_status", args=[run.pk]))
+    assert b'hx-trigger="every 1s"' in working.content
+    council_report_generate(run_id=run.pk)
+    ready = client.get(reverse("council_report_run_status", args=[run.pk]))
+    assert b"hx-trigger" not in ready.content
+    assert reverse("council_report_run_freeze", args=[run.pk]).encode() in ready.content
+
+    preview = client.get(reverse("council_report_run_preview", args=[run.pk]))
+    assert preview.status_code == 200
+    assert b"Workshops held." in preview.content
+    assert b"C27/35-E" in preview.content
+
+    download = client.get(reverse("council_report_run_download", args=[run.pk, "docx"]))
+    assert download["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    today = run.requested_at.date().isoformat()
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="C27-WTSA-implementation-{today}.docx"'
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(download.content)).paragraphs)
+    assert "Document C27/35-E" in text
+    sheet = client.get(reverse("council_report_run_download", args=[run.pk, "xlsx"]))
+    assert sheet["Content-Type"].endswith("spreadsheetml.sheet")
+    assert (
+        client.get(reverse("council_report_run_download", args=[run.pk, "pdf"])).status_code == 404
+    )
+
+
+def test_a_frozen_report_downloads_unchanged_for_a_reader_after_edits(
+    login, council, res73, tsb_coordinator, tsb_staff, reader
+):
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+    frozen = client.get(reverse("council_report_run_download", args=[run.pk, "docx"])).content
+    response = client.post(reverse("council_report_run_freeze", args=[run.pk]))
+    snapshot = CouncilReportSnapshot.objects.get()
+    assert response["Location"] == reverse("council_report_snapshot", args=[snapshot.pk])
+
+    action = res73.actions.get()
+    builders.report(
+        action, author=tsb_staff, state=ReportState.APPROVED, text="Later.", **IN_PERIOD
+    )
+
+    client = login(reader)
+    page = client.get(reverse("council_report_snapshot", args=[snapshot.pk]))
+    assert page.status_code == 200
+    assert snapshot.docx_sha256.encode() in page.content
+    assert b"Later." not in page.content
+    download = client.get(reverse("council_report_snapshot_download", args=[snapshot.pk, "docx"]))
+    assert download.content == frozen
+
+
+def test_a_reader_may_not_open_or_freeze_a_generated_report(
+    login, council, res73, tsb_coordinator, reader
+):
+    _, run = _generate(login(tsb_coordinator), council)
+    council_report_generate(run_id=run.pk)
+    client = login(reader)
+
+    assert client.get(reverse("council_report_run", args=[run.pk])).status_code == 404
+    assert client.post(reverse("council_report_run_freeze", args=[run.pk])).status_code == 404
+    assert not CouncilReportSnapshot.objects.exists()
+
+
+def test_a_bureau_coordinator_may_not_freeze_the_whole_report(
+    login, council, res73, tsb_coordinator, bdt_coordinator
+):
+    _, run = _generate(login(tsb_coordinator), council)
+    council_report_generate(run_id=run.pk)
+
+    response = login(bdt_coordinator).post(reverse("council_report_run_freeze", args=[run.pk]))
+
+    assert response.status_code == 404
+    assert not CouncilReportSnapshot.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_persona_reads_the_council_report_and_assessment_pages(
+    request, login, council, res73, persona
+):
+    client = login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("council_report")).status_code == 200
+    page = client.get(reverse("resolution_assessments", args=["WTSA-20", 73]))
+    assert page.status_code == 200
+    assert b"Suggested rating" in page.content
+
+
+def _propose(client, council, **extra):
+    return client.post(
+        reverse("resolution_assessments", args=["WTSA-20", 73]),
+        {"meeting": council.pk, "rating": "partly_met", "rationale": "Half done.", **extra},
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("tsb_coordinator", True),
+        ("bdt_coordinator", True),
+        ("administrator", True),
+        ("tsb_staff", False),
+        ("bdt_staff", False),
+        ("reader", False),
+        ("outsider", False),
+    ],
+)
+def test_who_may_propose_an_assessment_from_the_page(
+    request, login, council, res73, persona, allowed
+):
+    response = _propose(login(request.getfixturevalue(persona)), council)
+
+    if allowed:
+        assert response.status_code == 302
+        assert Assessment.objects.get().state == AssessmentState.PROPOSED
+    else:
+        assert response.status_code == 403
+        assert not Assessment.objects.exists()
+
+
+def test_the_form_shows_the_suggested_rating_and_its_reason(login, council, res73, bdt_coordinator):
+    page = login(bdt_coordinator).get(
+        reverse("resolution_assessments", args=["WTSA-20", 73]) + f"?meeting={council.pk}"
+    )
+
+    assert b'name="rationale"' in page.content
+    assert b"Fully met" in page.content or b"Largely met" in page.content
+    assert b"1 of 1 actions are completed or have an approved report" in page.content
+
+
+def test_a_bad_proposal_is_refused_with_the_form_and_writes_nothing(
+    login, council, res73, bdt_coordinator
+):
+    response = _propose(login(bdt_coordinator), council, rationale="", rating="superb")
+
+    assert response.status_code == 400
+    assert not Assessment.objects.exists()
+
+
+def test_a_tsb_coordinator_confirms_and_a_bdt_coordinator_may_not(
+    login, council, res73, bdt_coordinator, tsb_coordinator
+):
+    _propose(login(bdt_coordinator), council)
+    assessment = Assessment.objects.get()
+    url = reverse("assessment_confirm", args=[assessment.pk])
+
+    assert login(bdt_coordinator).post(url, {"version": 1}).status_code == 403
+    assert Assessment.objects.get().state == AssessmentState.PROPOSED
+    assert login(tsb_coordinator).post(url, {"version": 1}).status_code == 302
+    assert Assessment.objects.get().state == AssessmentState.CONFIRMED
+
+
+def test_a_stale_revision_keeps_the_other_proposal_and_shows_your_text(
+    login, council, res73, bdt_coordinator, tsb_coordinator
+):
+    _propose(login(bdt_coordinator), council)
+    _propose(login(tsb_coordinator), council, rationale="TSB view.", version=1)
+
+    response = _propose(login(bdt_coordinator), council, rationale="My late view.", version=1)
+
+    assert response.status_code == 409
+    assert b"My late view." in response.content
+    assert Assessment.objects.get().rationale == "TSB view."
+
+
+def test_comparing_two_frozen_reports_lists_the_changed_actions(
+    login, council, res73, tsb_coordinator, reader
+):
+    client = login(tsb_coordinator)
+    for status in ("not_started", "in_progress"):
+        res73.actions.update(status=status)
+        _, run = _generate(client, council)
+        council_report_generate(run_id=run.pk)
+        client.post(reverse("council_report_run_freeze", args=[run.pk]))
+    first, second = CouncilReportSnapshot.objects.order_by("pk")
+
+    page = login(reader).get(reverse("council_report_compare"), {"a": first.pk, "b": second.pk})
+
+    assert page.status_code == 200
+    assert "status: Not started → In progress".encode() in page.content
+
+
+def test_every_council_page_sends_an_anonymous_visitor_to_the_login_page(client, council, res73):
+    for url in (
+        reverse("council_report"),
+        reverse("council_report_compare"),
+        reverse("resolution_assessments", args=["WTSA-20", 73]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{reverse('login')}?next={url}", url
+
+
+def _freeze(client, council):
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+    client.post(reverse("council_report_run_freeze", args=[run.pk]))
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_the_council_report_page_costs_the_same_queries_for_more_reports(
+    login, council, res73, tsb_coordinator, django_assert_num_queries, extra
+):
+    client = login(tsb_coordinator)
+    for _ in range(2 + extra):
+        _freeze(client, council)
+        _generate(client, council)
+
+    # The same number for 2 and 6 frozen reports: nothing is read per row.
+    with django_assert_num_queries(14):
+        page = client.get(reverse("council_report"))
+
+    assert page.content.count(b"frozen by") == 2 + extra
+
+
+@pytest.mark.parametrize("periods", [1, 5])
+def test_the_assessment_page_costs_the_same_queries_for_a_longer_history(
+    login, council, res73, bdt_coordinator, django_assert_num_queries, periods
+):
+    for year in range(periods):
+        builders.assessment(
+            res73, builders.meeting(datetime.date(2030 + year, 5, 1)), by=bdt_coordinator
+        )
+    client = login(bdt_coordinator)
+    url = reverse("resolution_assessments", args=["WTSA-20", 73]) + f"?meeting={council.pk}"
+
+    # The same number for 1 and 5 periods of history: nothing is read per row.
+    with django_assert_num_queries(14):
+        page = client.get(url)
+
+    assert page.content.count(b"<li><strong>") == periods
