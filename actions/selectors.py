@@ -6,11 +6,13 @@ loaded; none writes. What a user may see is decided by ``actions.permissions``.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from resolutions.models import Assembly
 
@@ -137,20 +139,77 @@ def action_reports(action: Action, user: User) -> list[ProgressReport]:
 
 @dataclass(frozen=True)
 class CouncilDeadline:
-    """The next Council session and the day secretariat documents are due for it."""
+    """The next Council session and the day secretariat documents are due for it.
+
+    ``provisional`` when the session was projected from Council's rhythm and
+    no administrator has confirmed it yet.
+    """
 
     session: GoverningBodyMeeting
     deadline: datetime.date
     days_left: int
 
+    @property
+    def provisional(self) -> bool:
+        return self.session.provisional
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting | None:
+    """The next session of a body projected from its rhythm, unsaved; None if not needed.
+
+    Only when no session of the body opening today or later is recorded: the
+    last ordinary session moved on by the rhythm (Council yearly, WTSA every
+    four years) until it lies ahead, lasting as long. It is provisional.
+    """
+    meetings = GoverningBodyMeeting.objects.filter(kind=kind)
+    if meetings.filter(start_date__gte=today).exists():
+        return None
+    last = meetings.filter(ordinary=True).order_by("-start_date").first()
+    if last is None:
+        return None
+    rule = last.rule
+    if not rule.rhythm_months:
+        return None
+    start, steps = last.start_date, 0
+    while start < today:
+        steps += 1
+        start = _add_months(last.start_date, rule.rhythm_months * steps)
+    projected = GoverningBodyMeeting(
+        kind=kind,
+        name=_("%(body)s %(year)s") % {"body": last.get_kind_display(), "year": start.year},
+        place=last.place,
+        start_date=start,
+        end_date=start + (last.end_date - last.start_date),
+        provisional=True,
+    )
+    projected.rule = rule
+    return projected
+
 
 def next_council_deadline(today: datetime.date) -> CouncilDeadline | None:
-    """The next Council session staff work to, or None when none is recorded."""
-    session = GoverningBodyMeeting.objects.next_council(today)
+    """The next Council session staff work to: recorded, or else projected (provisional).
+
+    None only when no Council session was ever recorded to project from.
+    """
+    session = GoverningBodyMeeting.objects.next_council(today) or projected_meeting(
+        MeetingKind.COUNCIL, today
+    )
     if session is None:
         return None
     deadline = session.document_deadline
     return CouncilDeadline(session, deadline, (deadline - today).days)
+
+
+def provisional_meetings(today: datetime.date) -> QuerySet[GoverningBodyMeeting]:
+    """Projected sessions ahead that an administrator has yet to confirm or correct."""
+    return GoverningBodyMeeting.objects.filter(provisional=True).upcoming(today)
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,9 @@ _email_url = env.str("EMAIL_URL", default="consolemail://") if DEBUG else env.st
 globals().update(env.dj_email_url("EMAIL_URL", default=_email_url))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wtsa-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may wait for the server: a server that accepts
+# the connection but never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20.0)
 
 # --- Celery -----------------------------------------------------------------
 # The filesystem transport needs no server: the web process and the worker
@@ -215,6 +218,12 @@ COUNCIL_DOCUMENT_DEADLINE_DAYS = env.int("COUNCIL_DOCUMENT_DEADLINE_DAYS", defau
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Reminders go out this many days before each secretariat deadline.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", subcast=int, default=[30, 14, 7])
+# A worker that claimed a reminder or notification e-mail has this long to send
+# it; after that the next sweep takes it over (the worker died or hung).
+# Longer than EMAIL_TIMEOUT, so a slow send is not taken over while it runs.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
+# A failed send waits this long before its first retry, doubling each time.
+REMINDER_RETRY_SECONDS = env.int("REMINDER_RETRY_SECONDS", default=300)
 
 LOG_LEVEL = env.str(
     "LOG_LEVEL", default="INFO", validate=OneOf(["DEBUG", "INFO", "WARNING", "ERROR"])

@@ -20,6 +20,7 @@ from .. import permissions
 from ..choices import ALLOWED_TRANSITIONS, ActionStatus
 from ..models import Action, Body, ReportingObligation, StatusChange, User
 from .common import compare_and_set
+from .notifications import status_changed_notify
 
 
 def check_transition(current: ActionStatus, to: ActionStatus) -> None:
@@ -63,7 +64,7 @@ def action_transition(
     expected_version = action.version if expected_version is None else expected_version
     with transaction.atomic():
         compare_and_set(Action, action, expected_version, status=to, updated_at=now)
-        StatusChange.objects.create(
+        change = StatusChange.objects.create(
             action=action,
             from_status=current,
             to_status=to,
@@ -71,6 +72,7 @@ def action_transition(
             changed_at=now,
             note=note.strip(),
         )
+        status_changed_notify(change=change)
     return action
 
 

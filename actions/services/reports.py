@@ -18,6 +18,7 @@ from .. import permissions
 from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
 from .common import compare_and_set
+from .notifications import report_moved_notify
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def progress_report_create(
             submitted_at=now if submit else None,
         )
         _replace_evidence(report, evidence)
+        if submit:
+            report_moved_notify(report=report, by=by)
     return report
 
 
@@ -170,4 +173,5 @@ def progress_report_transition(
         values.update(reviewed_by=by, reviewed_at=now, review_note=note.strip())
     with transaction.atomic():
         compare_and_set(ProgressReport, report, expected_version, **values)
+        report_moved_notify(report=report, by=by)
     return report
