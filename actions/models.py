@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -431,6 +431,23 @@ class GoverningBodyMeetingQuerySet(models.QuerySet):
         return self.get(kind=kind, start_date=start_date)
 
 
+class GoverningBodyMeetingManager(models.Manager.from_queryset(GoverningBodyMeetingQuerySet)):
+    """Every session is read with its kind's deadline rule, so a list costs no extra query."""
+
+    def get_queryset(self) -> GoverningBodyMeetingQuerySet:
+        rules = MeetingRule.objects.filter(kind=OuterRef("kind"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                rule_found=Exists(rules),
+                rule_secretariat_days=Subquery(rules.values("secretariat_days")[:1]),
+                rule_contribution_days=Subquery(rules.values("contribution_days")[:1]),
+                rule_rhythm_months=Subquery(rules.values("rhythm_months")[:1]),
+            )
+        )
+
+
 class GoverningBodyMeeting(models.Model):
     """A session of Council, TSAG, an assembly…: the dates that reporting runs to.
 
@@ -485,7 +502,7 @@ class GoverningBodyMeeting(models.Model):
         ),
     )
 
-    objects = GoverningBodyMeetingQuerySet.as_manager()
+    objects = GoverningBodyMeetingManager()
 
     class Meta:
         ordering = ["start_date"]
@@ -540,11 +557,22 @@ class GoverningBodyMeeting(models.Model):
     def rule(self) -> MeetingRule:
         """The deadline rule of this kind of meeting (looked up once per object)."""
         cached = self.__dict__.get("_rule")
-        if cached is None or cached.kind != self.kind:
-            cached = MeetingRule.objects.filter(kind=self.kind).first() or default_meeting_rule(
-                self.kind
-            )
-            self.__dict__["_rule"] = cached
+        if cached is not None and cached.kind == self.kind:
+            return cached
+        if "rule_found" in self.__dict__ and cached is None:
+            # Read with the row (see GoverningBodyMeetingManager): no query.
+            cached = default_meeting_rule(self.kind)
+            if self.rule_found:
+                cached = MeetingRule(
+                    kind=self.kind,
+                    secretariat_days=self.rule_secretariat_days,
+                    contribution_days=self.rule_contribution_days,
+                    rhythm_months=self.rule_rhythm_months,
+                )
+        else:
+            found = MeetingRule.objects.filter(kind=self.kind).first()
+            cached = found or default_meeting_rule(self.kind)
+        self.__dict__["_rule"] = cached
         return cached
 
     @rule.setter

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from resolutions.models import Assembly
 
 from . import permissions
 from .choices import MeetingKind, ReportState
-from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
+from .models import (
+    Action,
+    GoverningBodyMeeting,
+    Notification,
+    ProgressReport,
+    StatusChange,
+    User,
+)
 
 
 def action_detail_queryset() -> QuerySet[Action]:
@@ -260,3 +268,99 @@ def open_reporting_period(today: datetime.date) -> ReportingPeriod | None:
         .first()
     )
     return reporting_period(meeting) if meeting is not None else None
+
+
+# --- issue 10: calendar feed and notifications ---------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One all-day entry of a calendar feed; ``uid`` stays the same across fetches."""
+
+    uid: str
+    summary: str
+    start: datetime.date
+    end: datetime.date  # exclusive, as iCalendar's all-day DTEND is
+    description: str = ""
+    url: str = ""
+    provisional: bool = False
+
+
+def calendar_events(
+    user: User, today: datetime.date, *, bureau_wide: bool = False
+) -> list[CalendarEvent]:
+    """The deadlines that concern a user: Council sessions and documents due, their targets.
+
+    Council deadlines concern anyone whose Bureau owns or contributes to an
+    action that reports to Council, or who is focal point of one. Target
+    dates: those of the open actions the user is focal point of, or with
+    ``bureau_wide`` of every open action their Bureau owns.
+    """
+    day = datetime.timedelta(days=1)
+    due = Action.objects.open().reporting_to_council()
+    concerned = due.filter(focal_point=user)
+    if user.bureau_id:
+        concerned = due.filter(
+            Q(focal_point=user) | Q(pk__in=due.involving_bureau(user.bureau_id).values("pk"))
+        )
+    events: list[CalendarEvent] = []
+    if concerned.exists():
+        sessions = list(
+            GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(
+                today - datetime.timedelta(days=365)
+            )
+        )
+        if not any(s.start_date >= today for s in sessions):
+            projected = projected_meeting(MeetingKind.COUNCIL, today)
+            if projected is not None:
+                sessions.append(projected)
+        for session in sessions:
+            key = (
+                f"meeting-{session.pk}"
+                if session.pk
+                else f"projected-{session.kind}-{session.start_date.year}"
+            )
+            suffix = " " + _("(provisional)") if session.provisional else ""
+            events.append(
+                CalendarEvent(
+                    uid=f"{key}-documents",
+                    summary=_("Secretariat documents due: %(name)s") % {"name": session.name}
+                    + suffix,
+                    start=session.document_deadline,
+                    end=session.document_deadline + day,
+                    description=_("Progress reports on actions that report to Council."),
+                    provisional=session.provisional,
+                )
+            )
+            events.append(
+                CalendarEvent(
+                    uid=f"{key}-session",
+                    summary=f"{session.name}{', ' + session.place if session.place else ''}"
+                    + suffix,
+                    start=session.start_date,
+                    end=session.end_date + day,
+                    provisional=session.provisional,
+                )
+            )
+    targets = Action.objects.open().filter(target_date__isnull=False)
+    if bureau_wide and user.bureau_id:
+        targets = targets.owned_by_bureau(user.bureau_id)
+    else:
+        targets = targets.filter(focal_point=user)
+    for action in targets.select_related("resolution").order_by("target_date", "pk"):
+        events.append(
+            CalendarEvent(
+                uid=f"action-{action.pk}-target",
+                summary=_("Target date: Res. %(number)s action %(seq)s")
+                % {"number": action.resolution.number, "seq": action.number},
+                start=action.target_date,
+                end=action.target_date + day,
+                url=reverse("action_detail", args=[action.pk]),
+            )
+        )
+    return events
+
+
+def unread_notification_count(user: User) -> int:
+    """How many notifications the user has not marked read (the header's badge)."""
+    return Notification.objects.filter(recipient=user).unread().count()

@@ -21,4 +21,10 @@ urlpatterns = [
         views.resolution_detail,
         name="resolution_detail",
     ),
+    # Notifications and the calendar feed (issue 10).
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("notifications/calendar/rotate/", views.calendar_rotate, name="calendar_rotate"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -68,7 +68,9 @@ def notify(
         NotificationSettings.objects.filter(user__in=ids).values_list("user", "email_delivery")
     )
     emailed = set(
-        User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list("pk", flat=True)
+        User.objects.filter(pk__in=ids, is_active=True)
+        .exclude(email="")
+        .values_list("pk", flat=True)
     )
     rows = [
         Notification(

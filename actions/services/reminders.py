@@ -38,12 +38,10 @@ from ..choices import (
 from ..models import (
     Action,
     GoverningBodyMeeting,
-    MeetingRule,
     Notification,
     ProgressReport,
     Reminder,
     User,
-    default_meeting_rule,
 )
 from .calendar import meetings_project
 from .common import lease, send_under_lease
@@ -140,13 +138,8 @@ def _escalation_recipient_ids(meeting: GoverningBodyMeeting) -> list[int]:
 
 
 def _council_sessions(today: datetime.date) -> list[GoverningBodyMeeting]:
-    """Council sessions not yet opened, each with its deadline rule (two queries)."""
-    rule = MeetingRule.objects.filter(kind=MeetingKind.COUNCIL).first()
-    rule = rule or default_meeting_rule(MeetingKind.COUNCIL)
-    sessions = list(GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today))
-    for session in sessions:
-        session.rule = rule
-    return sessions
+    """Council sessions not yet opened, read with their deadline rule (one query)."""
+    return list(GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today))
 
 
 def reminders_plan(*, now: datetime.datetime) -> list[PlannedReminder]:
@@ -155,7 +148,7 @@ def reminders_plan(*, now: datetime.datetime) -> list[PlannedReminder]:
     Reminders: at each stage of ``REMINDER_DAYS_BEFORE`` before a Council
     session's document deadline. Escalation: once the deadline has passed
     and until the session opens, one to each coordinator of a Bureau whose due
-    actions lack an approved report. With nothing due, two queries.
+    actions lack an approved report. With nothing due, one query.
     """
     today = timezone.localdate(now)
     reminders, escalations = [], []

@@ -10,6 +10,13 @@ before reading its form.
 from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
 from .lists import action_export, action_list, my_actions
+from .notifications import (
+    calendar_feed,
+    calendar_rotate,
+    notification_list,
+    notification_settings,
+    notifications_read,
+)
 from .reports import report_edit, report_transition
 from .resolutions import resolution_detail, resolution_list
 
@@ -19,8 +26,13 @@ __all__ = [
     "action_list",
     "action_plan",
     "action_status",
+    "calendar_feed",
+    "calendar_rotate",
     "dashboard",
     "my_actions",
+    "notification_list",
+    "notification_settings",
+    "notifications_read",
     "report_create",
     "report_edit",
     "report_transition",

@@ -130,6 +130,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue_rows": list(overdue[:DASHBOARD_ROWS]),
         "council": selectors.next_council_deadline(today),
         "may_add_meetings": may_add_meetings(user),
+        # issue 10: projected sessions an administrator should confirm or correct.
+        "provisional_meetings": (
+            list(selectors.provisional_meetings(today)) if may_add_meetings(user) else []
+        ),
         "unfinished": selectors.unfinished_reports(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,

@@ -61,8 +61,9 @@ class Command(BaseCommand):
     def _dry_run(self, now: datetime.datetime) -> None:
         plan = reminders_plan(now=now)
         done = set(
-            Reminder.objects.filter(key__in=[item.key for item in plan], sent_at__isnull=False)
-            .values_list("key", flat=True)
+            Reminder.objects.filter(
+                key__in=[item.key for item in plan], sent_at__isnull=False
+            ).values_list("key", flat=True)
         )
         pending = Reminder.objects.filter(sent_at__isnull=True).exclude(
             key__in=[item.key for item in plan]
