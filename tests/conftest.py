@@ -72,11 +72,26 @@ class SmtpInbox:
     """What an aiosmtpd server on 127.0.0.1 received, read back as e-mail messages."""
 
     def __init__(self) -> None:
+        import threading
+
         self.envelopes = []
         self.host = "127.0.0.1"
         self.port = 0
+        # Hold the n-th message without answering, until released (then refuse it).
+        self.hold_nth: int | None = None
+        self.holding = threading.Event()
+        self.released = threading.Event()
+        self._calls = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        import asyncio
+
+        self._calls += 1
+        if self._calls == self.hold_nth:
+            self.holding.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Not accepted"
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
