@@ -204,8 +204,18 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
     """Write the planned rows not written yet (and their in-app notifications).
 
     The unique key decides: a row another sweep wrote first is left alone.
-    Returns how many rows were planned. Two queries, whatever their number.
+    Returns how many rows were new. Three queries, whatever their number (on
+    SQLite, whose statements take fewer parameters, one per few hundred rows).
     """
+    if not plan:
+        return 0
+    # Most days the rows exist already (a stage lasts days): one read skips them.
+    written = set(
+        Reminder.objects.filter(meeting__in={item.meeting.pk for item in plan}).values_list(
+            "key", flat=True
+        )
+    )
+    plan = [item for item in plan if item.key not in written]
     if not plan:
         return 0
     Reminder.objects.bulk_create(
@@ -224,6 +234,8 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
         batch_size=1000,
     )
     # In the app too; the reminder's own e-mail is the message, so no second one.
+    url = reverse("my_actions")
+    subjects = {(item.kind, item.meeting.pk): _subject(item.kind, item.meeting) for item in plan}
     Notification.objects.bulk_create(
         [
             Notification(
@@ -234,8 +246,8 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
                     if item.kind == ReminderKind.ESCALATION
                     else NotificationKind.DEADLINE_REMINDER
                 ),
-                subject=_subject(item.kind, item.meeting)[:300],
-                url=reverse("my_actions"),
+                subject=subjects[item.kind, item.meeting.pk][:300],
+                url=url,
                 created_at=now,
                 email_delivery=EmailDelivery.NONE,
             )

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from actions.models import Reminder
+from actions.models import Reminder, User
 from actions.services.common import DeliveryFailed
 from actions.services.reminders import reminder_send, reminders_plan, reminders_sweep
 
@@ -68,11 +68,15 @@ class Command(BaseCommand):
         pending = Reminder.objects.filter(sent_at__isnull=True).exclude(
             key__in=[item.key for item in plan]
         )
+        people = User.objects.in_bulk({item.recipient_id for item in plan})
         count = 0
         for item in plan:
             if item.key not in done:
                 count += 1
-                self.stdout.write(f"would send  {item.key}  ({item.meeting}, {item.kind})")
+                self.stdout.write(
+                    f"would send  {item.key}  to {people[item.recipient_id].email} "
+                    f"({item.meeting}, {item.kind.label})"
+                )
         for reminder in pending.select_related("recipient", "meeting"):
             count += 1
             self.stdout.write(f"would retry {self._describe(reminder)}")
