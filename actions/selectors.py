@@ -191,7 +191,12 @@ def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting |
         start = _add_months(last.start_date, rule.rhythm_months * steps)
     projected = GoverningBodyMeeting(
         kind=kind,
-        name=_("%(body)s %(year)s") % {"body": last.get_kind_display(), "year": start.year},
+        # "Council 2026" becomes "Council 2027"; a name without its year, "<kind> <year>".
+        name=(
+            last.name.replace(str(last.start_date.year), str(start.year))
+            if str(last.start_date.year) in last.name
+            else _("%(body)s %(year)s") % {"body": last.get_kind_display(), "year": start.year}
+        ),
         place=last.place,
         start_date=start,
         end_date=start + (last.end_date - last.start_date),

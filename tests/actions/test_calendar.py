@@ -36,7 +36,7 @@ def test_with_no_council_session_ahead_the_next_is_projected_a_year_on_and_provi
     assert council.provisional is True
     assert council.session.pk is None  # shown before any sweep recorded it
     assert (council.session.name, council.session.start_date) == (
-        "ITU Council 2027",
+        "Council 2027",
         datetime.date(2027, 4, 28),
     )
     assert council.session.end_date == datetime.date(2027, 5, 8)
@@ -142,3 +142,48 @@ def test_a_meeting_that_breaks_a_rule_gets_a_sentence_not_a_constraint_name(db, 
     messages = " ".join(refused.value.messages)
     assert sentence in messages
     assert "meeting_" not in messages
+
+
+def test_the_admin_meeting_form_says_in_a_sentence_that_a_session_closes_before_it_opens(
+    client, superuser
+):
+    client.force_login(superuser)
+
+    response = client.post(
+        "/admin/actions/governingbodymeeting/add/",
+        {
+            "kind": "council",
+            "name": "Council 2027",
+            "start_date": "2027-06-10",
+            "end_date": "2027-06-01",
+            "ordinary": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A session cannot close before it opens." in page
+    assert "meeting_ends_after_it_starts" not in page
+    assert not GoverningBodyMeeting.objects.exists()
+
+
+def test_correcting_a_projected_sessions_dates_in_the_admin_confirms_it(client, superuser):
+    builders.meeting(datetime.date(2026, 4, 28))
+    [projected] = meetings_project(today=TODAY)
+    client.force_login(superuser)
+
+    client.post(
+        f"/admin/actions/governingbodymeeting/{projected.pk}/change/",
+        {
+            "kind": "council",
+            "name": "Council 2027",
+            "place": "Geneva",
+            "start_date": "2027-05-18",
+            "end_date": "2027-05-28",
+            "ordinary": "on",
+            "provisional": "on",
+        },
+    )
+
+    projected.refresh_from_db()
+    assert (projected.start_date, projected.provisional) == (datetime.date(2027, 5, 18), False)

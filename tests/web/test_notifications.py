@@ -158,7 +158,7 @@ def test_a_provisional_session_is_marked_so_in_the_feed(client, tsb_staff):
     found = events(feed(client, token))
 
     assert found["projected-council-2027-documents@127.0.0.1"] == (
-        "Secretariat documents due: ITU Council 2027 (provisional)",
+        "Secretariat documents due: Council 2027 (provisional)",
         datetime.date(2027, 3, 31),
         "TENTATIVE",
     )
