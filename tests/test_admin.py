@@ -9,6 +9,8 @@ from actions.choices import ActionStatus, ReportState
 from actions.models import (
     Action,
     EvidenceLink,
+    MeetingRule,
+    Notification,
     ProgressReport,
     Reminder,
     ReportingObligation,
@@ -31,6 +33,9 @@ def populated(tsb_action, tsb_staff, superuser):
         conference="PP", number=196, is_revision=True, place="Dubai", year=2018, text="x"
     )
     Token.objects.create(user=tsb_staff)
+    # issue 10: deadline rules and notifications.
+    MeetingRule.objects.create(kind="council", secretariat_days=28, contribution_days=14)
+    Notification.objects.create(key="n1", recipient=tsb_staff, kind="escalation", subject="x")
     return tsb_action
 
 
