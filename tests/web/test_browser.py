@@ -4,6 +4,7 @@ Drives Debian's Chromium against the live server, and runs axe-core on every
 page: no accessibility violation is allowed.
 """
 
+import datetime
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from actions.choices import ActionStatus, ReportState, Role
 from actions.models import Action, ProgressReport, StatusChange
+from actions.services.reports import progress_report_create
 from resolutions.choices import ClauseVerb
 from tests import builders
 
@@ -266,3 +268,30 @@ def test_a_filter_in_error_is_shown_and_the_form_then_submits_as_a_page(
     expect(page).to_have_url(re.compile(r"/actions/\?status=completed$"))
     expect(page.locator(".results__count")).to_have_text("1 action · showing 1–1")
     expect(page.get_by_role("link", name="Download these actions as CSV")).to_be_visible()
+
+
+def test_a_coordinator_sees_a_submitted_report_in_the_header_and_marks_it_read(
+    page: Page, live_server, res73_action, amina
+):
+    builders.user("chidi", bureau="BDT", role=Role.COORDINATOR)
+    progress_report_create(
+        action=res73_action,
+        by=amina,
+        text="E-waste workshop held.",
+        period_start=datetime.date(2025, 6, 1),
+        period_end=datetime.date(2026, 3, 1),
+        submit=True,
+    )
+    log_in(page, live_server.url, "chidi")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Notifications 1 unread").click()
+    expect(page.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("a progress report awaits your approval"))
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name=re.compile(r"^Mark read")).click()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Mark read"))).to_have_count(0)
