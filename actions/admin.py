@@ -31,6 +31,8 @@ from .models import (
     CouncilReportSnapshot,
     EvidenceLink,
     GoverningBodyMeeting,
+    MeetingRule,
+    Notification,
     ProgressReport,
     Reminder,
     ReportingObligation,
@@ -50,6 +52,7 @@ from .services.actions import (
     action_update,
     check_transition,
 )
+from .services.calendar import meeting_confirm
 from .services.reports import progress_report_transition, progress_report_update
 
 
@@ -505,16 +508,61 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 @admin.register(GoverningBodyMeeting)
 class GoverningBodyMeetingAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "place", "start_date", "end_date", "document_deadline"]
-    list_filter = ["kind"]
+    list_display = [
+        "name",
+        "kind",
+        "place",
+        "start_date",
+        "end_date",
+        "document_deadline",
+        "provisional",
+    ]
+    list_filter = ["kind", "provisional"]
     search_fields = ["name", "place"]
     date_hierarchy = "start_date"
+    actions = ["confirm"]
+
+    def save_model(self, request, obj, form, change):
+        # Correcting a projected session's dates is confirming them.
+        if change and obj.provisional and {"start_date", "end_date"} & set(form.changed_data):
+            obj.provisional = False
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Confirm the dates of the selected sessions"))
+    def confirm(self, request, queryset):
+        for meeting in queryset.filter(provisional=True):
+            meeting_confirm(meeting=meeting, by=request.user)
+            self.message_user(request, _("%(name)s confirmed.") % {"name": meeting.name})
+
+
+@admin.register(MeetingRule)
+class MeetingRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "secretariat_days", "contribution_days", "rhythm_months"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "kind", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "email_delivery"]
+    search_fields = ["key", "recipient__username"]
+    list_select_related = ["recipient"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
 
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["key", "meeting", "recipient", "days_before", "created_at", "sent_at"]
-    list_filter = ["days_before", "meeting"]
+    list_display = [
+        "key",
+        "kind",
+        "meeting",
+        "recipient",
+        "days_before",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+        "error",
+    ]
+    list_filter = ["kind", "days_before", "meeting"]
     search_fields = ["key", "recipient__username"]
     list_select_related = ["meeting", "recipient"]
     autocomplete_fields = ["meeting", "recipient"]

@@ -180,3 +180,30 @@ REPORT_CONTENT_TYPES = {
     ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+# --- Calendar, notifications and reminders (issue 10) ---------------------------
+
+
+class EmailDelivery(models.TextChoices):
+    """How a user wants in-app notifications to reach their mailbox."""
+
+    IMMEDIATE = "immediate", _("Each one as it happens")
+    DAILY = "daily", _("A daily digest")
+    NONE = "none", _("No e-mail")
+
+
+class NotificationKind(models.TextChoices):
+    REPORT_SUBMITTED = "report_submitted", _("Report submitted")
+    REPORT_APPROVED = "report_approved", _("Report approved")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class ReminderKind(models.TextChoices):
+    """A reminder before a deadline, or an escalation after it passed with reports missing."""
+
+    REMINDER = "reminder", _("Reminder")
+    ESCALATION = "escalation", _("Escalation")

@@ -1,11 +1,13 @@
 """Actions called for by resolutions, who owns them, and how they progress."""
 
 import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Clause, Resolution
@@ -18,7 +20,10 @@ from .choices import (
     AssessmentRating,
     AssessmentState,
     BodyKind,
+    EmailDelivery,
     MeetingKind,
+    NotificationKind,
+    ReminderKind,
     ReportFormat,
     ReportingRecipient,
     ReportRunState,
@@ -601,24 +606,86 @@ class EvidenceLink(models.Model):
         return self.title or self.url
 
 
+class MeetingRule(models.Model):
+    """How a kind of meeting sets its deadlines and how often it meets.
+
+    Council (Rule of Procedure 20, Decision 556): secretariat documents four
+    weeks before the opening, Member State contributions 14 days before; it
+    meets yearly. The rows are data an administrator corrects; a kind without
+    a row uses ``DEFAULT_MEETING_RULES``.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices, unique=True)
+    secretariat_days = models.PositiveSmallIntegerField(
+        _("secretariat documents due (days before the opening)")
+    )
+    contribution_days = models.PositiveSmallIntegerField(
+        _("contributions due (days before the opening)"), null=True, blank=True
+    )
+    rhythm_months = models.PositiveSmallIntegerField(
+        _("meets every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the body meets irregularly: no session is projected."),
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+def default_meeting_rule(kind: str) -> MeetingRule:
+    """The rule a kind of meeting follows when no row is recorded for it."""
+    days, contributions, rhythm = {
+        MeetingKind.COUNCIL: (settings.COUNCIL_DOCUMENT_DEADLINE_DAYS, 14, 12),
+        MeetingKind.WTSA: (28, 21, 48),
+        MeetingKind.PP: (28, 21, 48),
+    }.get(kind, (28, None, None))
+    return MeetingRule(
+        kind=kind, secretariat_days=days, contribution_days=contributions, rhythm_months=rhythm
+    )
+
+
 class GoverningBodyMeetingQuerySet(models.QuerySet):
     def upcoming(self, today: datetime.date) -> "GoverningBodyMeetingQuerySet":
         return self.filter(start_date__gte=today).order_by("start_date")
 
     def next_council(self, today: datetime.date) -> "GoverningBodyMeeting | None":
-        """The next ordinary session of Council, whose deadlines staff work to."""
+        """The next session of Council, whose deadlines staff work to (provisional or not)."""
         return self.filter(kind=MeetingKind.COUNCIL).upcoming(today).first()
 
     def get_by_natural_key(self, kind: str, start_date: str) -> "GoverningBodyMeeting":
         return self.get(kind=kind, start_date=start_date)
 
 
+class GoverningBodyMeetingManager(models.Manager.from_queryset(GoverningBodyMeetingQuerySet)):
+    """Every session is read with its kind's deadline rule, so a list costs no extra query."""
+
+    def get_queryset(self) -> GoverningBodyMeetingQuerySet:
+        rules = MeetingRule.objects.filter(kind=OuterRef("kind"))
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                rule_found=Exists(rules),
+                rule_secretariat_days=Subquery(rules.values("secretariat_days")[:1]),
+                rule_contribution_days=Subquery(rules.values("contribution_days")[:1]),
+                rule_rhythm_months=Subquery(rules.values("rhythm_months")[:1]),
+            )
+        )
+
+
 class GoverningBodyMeeting(models.Model):
     """A session of Council, TSAG, an assembly…: the dates that reporting runs to.
 
-    Staff deadlines run backwards from the opening date (Council Rule of
-    Procedure 20: secretariat documents four weeks before) unless the session
-    sets its own.
+    Staff deadlines run backwards from the opening date by the kind's
+    ``MeetingRule`` (Council Rule of Procedure 20: secretariat documents four
+    weeks before) unless the session sets its own. A *provisional* session was
+    projected from the body's rhythm; an administrator confirms or corrects it.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
@@ -630,7 +697,7 @@ class GoverningBodyMeeting(models.Model):
         _("document deadline (override)"),
         null=True,
         blank=True,
-        help_text=_("Leave empty to use the default: four weeks before the opening."),
+        help_text=_("Leave empty to use the rule of its kind (Council: four weeks before)."),
     )
     reporting_period_start_override = models.DateField(
         _("reporting period starts (override)"),
@@ -641,8 +708,32 @@ class GoverningBodyMeeting(models.Model):
             "(for the first session, the day after the assembly closed)."
         ),
     )
+    # --- issue 10: calendar ---------------------------------------------------
+    contribution_deadline_override = models.DateField(
+        _("contribution deadline (override)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the rule of its kind (Council: 14 days before)."),
+    )
+    ordinary = models.BooleanField(
+        _("ordinary session"),
+        default=True,
+        help_text=_(
+            "The body's regular session. The next one is projected from the last ordinary "
+            "session; an extra meeting (such as Council's last meeting before a "
+            "Plenipotentiary Conference) is not."
+        ),
+    )
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_(
+            "Projected from the body's rhythm, not yet confirmed. Untick it once the dates "
+            "are known."
+        ),
+    )
 
-    objects = GoverningBodyMeetingQuerySet.as_manager()
+    objects = GoverningBodyMeetingManager()
 
     class Meta:
         ordering = ["start_date"]
@@ -652,21 +743,20 @@ class GoverningBodyMeeting(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "start_date"],
                 name="meeting_unique_per_day",
-                violation_error_message=_("A meeting of this kind already opens on that day."),
+                violation_error_message=_("A session of this body already opens on that day."),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
                 name="meeting_ends_after_it_starts",
-                violation_error_message=_(
-                    "A meeting cannot close before it opens: check the closing date."
-                ),
+                violation_error_message=_("A session cannot close before it opens."),
             ),
             models.CheckConstraint(
                 condition=Q(document_deadline_override__isnull=True)
                 | Q(document_deadline_override__lte=F("start_date")),
                 name="meeting_deadline_not_after_opening",
                 violation_error_message=_(
-                    "The document deadline cannot fall after the meeting opens."
+                    "Documents cannot be due after the session opens: set the deadline on or "
+                    "before the opening day."
                 ),
             ),
             models.CheckConstraint(
@@ -674,7 +764,16 @@ class GoverningBodyMeeting(models.Model):
                 | Q(reporting_period_start_override__lte=F("start_date")),
                 name="meeting_period_starts_before_opening",
                 violation_error_message=_(
-                    "The reporting period cannot start after the opening: check its start."
+                    "The reporting period must start before the session opens."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution_deadline_override__isnull=True)
+                | Q(contribution_deadline_override__lte=F("start_date")),
+                name="meeting_contributions_not_after_opening",
+                violation_error_message=_(
+                    "Contributions cannot be due after the session opens: set the deadline on "
+                    "or before the opening day."
                 ),
             ),
         ]
@@ -689,20 +788,74 @@ class GoverningBodyMeeting(models.Model):
         return choice_label(MeetingKind, self.kind)
 
     @property
+    def rule(self) -> MeetingRule:
+        """The deadline rule of this kind of meeting (looked up once per object)."""
+        cached = self.__dict__.get("_rule")
+        if cached is not None and cached.kind == self.kind:
+            return cached
+        if "rule_found" in self.__dict__ and cached is None:
+            # Read with the row (see GoverningBodyMeetingManager): no query.
+            cached = default_meeting_rule(self.kind)
+            if self.rule_found:
+                cached = MeetingRule(
+                    kind=self.kind,
+                    secretariat_days=self.rule_secretariat_days,
+                    contribution_days=self.rule_contribution_days,
+                    rhythm_months=self.rule_rhythm_months,
+                )
+        else:
+            found = MeetingRule.objects.filter(kind=self.kind).first()
+            cached = found or default_meeting_rule(self.kind)
+        self.__dict__["_rule"] = cached
+        return cached
+
+    @rule.setter
+    def rule(self, value: MeetingRule) -> None:
+        self.__dict__["_rule"] = value
+
+    @property
     def document_deadline(self) -> datetime.date:
         if self.document_deadline_override:
             return self.document_deadline_override
-        return self.start_date - datetime.timedelta(days=settings.COUNCIL_DOCUMENT_DEADLINE_DAYS)
+        return self.start_date - datetime.timedelta(days=self.rule.secretariat_days)
+
+    @property
+    def contribution_deadline(self) -> datetime.date | None:
+        if self.contribution_deadline_override:
+            return self.contribution_deadline_override
+        if self.rule.contribution_days is None:
+            return None
+        return self.start_date - datetime.timedelta(days=self.rule.contribution_days)
+
+
+class ReminderQuerySet(models.QuerySet):
+    def to_send(self, now: datetime.datetime, lease: datetime.timedelta) -> "ReminderQuerySet":
+        """Unsent reminders that no live worker holds, and whose retry time has come.
+
+        A claim older than the lease belongs to a worker that died or hung: it
+        is offered again.
+        """
+        return self.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease),
+            sent_at__isnull=True,
+            next_attempt_at__lte=now,
+        )
 
 
 class Reminder(models.Model):
-    """A reminder sent (or claimed for sending) before a meeting's document deadline.
+    """A reminder before a meeting's document deadline, or an escalation after it.
 
-    The unique ``key`` is the claim: a second worker that tries to send the
-    same reminder fails to insert it and leaves it alone.
+    The unique ``key`` makes each reminder exist once. Sending is a lease:
+    ``claimed_at`` is set, the message sent, then ``sent_at`` set; a claim that
+    is not completed within the lease is taken by the next sweep, so a worker
+    killed at any point loses nothing. The key is also the e-mail's
+    ``Message-ID``, so a resend after a crash threads with the first.
     """
 
     key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ReminderKind.choices, default=ReminderKind.REMINDER
+    )
     meeting = models.ForeignKey(
         GoverningBodyMeeting,
         on_delete=models.CASCADE,
@@ -716,17 +869,34 @@ class Reminder(models.Model):
         verbose_name=_("recipient"),
     )
     days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
-    created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="reminder_unsent",
+                condition=Q(sent_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def message_id(self) -> str:
+        """A Message-ID that every attempt at this reminder shares."""
+        return make_message_id(self.key)
 
 
 # --- Resolution 83 assessments and the Council report (issue 9b) ----------------
@@ -961,3 +1131,100 @@ class CouncilReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_number} ({_('frozen')} {self.frozen_at:%Y-%m-%d %H:%M})"
+
+
+def make_message_id(key: str) -> str:
+    """``<key@host>``: stable, so mail clients thread a resend with the first copy."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{key}@{host}>"
+
+
+# --- issue 10: notifications ---------------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+    def to_email(self, now: datetime.datetime, lease: datetime.timedelta) -> "NotificationQuerySet":
+        """Notifications still to be e-mailed (at once or in a digest) that no worker holds."""
+        return self.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease),
+            emailed_at__isnull=True,
+            next_attempt_at__lte=now,
+        )
+
+
+class Notification(models.Model):
+    """Something a user should know: a report to approve, a report returned, a deadline…
+
+    Shown in the app until read, and e-mailed as the user chose (at once, in a
+    daily digest, or not). ``key`` makes each notification exist once.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # How it is e-mailed, copied from the user's choice when it was made; an
+    # e-mail is sent under a lease, as reminders are.
+    email_delivery = models.CharField(
+        _("e-mail"), max_length=20, choices=EmailDelivery.choices, default=EmailDelivery.NONE
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(
+                fields=["email_delivery", "next_attempt_at"],
+                name="notification_unsent",
+                condition=Q(emailed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationSettings(models.Model):
+    """A user's choices: how notifications are e-mailed, and their calendar feed's secret."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("user"),
+    )
+    email_delivery = models.CharField(
+        _("e-mail"),
+        max_length=20,
+        choices=EmailDelivery.choices,
+        default=EmailDelivery.IMMEDIATE,
+    )
+    calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(self.user)

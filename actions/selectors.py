@@ -6,11 +6,13 @@ loaded; none writes. What a user may see is decided by ``actions.permissions``.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from resolutions.models import Assembly, Resolution
@@ -29,6 +31,7 @@ from .models import (
     Action,
     Assessment,
     GoverningBodyMeeting,
+    Notification,
     ProgressReport,
     StatusChange,
     User,
@@ -210,20 +213,82 @@ def action_timeline(
 
 @dataclass(frozen=True)
 class CouncilDeadline:
-    """The next Council session and the day secretariat documents are due for it."""
+    """The next Council session and the day secretariat documents are due for it.
+
+    ``provisional`` when the session was projected from Council's rhythm and
+    no administrator has confirmed it yet.
+    """
 
     session: GoverningBodyMeeting
     deadline: datetime.date
     days_left: int
 
+    @property
+    def provisional(self) -> bool:
+        return self.session.provisional
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting | None:
+    """The next session of a body projected from its rhythm, unsaved; None if not needed.
+
+    Only when no session of the body opening today or later is recorded: the
+    last ordinary session moved on by the rhythm (Council yearly, WTSA every
+    four years) until it lies ahead, lasting as long. It is provisional.
+    """
+    meetings = GoverningBodyMeeting.objects.filter(kind=kind)
+    if meetings.filter(start_date__gte=today).exists():
+        return None
+    last = meetings.filter(ordinary=True).order_by("-start_date").first()
+    if last is None:
+        return None
+    rule = last.rule
+    if not rule.rhythm_months:
+        return None
+    start, steps = last.start_date, 0
+    while start < today:
+        steps += 1
+        start = _add_months(last.start_date, rule.rhythm_months * steps)
+    projected = GoverningBodyMeeting(
+        kind=kind,
+        # "Council 2026" becomes "Council 2027"; a name without its year, "<kind> <year>".
+        name=(
+            last.name.replace(str(last.start_date.year), str(start.year))
+            if str(last.start_date.year) in last.name
+            else _("%(body)s %(year)s") % {"body": last.get_kind_display(), "year": start.year}
+        ),
+        place=last.place,
+        start_date=start,
+        end_date=start + (last.end_date - last.start_date),
+        provisional=True,
+    )
+    projected.rule = rule
+    return projected
+
 
 def next_council_deadline(today: datetime.date) -> CouncilDeadline | None:
-    """The next Council session staff work to, or None when none is recorded."""
-    session = GoverningBodyMeeting.objects.next_council(today)
+    """The next Council session staff work to: recorded, or else projected (provisional).
+
+    None only when no Council session was ever recorded to project from.
+    """
+    session = GoverningBodyMeeting.objects.next_council(today) or projected_meeting(
+        MeetingKind.COUNCIL, today
+    )
     if session is None:
         return None
     deadline = session.document_deadline
     return CouncilDeadline(session, deadline, (deadline - today).days)
+
+
+def provisional_meetings(today: datetime.date) -> QuerySet[GoverningBodyMeeting]:
+    """Projected sessions ahead that an administrator has yet to confirm or correct."""
+    return GoverningBodyMeeting.objects.filter(provisional=True).upcoming(today)
 
 
 @dataclass(frozen=True)
@@ -536,3 +601,99 @@ def assessment_timeline(resolution: Resolution) -> list[Assessment]:
 def council_meetings() -> QuerySet[GoverningBodyMeeting]:
     """Council sessions, the latest first: those a report or an assessment is for."""
     return GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).order_by("-start_date")
+
+
+# --- issue 10: calendar feed and notifications ---------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One all-day entry of a calendar feed; ``uid`` stays the same across fetches."""
+
+    uid: str
+    summary: str
+    start: datetime.date
+    end: datetime.date  # exclusive, as iCalendar's all-day DTEND is
+    description: str = ""
+    url: str = ""
+    provisional: bool = False
+
+
+def calendar_events(
+    user: User, today: datetime.date, *, bureau_wide: bool = False
+) -> list[CalendarEvent]:
+    """The deadlines that concern a user: Council sessions and documents due, their targets.
+
+    Council deadlines concern anyone whose Bureau owns or contributes to an
+    action that reports to Council, or who is focal point of one. Target
+    dates: those of the open actions the user is focal point of, or with
+    ``bureau_wide`` of every open action their Bureau owns.
+    """
+    day = datetime.timedelta(days=1)
+    due = Action.objects.open().reporting_to_council()
+    concerned = due.filter(focal_point=user)
+    if user.bureau_id:
+        concerned = due.filter(
+            Q(focal_point=user) | Q(pk__in=due.involving_bureau(user.bureau_id).values("pk"))
+        )
+    events: list[CalendarEvent] = []
+    if concerned.exists():
+        sessions = list(
+            GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(
+                today - datetime.timedelta(days=365)
+            )
+        )
+        if not any(s.start_date >= today for s in sessions):
+            projected = projected_meeting(MeetingKind.COUNCIL, today)
+            if projected is not None:
+                sessions.append(projected)
+        for session in sessions:
+            key = (
+                f"meeting-{session.pk}"
+                if session.pk
+                else f"projected-{session.kind}-{session.start_date.year}"
+            )
+            suffix = " " + _("(provisional)") if session.provisional else ""
+            events.append(
+                CalendarEvent(
+                    uid=f"{key}-documents",
+                    summary=_("Secretariat documents due: %(name)s") % {"name": session.name}
+                    + suffix,
+                    start=session.document_deadline,
+                    end=session.document_deadline + day,
+                    description=_("Progress reports on actions that report to Council."),
+                    provisional=session.provisional,
+                )
+            )
+            events.append(
+                CalendarEvent(
+                    uid=f"{key}-session",
+                    summary=f"{session.name}{', ' + session.place if session.place else ''}"
+                    + suffix,
+                    start=session.start_date,
+                    end=session.end_date + day,
+                    provisional=session.provisional,
+                )
+            )
+    targets = Action.objects.open().filter(target_date__isnull=False)
+    if bureau_wide and user.bureau_id:
+        targets = targets.owned_by_bureau(user.bureau_id)
+    else:
+        targets = targets.filter(focal_point=user)
+    for action in targets.select_related("resolution").order_by("target_date", "pk"):
+        events.append(
+            CalendarEvent(
+                uid=f"action-{action.pk}-target",
+                summary=_("Target date: Res. %(number)s action %(seq)s")
+                % {"number": action.resolution.number, "seq": action.number},
+                start=action.target_date,
+                end=action.target_date + day,
+                url=reverse("action_detail", args=[action.pk]),
+            )
+        )
+    return events
+
+
+def unread_notification_count(user: User) -> int:
+    """How many notifications the user has not marked read (the header's badge)."""
+    return Notification.objects.filter(recipient=user).unread().count()

@@ -1,29 +1,78 @@
-"""Background work: reminders before Council document deadlines; Council reports."""
+"""Background work: deadline reminders and escalations, notification e-mails, Council reports."""
+
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
+from .services.common import DeliveryFailed
 from .services.council_report import council_report_generate
-from .services.reminders import reminder_send, reminders_claim_due
+from .services.notifications import (
+    digest_recipients,
+    digest_send,
+    notification_email_send,
+    notifications_to_email,
+)
+from .services.reminders import reminder_send, reminders_sweep
+
+logger = logging.getLogger(__name__)
+
+# A failed send is retried by the task with the delay the service recorded;
+# after these retries it fails (an error in the worker's log) and the row
+# waits for the next sweep.
+MAX_SEND_RETRIES = 3
 
 
 @shared_task
 def send_deadline_reminders() -> int:
-    """Sweep every upcoming Council deadline; queue one task per reminder to send.
+    """Sweep every Council deadline; queue one task per reminder to send.
 
     Run daily by beat. A missed day catches up, and a double run is harmless:
-    reminders are claimed under a unique key before anything is sent.
+    reminders are written under a unique key and each is sent under a lease.
     """
-    reminder_ids = reminders_claim_due(today=timezone.localdate())
+    reminder_ids = reminders_sweep(now=timezone.now())
     for reminder_id in reminder_ids:
         send_reminder.delay(reminder_id)
     return len(reminder_ids)
 
 
+@shared_task(bind=True, max_retries=MAX_SEND_RETRIES)
+def send_reminder(self, reminder_id: int) -> bool:
+    """Send one reminder by e-mail; a failure is retried, then fails loudly."""
+    try:
+        return reminder_send(reminder_id=reminder_id)
+    except DeliveryFailed as failure:
+        raise self.retry(countdown=failure.retry_in + 1, exc=failure) from failure
+
+
 @shared_task
-def send_reminder(reminder_id: int) -> bool:
-    """Send one claimed reminder by e-mail."""
-    return reminder_send(reminder_id=reminder_id)
+def send_notification_emails() -> int:
+    """Queue the e-mail of every immediate notification not yet sent (also run by beat)."""
+    ids = notifications_to_email(now=timezone.now())
+    for notification_id in ids:
+        send_notification_email.delay(notification_id)
+    return len(ids)
+
+
+@shared_task(bind=True, max_retries=MAX_SEND_RETRIES)
+def send_notification_email(self, notification_id: int) -> bool:
+    """E-mail one notification; a failure is retried, then fails loudly."""
+    try:
+        return notification_email_send(notification_id=notification_id)
+    except DeliveryFailed as failure:
+        raise self.retry(countdown=failure.retry_in + 1, exc=failure) from failure
+
+
+@shared_task
+def send_notification_digests() -> int:
+    """Send each user who chose a daily digest one e-mail of what waits for them."""
+    sent = 0
+    for user_id in digest_recipients(now=timezone.now()):
+        try:
+            sent += bool(digest_send(user_id=user_id))
+        except Exception:
+            logger.exception("Digest for user %s not sent; tomorrow's digest includes it", user_id)
+    return sent
 
 
 @shared_task(name="actions.tasks.generate_council_report")

@@ -65,4 +65,10 @@ urlpatterns = [
         name="council_report_snapshot_download",
     ),
     path("council-report/compare/", views.council_report_compare, name="council_report_compare"),
+    # Notifications and the calendar feed (issue 10).
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
+    path("notifications/calendar/rotate/", views.calendar_rotate, name="calendar_rotate"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -9,7 +9,6 @@ reader, an outsider (signed in, no role) and an administrator.
 import email
 import socket
 from email import policy
-from email.message import EmailMessage
 
 import pytest
 from django.core.cache import cache
@@ -85,36 +84,112 @@ def tsb_action(db):
     return builders.action(owner="TSB", collaborators=("BDT",))
 
 
-class Inbox:
-    """What a real SMTP server on 127.0.0.1 received, parsed."""
+# --- Real SMTP servers on 127.0.0.1 (issue 10) --------------------------------
 
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+class SmtpInbox:
+    """What an aiosmtpd server on 127.0.0.1 received, read back as e-mail messages."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.envelopes = []
+        self.host = "127.0.0.1"
+        self.port = 0
+        # Hold the n-th message without answering, until released (then refuse it).
+        self.hold_nth: int | None = None
+        self.holding = threading.Event()
+        self.released = threading.Event()
+        self._calls = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        import asyncio
+
+        self._calls += 1
+        if self._calls == self.hold_nth:
+            self.holding.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Not accepted"
+        self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
+    @property
+    def messages(self):
+
+        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
     def body(self, index: int = -1) -> str:
+        """The plain-text body of a received message (the last by default)."""
         return self.messages[index].get_body(preferencelist=("plain",)).get_content()
+
+    def settings(self, **extra):
+        """Django settings that send through this server."""
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": self.host,
+            "EMAIL_PORT": self.port,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+            "EMAIL_USE_TLS": False,
+            "EMAIL_USE_SSL": False,
+            "EMAIL_TIMEOUT": 5,
+            **extra,
+        }
+
+
+def free_port() -> int:
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on a free port, with Django's mail pointed at it."""
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, with Django's mail pointed at it.
+
+    Messages are read back from it (``messages``, ``body()``).
+    """
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    inbox = SmtpInbox()
+    inbox.port = free_port()
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    yield inbox
-    controller.stop()
+    for name, value in inbox.settings().items():
+        setattr(settings, name, value)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def silent_smtp_server():
+    """A server that accepts connections and never says a word: (host, port)."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()

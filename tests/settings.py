@@ -37,11 +37,16 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     import tempfile
 
-    _queue = tempfile.mkdtemp(prefix="wtsa-celery-")
+    # Kept in the environment, so a worker the tests start as a subprocess
+    # (to kill it) reads the same folders.
+    if "TEST_CELERY_QUEUE_DIR" not in os.environ:
+        os.environ["TEST_CELERY_QUEUE_DIR"] = tempfile.mkdtemp(prefix="wtsa-celery-")
+        os.environ["TEST_CELERY_CONTROL_DIR"] = tempfile.mkdtemp(prefix="wtsa-celery-control-")
+    _queue = os.environ["TEST_CELERY_QUEUE_DIR"]
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _queue,
         "data_folder_out": _queue,
-        "control_folder": tempfile.mkdtemp(prefix="wtsa-celery-control-"),
+        "control_folder": os.environ["TEST_CELERY_CONTROL_DIR"],
     }
 
 # Generated Council reports go to a throwaway folder, never to var/.

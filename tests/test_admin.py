@@ -12,6 +12,8 @@ from actions.models import (
     CouncilReportRun,
     CouncilReportSnapshot,
     EvidenceLink,
+    MeetingRule,
+    Notification,
     ProgressReport,
     Reminder,
     ReportingObligation,
@@ -53,6 +55,9 @@ def populated(tsb_action, tsb_staff, superuser):
     run = council_report_request(meeting=session, by=superuser)
     council_report_generate(run_id=run.pk)
     council_report_freeze(run=CouncilReportRun.objects.get(), by=superuser)
+    # issue 10: deadline rules and notifications.
+    MeetingRule.objects.create(kind="council", secretariat_days=28, contribution_days=14)
+    Notification.objects.create(key="n1", recipient=tsb_staff, kind="escalation", subject="x")
     return tsb_action
 
 

@@ -18,4 +18,15 @@ app.conf.beat_schedule = {
         "task": "actions.tasks.send_deadline_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Notification e-mails are queued when made; this catches any the queue
+    # lost (a broker down at that moment), so none waits more than minutes.
+    "send-notification-emails": {
+        "task": "actions.tasks.send_notification_emails",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Users who chose a daily digest get it with the morning reminders.
+    "send-notification-digests": {
+        "task": "actions.tasks.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actions.context_processors.notifications",
             ],
         },
     },
@@ -185,6 +186,9 @@ _email_url = env.str("EMAIL_URL", default="consolemail://") if DEBUG else env.st
 globals().update(env.dj_email_url("EMAIL_URL", default=_email_url))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wtsa-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may wait for the server: a server that accepts
+# the connection but never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20.0)
 
 # --- Celery -----------------------------------------------------------------
 # The filesystem transport needs no server: the web process and the worker
@@ -294,6 +298,12 @@ IMPORT_DOCX_MAX_UNCOMPRESSED_MB = env.int(
 )
 IMPORT_DOCX_MAX_MEMBERS = env.int("IMPORT_DOCX_MAX_MEMBERS", default=2000, validate=Range(min=1))
 IMPORT_DOCX_MAX_RATIO = env.int("IMPORT_DOCX_MAX_RATIO", default=200, validate=Range(min=1))
+# A worker that claimed a reminder or notification e-mail has this long to send
+# it; after that the next sweep takes it over (the worker died or hung).
+# Longer than EMAIL_TIMEOUT, so a slow send is not taken over while it runs.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
+# A failed send waits this long before its first retry, doubling each time.
+REMINDER_RETRY_SECONDS = env.int("REMINDER_RETRY_SECONDS", default=300)
 
 LOG_LEVEL = env.str(
     "LOG_LEVEL", default="INFO", validate=OneOf(["DEBUG", "INFO", "WARNING", "ERROR"])

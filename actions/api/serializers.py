@@ -130,6 +130,11 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("When secretariat documents are due: the override, or four weeks before."),
     )
+    contribution_deadline = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("When Member State contributions are due, by the rule of the meeting's kind."),
+    )
     etag = EtagField()
 
     class Meta:
@@ -145,8 +150,12 @@ class MeetingSerializer(serializers.ModelSerializer):
             "document_deadline_override",
             "document_deadline",
             "reporting_period_start_override",
+            "contribution_deadline",
+            "provisional",
             "etag",
         ]
+        # Projected sessions are confirmed in the admin, not through the API.
+        read_only_fields = ["provisional"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The database refuses these too (check constraints); saying why here

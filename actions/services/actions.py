@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..validators import NOTE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
+from .notifications import status_changed_notify
 
 
 def check_transition(current: ActionStatus, to: ActionStatus) -> None:
@@ -73,7 +74,7 @@ def action_transition(
     expected_version = action.version if expected_version is None else expected_version
     with transaction.atomic():
         compare_and_set(Action, action, expected_version, status=to, updated_at=now, changed_at=now)
-        StatusChange.objects.create(
+        change = StatusChange.objects.create(
             action=action,
             from_status=current,
             to_status=to,
@@ -81,6 +82,7 @@ def action_transition(
             changed_at=now,
             note=note.strip(),
         )
+        status_changed_notify(change=change)
     return action
 
 

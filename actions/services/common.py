@@ -1,12 +1,20 @@
-"""What the services of every subject share: the compare-and-set on ``version``."""
+"""What the services of every subject share: the compare-and-set on ``version``, and
+sending an e-mail under a lease (reminders, notifications)."""
 
 from __future__ import annotations
 
+import datetime
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import F, Model
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F, Model, QuerySet
 
 from wtsa_tracker.errors import StaleVersion
+
+logger = logging.getLogger("actions.mail")
 
 
 def compare_and_set(model: type[Model], obj: Model, expected_version: int, **values: Any) -> None:
@@ -23,3 +31,69 @@ def compare_and_set(model: type[Model], obj: Model, expected_version: int, **val
     for field, value in values.items():
         setattr(obj, field, value)
     obj.version = expected_version + 1
+
+
+# --- issue 10: e-mail under a lease ------------------------------------------
+
+
+class DeliveryFailed(Exception):
+    """A message could not be sent; it was recorded and will be tried again in ``retry_in`` s."""
+
+    def __init__(self, message: str, retry_in: int) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next try after ``attempts`` failures: doubling, at most a day."""
+    return min(settings.REMINDER_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 24 * 3600)
+
+
+def lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
+def send_under_lease(
+    queryset: QuerySet,
+    pk: int,
+    *,
+    now: datetime.datetime,
+    done_field: str,
+    build: Callable[[Any], EmailMessage | None],
+) -> bool:
+    """Claim a row, send its message, then mark it done: at least once, never lost.
+
+    ``queryset`` selects the rows that may be sent now (unsent, not held by a
+    live lease, retry time come). The claim is a compare-and-set on
+    ``claimed_at``; a worker killed after it leaves the row to the next sweep
+    once the lease runs out. A failure releases the claim, records the error,
+    pushes the next attempt back and raises ``DeliveryFailed``. Returns
+    whether a message went out (False: someone else holds or sent it).
+    """
+    model = queryset.model
+    claimed = queryset.filter(pk=pk).update(claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    row = model.objects.get(pk=pk)
+    message = build(row)
+    if message is not None:
+        try:
+            message.send()
+        except Exception as error:  # every mail failure is recorded and retried, none lost
+            delay = retry_delay(row.attempts)
+            model.objects.filter(pk=pk).update(
+                claimed_at=None,
+                error=f"{type(error).__name__}: {error}"[:1000],
+                next_attempt_at=now + datetime.timedelta(seconds=delay),
+            )
+            logger.error(
+                "Sending %s %s failed (attempt %d, next in %d s): %r",
+                model._meta.verbose_name,
+                row,
+                row.attempts,
+                delay,
+                error,
+            )
+            raise DeliveryFailed(str(error), delay) from error
+    model.objects.filter(pk=pk).update(**{done_field: now}, error="")
+    return message is not None

@@ -1,24 +1,56 @@
-"""Reminders before Council document deadlines: claimed by a sweep, then e-mailed."""
+"""Reminders before Council document deadlines, and escalations after them.
+
+A sweep (daily by beat, or ``manage.py send_reminders``) plans what is due,
+writes one row per reminder under a unique key, and offers every unsent row
+for sending; sending is a lease (see ``common.send_under_lease``), so a
+worker killed at any point loses no reminder and a row is sent again only
+when its first send was never recorded. All dates are Geneva's
+(``TIME_ZONE``), whatever the clock's offset that day.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.core.mail import EmailMessage
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..choices import MeetingKind, Role
-from ..models import Action, Body, GoverningBodyMeeting, Reminder, User
+from .. import selectors
+from ..choices import (
+    COUNCIL_RECIPIENTS,
+    OPEN_STATUSES,
+    EmailDelivery,
+    MeetingKind,
+    NotificationKind,
+    ReminderKind,
+    ReportState,
+    Role,
+)
+from ..models import (
+    Action,
+    GoverningBodyMeeting,
+    Notification,
+    ProgressReport,
+    Reminder,
+    User,
+)
+from .calendar import meetings_project
+from .common import lease, send_under_lease
+
+# How many actions an e-mail names; the rest are counted and linked.
+ACTIONS_LISTED = 5
 
 
-def _reminder_stage(days_left: int, stages: Iterable[int]) -> int | None:
+def _reminder_stage(days_left: int, stages: list[int]) -> int | None:
     """The reminder due with ``days_left`` to go: the nearest stage not yet passed.
 
     With stages 30, 14 and 7, 20 days left is the 30-day reminder and 5 days
@@ -29,95 +61,288 @@ def _reminder_stage(days_left: int, stages: Iterable[int]) -> int | None:
     return min(due) if due else None
 
 
-def reminders_claim_due(*, today: datetime.date) -> list[int]:
-    """Claim the reminders due before each upcoming Council document deadline.
+@dataclass(frozen=True)
+class PlannedReminder:
+    """A reminder or escalation the sweep would write: who, for which session, which stage."""
 
-    One reminder per deadline, stage and staff member whose Bureau owns or
-    contributes to open actions that report to Council. The unique key is the
-    claim: a row another worker inserted first is left to it. Returns the ids
-    of reminders not yet sent, earlier failures included: sending claims each
-    one again, so offering it twice sends it once.
+    key: str
+    kind: ReminderKind
+    meeting: GoverningBodyMeeting
+    recipient_id: int
+    days_before: int
+
+
+def _due_actions():
+    """The actions due at a Council deadline: open, with a duty to report to Council."""
+    return Action.objects.open().reporting_to_council()
+
+
+def _reminder_recipient_ids() -> list[int]:
+    """Focal points of due actions, and staff of every Bureau owning or contributing to one.
+
+    Four queries, whatever the number of actions: the Bureaux and focal points
+    are read as distinct values, never row by row.
     """
-    reporting = Action.objects.open().reporting_to_council()
-    for meeting in GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today):
-        days_left = (meeting.document_deadline - today).days
-        stage = _reminder_stage(days_left, settings.REMINDER_DAYS_BEFORE)
-        if days_left < 0 or stage is None:
-            continue
-        bureaux = {
-            body.responsible_bureau_id
-            for body in Body.objects.filter(
-                Q(owned_actions__in=reporting) | Q(collaborations__in=reporting)
-            ).distinct()
-        }
-        recipients = (
-            User.objects.filter(
-                is_active=True,
-                bureau__in=bureaux,
-                groups__name__in=[Role.BUREAU_STAFF, Role.COORDINATOR],
-            )
-            .exclude(email="")
-            .distinct()
-        )
-        for recipient in recipients:
-            try:
-                with transaction.atomic():
-                    Reminder.objects.create(
-                        key=f"council-{meeting.pk}-{stage}d-user-{recipient.pk}",
-                        meeting=meeting,
-                        recipient=recipient,
-                        days_before=stage,
-                    )
-            except IntegrityError:
-                continue  # claimed already, by an earlier sweep or another worker
+    due = _due_actions().order_by()
+    owners = due.annotate(b=Coalesce("owner__supporting_bureau", "owner")).values_list(
+        "b", flat=True
+    )
+    contributors = (
+        Action.collaborators.through.objects.filter(action__in=due)
+        .annotate(b=Coalesce("body__supporting_bureau", "body"))
+        .values_list("b", flat=True)
+    )
+    bureaux = set(owners.distinct()) | set(contributors.distinct())
+    focal = set(due.exclude(focal_point=None).values_list("focal_point", flat=True).distinct())
     return list(
-        Reminder.objects.filter(sent_at__isnull=True, meeting__start_date__gte=today).values_list(
-            "pk", flat=True
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(pk__in=focal)
+            | Q(bureau__in=bureaux, groups__name__in=[Role.BUREAU_STAFF, Role.COORDINATOR])
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
     )
 
 
-def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> bool:
-    """E-mail one claimed reminder; record a failure instead of raising it.
+def _unreported(meeting: GoverningBodyMeeting):
+    """Due actions with no approved report for the session's reporting period."""
+    period = selectors.reporting_period(meeting)
+    approved = ProgressReport.objects.filter(
+        action=OuterRef("pk"),
+        state=ReportState.APPROVED,
+        period_end__gte=period.start,
+        period_start__lte=period.end,
+    )
+    return _due_actions().exclude(Exists(approved))
 
-    Returns whether a message went out. Sending is claimed first by setting
-    ``sent_at`` with a compare-and-set, so a reminder queued twice, or taken
-    by two workers at once, is sent once; a failure releases the claim for
-    the next sweep.
+
+def _escalation_recipient_ids(meeting: GoverningBodyMeeting) -> list[int]:
+    """Coordinators of the Bureaux that own a due action still without an approved report."""
+    bureaux = (
+        _unreported(meeting)
+        .order_by()
+        .annotate(b=Coalesce("owner__supporting_bureau", "owner"))
+        .values_list("b", flat=True)
+        .distinct()
+    )
+    return list(
+        User.objects.filter(is_active=True, bureau__in=bureaux, groups__name=Role.COORDINATOR)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def _council_sessions(today: datetime.date) -> list[GoverningBodyMeeting]:
+    """Council sessions not yet opened, read with their deadline rule (one query)."""
+    return list(GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(today))
+
+
+def reminders_plan(*, now: datetime.datetime) -> list[PlannedReminder]:
+    """Every reminder and escalation due at ``now``, whether or not already written.
+
+    Reminders: at each stage of ``REMINDER_DAYS_BEFORE`` before a Council
+    session's document deadline. Escalation: once the deadline has passed
+    and until the session opens, one to each coordinator of a Bureau whose due
+    actions lack an approved report. With nothing due, one query.
+    """
+    today = timezone.localdate(now)
+    reminders, escalations = [], []
+    for meeting in _council_sessions(today):
+        days_left = (meeting.document_deadline - today).days
+        if days_left < 0:
+            escalations.append(meeting)
+            continue
+        stage = _reminder_stage(days_left, settings.REMINDER_DAYS_BEFORE)
+        if stage is not None:
+            reminders.append((meeting, stage))
+    plan = []
+    if reminders:
+        recipients = _reminder_recipient_ids()
+        for meeting, stage in reminders:
+            plan += [
+                PlannedReminder(
+                    f"council-{meeting.pk}-{stage}d-user-{user_id}",
+                    ReminderKind.REMINDER,
+                    meeting,
+                    user_id,
+                    stage,
+                )
+                for user_id in recipients
+            ]
+    for meeting in escalations:
+        plan += [
+            PlannedReminder(
+                f"escalation-{meeting.pk}-user-{user_id}",
+                ReminderKind.ESCALATION,
+                meeting,
+                user_id,
+                0,
+            )
+            for user_id in _escalation_recipient_ids(meeting)
+        ]
+    return plan
+
+
+def _subject(kind: ReminderKind, meeting: GoverningBodyMeeting) -> str:
+    values = {
+        "meeting": meeting.name,
+        "deadline": date_format(meeting.document_deadline, "j F Y"),
+    }
+    if kind == ReminderKind.ESCALATION:
+        return _("%(meeting)s: reports missing after the %(deadline)s deadline") % values
+    if meeting.provisional:
+        return _("%(meeting)s (provisional dates): documents due %(deadline)s") % values
+    return _("%(meeting)s: documents due %(deadline)s") % values
+
+
+def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> int:
+    """Write the planned rows not written yet (and their in-app notifications).
+
+    The unique key decides: a row another sweep wrote first is left alone.
+    Returns how many rows were new. Three queries, whatever their number (on
+    SQLite, whose statements take fewer parameters, one per few hundred rows).
+    """
+    if not plan:
+        return 0
+    # Most days the rows exist already (a stage lasts days): one read skips them.
+    written = set(
+        Reminder.objects.filter(meeting__in={item.meeting.pk for item in plan}).values_list(
+            "key", flat=True
+        )
+    )
+    plan = [item for item in plan if item.key not in written]
+    if not plan:
+        return 0
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                key=item.key,
+                kind=item.kind,
+                meeting=item.meeting,
+                recipient_id=item.recipient_id,
+                days_before=item.days_before,
+                next_attempt_at=now,
+            )
+            for item in plan
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    # In the app too; the reminder's own e-mail is the message, so no second one.
+    url = reverse("my_actions")
+    subjects = {(item.kind, item.meeting.pk): _subject(item.kind, item.meeting) for item in plan}
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                key=item.key,
+                recipient_id=item.recipient_id,
+                kind=(
+                    NotificationKind.ESCALATION
+                    if item.kind == ReminderKind.ESCALATION
+                    else NotificationKind.DEADLINE_REMINDER
+                ),
+                subject=subjects[item.kind, item.meeting.pk][:300],
+                url=url,
+                created_at=now,
+                email_delivery=EmailDelivery.NONE,
+            )
+            for item in plan
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return len(plan)
+
+
+def reminders_to_send(*, now: datetime.datetime) -> list[int]:
+    """Unsent reminders due now: new ones, failed ones whose retry time came, lost claims."""
+    return list(Reminder.objects.to_send(now, lease()).values_list("pk", flat=True))
+
+
+def reminders_sweep(*, now: datetime.datetime | None = None) -> list[int]:
+    """The periodic sweep: project missing sessions, write what is due, return what to send.
+
+    A missed day catches up and a double run is harmless: rows are keyed,
+    and sending each is a lease.
     """
     now = now or timezone.now()
-    if not Reminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=now):
-        return False
-    reminder = Reminder.objects.select_related("meeting", "recipient").get(pk=reminder_id)
+    meetings_project(today=timezone.localdate(now))
+    reminders_claim(plan=reminders_plan(now=now), now=now)
+    return reminders_to_send(now=now)
+
+
+def _list_url(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v}, doseq=True)
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('action_list')}?{query}"
+
+
+def _reminder_message(reminder: Reminder) -> EmailMessage | None:
+    """A short message: counts, the first few actions, a link to the filtered list."""
     meeting, recipient = reminder.meeting, reminder.recipient
-    actions = (
-        Action.objects.open()
-        .involving_bureau(recipient.bureau_id)
-        .reporting_to_council()
-        .select_related("resolution", "clause", "owner")
-        .order_by("resolution__number", "number")
+    if not recipient.email:
+        return None
+    today = timezone.localdate(reminder.claimed_at or timezone.now())
+    open_values = sorted(status.value for status in OPEN_STATUSES)
+    duties = sorted(COUNCIL_RECIPIENTS)
+    if reminder.kind == ReminderKind.ESCALATION:
+        actions = _unreported(meeting)
+        if recipient.bureau_id:
+            actions = actions.owned_by_bureau(recipient.bureau_id)
+        list_url = _list_url(
+            bureau=recipient.bureau.code if recipient.bureau_id else "",
+            reports_to=duties,
+            status=open_values,
+        )
+        template = "actions/email/escalation.txt"
+    else:
+        actions = _due_actions().filter(focal_point=recipient.pk)
+        if recipient.bureau_id:
+            # One WHERE with OR, not a subquery of ids: cheap at 100k actions.
+            actions = actions | _due_actions().involving_bureau(recipient.bureau_id)
+        params = {"reports_to": duties, "status": open_values}
+        if recipient.bureau_id:
+            params["involves"] = recipient.bureau.code
+        else:
+            params["focal_point"] = recipient.username
+        list_url = _list_url(**params)
+        template = "actions/email/deadline_reminder.txt"
+    actions = actions.select_related("resolution", "clause", "owner").order_by(
+        "resolution__number", "number"
     )
     context = {
         "reminder": reminder,
         "meeting": meeting,
         "user": recipient,
-        "actions": actions,
+        "actions": list(actions[:ACTIONS_LISTED]),
+        "count": actions.count(),
+        "list_url": list_url,
         "site_url": settings.SITE_URL.rstrip("/"),
-        "days_left": (meeting.document_deadline - timezone.localdate(now)).days,
+        "days_left": (meeting.document_deadline - today).days,
     }
-    try:
-        send_mail(
-            subject=_("%(meeting)s: documents due %(deadline)s")
-            % {
-                "meeting": meeting.name,
-                "deadline": date_format(meeting.document_deadline, "j F Y"),
-            },
-            message=render_to_string("actions/email/deadline_reminder.txt", context),
-            from_email=None,
-            recipient_list=[recipient.email],
-        )
-    except Exception as error:  # any mail failure is recorded and retried by the next sweep
-        Reminder.objects.filter(pk=reminder.pk).update(sent_at=None, error=str(error)[:1000])
-        return False
-    Reminder.objects.filter(pk=reminder.pk).update(error="")
-    return True
+    return EmailMessage(
+        subject=_subject(reminder.kind, meeting),
+        body=render_to_string(template, context),
+        to=[recipient.email],
+        headers={"Message-ID": reminder.message_id},
+    )
+
+
+def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> bool:
+    """E-mail one reminder, at least once; True if this call sent it.
+
+    A failure is recorded on the row, logged as an error and raised as
+    ``DeliveryFailed``; the row is offered again after a growing delay.
+    """
+    now = now or timezone.now()
+    return send_under_lease(
+        Reminder.objects.to_send(now, lease()),
+        reminder_id,
+        now=now,
+        done_field="sent_at",
+        build=_reminder_message,
+    )

@@ -19,6 +19,7 @@ from ..choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
 from ..validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, text_too_long
 from .common import compare_and_set
+from .notifications import report_moved_notify
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def progress_report_create(
         )
         _replace_evidence(report, evidence)
         report.editors.add(by)
+        if submit:
+            report_moved_notify(report=report, by=by)
     return report
 
 
@@ -216,6 +219,7 @@ def progress_report_transition(
         values.update(reviewed_by=by, reviewed_at=now, review_note=note.strip())
     with transaction.atomic():
         compare_and_set(ProgressReport, report, expected_version, **values)
+        report_moved_notify(report=report, by=by)
     return report
 
 

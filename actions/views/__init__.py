@@ -22,6 +22,13 @@ from .council import (
 from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
 from .lists import action_export, action_list, my_actions
+from .notifications import (
+    calendar_feed,
+    calendar_rotate,
+    notification_list,
+    notification_settings,
+    notifications_read,
+)
 from .readiness import council_readiness
 from .reports import report_edit, report_transition
 from .resolutions import resolution_detail, resolution_list
@@ -45,8 +52,13 @@ __all__ = [
     "action_plan",
     "council_readiness",
     "action_status",
+    "calendar_feed",
+    "calendar_rotate",
     "dashboard",
     "my_actions",
+    "notification_list",
+    "notification_settings",
+    "notifications_read",
     "report_create",
     "report_edit",
     "report_list",

@@ -158,6 +158,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "readiness": readiness,
         "my_reports": my_reports,
         "may_add_meetings": may_add_meetings(user),
+        # issue 10: projected sessions an administrator should confirm or correct.
+        "provisional_meetings": (
+            list(selectors.provisional_meetings(today)) if may_add_meetings(user) else []
+        ),
         "unfinished": selectors.unfinished_reports(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,

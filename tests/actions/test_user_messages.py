@@ -65,7 +65,7 @@ def test_a_meeting_that_closes_before_it_opens_is_refused_in_the_admin_with_a_se
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "A meeting cannot close before it opens: check the closing date." in page
+    assert "A session cannot close before it opens." in page
     assert "meeting_ends_after_it_starts" not in page
     assert not GoverningBodyMeeting.objects.exists()
 
@@ -85,7 +85,7 @@ def test_a_second_council_on_the_same_day_is_refused_with_a_sentence(client, sup
         },
     )
 
-    assert "A meeting of this kind already opens on that day." in response.content.decode()
+    assert "A session of this body already opens on that day." in response.content.decode()
     assert GoverningBodyMeeting.objects.count() == 1
 
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from actions.models import GoverningBodyMeeting
+from actions.services.calendar import meetings_project
 from resolutions.choices import ClauseVerb, PartKind
 from tests import builders
 from tests.api.support import client_for, etag_of
@@ -116,3 +117,16 @@ def test_every_endpoint_answers_options(request, tsb_action, tsb_staff, persona)
 
     for url in urls:
         assert client.options(url).status_code == 200, url
+
+
+def test_a_projected_session_is_listed_as_provisional_with_its_deadlines(reader):
+    builders.meeting(datetime.date(2026, 4, 28))
+    [projected] = meetings_project(today=datetime.date(2026, 12, 2))
+
+    body = client_for(reader).get(f"/api/meetings/{projected.pk}/").json()
+
+    assert body["provisional"] is True
+    assert (body["document_deadline"], body["contribution_deadline"]) == (
+        "2027-03-31",
+        "2027-04-14",
+    )

@@ -4,6 +4,7 @@ Drives Debian's Chromium against the live server, and runs axe-core on every
 page: no accessibility violation is allowed.
 """
 
+import datetime
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from actions.choices import ActionStatus, ReportState, Role
 from actions.models import Action, ProgressReport, StatusChange
+from actions.services.reports import progress_report_create
 from resolutions.choices import ClauseVerb
 from tests import builders
 
@@ -396,3 +398,30 @@ def test_no_page_breaks_the_content_security_policy(page: Page, live_server, ami
         page.wait_for_load_state("networkidle")
 
     assert [text for text in refused if "Content Security Policy" in text] == []
+
+
+def test_a_coordinator_sees_a_submitted_report_in_the_header_and_marks_it_read(
+    page: Page, live_server, res73_action, amina
+):
+    builders.user("chidi", bureau="BDT", role=Role.COORDINATOR)
+    progress_report_create(
+        action=res73_action,
+        by=amina,
+        text="E-waste workshop held.",
+        period_start=datetime.date(2025, 6, 1),
+        period_end=datetime.date(2026, 3, 1),
+        submit=True,
+    )
+    log_in(page, live_server.url, "chidi")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Notifications 1 unread").click()
+    expect(page.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("a progress report awaits your approval"))
+    ).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name=re.compile(r"^Mark read")).click()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Mark read"))).to_have_count(0)

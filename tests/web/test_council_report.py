@@ -305,7 +305,7 @@ def test_the_council_report_page_costs_the_same_queries_for_more_reports(
         _generate(client, council)
 
     # The same number for 2 and 6 frozen reports: nothing is read per row.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = client.get(reverse("council_report"))
 
     assert page.content.count(b"frozen by") == 2 + extra
@@ -323,7 +323,7 @@ def test_the_assessment_page_costs_the_same_queries_for_a_longer_history(
     url = reverse("resolution_assessments", args=["WTSA-20", 73]) + f"?meeting={council.pk}"
 
     # The same number for 1 and 5 periods of history: nothing is read per row.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         page = client.get(url)
 
     assert page.content.count(b"<li><strong>") == periods

@@ -6,6 +6,7 @@ from django.urls import reverse
 from actions.choices import ActionStatus, ReportState
 from actions.selectors import DASHBOARD_RESOLUTIONS
 from actions.services.actions import action_transition
+from actions.services.calendar import meetings_project
 from tests import builders
 
 TODAY = datetime.date(2026, 3, 2)
@@ -102,17 +103,33 @@ def test_dashboard_shows_the_next_council_deadline_with_the_days_left(login, bdt
     assert "<strong>23 March 2026</strong>" in page
 
 
-def test_dashboard_says_when_no_council_session_is_recorded(login, bdt_staff):
-    builders.meeting(datetime.date(2025, 6, 17))  # past: no deadline to work to
+def test_with_no_council_session_ahead_the_dashboard_shows_a_provisional_projection(
+    login, bdt_staff
+):
+    builders.meeting(datetime.date(2025, 6, 17))  # past: Council meets yearly, so June 2026
     builders.meeting(datetime.date(2026, 6, 1), kind="tsag", name="TSAG")
 
     response = dashboard(login(bdt_staff))
 
-    assert response.context["council"] is None
+    council = response.context["council"]
+    assert (council.session.name, council.provisional) == ("Council 2026", True)
+    assert (council.deadline, council.days_left) == (datetime.date(2026, 5, 20), 79)
     page = response.content.decode()
-    assert "No upcoming Council session is recorded, so no deadline can be shown." in page
-    assert "An administrator records Council sessions in the admin." in page
-    assert reverse("admin:actions_governingbodymeeting_add") not in page
+    assert "79 days left" in page
+    assert "these dates are projected from Council's yearly rhythm" in page
+    assert "admin:actions_governingbodymeeting" not in page
+    assert "Sessions to confirm" not in page  # only administrators confirm
+
+
+def test_an_administrator_is_asked_to_confirm_a_projected_session(login, administrator):
+    builders.meeting(datetime.date(2025, 6, 17))
+    [projected] = meetings_project(today=TODAY)
+
+    page = dashboard(login(administrator)).content.decode()
+
+    assert "Sessions to confirm" in page
+    change = reverse("admin:actions_governingbodymeeting_change", args=[projected.pk])
+    assert f'<a href="{change}">Confirm or correct the dates of Council 2026</a>' in page
 
 
 def test_an_administrator_is_offered_to_record_the_next_council_session(login, administrator):

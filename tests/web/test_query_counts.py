@@ -80,23 +80,24 @@ def data(request, bdt_coordinator, bdt_staff):
 # readiness and the user's reports by state; an action's page the same period
 # for the new report's default, and the resolution's duties with their items.
 EXPECTED = {
-    "dashboard": 19,
-    "my_actions": 10,
-    "action_list": 14,
-    "action_list_filtered": 15,
-    "action_list_involving": 15,
+    # A full page counts its user's unread notifications for the header: one query.
+    "dashboard": 20,
+    "my_actions": 11,
+    "action_list": 15,
+    "action_list_filtered": 16,
+    "action_list_involving": 16,
     "action_list_htmx": 8,
     "action_export": 7,
-    "action_detail": 19,
-    "report_edit": 7,
-    "resolution_list": 5,
-    "resolution_detail": 6,
+    "action_detail": 20,
+    "report_edit": 8,
+    "resolution_list": 6,
+    "resolution_detail": 7,
     # the sessions, the period (previous session, assembly), the counts, the gaps
-    "council_readiness": 8,
+    "council_readiness": 9,
     # + the count, the page, evidence links
-    "report_list": 11,
+    "report_list": 12,
     # + the Bureau and the author looked up by their codes
-    "report_list_filtered": 13,
+    "report_list_filtered": 14,
 }
 
 

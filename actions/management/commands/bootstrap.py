@@ -15,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
+from django.utils import timezone
 
 from actions.choices import Role
-from actions.models import Body, GoverningBodyMeeting
+from actions.models import Body, GoverningBodyMeeting, MeetingRule
+from actions.services.calendar import meetings_project
 from resolutions.models import Assembly, Resolution
 
 # Fixture name → the model whose emptiness means "never loaded".
@@ -25,6 +27,7 @@ REFERENCE_FIXTURES: list[tuple[str, type[models.Model]]] = [
     ("assemblies", Assembly),
     ("bodies", Body),
     ("meetings", GoverningBodyMeeting),
+    ("meeting_rules", MeetingRule),
     ("wtsa20", Resolution),
 ]
 
@@ -46,6 +49,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{fixture}: loaded {model.objects.count()} {model._meta.verbose_name_plural}."
                 )
+        for meeting in meetings_project(today=timezone.localdate()):
+            self.stdout.write(
+                f"No {meeting.get_kind_display()} session ahead: projected {meeting.name} "
+                f"opening {meeting.start_date:%d.%m.%Y} (provisional, confirm it in the admin)."
+            )
         self._create_first_admin()
 
     # (username, password): the password only when this run chose it, for `manage.py run`.

@@ -1,0 +1,201 @@
+import datetime
+
+import icalendar
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actions.choices import EmailDelivery, ReportState
+from actions.models import (
+    GoverningBodyMeeting,
+    Notification,
+    NotificationSettings,
+    ReportingObligation,
+)
+from actions.services.notifications import notification_settings_get
+from actions.services.reports import progress_report_create, progress_report_transition
+from tests import builders
+
+NOW = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+def submit(action, author):
+    return progress_report_create(
+        action=action,
+        by=author,
+        text="Two workshops.",
+        period_start=datetime.date(2025, 6, 1),
+        period_end=datetime.date(2026, 3, 1),
+        submit=True,
+    )
+
+
+def test_a_submitted_report_shows_in_the_coordinators_header_and_page(
+    login, tsb_action, tsb_staff, tsb_coordinator
+):
+    submit(tsb_action, tsb_staff)
+
+    page = login(tsb_coordinator).get(reverse("dashboard")).content.decode()
+    assert '<span class="badge">1<span class="visually-hidden"> unread</span>' in page
+
+    page = login(tsb_coordinator).get(reverse("notification_list")).content.decode()
+    assert "a progress report awaits your approval" in page
+    assert f"/actions/{tsb_action.pk}/#report-" in page
+
+
+def test_marking_one_read_leaves_the_others_unread(login, tsb_action, tsb_staff, tsb_coordinator):
+    submit(tsb_action, tsb_staff)
+    submit(tsb_action, tsb_staff)
+    first = Notification.objects.filter(recipient=tsb_coordinator).first()
+    client = login(tsb_coordinator)
+
+    response = client.post(reverse("notifications_read"), {"id": first.pk})
+
+    assert response.status_code == 302
+    assert list(Notification.objects.filter(read_at__isnull=True).values_list("pk", flat=True)) == [
+        n.pk for n in Notification.objects.exclude(pk=first.pk)
+    ]
+    client.post(reverse("notifications_read"))
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_nobody_marks_another_users_notifications_read(
+    login, tsb_action, tsb_staff, tsb_coordinator
+):
+    submit(tsb_action, tsb_staff)
+    theirs = Notification.objects.get(recipient=tsb_coordinator)
+
+    login(tsb_staff).post(reverse("notifications_read"), {"id": theirs.pk})
+
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+def test_a_user_chooses_a_daily_digest_and_a_bad_choice_changes_nothing(login, tsb_coordinator):
+    client = login(tsb_coordinator)
+
+    client.post(reverse("notification_settings"), {"email_delivery": "daily"})
+    assert notification_settings_get(user=tsb_coordinator).email_delivery == EmailDelivery.DAILY
+
+    response = client.post(
+        reverse("notification_settings"), {"email_delivery": "hourly"}, follow=True
+    )
+    assert "Choose how notifications reach you: nothing was changed." in response.content.decode()
+    assert notification_settings_get(user=tsb_coordinator).email_delivery == EmailDelivery.DAILY
+
+
+def test_the_notifications_page_costs_the_same_queries_for_many_rows(
+    login, tsb_action, tsb_staff, tsb_coordinator, django_assert_num_queries
+):
+    client = login(tsb_coordinator)
+    client.get(reverse("notification_list"))  # makes the settings row
+    submit(tsb_action, tsb_staff)
+    with django_assert_num_queries(7):
+        client.get(reverse("notification_list"))
+    for _ in range(5):
+        submit(tsb_action, tsb_staff)
+    with django_assert_num_queries(7):
+        client.get(reverse("notification_list"))
+
+
+# --- The calendar feed ----------------------------------------------------------
+
+
+@pytest.fixture
+def council_action(db, tsb_staff):
+    builders.meeting(datetime.date(2026, 4, 28), end_date=datetime.date(2026, 5, 8))
+    builders.meeting(datetime.date(2027, 6, 1), place="Geneva")
+    action = builders.action(
+        owner="TSB", focal_point=tsb_staff, target_date=datetime.date(2027, 2, 1)
+    )
+    ReportingObligation.objects.create(action=action, recipient="council")
+    return action
+
+
+def feed(client, token, **params):
+    with time_machine.travel(NOW, tick=False):
+        return client.get(reverse("calendar_feed", args=[token]), params)
+
+
+def events(response):
+    calendar = icalendar.Calendar.from_ical(response.content)
+    return {
+        str(event["uid"]): (str(event["summary"]), event.decoded("dtstart"), str(event["status"]))
+        for event in calendar.walk("VEVENT")
+    }
+
+
+def test_the_feed_parses_and_holds_the_deadlines_that_concern_the_user(
+    client, council_action, tsb_staff
+):
+    token = notification_settings_get(user=tsb_staff).calendar_token
+
+    response = feed(client, token)
+
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    found = events(response)
+    council = GoverningBodyMeeting.objects.get(start_date=datetime.date(2027, 6, 1))
+    assert found[f"meeting-{council.pk}-documents@127.0.0.1"] == (
+        "Secretariat documents due: Council 2027",
+        datetime.date(2027, 5, 4),
+        "CONFIRMED",
+    )
+    assert found[f"meeting-{council.pk}-session@127.0.0.1"][1] == datetime.date(2027, 6, 1)
+    assert found[f"action-{council_action.pk}-target@127.0.0.1"] == (
+        f"Target date: Res. {council_action.resolution.number} action 1",
+        datetime.date(2027, 2, 1),
+        "CONFIRMED",
+    )
+    # The same UIDs on the next fetch: calendars update events instead of duplicating them.
+    assert set(events(feed(client, token))) == set(found)
+
+
+def test_a_provisional_session_is_marked_so_in_the_feed(client, tsb_staff):
+    builders.meeting(datetime.date(2026, 4, 28), end_date=datetime.date(2026, 5, 8))
+    action = builders.action(owner="TSB")
+    ReportingObligation.objects.create(action=action, recipient="council")
+    token = notification_settings_get(user=tsb_staff).calendar_token
+
+    found = events(feed(client, token))
+
+    assert found["projected-council-2027-documents@127.0.0.1"] == (
+        "Secretariat documents due: Council 2027 (provisional)",
+        datetime.date(2027, 3, 31),
+        "TENTATIVE",
+    )
+
+
+def test_a_user_with_nothing_due_at_council_gets_no_council_deadline(
+    client, council_action, br_staff
+):
+    token = notification_settings_get(user=br_staff).calendar_token
+
+    assert events(feed(client, token)) == {}
+
+
+def test_a_rotated_calendar_url_stops_working(login, client, council_action, tsb_staff):
+    old = notification_settings_get(user=tsb_staff).calendar_token
+
+    login(tsb_staff).post(reverse("calendar_rotate"))
+    client.logout()
+
+    new = NotificationSettings.objects.get(user=tsb_staff).calendar_token
+    assert new != old
+    assert feed(client, old).status_code == 404
+    assert feed(client, new).status_code == 200
+
+
+def test_an_unknown_calendar_url_is_not_found(client, db):
+    assert feed(client, "not-a-token").status_code == 404
+
+
+def test_a_returned_report_shows_its_reason_on_the_authors_page(
+    login, tsb_action, tsb_staff, tsb_coordinator
+):
+    report = submit(tsb_action, tsb_staff)
+    progress_report_transition(
+        report=report, to=ReportState.RETURNED, by=tsb_coordinator, note="Add the evidence."
+    )
+
+    page = login(tsb_staff).get(reverse("notification_list")).content.decode()
+    assert "your report was returned" in page
+    assert "Reason: Add the evidence." in page
