@@ -12,6 +12,9 @@ class ActionStatus(models.TextChoices):
     # Standing mandates ("to continue to …") never complete; they are ongoing.
     ONGOING = "ongoing", _("Ongoing")
     COMPLETED = "completed", _("Completed")
+    # Set only by importing the next assembly's text: the work goes on in the
+    # action that continues this one, or the assembly dropped the item.
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 OPEN_STATUSES = frozenset(
@@ -27,7 +30,11 @@ ALLOWED_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
     ActionStatus.ONGOING: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED}),
     # A completed action can be reopened, but work that was done is never "not started".
     ActionStatus.COMPLETED: frozenset({ActionStatus.IN_PROGRESS}),
+    # Terminal: its successor (if any) carries the work on.
+    ActionStatus.SUPERSEDED: frozenset(),
 }
+# Statuses nobody sets by hand: only an import of a later assembly's text does.
+IMPORT_ONLY_STATUSES = frozenset({ActionStatus.SUPERSEDED})
 
 
 class Strength(models.TextChoices):

@@ -1,32 +1,65 @@
-"""Importing resolution texts: read a document, preview the import, apply it.
+"""Importing resolution texts: read a document, plan the import, apply the plan.
 
-The workflow that spans both apps. ``resolutions.services`` writes the
-resolutions, references and clauses; ``actions.services.actions`` makes the
-action each new directive clause calls for and flags for review those whose
-clause changed or left the text. Who owns an action is decided by people once
-it exists, so an import never overwrites it. Everything happens in one
-transaction; a preview (``dry_run``) does the same work and rolls it back, so
-it shows exactly what applying would do. The admin upload and the
-``import_resolutions`` command both call ``resolution_import``.
+The workflow that spans both apps. ``resolutions.services`` plans and writes
+the resolutions, references and clauses; ``actions.services.actions`` makes
+the action each new directive clause calls for, flags for review those whose
+clause changed or left the text, and, when the text is a later assembly's
+revision, continues each previous action in the new one and closes the old as
+superseded. Who owns an action is decided by people once it exists, so an
+import never overwrites it.
+
+An import is planned by reading only, then applied in one short transaction:
+a preview (``dry_run``) is the plan alone, so it holds no write lock however
+large the file, and staff keep writing while it runs. The admin upload (and
+its background task) and the ``import_resolutions`` command all call
+``resolution_import`` or its two halves, ``import_plan`` and ``import_apply``.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resolutions.models import Assembly
+from resolutions.models import Assembly, Resolution
 from resolutions.parsing import ParsedDocument
-from resolutions.services import ImportRefused, ResolutionSync, check_assembly, resolution_sync
+from resolutions.services import (
+    ImportRefused,
+    PlanOutdated,
+    ResolutionPlan,
+    ResolutionSync,
+    check_assembly,
+    resolution_plan,
+    resolution_plan_apply,
+    resolution_suppress,
+    suppressed_candidates,
+)
 
-from .models import Body
-from .services.actions import action_create_for_clause, action_flag_for_review
+from .choices import OPEN_STATUSES, ActionStatus
+from .models import Action, Body, User
+from .services.actions import (
+    action_continue,
+    action_create_for_clause,
+    action_flag_for_review,
+    action_supersede,
+)
 
-__all__ = ["ImportRefused", "ImportReport", "resolution_import"]
+__all__ = [
+    "ImportPlan",
+    "ImportRefused",
+    "ImportReport",
+    "PlanOutdated",
+    "import_apply",
+    "import_plan",
+    "resolution_import",
+]
+
+# Called with (done, total) as resolutions are planned or applied.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -43,13 +76,16 @@ class ImportReport:
     clauses_withdrawn: int = 0
     actions_created: int = 0
     actions_flagged: int = 0
+    actions_continued: int = 0
+    actions_superseded: int = 0
+    suppressed: list[int] = field(default_factory=list)
 
     @property
     def wrote_anything(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.suppressed)
 
     def summary(self) -> str:
-        return _(
+        text = _(
             "Resolutions: %(created)d created, %(updated)d updated, %(unchanged)d unchanged. "
             "Clauses: %(c_created)d created, %(c_updated)d updated, %(c_withdrawn)d withdrawn. "
             "Actions: %(a_created)d created, %(a_flagged)d flagged for review."
@@ -63,6 +99,20 @@ class ImportReport:
             "a_created": self.actions_created,
             "a_flagged": self.actions_flagged,
         }
+        if self.actions_continued or self.actions_superseded or self.suppressed:
+            text += " " + _(
+                "From the previous assembly: %(continued)d actions continued, "
+                "%(superseded)d superseded, %(suppressed)d resolutions suppressed."
+            ) % {
+                "continued": self.actions_continued,
+                "superseded": self.actions_superseded,
+                "suppressed": len(self.suppressed),
+            }
+        return text
+
+    def as_dict(self) -> dict:
+        """A JSON-ready copy, kept by a background import for the page to show."""
+        return {**asdict(self), "summary": self.summary()}
 
     def add(self, sync: ResolutionSync) -> None:
         number = sync.resolution.number
@@ -78,21 +128,31 @@ class ImportReport:
         self.clauses_withdrawn += sync.clauses_withdrawn
 
 
-def resolution_import(
+@dataclass
+class ImportPlan:
+    """Everything an import would write, worked out by reading only."""
+
+    assembly: Assembly
+    report: ImportReport
+    bodies: dict[str, Body]
+    resolutions: list[ResolutionPlan] = field(default_factory=list)
+    suppress: list[Resolution] = field(default_factory=list)
+
+
+def import_plan(
     *,
     document: ParsedDocument,
     assembly: Assembly,
-    dry_run: bool = False,
-    now: datetime.datetime | None = None,
-) -> ImportReport:
-    """Bring the database in line with ``document`` for ``assembly``, in one transaction.
+    suppress_missing: bool = False,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Work out what importing ``document`` into ``assembly`` would write; write nothing.
 
-    With ``dry_run`` the same work is done and then rolled back, so the report
-    is exactly what a real import would do.
+    With ``suppress_missing`` the document is the assembly's complete set, so
+    the previous assembly's resolutions missing from it were suppressed.
     """
     if not document.resolutions:
         raise ImportRefused(_("The document contains no resolution."))
-    now = now or timezone.now()
     bodies = {body.code: body for body in Body.objects.all()}
     unknown = sorted(_body_codes(document) - set(bodies))
     if unknown:
@@ -102,25 +162,99 @@ def resolution_import(
         )
     for parsed in document.resolutions:
         check_assembly(parsed, assembly)
-    report = ImportReport(dry_run=dry_run)
+    plan = ImportPlan(assembly=assembly, report=ImportReport(dry_run=True), bodies=bodies)
+    total = len(document.resolutions)
+    for done, parsed in enumerate(document.resolutions, start=1):
+        resolution = resolution_plan(parsed=parsed, assembly=assembly)
+        plan.resolutions.append(resolution)
+        _count_actions(plan.report, resolution)
+        plan.report.add(resolution.sync)
+        if progress:
+            progress(done, total)
+    if suppress_missing:
+        kept = {parsed.number for parsed in document.resolutions}
+        plan.suppress = suppressed_candidates(assembly=assembly, kept=kept)
+        open_counts = _open_action_counts(plan.suppress)
+        for resolution in plan.suppress:
+            plan.report.suppressed.append(resolution.number)
+            plan.report.actions_superseded += open_counts.get(resolution.pk, 0)
+            plan.report.changes.append(
+                _("Resolution %(number)d of %(assembly)s: suppressed, %(open)d open actions closed")
+                % {
+                    "number": resolution.number,
+                    "assembly": resolution.assembly.code,
+                    "open": open_counts.get(resolution.pk, 0),
+                }
+            )
+    return plan
+
+
+def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
+    sync = plan.sync
+    for step in plan.steps:
+        if not step.needs_action:
+            continue
+        if _previous_action(plan.continues.get(step.item.key)) is not None:
+            report.actions_continued += 1
+            report.actions_superseded += 1
+        else:
+            report.actions_created += 1
+    for clause in plan.dropped:
+        if _previous_action(clause) is not None:
+            report.actions_superseded += 1
+    for clause in sync.reworded + sync.withdrawn:
+        action = getattr(clause, "action", None)
+        if action is not None:
+            report.actions_flagged += 1
+            report.changes.append(
+                _("%(label)s: action %(number)d flagged for review")
+                % {"label": sync.label, "number": action.number}
+            )
+
+
+def _previous_action(clause) -> Action | None:
+    """The previous version's action a new clause can carry on, unless one already did."""
+    action = getattr(clause, "action", None) if clause is not None else None
+    if action is None or action.status == ActionStatus.SUPERSEDED:
+        return None
+    return action
+
+
+def _open_action_counts(resolutions: list[Resolution]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for resolution_id in Action.objects.filter(
+        resolution__in=resolutions, status__in=OPEN_STATUSES
+    ).values_list("resolution_id", flat=True):
+        counts[resolution_id] = counts.get(resolution_id, 0) + 1
+    return counts
+
+
+def import_apply(
+    *,
+    plan: ImportPlan,
+    now: datetime.datetime | None = None,
+    by: User | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Write a plan in one transaction, short because the work was prepared before it.
+
+    ``PlanOutdated`` if another import changed the same resolutions since the
+    plan was made; nothing is written then.
+    """
+    now = now or timezone.now()
+    report = ImportReport()
     today = timezone.localdate(now).isoformat()
+    reworded = _(
+        "The clause text changed in the import of %(date)s: check the owner, "
+        "collaborators and reporting duties."
+    ) % {"date": today}
+    gone = _("Its clause is no longer in the text imported on %(date)s.") % {"date": today}
+    total = len(plan.resolutions)
     with transaction.atomic():
-        for parsed in document.resolutions:
-            sync = resolution_sync(parsed=parsed, assembly=assembly, now=now)
+        for done, resolution_plan_ in enumerate(plan.resolutions, start=1):
+            sync = resolution_plan_apply(plan=resolution_plan_, now=now)
             report.add(sync)
-            for clause, item in sync.new_directives:
-                action_create_for_clause(
-                    resolution=sync.resolution,
-                    clause=clause,
-                    directive=item.directive,
-                    bodies=bodies,
-                )
-                report.actions_created += 1
-            reworded = _(
-                "The clause text changed in the import of %(date)s: check the owner, "
-                "collaborators and reporting duties."
-            ) % {"date": today}
-            gone = _("Its clause is no longer in the text imported on %(date)s.") % {"date": today}
+            _apply_actions(report, sync, plan, now=now, by=by)
             flags = [(c, reworded) for c in sync.reworded] + [(c, gone) for c in sync.withdrawn]
             for clause, reason in flags:
                 action = getattr(clause, "action", None)
@@ -132,9 +266,89 @@ def resolution_import(
                     _("%(label)s: action %(number)d flagged for review")
                     % {"label": sync.label, "number": action.number}
                 )
-        if dry_run:
-            transaction.set_rollback(True)
+            if progress:
+                progress(done, total)
+        for resolution in plan.suppress:
+            resolution_suppress(resolution=resolution, by=plan.assembly)
+            report.suppressed.append(resolution.number)
+            note = _("Resolution %(number)d was suppressed by %(assembly)s.") % {
+                "number": resolution.number,
+                "assembly": plan.assembly.code,
+            }
+            for action in resolution.actions.open():
+                action_supersede(action=action, successor=None, note=note, by=by, now=now)
+                report.actions_superseded += 1
     return report
+
+
+def _apply_actions(
+    report: ImportReport,
+    sync: ResolutionSync,
+    plan: ImportPlan,
+    *,
+    now: datetime.datetime,
+    by: User | None,
+) -> None:
+    resolution = sync.resolution
+    for clause, item in sync.new_directives:
+        previous = _previous_action(sync.continues.get(item.key))
+        if previous is None:
+            action_create_for_clause(
+                resolution=resolution, clause=clause, directive=item.directive, bodies=plan.bodies
+            )
+            report.actions_created += 1
+            continue
+        successor = action_continue(
+            previous=previous,
+            resolution=resolution,
+            clause=clause,
+            directive=item.directive,
+            previous_directive=sync.previous_directives.get(item.key),
+            bodies=plan.bodies,
+        )
+        note = _("Continued by action %(number)d of Resolution %(resolution)d (%(assembly)s).") % {
+            "number": successor.number,
+            "resolution": resolution.number,
+            "assembly": plan.assembly.code,
+        }
+        action_supersede(action=previous, successor=successor, note=note, by=by, now=now)
+        report.actions_continued += 1
+        report.actions_superseded += 1
+    for clause in sync.dropped:
+        previous = _previous_action(clause)
+        if previous is None:
+            continue
+        note = _("Its clause was dropped from the text of %(assembly)s.") % {
+            "assembly": plan.assembly.code
+        }
+        action_supersede(action=previous, successor=None, note=note, by=by, now=now)
+        report.actions_superseded += 1
+
+
+def resolution_import(
+    *,
+    document: ParsedDocument,
+    assembly: Assembly,
+    dry_run: bool = False,
+    suppress_missing: bool = False,
+    now: datetime.datetime | None = None,
+    by: User | None = None,
+) -> ImportReport:
+    """Bring the database in line with ``document`` for ``assembly``.
+
+    A dry run is the plan alone: the report is exactly what a real import
+    would do, and nothing is written or locked. A real import plans, then
+    applies the plan in one transaction; if another import changed the same
+    rows in between, it plans once more.
+    """
+    plan = import_plan(document=document, assembly=assembly, suppress_missing=suppress_missing)
+    if dry_run:
+        return plan.report
+    try:
+        return import_apply(plan=plan, now=now, by=by)
+    except PlanOutdated:
+        plan = import_plan(document=document, assembly=assembly, suppress_missing=suppress_missing)
+        return import_apply(plan=plan, now=now, by=by)
 
 
 def _body_codes(document: ParsedDocument) -> set[str]:

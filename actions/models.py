@@ -168,6 +168,18 @@ class Action(models.Model):
         help_text=_("Set by an import when the clause changed, vanished or names no known owner."),
     )
     review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
+    # --- Across assemblies (issue 11) ---------------------------------------
+    # The previous assembly's action for the same clause: it is "superseded"
+    # and keeps its history; this one carries the work on.
+    continues = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("continues"),
+        help_text=_("The action of the previous assembly's text that this one carries on."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -249,9 +261,13 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=ActionStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=ActionStatus.choices)
+    # Empty when an import made the change (an action superseded by the next
+    # assembly's text run from the command line has nobody behind it).
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="status_changes",
         verbose_name=_("changed by"),
     )

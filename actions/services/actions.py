@@ -17,13 +17,23 @@ from resolutions.parsing import Directive
 from wtsa_tracker.errors import TransitionRefused
 
 from .. import permissions
-from ..choices import ALLOWED_TRANSITIONS, ActionStatus
+from ..choices import ALLOWED_TRANSITIONS, IMPORT_ONLY_STATUSES, OPEN_STATUSES, ActionStatus
 from ..models import Action, Body, ReportingObligation, StatusChange, User
 from .common import compare_and_set
 
 
 def check_transition(current: ActionStatus, to: ActionStatus) -> None:
     """Refuse, saying what may come next, a status that cannot follow ``current``."""
+    if to in IMPORT_ONLY_STATUSES:
+        raise TransitionRefused(
+            _("“%(to)s” is set only by importing the next assembly's text, never by hand.")
+            % {"to": to.label}
+        )
+    if not ALLOWED_TRANSITIONS[current]:
+        raise TransitionRefused(
+            _("An action that is “%(from)s” is closed: its status no longer changes.")
+            % {"from": current.label}
+        )
     if to not in ALLOWED_TRANSITIONS[current]:
         allowed = ", ".join(str(s.label) for s in sorted(ALLOWED_TRANSITIONS[current]))
         raise TransitionRefused(
@@ -175,3 +185,81 @@ def action_flag_for_review(*, action: Action, reason: str) -> None:
     Action.objects.filter(pk=action.pk).update(
         needs_review=True, review_reason=reason[:300], version=F("version") + 1
     )
+
+
+# --- Across assemblies (issue 11) -------------------------------------------
+
+
+def action_continue(
+    *,
+    previous: Action,
+    resolution: Resolution,
+    clause: Clause,
+    directive: Directive,
+    previous_directive: Directive | None,
+    bodies: dict[str, Body],
+) -> Action:
+    """Make the action of a later assembly's clause that carries ``previous`` on.
+
+    It keeps the previous owner, collaborators and focal point (people may
+    have corrected them) unless the new text names others than the old one
+    did; its reporting duties are what the new text says. Open work stays at
+    its status; finished work asked for again starts afresh.
+    """
+    action = action_create_for_clause(
+        resolution=resolution, clause=clause, directive=directive, bodies=bodies
+    )
+    same_owner = previous_directive is not None and previous_directive.owner == directive.owner
+    same_partners = (
+        previous_directive is not None
+        and previous_directive.collaborators == directive.collaborators
+    )
+    values: dict[str, Any] = {"continues": previous}
+    if same_owner:
+        values.update(
+            owner_id=previous.owner_id,
+            focal_point_id=previous.focal_point_id,
+            needs_review=previous.owner_id is None,
+        )
+        if previous.owner_id is not None:
+            values["review_reason"] = ""
+    if previous.status in OPEN_STATUSES:
+        values["status"] = previous.status
+    Action.objects.filter(pk=action.pk).update(**values)
+    for name, value in values.items():
+        setattr(action, name, value)
+    if same_partners:
+        action.collaborators.set(list(previous.collaborators.all()))
+    return action
+
+
+def action_supersede(
+    *,
+    action: Action,
+    successor: Action | None,
+    note: str,
+    by: User | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Close an action because a later assembly's text replaced or dropped its clause.
+
+    Its status history and reports stay where they are; the status change is
+    recorded like any other, by the person who ran the import (if any).
+    """
+    current = ActionStatus(action.status)
+    if current == ActionStatus.SUPERSEDED:
+        return
+    now = now or timezone.now()
+    # A version bump: whoever holds the action open must see it closed before saving.
+    Action.objects.filter(pk=action.pk).update(
+        status=ActionStatus.SUPERSEDED, updated_at=now, version=F("version") + 1
+    )
+    StatusChange.objects.create(
+        action=action,
+        from_status=current,
+        to_status=ActionStatus.SUPERSEDED,
+        changed_by=by,
+        changed_at=now,
+        note=note,
+    )
+    action.status = ActionStatus.SUPERSEDED
