@@ -16,6 +16,7 @@ resolution of the same number it revises, clause by clause.
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 import re
 from collections.abc import Iterator
@@ -354,6 +355,53 @@ def _match_clauses(
     return matched
 
 
+# How alike (share of words in order) a reworded item must be to the previous
+# assembly's item to continue it; below this it is a new item and the old one
+# was dropped. Numbers are not trusted across assemblies: each revision
+# renumbers freely.
+REVISION_SIMILARITY = 0.6
+
+
+def words_alike(before: str, after: str) -> float:
+    """The share of words two texts have in common, in order (0 to 1)."""
+    return difflib.SequenceMatcher(None, before.split(), after.split(), autojunk=False).ratio()
+
+
+def _match_revision(
+    items: list[tuple[ParsedPart, ParsedItem, str | None]], previous: list[Clause]
+) -> dict[str, Clause]:
+    """Pair a later assembly's items with the previous version's clauses, by their words.
+
+    The same words first; then, for a reworded item, the most alike clause of
+    the same verb that nothing else took, if it is alike enough.
+    """
+    by_words: dict[tuple[str, str], list[Clause]] = {}
+    for clause in previous:
+        by_words.setdefault((clause.verb, clause.text), []).append(clause)
+    matched: dict[str, Clause] = {}
+    taken: set[int] = set()
+    for part, item, _parent in items:
+        candidates = [c for c in by_words.get((part.verb, item.text), []) if c.pk not in taken]
+        if candidates:
+            matched[item.key] = candidates[0]
+            taken.add(candidates[0].pk)
+    for part, item, _parent in items:
+        if item.key in matched:
+            continue
+        scored = [
+            (words_alike(c.text, item.text), c.key == item.key, c)
+            for c in previous
+            if c.pk not in taken and c.verb == part.verb
+        ]
+        if not scored:
+            continue
+        score, _same_key, best = max(scored, key=lambda entry: (entry[0], entry[1]))
+        if score >= REVISION_SIMILARITY:
+            matched[item.key] = best
+            taken.add(best.pk)
+    return matched
+
+
 def _plan_clauses(plan: ResolutionPlan, resolution: Resolution | None) -> None:
     sync = plan.sync
     stored = list(resolution.clauses.select_related("action")) if resolution else []
@@ -366,7 +414,7 @@ def _plan_clauses(plan: ResolutionPlan, resolution: Resolution | None) -> None:
         previous = list(
             plan.predecessor.clauses.current().select_related("action").order_by("order")
         )
-        plan.continues = _match_clauses(items, previous)
+        plan.continues = _match_revision(items, previous)
         carried = {clause.pk for clause in plan.continues.values()}
         plan.dropped = [c for c in previous if c.pk not in carried]
         children: dict[int, list[str]] = {}
