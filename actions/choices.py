@@ -111,3 +111,17 @@ class Role(models.TextChoices):
     COORDINATOR = "Bureau coordinator", _("Bureau coordinator")
     READER = "Reader", _("Reader")
     ADMINISTRATOR = "Administrator", _("Administrator")
+
+
+class ImportState(models.TextChoices):
+    """Where an uploaded file's import stands: previewed first, applied on request."""
+
+    PREVIEWING = "previewing", _("Preparing the preview")
+    PREVIEWED = "previewed", _("Preview ready")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Refused")
+
+
+# States in which a background task is at work and the page keeps polling.
+IMPORT_RUNNING_STATES = frozenset({ImportState.PREVIEWING, ImportState.APPLYING})

@@ -21,12 +21,15 @@ import datetime
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from resolutions.models import Assembly, Resolution
-from resolutions.parsing import ParsedDocument
+from resolutions.parsing import ParsedDocument, ParseError, parse_document
 from resolutions.services import (
     ImportRefused,
     PlanOutdated,
@@ -39,8 +42,8 @@ from resolutions.services import (
     suppressed_candidates,
 )
 
-from .choices import OPEN_STATUSES, ActionStatus
-from .models import Action, Body, User
+from .choices import OPEN_STATUSES, ActionStatus, ImportState
+from .models import Action, Body, ImportJob, User
 from .services.actions import (
     action_continue,
     action_create_for_clause,
@@ -54,6 +57,11 @@ __all__ = [
     "ImportReport",
     "PlanOutdated",
     "import_apply",
+    "import_job_apply",
+    "import_job_claim_apply",
+    "import_job_create",
+    "import_job_fail",
+    "import_job_preview",
     "import_plan",
     "resolution_import",
 ]
@@ -360,3 +368,106 @@ def _body_codes(document: ParsedDocument) -> set[str]:
                 if item.directive.owner:
                     codes.add(item.directive.owner)
     return codes
+
+
+# --- Uploaded files, previewed and applied from storage ----------------------
+#
+# The admin keeps an upload in the default storage under a random token (never
+# in the session), and works from that copy: in the request for a small file,
+# in a Celery task for a large one, with progress written to the job's row.
+
+
+def import_job_create(
+    *, name: str, data: bytes, assembly: Assembly, by: User, suppress_missing: bool = False
+) -> ImportJob:
+    """Keep an uploaded file in storage under a fresh random token, ready to preview."""
+    job = ImportJob(
+        file_name=name[:255],
+        size=len(data),
+        assembly=assembly,
+        created_by=by,
+        suppress_missing=suppress_missing,
+        stage=_("Waiting for a worker"),
+    )
+    safe = get_valid_filename(name)[:100] or "upload"
+    job.stored_as = default_storage.save(f"imports/{job.token}/{safe}", ContentFile(data))
+    job.save()
+    return job
+
+
+def _job_progress(job: ImportJob, stage: str) -> Progress:
+    def report(done: int, total: int) -> None:
+        # One short autocommit write per resolution, outside any transaction.
+        ImportJob.objects.filter(pk=job.pk).update(stage=stage, done=done, total=total)
+
+    return report
+
+
+def _job_stage(job: ImportJob, stage: str, **values) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(stage=stage, **values)
+    job.stage = stage
+    for name, value in values.items():
+        setattr(job, name, value)
+
+
+def _job_plan(job: ImportJob) -> ImportPlan:
+    _job_stage(job, _("Reading the file"))
+    with default_storage.open(job.stored_as, "rb") as stored:
+        data = stored.read()
+    document = parse_document(name=job.file_name, data=data)
+    _job_stage(job, _("Comparing with the database"), done=0, total=len(document.resolutions))
+    return import_plan(
+        document=document,
+        assembly=job.assembly,
+        suppress_missing=job.suppress_missing,
+        progress=_job_progress(job, _("Comparing with the database")),
+    )
+
+
+def _job_failed(job: ImportJob, message: str) -> ImportJob:
+    _job_stage(job, "", state=ImportState.FAILED, error=message)
+    default_storage.delete(job.stored_as)
+    return job
+
+
+def import_job_preview(*, job_id: int) -> ImportJob:
+    """Work out the preview of a stored upload; a file that cannot be imported is refused."""
+    job = ImportJob.objects.select_related("assembly").get(pk=job_id)
+    try:
+        plan = _job_plan(job)
+    except (ParseError, ImportRefused) as error:
+        return _job_failed(job, _("%(error)s. Nothing was imported.") % {"error": error})
+    _job_stage(job, "", state=ImportState.PREVIEWED, report=plan.report.as_dict())
+    return job
+
+
+def import_job_claim_apply(*, job: ImportJob) -> bool:
+    """Take a previewed upload for applying, once: a second click or request gets ``False``."""
+    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportState.PREVIEWED).update(
+        state=ImportState.APPLYING, stage=_("Waiting for a worker")
+    )
+    if claimed:
+        job.state = ImportState.APPLYING
+    return bool(claimed)
+
+
+def import_job_apply(*, job_id: int, now: datetime.datetime | None = None) -> ImportJob:
+    """Import a claimed upload: plan again from the stored file, then apply in one transaction."""
+    job = ImportJob.objects.select_related("assembly", "created_by").get(pk=job_id)
+    if job.state != ImportState.APPLYING:
+        return job
+    try:
+        plan = _job_plan(job)
+        _job_stage(job, _("Writing"))
+        report = import_apply(plan=plan, now=now, by=job.created_by)
+    except (ParseError, ImportRefused) as error:
+        return _job_failed(job, _("%(error)s. Nothing was imported.") % {"error": error})
+    _job_stage(job, "", state=ImportState.APPLIED, report=report.as_dict())
+    default_storage.delete(job.stored_as)
+    return job
+
+
+def import_job_fail(*, job_id: int) -> None:
+    """Record that a task died on an upload, so its page stops waiting and says so."""
+    job = ImportJob.objects.get(pk=job_id)
+    _job_failed(job, _("The import stopped on an unexpected error. Nothing was imported."))

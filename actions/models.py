@@ -1,6 +1,7 @@
 """Actions called for by resolutions, who owns them, and how they progress."""
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,10 +13,12 @@ from resolutions.models import Clause, Resolution
 
 from .choices import (
     COUNCIL_RECIPIENTS,
+    IMPORT_RUNNING_STATES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
     ActionStatus,
     BodyKind,
+    ImportState,
     MeetingKind,
     ReportingRecipient,
     ReportState,
@@ -495,3 +498,74 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- Imports of uploaded files (issue 11) -----------------------------------
+
+
+def _import_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: kept in storage under a random token, not in the session.
+
+    The preview and the import are worked out from the stored file, in the
+    request for a small file and by a Celery task for a large one; the page
+    polls ``state`` and ``done``/``total`` until the task has finished.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_import_token)
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_as = models.CharField(_("stored as"), max_length=300)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    assembly = models.ForeignKey(
+        "resolutions.Assembly",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("assembly"),
+    )
+    suppress_missing = models.BooleanField(
+        _("complete set"),
+        default=False,
+        help_text=_(
+            "The file holds every resolution the assembly kept: the previous assembly's "
+            "resolutions missing from it were suppressed."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWING
+    )
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    done = models.PositiveIntegerField(_("resolutions done"), default=0)
+    total = models.PositiveIntegerField(_("resolutions in the file"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values), name="import_job_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.assembly_id}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in IMPORT_RUNNING_STATES
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

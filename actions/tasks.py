@@ -1,8 +1,9 @@
-"""Background work: reminders before Council document deadlines."""
+"""Background work: reminders before Council document deadlines; large imports."""
 
 from celery import shared_task
 from django.utils import timezone
 
+from .importing import import_job_apply, import_job_fail, import_job_preview
 from .services.reminders import reminder_send, reminders_claim_due
 
 
@@ -23,3 +24,23 @@ def send_deadline_reminders() -> int:
 def send_reminder(reminder_id: int) -> bool:
     """Send one claimed reminder by e-mail."""
     return reminder_send(reminder_id=reminder_id)
+
+
+@shared_task
+def preview_import(job_id: int) -> str:
+    """Work out the preview of a large uploaded file, writing progress on its job."""
+    try:
+        return import_job_preview(job_id=job_id).state
+    except Exception:
+        import_job_fail(job_id=job_id)
+        raise
+
+
+@shared_task
+def apply_import(job_id: int) -> str:
+    """Import a large uploaded file once its preview was accepted."""
+    try:
+        return import_job_apply(job_id=job_id).state
+    except Exception:
+        import_job_fail(job_id=job_id)
+        raise

@@ -5,6 +5,7 @@ same suite against SQLite and against PostgreSQL with Redis.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-secret-key")
 # Tests run as production does, whatever a developer's .env says.
@@ -38,3 +39,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "data_folder_out": _queue,
         "control_folder": tempfile.mkdtemp(prefix="wtsa-celery-control-"),
     }
+
+# Uploaded files waiting to be imported go to a throwaway folder, never var/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="wtsa-media-")

@@ -138,6 +138,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Imports of uploaded files (issue 11) ----------------------------------
+# Uploaded resolution files wait here, under a random token, between their
+# preview and their import; the web process and the Celery workers must share
+# this folder (or set another storage backend under STORAGES["default"]).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Files up to this size are previewed and imported within the request; larger
+# ones by a Celery task while the page shows its progress.
+IMPORT_SYNC_MAX_BYTES = env.int("IMPORT_SYNC_MAX_BYTES", default=256 * 1024)
+
 # --- E-mail -----------------------------------------------------------------
 # Reminders go out by e-mail, so production must say where to send them:
 # smtp://user:password@host:587/?tls=True. In development they are printed.
