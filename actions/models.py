@@ -121,7 +121,7 @@ class ActionQuerySet(models.QuerySet):
 
     def for_list(self) -> "ActionQuerySet":
         return self.select_related(
-            "resolution__assembly", "clause", "owner", "focal_point"
+            "resolution__assembly", "clause", "owner", "focal_point", "continued_by"
         ).prefetch_related("collaborators", "obligations")
 
 

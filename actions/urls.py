@@ -21,4 +21,10 @@ urlpatterns = [
         views.resolution_detail,
         name="resolution_detail",
     ),
+    # Across assemblies (issue 11): the versions of a resolution and their differences.
+    path(
+        "resolutions/<slug:assembly>/<int:number>/lineage/",
+        views.resolution_lineage,
+        name="resolution_lineage",
+    ),
 ]

@@ -43,7 +43,7 @@ class Assembly(models.Model):
 
 class ResolutionQuerySet(models.QuerySet):
     def for_list(self) -> "ResolutionQuerySet":
-        return self.select_related("assembly")
+        return self.select_related("assembly", "suppressed_by", "revised_by")
 
 
 class ResolutionManager(models.Manager.from_queryset(ResolutionQuerySet)):

@@ -370,36 +370,55 @@ def words_alike(before: str, after: str) -> float:
 def _match_revision(
     items: list[tuple[ParsedPart, ParsedItem, str | None]], previous: list[Clause]
 ) -> dict[str, Clause]:
-    """Pair a later assembly's items with the previous version's clauses, by their words.
+    """Pair a later assembly's items with the previous version's clauses, by their words."""
+    return _pair_by_words([(item.key, part.verb, item.text) for part, item, _p in items], previous)
 
-    The same words first; then, for a reworded item, the most alike clause of
-    the same verb that nothing else took, if it is alike enough.
+
+def _pair_by_words(wanted: list[tuple[str, str, str]], previous: list[Clause]) -> dict[str, Clause]:
+    """Pair (key, verb, text) entries with earlier clauses: the same words, else alike words.
+
+    For a reworded entry, the most alike clause of the same verb that nothing
+    else took, if it is alike enough (ties go to the clause at the same key).
     """
     by_words: dict[tuple[str, str], list[Clause]] = {}
     for clause in previous:
         by_words.setdefault((clause.verb, clause.text), []).append(clause)
     matched: dict[str, Clause] = {}
     taken: set[int] = set()
-    for part, item, _parent in items:
-        candidates = [c for c in by_words.get((part.verb, item.text), []) if c.pk not in taken]
+    for key, verb, text in wanted:
+        candidates = [c for c in by_words.get((verb, text), []) if c.pk not in taken]
         if candidates:
-            matched[item.key] = candidates[0]
+            matched[key] = candidates[0]
             taken.add(candidates[0].pk)
-    for part, item, _parent in items:
-        if item.key in matched:
+    for key, verb, text in wanted:
+        if key in matched:
             continue
         scored = [
-            (words_alike(c.text, item.text), c.key == item.key, c)
+            (words_alike(c.text, text), c.key == key, c)
             for c in previous
-            if c.pk not in taken and c.verb == part.verb
+            if c.pk not in taken and c.verb == verb
         ]
         if not scored:
             continue
         score, _same_key, best = max(scored, key=lambda entry: (entry[0], entry[1]))
         if score >= REVISION_SIMILARITY:
-            matched[item.key] = best
+            matched[key] = best
             taken.add(best.pk)
     return matched
+
+
+def clause_pairs(
+    *, before: list[Clause], after: list[Clause]
+) -> list[tuple[Clause | None, Clause | None]]:
+    """Each clause of a later version beside the earlier clause it revises (or None).
+
+    In the later text's order; earlier clauses it dropped follow, each alone.
+    """
+    matched = _pair_by_words([(c.key, c.verb, c.text) for c in after], before)
+    pairs: list[tuple[Clause | None, Clause | None]] = [(matched.get(c.key), c) for c in after]
+    kept = {clause.pk for clause in matched.values()}
+    pairs.extend((clause, None) for clause in before if clause.pk not in kept)
+    return pairs
 
 
 def _plan_clauses(plan: ResolutionPlan, resolution: Resolution | None) -> None:

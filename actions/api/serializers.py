@@ -234,6 +234,8 @@ class ActionSerializer(serializers.ModelSerializer):
     reporting_obligations = ObligationSerializer(source="obligations", many=True, read_only=True)
     focal_point = serializers.SlugRelatedField(slug_field="username", read_only=True)
     is_overdue = serializers.SerializerMethodField()
+    continues = serializers.PrimaryKeyRelatedField(read_only=True)
+    continued_by = serializers.SerializerMethodField()
     etag = EtagField()
 
     class Meta:
@@ -256,11 +258,18 @@ class ActionSerializer(serializers.ModelSerializer):
             "is_overdue",
             "needs_review",
             "review_reason",
+            "continues",
+            "continued_by",
             "version",
             "etag",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_continued_by(self, action: Action) -> int | None:
+        """The id of the next assembly's action that carries this one on, if any."""
+        later = getattr(action, "continued_by", None)
+        return later.pk if later else None
 
     @extend_schema_field(serializers.ListField(child=ActionStatusField()))
     def get_allowed_next_statuses(self, action: Action) -> list[str]:

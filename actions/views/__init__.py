@@ -11,7 +11,7 @@ from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
 from .lists import action_export, action_list, my_actions
 from .reports import report_edit, report_transition
-from .resolutions import resolution_detail, resolution_list
+from .resolutions import resolution_detail, resolution_lineage, resolution_list
 
 __all__ = [
     "action_detail",
@@ -25,5 +25,6 @@ __all__ = [
     "report_edit",
     "report_transition",
     "resolution_detail",
+    "resolution_lineage",
     "resolution_list",
 ]
