@@ -8,9 +8,10 @@ revision, continues each previous action in the new one and closes the old as
 superseded. Who owns an action is decided by people once it exists, so an
 import never overwrites it.
 
-An import is planned by reading only, then applied in one short transaction:
-a preview (``dry_run``) is the plan alone, so it holds no write lock however
-large the file, and staff keep writing while it runs. The admin upload (and
+An import is planned by reading only, then applied one resolution per short
+transaction: a preview (``dry_run``) is the plan alone, so it holds no write
+lock however large the file, and staff keep writing while either runs. A file
+that cannot be read or imported is refused while planning, before any write. The admin upload (and
 its background task) and the ``import_resolutions`` command all call
 ``resolution_import`` or its two halves, ``import_plan`` and ``import_apply``.
 """
@@ -24,12 +25,13 @@ from dataclasses import asdict, dataclass, field
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from resolutions.models import Assembly, Resolution
-from resolutions.parsing import ParsedDocument, ParseError, parse_document
+from resolutions.parsing import ParsedDocument, ParsedResolution, ParseError, parse_document
 from resolutions.services import (
     ImportRefused,
     PlanOutdated,
@@ -45,10 +47,10 @@ from resolutions.services import (
 from .choices import OPEN_STATUSES, ActionStatus, ImportState
 from .models import Action, Body, ImportJob, User
 from .services.actions import (
-    action_continue,
-    action_create_for_clause,
+    NewAction,
     action_flag_for_review,
-    action_supersede,
+    actions_create_for_clauses,
+    actions_supersede,
 )
 
 __all__ = [
@@ -173,7 +175,7 @@ def import_plan(
     plan = ImportPlan(assembly=assembly, report=ImportReport(dry_run=True), bodies=bodies)
     total = len(document.resolutions)
     for done, parsed in enumerate(document.resolutions, start=1):
-        resolution = resolution_plan(parsed=parsed, assembly=assembly)
+        resolution = _plan_one(parsed, assembly)
         plan.resolutions.append(resolution)
         _count_actions(plan.report, resolution)
         plan.report.add(resolution.sync)
@@ -195,6 +197,14 @@ def import_plan(
                 }
             )
     return plan
+
+
+def _plan_one(parsed: ParsedResolution, assembly: Assembly) -> ResolutionPlan:
+    planned = resolution_plan(parsed=parsed, assembly=assembly)
+    # Read now, not while applying: who worked on the actions carried on.
+    carried = [a for c in planned.continues.values() if (a := _previous_action(c))]
+    prefetch_related_objects(carried, "collaborators")
+    return planned
 
 
 def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
@@ -244,10 +254,12 @@ def import_apply(
     by: User | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Write a plan in one transaction, short because the work was prepared before it.
+    """Write a plan, one resolution per short transaction.
 
-    ``PlanOutdated`` if another import changed the same resolutions since the
-    plan was made; nothing is written then.
+    The work was prepared before, so each transaction only writes: staff
+    writes queue behind one resolution at most, never behind the whole file.
+    A resolution that another import changed since the plan was made is
+    planned again inside its transaction, so nothing stale is written.
     """
     now = now or timezone.now()
     report = ImportReport()
@@ -258,9 +270,16 @@ def import_apply(
     ) % {"date": today}
     gone = _("Its clause is no longer in the text imported on %(date)s.") % {"date": today}
     total = len(plan.resolutions)
-    with transaction.atomic():
-        for done, resolution_plan_ in enumerate(plan.resolutions, start=1):
-            sync = resolution_plan_apply(plan=resolution_plan_, now=now)
+    for done, planned in enumerate(plan.resolutions, start=1):
+        if not planned.sync.changed:
+            report.add(planned.sync)
+            continue
+        with transaction.atomic():
+            try:
+                sync = resolution_plan_apply(plan=planned, now=now)
+            except PlanOutdated:
+                planned = _plan_one(planned.parsed, plan.assembly)
+                sync = resolution_plan_apply(plan=planned, now=now)
             report.add(sync)
             _apply_actions(report, sync, plan, now=now, by=by)
             flags = [(c, reworded) for c in sync.reworded] + [(c, gone) for c in sync.withdrawn]
@@ -274,18 +293,18 @@ def import_apply(
                     _("%(label)s: action %(number)d flagged for review")
                     % {"label": sync.label, "number": action.number}
                 )
-            if progress:
-                progress(done, total)
-        for resolution in plan.suppress:
+        if progress:
+            progress(done, total)
+    for resolution in plan.suppress:
+        note = _("Resolution %(number)d was suppressed by %(assembly)s.") % {
+            "number": resolution.number,
+            "assembly": plan.assembly.code,
+        }
+        with transaction.atomic():
             resolution_suppress(resolution=resolution, by=plan.assembly)
-            report.suppressed.append(resolution.number)
-            note = _("Resolution %(number)d was suppressed by %(assembly)s.") % {
-                "number": resolution.number,
-                "assembly": plan.assembly.code,
-            }
-            for action in resolution.actions.open():
-                action_supersede(action=action, successor=None, note=note, by=by, now=now)
-                report.actions_superseded += 1
+            closing = [(action, note) for action in resolution.actions.open()]
+            report.actions_superseded += actions_supersede(closing=closing, by=by, now=now)
+        report.suppressed.append(resolution.number)
     return report
 
 
@@ -298,39 +317,41 @@ def _apply_actions(
     by: User | None,
 ) -> None:
     resolution = sync.resolution
-    for clause, item in sync.new_directives:
-        previous = _previous_action(sync.continues.get(item.key))
-        if previous is None:
-            action_create_for_clause(
-                resolution=resolution, clause=clause, directive=item.directive, bodies=plan.bodies
-            )
-            report.actions_created += 1
-            continue
-        successor = action_continue(
-            previous=previous,
-            resolution=resolution,
+    entries = [
+        NewAction(
             clause=clause,
             directive=item.directive,
+            previous=_previous_action(sync.continues.get(item.key)),
             previous_directive=sync.previous_directives.get(item.key),
-            bodies=plan.bodies,
         )
-        note = _("Continued by action %(number)d of Resolution %(resolution)d (%(assembly)s).") % {
-            "number": successor.number,
-            "resolution": resolution.number,
-            "assembly": plan.assembly.code,
-        }
-        action_supersede(action=previous, successor=successor, note=note, by=by, now=now)
+        for clause, item in sync.new_directives
+    ]
+    made = actions_create_for_clauses(resolution=resolution, entries=entries, bodies=plan.bodies)
+    closing: list[tuple[Action, str]] = []
+    for entry, action in zip(entries, made, strict=True):
+        if entry.previous is None:
+            report.actions_created += 1
+            continue
         report.actions_continued += 1
-        report.actions_superseded += 1
+        closing.append(
+            (
+                entry.previous,
+                _("Continued by action %(number)d of Resolution %(resolution)d (%(assembly)s).")
+                % {
+                    "number": action.number,
+                    "resolution": resolution.number,
+                    "assembly": plan.assembly.code,
+                },
+            )
+        )
+    dropped = _("Its clause was dropped from the text of %(assembly)s.") % {
+        "assembly": plan.assembly.code
+    }
     for clause in sync.dropped:
         previous = _previous_action(clause)
-        if previous is None:
-            continue
-        note = _("Its clause was dropped from the text of %(assembly)s.") % {
-            "assembly": plan.assembly.code
-        }
-        action_supersede(action=previous, successor=None, note=note, by=by, now=now)
-        report.actions_superseded += 1
+        if previous is not None:
+            closing.append((previous, dropped))
+    report.actions_superseded += actions_supersede(closing=closing, by=by, now=now)
 
 
 def resolution_import(
@@ -346,17 +367,12 @@ def resolution_import(
 
     A dry run is the plan alone: the report is exactly what a real import
     would do, and nothing is written or locked. A real import plans, then
-    applies the plan in one transaction; if another import changed the same
-    rows in between, it plans once more.
+    applies the plan resolution by resolution, each in a short transaction.
     """
     plan = import_plan(document=document, assembly=assembly, suppress_missing=suppress_missing)
     if dry_run:
         return plan.report
-    try:
-        return import_apply(plan=plan, now=now, by=by)
-    except PlanOutdated:
-        plan = import_plan(document=document, assembly=assembly, suppress_missing=suppress_missing)
-        return import_apply(plan=plan, now=now, by=by)
+    return import_apply(plan=plan, now=now, by=by)
 
 
 def _body_codes(document: ParsedDocument) -> set[str]:
@@ -452,7 +468,7 @@ def import_job_claim_apply(*, job: ImportJob) -> bool:
 
 
 def import_job_apply(*, job_id: int, now: datetime.datetime | None = None) -> ImportJob:
-    """Import a claimed upload: plan again from the stored file, then apply in one transaction."""
+    """Import a claimed upload: plan again from the stored file, then apply the plan."""
     job = ImportJob.objects.select_related("assembly", "created_by").get(pk=job_id)
     if job.state != ImportState.APPLYING:
         return job

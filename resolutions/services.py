@@ -513,29 +513,40 @@ def _apply_clauses(plan: ResolutionPlan, resolution: Resolution) -> None:
     # the way first, so that clauses can swap keys.
     for clause in plan.rekeyed + plan.withdrawn:
         Clause.objects.filter(pk=clause.pk).update(key=f"~{clause.pk}")
-    seen: dict[str, Clause] = {}
+    # New clauses go in two batches, items before their sub-items, so that a
+    # sub-item can point at a parent that is itself new.
+    clauses: dict[str, Clause] = {}
     for step in plan.steps:
-        item = step.item
-        parent = seen.get(step.parent_key) if step.parent_key else None
-        clause = step.clause
-        if clause is None:
-            clause = Clause.objects.create(
+        if step.clause is not None:
+            clauses[step.item.key] = step.clause
+        else:
+            clauses[step.item.key] = Clause(
                 resolution=resolution,
-                key=item.key,
-                parent=parent,
-                source_line=item.line,
+                key=step.item.key,
+                source_line=step.item.line,
                 **step.values,
             )
-        else:
+    for sub_items in (False, True):
+        batch = [
+            step
+            for step in plan.steps
+            if step.clause is None and bool(step.parent_key) == sub_items
+        ]
+        for step in batch:
+            clauses[step.item.key].parent = clauses[step.parent_key] if step.parent_key else None
+        Clause.objects.bulk_create([clauses[step.item.key] for step in batch])
+    for step in plan.steps:
+        clause, item = clauses[item_key := step.item.key], step.item
+        parent = clauses[step.parent_key] if step.parent_key else None
+        if step.clause is not None:
             moved = clause.parent_id != (parent.pk if parent else None)
-            if step.differing or moved or clause.is_withdrawn or clause.key != item.key:
+            if step.differing or moved or clause.is_withdrawn or clause.key != item_key:
                 for name in step.differing:
                     setattr(clause, name, step.values[name])
-                clause.key, clause.parent = item.key, parent
+                clause.key, clause.parent = item_key, parent
                 clause.source_line, clause.is_withdrawn = item.line, False
                 clause.save()
-        seen[item.key] = clause
-        if item.directive and not hasattr(clause, "action"):
+        if step.needs_action:
             sync.new_directives.append((clause, item))
     for clause in plan.withdrawn:
         # Kept under a key no item can take, so a later import can re-use the old one.

@@ -10,6 +10,7 @@ Radiocommunication Bureau joins its instructs part, Resolution 29 is gone
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from actions.choices import OPEN_STATUSES, ActionStatus
 from actions.importing import resolution_import
@@ -247,3 +248,19 @@ def test_a_superseded_action_cannot_change_status_again(wtsa20, wtsa24, tsb_staf
 
     closed.refresh_from_db()
     assert closed.status == ActionStatus.SUPERSEDED
+
+
+def test_the_command_imports_a_complete_set_and_suppresses_what_it_lacks(wtsa20, wtsa24, capsys):
+    import_seed(wtsa20)
+
+    call_command(
+        "import_resolutions",
+        str(DATA / "wtsa24_revised.txt"),
+        "--assembly",
+        "WTSA-24",
+        "--complete-set",
+    )
+
+    out = capsys.readouterr().out
+    assert "1 resolutions suppressed" in out
+    assert Resolution.objects.get(assembly=wtsa20, number=29).suppressed_by == wtsa24
