@@ -22,7 +22,14 @@ from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, 
 def action_detail_queryset() -> QuerySet[Action]:
     """Actions with everything their own page shows loaded."""
     return Action.objects.for_list().select_related(
-        "clause__parent", "owner__supporting_bureau", "resolution__assembly"
+        "clause__parent",
+        "owner__supporting_bureau",
+        "resolution__assembly",
+        # Across assemblies (issue 11): the action it carries on, and its successor.
+        "continues__resolution__assembly",
+        "continues__clause",
+        "continued_by__resolution__assembly",
+        "continued_by__clause",
     )
 
 

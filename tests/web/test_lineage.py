@@ -129,3 +129,19 @@ def test_the_api_exposes_the_links_between_versions_and_actions(client, reader, 
     assert previous["continued_by"] == action.pk
     assert previous["status"] == "superseded"
     assert res29["suppressed_by"] == "WTSA-24"
+
+
+def test_an_action_page_links_to_the_action_it_carries_on_and_back(client, reader, two_assemblies):
+    client.force_login(reader)
+    new = Action.objects.filter(
+        resolution__assembly__code="WTSA-24", continues__isnull=False
+    ).first()
+
+    later = client.get(reverse("action_detail", args=[new.pk])).content.decode()
+    earlier = client.get(reverse("action_detail", args=[new.continues_id])).content.decode()
+
+    assert "Carries on" in later
+    assert reverse("action_detail", args=[new.continues_id]) in later
+    assert "Superseded: the work goes on in" in earlier
+    assert reverse("action_detail", args=[new.pk]) in earlier
+    assert "status changed by an import" in earlier
