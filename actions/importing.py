@@ -64,6 +64,7 @@ __all__ = [
     "import_job_create",
     "import_job_fail",
     "import_job_preview",
+    "import_jobs_expire",
     "import_plan",
     "resolution_import",
 ]
@@ -487,3 +488,16 @@ def import_job_fail(*, job_id: int) -> None:
     """Record that a task died on an upload, so its page stops waiting and says so."""
     job = ImportJob.objects.get(pk=job_id)
     _job_failed(job, _("The import stopped on an unexpected error. Nothing was imported."))
+
+
+def import_jobs_expire(*, before: datetime.datetime) -> int:
+    """Forget uploads left unapplied since ``before``: their stored file and their row."""
+    stale = list(
+        ImportJob.objects.filter(created_at__lt=before).exclude(
+            state__in=[ImportState.PREVIEWING, ImportState.APPLYING]
+        )
+    )
+    for job in stale:
+        default_storage.delete(job.stored_as)
+    ImportJob.objects.filter(pk__in=[job.pk for job in stale]).delete()
+    return len(stale)

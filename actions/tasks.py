@@ -1,9 +1,11 @@
 """Background work: reminders before Council document deadlines; large imports."""
 
+import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
-from .importing import import_job_apply, import_job_fail, import_job_preview
+from .importing import import_job_apply, import_job_fail, import_job_preview, import_jobs_expire
 from .services.reminders import reminder_send, reminders_claim_due
 
 
@@ -44,3 +46,9 @@ def apply_import(job_id: int) -> str:
     except Exception:
         import_job_fail(job_id=job_id)
         raise
+
+
+@shared_task
+def expire_imports() -> int:
+    """Delete uploads nobody applied within a day, with their stored files (run by beat)."""
+    return import_jobs_expire(before=timezone.now() - datetime.timedelta(days=1))

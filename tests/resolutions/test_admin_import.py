@@ -5,6 +5,7 @@ large file is previewed and imported by a Celery task (run here by a real
 worker) while the page polls its progress.
 """
 
+import datetime
 import time
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from actions.choices import ImportState
+from actions.importing import import_jobs_expire
 from actions.models import Action, ImportJob
 from resolutions.models import Resolution
 from tests import builders
@@ -229,3 +231,17 @@ def test_a_running_import_page_polls_its_progress(client, superuser, wtsa20):
     assert "7 of 28 resolutions" in page
     assert 'value="25"' in page
     assert "HX-Refresh" not in progress
+
+
+def test_uploads_left_unapplied_for_a_day_are_deleted_with_their_files(client, superuser, wtsa20):
+    client.force_login(superuser)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+    job = ImportJob.objects.get()
+    later = job.created_at + datetime.timedelta(hours=25)
+
+    kept = import_jobs_expire(before=job.created_at)
+    removed = import_jobs_expire(before=later)
+
+    assert (kept, removed) == (0, 1)
+    assert not ImportJob.objects.exists()
+    assert not default_storage.exists(job.stored_as)
