@@ -35,6 +35,9 @@ ALLOWED_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
 }
 # Statuses nobody sets by hand: only an import of a later assembly's text does.
 IMPORT_ONLY_STATUSES = frozenset({ActionStatus.SUPERSEDED})
+# Statuses of actions in force, which the dashboard counts and charts; a
+# superseded action is history, and its successor is counted instead.
+IN_FORCE_STATUSES = tuple(s for s in ActionStatus if s not in IMPORT_ONLY_STATUSES)
 
 
 class Strength(models.TextChoices):

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from resolutions.models import Assembly
 
 from . import permissions
-from .choices import MeetingKind, ReportState
+from .choices import IN_FORCE_STATUSES, MeetingKind, ReportState
 from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
 
 
@@ -47,7 +47,7 @@ def actions_in_scope(user: User) -> QuerySet[Action]:
 
 def status_counts(user: User) -> list[dict]:
     """Per status, how many actions are in the user's scope and how many their Bureau owns."""
-    scope = actions_in_scope(user).order_by().values("status")
+    scope = actions_in_scope(user).filter(status__in=IN_FORCE_STATUSES).order_by().values("status")
     if user.bureau_id:
         bureau = user.bureau_id
         owned = Q(owner=bureau) | Q(owner__supporting_bureau=bureau)
@@ -58,7 +58,8 @@ def status_counts(user: User) -> list[dict]:
 def status_counts_by_bureau() -> list[dict]:
     """Actions per status and responsible Bureau (a study group counts for its Bureau)."""
     counts = list(
-        Action.objects.order_by()
+        Action.objects.filter(status__in=IN_FORCE_STATUSES)
+        .order_by()
         .annotate(
             bureau_code=Coalesce("owner__supporting_bureau__code", "owner__code"),
             bureau_name=Coalesce("owner__supporting_bureau__name", "owner__name"),
@@ -75,7 +76,8 @@ def status_counts_by_bureau() -> list[dict]:
 def status_counts_by_resolution() -> list[dict]:
     """Actions per status and resolution, in the order of assemblies and numbers."""
     counts = list(
-        Action.objects.order_by()
+        Action.objects.filter(status__in=IN_FORCE_STATUSES)
+        .order_by()
         .values(
             "resolution__assembly__code",
             "resolution__assembly__start_date",

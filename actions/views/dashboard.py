@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import permissions, selectors
-from ..choices import STAFF_BODY_KINDS, ActionStatus
+from ..choices import IN_FORCE_STATUSES, STAFF_BODY_KINDS
 from .shared import OPEN_STATUS_VALUES, action_list_url, may_add_meetings
 
 DASHBOARD_ROWS = 10
@@ -52,7 +52,7 @@ def _chart(rows: dict[tuple, ChartRow], counts: list[dict], key) -> list[ChartRo
 
 
 def _segments() -> list[ChartSegment]:
-    return [ChartSegment(status.value, status.label, 0) for status in ActionStatus]
+    return [ChartSegment(status.value, status.label, 0) for status in IN_FORCE_STATUSES]
 
 
 def _status_by_bureau() -> list[ChartRow]:
@@ -107,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "count": counts.get(status.value, 0),
             "url": action_list_url(**scope_params, status=status.value),
         }
-        for status in ActionStatus
+        for status in IN_FORCE_STATUSES
     ]
     overdue = selectors.overdue_actions(user, today)
     awaiting = None
@@ -136,6 +136,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recent": list(recent[:DASHBOARD_ROWS]),
         "chart_by_bureau": _status_by_bureau(),
         "chart_by_resolution": _status_by_resolution(),
-        "statuses": list(ActionStatus),
+        "statuses": list(IN_FORCE_STATUSES),
     }
     return render(request, "actions/dashboard.html", context)

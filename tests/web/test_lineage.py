@@ -145,3 +145,17 @@ def test_an_action_page_links_to_the_action_it_carries_on_and_back(client, reade
     assert "Superseded: the work goes on in" in earlier
     assert reverse("action_detail", args=[new.pk]) in earlier
     assert "status changed by an import" in earlier
+
+
+def test_the_dashboard_counts_the_actions_in_force_not_the_superseded_ones(
+    client, reader, two_assemblies
+):
+    client.force_login(reader)
+    in_force = Action.objects.exclude(status="superseded").count()
+
+    response = client.get(reverse("dashboard"))
+
+    assert Action.objects.filter(status="superseded").exists()
+    assert "superseded" not in {row["value"] for row in response.context["by_status"]}
+    charted = sum(row.total for row in response.context["chart_by_bureau"])
+    assert charted == in_force
