@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass, field
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -201,11 +200,7 @@ def import_plan(
 
 
 def _plan_one(parsed: ParsedResolution, assembly: Assembly) -> ResolutionPlan:
-    planned = resolution_plan(parsed=parsed, assembly=assembly)
-    # Read now, not while applying: who worked on the actions carried on.
-    carried = [a for c in planned.continues.values() if (a := _previous_action(c))]
-    prefetch_related_objects(carried, "collaborators")
-    return planned
+    return resolution_plan(parsed=parsed, assembly=assembly)
 
 
 def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
@@ -318,14 +313,25 @@ def _apply_actions(
     by: User | None,
 ) -> None:
     resolution = sync.resolution
+    # Staff may have changed the previous actions since the plan read them: carry
+    # on (and close) them as they are now, read inside this transaction.
+    planned = [_previous_action(sync.continues.get(item.key)) for _c, item in sync.new_directives]
+    planned_dropped = [_previous_action(clause) for clause in sync.dropped]
+    ids = [action.pk for action in planned + planned_dropped if action is not None]
+    current = Action.objects.prefetch_related("collaborators").in_bulk(ids) if ids else {}
+
+    def now_open(action: Action | None) -> Action | None:
+        fresh = current.get(action.pk) if action is not None else None
+        return None if fresh is None or fresh.status == ActionStatus.SUPERSEDED else fresh
+
     entries = [
         NewAction(
             clause=clause,
             directive=item.directive,
-            previous=_previous_action(sync.continues.get(item.key)),
+            previous=now_open(previous),
             previous_directive=sync.previous_directives.get(item.key),
         )
-        for clause, item in sync.new_directives
+        for (clause, item), previous in zip(sync.new_directives, planned, strict=True)
     ]
     made = actions_create_for_clauses(resolution=resolution, entries=entries, bodies=plan.bodies)
     closing: list[tuple[Action, str]] = []
@@ -348,8 +354,7 @@ def _apply_actions(
     dropped = _("Its clause was dropped from the text of %(assembly)s.") % {
         "assembly": plan.assembly.code
     }
-    for clause in sync.dropped:
-        previous = _previous_action(clause)
+    for previous in map(now_open, planned_dropped):
         if previous is not None:
             closing.append((previous, dropped))
     report.actions_superseded += actions_supersede(closing=closing, by=by, now=now)

@@ -15,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from actions.choices import ActionStatus, Role
-from actions.importing import import_plan, resolution_import
+from actions.importing import import_apply, import_plan, resolution_import
 from actions.models import Action
 from resolutions.models import Clause
 from resolutions.parsing import parse_text
@@ -32,11 +32,12 @@ WAIT = 30  # seconds: a generous bound, never reached when all goes well
 
 
 class HeldPreview(threading.Thread):
-    """An import preview in its own thread, paused after its first resolution."""
+    """An import preview (or, with ``apply``, an import) in its own thread, paused
+    after its first resolution."""
 
-    def __init__(self, document, assembly):
+    def __init__(self, document, assembly, apply: bool = False):
         super().__init__(daemon=True)
-        self.document, self.assembly = document, assembly
+        self.document, self.assembly, self.apply = document, assembly, apply
         self.paused, self.resume = threading.Event(), threading.Event()
         self.report = self.error = None
         self.in_transaction = None
@@ -49,10 +50,14 @@ class HeldPreview(threading.Thread):
 
     def run(self) -> None:
         try:
-            plan = import_plan(
-                document=self.document, assembly=self.assembly, progress=self.progress
-            )
-            self.report = plan.report
+            if self.apply:
+                plan = import_plan(document=self.document, assembly=self.assembly)
+                self.report = import_apply(plan=plan, progress=self.progress)
+            else:
+                plan = import_plan(
+                    document=self.document, assembly=self.assembly, progress=self.progress
+                )
+                self.report = plan.report
         except Exception as error:  # reported to the test, which fails on it
             self.error = error
         finally:
@@ -60,7 +65,7 @@ class HeldPreview(threading.Thread):
             connection.close()
 
 
-def test_a_staff_status_change_succeeds_while_an_import_preview_runs(client):
+def seed_and_staff():
     call_command("loaddata", "bodies", verbosity=0)
     wtsa20 = builders.assembly("WTSA-20")
     wtsa24 = builders.assembly("WTSA-24", start=wtsa20.start_date.replace(year=2024, month=10))
@@ -69,6 +74,11 @@ def test_a_staff_status_change_succeeds_while_an_import_preview_runs(client):
     action = Action.objects.get(
         resolution__number=73, clause__text__startswith="to launch pilot projects"
     )
+    return wtsa24, staff, action
+
+
+def test_a_staff_status_change_succeeds_while_an_import_preview_runs(client):
+    wtsa24, staff, action = seed_and_staff()
     clauses_before = Clause.objects.count()
     preview = HeldPreview(parse_text(REVISED), wtsa24)
     preview.start()
@@ -91,3 +101,29 @@ def test_a_staff_status_change_succeeds_while_an_import_preview_runs(client):
     assert preview.in_transaction is False
     assert len(preview.report.created) == 28
     assert Clause.objects.count() == clauses_before  # the preview wrote nothing
+
+
+def test_a_staff_status_change_succeeds_between_the_short_transactions_of_an_import(client):
+    wtsa24, staff, action = seed_and_staff()
+    importing = HeldPreview(parse_text(REVISED), wtsa24, apply=True)
+    importing.start()
+    assert importing.paused.wait(WAIT)
+    client.force_login(staff)
+
+    try:
+        response = client.post(
+            reverse("action_status", args=[action.pk]),
+            {"to": ActionStatus.IN_PROGRESS, "note": "Started", "version": action.version},
+        )
+    finally:
+        importing.resume.set()
+        importing.join(WAIT)
+
+    assert response.status_code == 302
+    assert importing.error is None
+    assert importing.in_transaction is False  # between two resolutions, nothing is held
+    assert len(importing.report.created) == 28
+    action.refresh_from_db()
+    # Changed before the import reached Resolution 73: the new action carries it on.
+    assert action.status == ActionStatus.SUPERSEDED
+    assert action.continued_by.status == ActionStatus.IN_PROGRESS
