@@ -318,7 +318,12 @@ def _apply_actions(
     planned = [_previous_action(sync.continues.get(item.key)) for _c, item in sync.new_directives]
     planned_dropped = [_previous_action(clause) for clause in sync.dropped]
     ids = [action.pk for action in planned + planned_dropped if action is not None]
-    current = Action.objects.prefetch_related("collaborators").in_bulk(ids) if ids else {}
+    # Locked until this short transaction ends (PostgreSQL), so none changes under us.
+    current = (
+        Action.objects.select_for_update().prefetch_related("collaborators").in_bulk(ids)
+        if ids
+        else {}
+    )
 
     def now_open(action: Action | None) -> Action | None:
         fresh = current.get(action.pk) if action is not None else None
