@@ -1,14 +1,14 @@
 """Back office for administrators. Status changes go through the services."""
 
-import base64
-
+from celery import current_app
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,12 +17,23 @@ from django.utils.translation import gettext_lazy as _
 
 from resolutions import admin as resolutions_admin
 from resolutions.models import Assembly, Clause, Resolution
-from resolutions.parsing import ParseError, parse_document
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
-from .choices import ALLOWED_TRANSITIONS, EDITABLE_REPORT_STATES, ActionStatus, ReportState, Role
+from .choices import (
+    ALLOWED_TRANSITIONS,
+    EDITABLE_REPORT_STATES,
+    ActionStatus,
+    ImportState,
+    ReportState,
+    Role,
+)
 from .forms import WebAddressField
-from .importing import ImportRefused, resolution_import
+from .importing import (
+    import_job_apply,
+    import_job_claim_apply,
+    import_job_create,
+    import_job_preview,
+)
 from .models import (
     Action,
     Assessment,
@@ -31,6 +42,7 @@ from .models import (
     CouncilReportSnapshot,
     EvidenceLink,
     GoverningBodyMeeting,
+    ImportJob,
     MeetingRule,
     Notification,
     ProgressReport,
@@ -599,7 +611,6 @@ class ResolutionReportingDutyAdmin(admin.ModelAdmin):
 
 # Largest upload accepted: the seed text is 80 kB, an official Word file a few hundred.
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-SESSION_KEY = "resolution_import"
 
 
 class ImportUploadForm(forms.Form):
@@ -611,6 +622,14 @@ class ImportUploadForm(forms.Form):
             "or an official ITU Word (.docx) resolution."
         ),
     )
+    suppress_missing = forms.BooleanField(
+        label=_("This file is the assembly's complete set of resolutions"),
+        required=False,
+        help_text=_(
+            "The previous assembly's resolutions that are not in the file are then marked "
+            "suppressed, and their open actions closed."
+        ),
+    )
 
     def clean_source(self):
         source = self.cleaned_data["source"]
@@ -619,8 +638,19 @@ class ImportUploadForm(forms.Form):
         return source
 
 
+def _enqueue(task_name: str, job: ImportJob) -> None:
+    # Looked up by name: the admin and the tasks are both entry points, and
+    # entry points do not import each other.
+    current_app.tasks[task_name].delay_on_commit(job.pk)
+
+
 class ResolutionImportAdmin(resolutions_admin.ResolutionAdmin):
-    """Resolutions, with "Import from a file": upload, preview (a dry run), apply."""
+    """Resolutions, with "Import from a file": upload, preview, apply.
+
+    The upload is kept in storage under a random token (``ImportJob``), never
+    in the session. A small file is previewed and imported within the
+    request; a large one by a Celery task, while the page polls its progress.
+    """
 
     change_list_template = "admin/resolutions/resolution/change_list.html"
 
@@ -631,55 +661,101 @@ class ResolutionImportAdmin(resolutions_admin.ResolutionAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="resolutions_resolution_import",
             ),
+            path(
+                "import/<str:token>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="resolutions_resolution_import_job",
+            ),
+            path(
+                "import/<str:token>/progress/",
+                self.admin_site.admin_view(self.import_progress_view),
+                name="resolutions_resolution_import_progress",
+            ),
         ]
         return custom + super().get_urls()
 
-    def import_view(self, request):
-        """Upload a text or Word file, preview the import (a dry run), then apply it."""
+    def _check_import_permission(self, request):
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
-        context = {
+
+    def _context(self, request, **extra):
+        return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import resolutions"),
+            **extra,
         }
+
+    def import_view(self, request):
+        """Upload a text or Word file; its preview follows."""
+        self._check_import_permission(request)
         if request.method == "POST" and "apply" in request.POST:
-            return self._apply_import(request)
+            # An apply button of a page older than the token: nothing to apply.
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("admin:resolutions_resolution_import")
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["source"]
-            data = upload.read()
-            assembly = form.cleaned_data["assembly"]
-            try:
-                document = parse_document(name=upload.name, data=data)
-                report = resolution_import(document=document, assembly=assembly, dry_run=True)
-            except (ParseError, ImportRefused) as error:
-                form.add_error("source", _("%(error)s. Nothing was imported.") % {"error": error})
+            job = import_job_create(
+                name=upload.name,
+                data=upload.read(),
+                assembly=form.cleaned_data["assembly"],
+                by=request.user,
+                suppress_missing=form.cleaned_data["suppress_missing"],
+            )
+            if job.size > settings.IMPORT_SYNC_MAX_BYTES:
+                _enqueue("actions.tasks.preview_import", job)
+                return redirect("admin:resolutions_resolution_import_job", token=job.token)
+            job = import_job_preview(job_id=job.pk)
+            if job.state == ImportState.FAILED:
+                form.add_error("source", job.error)
             else:
-                request.session[SESSION_KEY] = {
-                    "name": upload.name,
-                    "data": base64.b64encode(data).decode(),
-                    "assembly": assembly.pk,
-                }
-                context.update(report=report, upload_name=upload.name, assembly=assembly)
-        context["form"] = form
+                return self._job_page(request, job)
+        return TemplateResponse(
+            request, "admin/resolutions/resolution/import.html", self._context(request, form=form)
+        )
+
+    def _job(self, request, token: str) -> ImportJob:
+        self._check_import_permission(request)
+        job = ImportJob.objects.select_related("assembly").filter(token=token).first()
+        # Another person's upload is nobody else's business, not even to know it exists.
+        if job is None or (job.created_by_id != request.user.pk and not request.user.is_superuser):
+            raise Http404(_("No such import."))
+        return job
+
+    def _job_page(self, request, job: ImportJob):
+        context = self._context(request, job=job, report=job.report, form=None)
         return TemplateResponse(request, "admin/resolutions/resolution/import.html", context)
 
-    def _apply_import(self, request):
-        pending = request.session.pop(SESSION_KEY, None)
-        if pending is None:
-            messages.error(request, _("Nothing to import: upload the file again."))
-            return redirect("admin:resolutions_resolution_import")
-        try:
-            document = parse_document(name=pending["name"], data=base64.b64decode(pending["data"]))
-            report = resolution_import(
-                document=document, assembly=Assembly.objects.get(pk=pending["assembly"])
+    def import_job_view(self, request, token: str):
+        """An upload's progress and preview; POST applies it."""
+        job = self._job(request, token)
+        if request.method != "POST":
+            return self._job_page(request, job)
+        if not import_job_claim_apply(job=job):
+            messages.error(
+                request, _("This file was already imported, or could not be: upload it again.")
             )
-        except (ParseError, ImportRefused, Assembly.DoesNotExist) as error:
-            messages.error(request, _("%(error)s. Nothing was imported.") % {"error": error})
             return redirect("admin:resolutions_resolution_import")
-        messages.success(request, report.summary())
+        if job.size > settings.IMPORT_SYNC_MAX_BYTES:
+            _enqueue("actions.tasks.apply_import", job)
+            return redirect("admin:resolutions_resolution_import_job", token=job.token)
+        job = import_job_apply(job_id=job.pk)
+        if job.state == ImportState.FAILED:
+            messages.error(request, job.error)
+            return redirect("admin:resolutions_resolution_import")
+        messages.success(request, job.report["summary"])
         return redirect(reverse("admin:resolutions_resolution_changelist"))
+
+    def import_progress_view(self, request, token: str):
+        """The progress bar, polled by the page (htmx) while a task works; reloads when done."""
+        job = self._job(request, token)
+        response = TemplateResponse(
+            request, "admin/resolutions/resolution/_import_progress.html", {"job": job}
+        )
+        if not job.is_running:
+            response["HX-Refresh"] = "true"
+        return response
 
 
 class ActionInline(admin.StackedInline):

@@ -15,6 +15,9 @@ class ActionStatus(models.TextChoices):
     # Standing mandates ("to continue to …") never complete; they are ongoing.
     ONGOING = "ongoing", _("Ongoing")
     COMPLETED = "completed", _("Completed")
+    # Set only by importing the next assembly's text: the work goes on in the
+    # action that continues this one, or the assembly dropped the item.
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 OPEN_STATUSES = frozenset(
@@ -30,7 +33,14 @@ ALLOWED_TRANSITIONS: dict[ActionStatus, frozenset[ActionStatus]] = {
     ActionStatus.ONGOING: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.COMPLETED}),
     # A completed action can be reopened, but work that was done is never "not started".
     ActionStatus.COMPLETED: frozenset({ActionStatus.IN_PROGRESS}),
+    # Terminal: its successor (if any) carries the work on.
+    ActionStatus.SUPERSEDED: frozenset(),
 }
+# Statuses nobody sets by hand: only an import of a later assembly's text does.
+IMPORT_ONLY_STATUSES = frozenset({ActionStatus.SUPERSEDED})
+# Statuses of actions in force, which the dashboard counts and charts; a
+# superseded action is history, and its successor is counted instead.
+IN_FORCE_STATUSES = tuple(s for s in ActionStatus if s not in IMPORT_ONLY_STATUSES)
 
 
 class Strength(models.TextChoices):
@@ -207,3 +217,17 @@ class ReminderKind(models.TextChoices):
 
     REMINDER = "reminder", _("Reminder")
     ESCALATION = "escalation", _("Escalation")
+
+
+class ImportState(models.TextChoices):
+    """Where an uploaded file's import stands: previewed first, applied on request."""
+
+    PREVIEWING = "previewing", _("Preparing the preview")
+    PREVIEWED = "previewed", _("Preview ready")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Refused")
+
+
+# States in which a background task is at work and the page keeps polling.
+IMPORT_RUNNING_STATES = frozenset({ImportState.PREVIEWING, ImportState.APPLYING})

@@ -5,6 +5,7 @@ exports and reports call them directly.
 """
 
 import datetime
+import difflib
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -61,3 +62,23 @@ def moment(value: datetime.datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_format(value, MOMENT_FORMAT)
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """Two versions of a clause as runs of words: ("same" | "del" | "ins", text).
+
+    Word by word, as the assembly amends a text: a changed word shows as the
+    old one struck out and the new one inserted.
+    """
+    old, new = before.split(), after.split()
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", " ".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("del", " ".join(old[i1:i2])))
+        if j2 > j1:
+            runs.append(("ins", " ".join(new[j1:j2])))
+    return runs

@@ -1,6 +1,7 @@
 """Actions called for by resolutions, who owns them, and how they progress."""
 
 import datetime
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from resolutions.models import Clause, Resolution
 
 from .choices import (
     COUNCIL_RECIPIENTS,
+    IMPORT_RUNNING_STATES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
     ActionStatus,
@@ -21,6 +23,7 @@ from .choices import (
     AssessmentState,
     BodyKind,
     EmailDelivery,
+    ImportState,
     MeetingKind,
     NotificationKind,
     ReminderKind,
@@ -192,7 +195,9 @@ class ActionQuerySet(models.QuerySet):
 
     def for_list(self) -> "ActionQuerySet":
         return (
-            self.select_related("resolution__assembly", "clause", "owner", "focal_point")
+            self.select_related(
+                "resolution__assembly", "clause", "owner", "focal_point", "continued_by"
+            )
             .defer(
                 *_deferred("resolution", RESOLUTION_TEXT_FIELDS),
                 *_deferred("focal_point", USER_PRIVATE_FIELDS),
@@ -247,6 +252,18 @@ class Action(models.Model):
         help_text=_("Set by an import when the clause changed, vanished or names no known owner."),
     )
     review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
+    # --- Across assemblies (issue 11) ---------------------------------------
+    # The previous assembly's action for the same clause: it is "superseded"
+    # and keeps its history; this one carries the work on.
+    continues = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("continues"),
+        help_text=_("The action of the previous assembly's text that this one carries on."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -423,9 +440,13 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=ActionStatus.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=ActionStatus.choices)
+    # Empty when an import made the change (an action superseded by the next
+    # assembly's text run from the command line has nobody behind it).
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="status_changes",
         verbose_name=_("changed by"),
     )
@@ -1228,3 +1249,78 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# --- Imports of uploaded files (issue 11) -----------------------------------
+
+
+def _import_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: kept in storage under a random token, not in the session.
+
+    The preview and the import are worked out from the stored file, in the
+    request for a small file and by a Celery task for a large one; the page
+    polls ``state`` and ``done``/``total`` until the task has finished.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_import_token)
+    file_name = models.CharField(_("file name"), max_length=255)
+    stored_as = models.CharField(_("stored as"), max_length=300)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    assembly = models.ForeignKey(
+        "resolutions.Assembly",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("assembly"),
+    )
+    suppress_missing = models.BooleanField(
+        _("complete set"),
+        default=False,
+        help_text=_(
+            "The file holds every resolution the assembly kept: the previous assembly's "
+            "resolutions missing from it were suppressed."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWING
+    )
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    done = models.PositiveIntegerField(_("resolutions done"), default=0)
+    total = models.PositiveIntegerField(_("resolutions in the file"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values),
+                name="import_job_state_valid",
+                violation_error_message=_(
+                    "An import is previewing, previewed, applying, applied or failed."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.assembly_id}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in IMPORT_RUNNING_STATES
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

@@ -19,6 +19,7 @@ from resolutions.models import Assembly, Resolution
 
 from . import permissions
 from .choices import (
+    IN_FORCE_STATUSES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
     ActionStatus,
@@ -42,7 +43,14 @@ from .models import (
 def action_detail_queryset() -> QuerySet[Action]:
     """Actions with everything their own page shows loaded."""
     return Action.objects.for_list().select_related(
-        "clause__parent", "owner__supporting_bureau", "resolution__assembly"
+        "clause__parent",
+        "owner__supporting_bureau",
+        "resolution__assembly",
+        # Across assemblies (issue 11): the action it carries on, and its successor.
+        "continues__resolution__assembly",
+        "continues__clause",
+        "continued_by__resolution__assembly",
+        "continued_by__clause",
     )
 
 
@@ -60,7 +68,7 @@ def actions_in_scope(user: User) -> QuerySet[Action]:
 
 def status_counts(user: User) -> list[dict]:
     """Per status, how many actions are in the user's scope and how many their Bureau owns."""
-    scope = actions_in_scope(user).order_by().values("status")
+    scope = actions_in_scope(user).filter(status__in=IN_FORCE_STATUSES).order_by().values("status")
     if user.bureau_id:
         bureau = user.bureau_id
         owned = Q(owner=bureau) | Q(owner__supporting_bureau=bureau)
@@ -71,7 +79,8 @@ def status_counts(user: User) -> list[dict]:
 def status_counts_by_bureau() -> list[dict]:
     """Actions per status and responsible Bureau (a study group counts for its Bureau)."""
     counts = list(
-        Action.objects.order_by()
+        Action.objects.filter(status__in=IN_FORCE_STATUSES)
+        .order_by()
         .annotate(
             bureau_code=Coalesce("owner__supporting_bureau__code", "owner__code"),
             bureau_name=Coalesce("owner__supporting_bureau__name", "owner__name"),
@@ -95,7 +104,9 @@ def status_counts_by_resolution(limit: int = DASHBOARD_RESOLUTIONS) -> tuple[lis
     them all would be a page of its own. Returns the counts, in the order of
     assemblies and numbers, and how many resolutions have actions at all.
     """
-    per_resolution = Action.objects.order_by().values("resolution")
+    per_resolution = (
+        Action.objects.filter(status__in=IN_FORCE_STATUSES).order_by().values("resolution")
+    )
     top = (
         per_resolution.annotate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)), total=Count("pk")
@@ -104,7 +115,7 @@ def status_counts_by_resolution(limit: int = DASHBOARD_RESOLUTIONS) -> tuple[lis
         .values_list("resolution", flat=True)[:limit]
     )
     counts = list(
-        Action.objects.filter(resolution__in=top)
+        Action.objects.filter(resolution__in=top, status__in=IN_FORCE_STATUSES)
         .order_by()
         .values(
             "resolution__assembly__code",

@@ -1,10 +1,12 @@
-"""Background work: deadline reminders and escalations, notification e-mails, Council reports."""
+"""Background work: reminders and escalations, notification e-mails, Council reports, imports."""
 
+import datetime
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 
+from .importing import import_job_apply, import_job_fail, import_job_preview, import_jobs_expire
 from .services.common import DeliveryFailed
 from .services.council_report import council_report_generate
 from .services.notifications import (
@@ -79,3 +81,29 @@ def send_notification_digests() -> int:
 def generate_council_report(run_id: int) -> bool:
     """Generate a requested Council report: its data, Word file and spreadsheet."""
     return council_report_generate(run_id=run_id)
+
+
+@shared_task
+def preview_import(job_id: int) -> str:
+    """Work out the preview of a large uploaded file, writing progress on its job."""
+    try:
+        return import_job_preview(job_id=job_id).state
+    except Exception:
+        import_job_fail(job_id=job_id)
+        raise
+
+
+@shared_task
+def apply_import(job_id: int) -> str:
+    """Import a large uploaded file once its preview was accepted."""
+    try:
+        return import_job_apply(job_id=job_id).state
+    except Exception:
+        import_job_fail(job_id=job_id)
+        raise
+
+
+@shared_task
+def expire_imports() -> int:
+    """Delete uploads nobody applied within a day, with their stored files (run by beat)."""
+    return import_jobs_expire(before=timezone.now() - datetime.timedelta(days=1))

@@ -71,4 +71,10 @@ urlpatterns = [
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("notifications/calendar/rotate/", views.calendar_rotate, name="calendar_rotate"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # Across assemblies (issue 11): the versions of a resolution and their differences.
+    path(
+        "resolutions/<slug:assembly>/<int:number>/lineage/",
+        views.resolution_lineage,
+        name="resolution_lineage",
+    ),
 ]

@@ -4,16 +4,17 @@
 
 Uses a throwaway SQLite database (or DATABASE_URL if set). Times parsing
 alone, a first import into an empty database, and a re-import (which must
-write nothing), and prints the peak memory of parsing. First, at each scale
-(the seed's detailed text repeated with renumbered resolutions), it times
-parsing the text, parsing it as a Word file and a dry-run import into the
-empty database, each with its ratio to parsing the seed once: linear growth
-keeps each column's ratios in proportion to the scale.
+write nothing), and prints the peak memory of parsing.
+
+Then the same at 1×, 5× and 20× the seed (its resolutions repeated under
+other numbers): parsing, the preview (a plan made by reading) and the import,
+each with its ratio to parsing alone and its time per seed. The import is
+linear when the ratios and the time per seed stay flat as the scale grows.
 """
 
 import argparse
-import io
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -33,11 +34,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from actions.importing import resolution_import  # noqa: E402
+from actions.importing import import_plan, resolution_import  # noqa: E402
 from actions.models import Action  # noqa: E402
 from resolutions.models import Assembly, Resolution  # noqa: E402
-from resolutions.parsing import parse_docx, parse_text  # noqa: E402
-from tests.builders import seed_text, word_file  # noqa: E402
+from resolutions.parsing import parse_text  # noqa: E402
 
 SEED = ROOT / "fixtures" / "wtsa20_itud_background.txt"
 
@@ -48,18 +48,63 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+HEADING = re.compile(r"(?m)^\tRESOLUTION (\d+)$")
+
+
+def scaled(text: str, scale: int, base: int) -> str:
+    """The seed's resolution texts ``scale`` times, each copy under its own numbers."""
+    body = text[HEADING.search(text).start() :]
+    copies = [
+        HEADING.sub(
+            lambda match, offset=base + copy * 1000: f"\tRESOLUTION {offset + int(match[1])}",
+            body,
+        )
+        for copy in range(scale)
+    ]
+    return "\n".join(copies)
+
+
+def scales_report(text: str, scales: list[int]) -> None:
+    print()
+    print("scale   chars      parse ms   preview ms (×parse)   import ms (×parse)   import ms/seed")
+    for number, scale in enumerate(scales, start=1):
+        source = scaled(text, scale, base=number * 100_000)
+        assembly = Assembly.objects.create(
+            code=f"BENCH-{scale}x-{number}",
+            name="Benchmark",
+            place="Nowhere",
+            start_date=f"{1900 + number}-01-01",
+            end_date=f"{1900 + number}-01-02",
+        )
+        parse, document = timed(lambda source=source: parse_text(source))
+        preview, _ = timed(
+            lambda document=document, assembly=assembly: import_plan(
+                document=document, assembly=assembly
+            )
+        )
+        total, _ = timed(
+            lambda source=source, assembly=assembly: resolution_import(
+                document=parse_text(source), assembly=assembly
+            )
+        )
+        print(
+            f"{scale:>4}×  {len(source):>9,}  {parse * 1000:>9.1f}"
+            f"  {preview * 1000:>10.1f} ({preview / parse:>5.1f}×)"
+            f"  {total * 1000:>10.1f} ({total / parse:>5.1f}×)"
+            f"  {total * 1000 / scale:>12.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--scales", default="1,5,20", help="comma-separated (default 1,5,20)")
-    arguments = parser.parse_args()
-    repeat = arguments.repeat
+    parser.add_argument("--scales", default="1,5,20", help="Multiples of the seed to time.")
+    options = parser.parse_args()
+    repeat = options.repeat
     text = SEED.read_text(encoding="utf-8")
     call_command("migrate", verbosity=0)
     call_command("loaddata", "assemblies", "bodies", verbosity=0)
     assembly = Assembly.objects.get(code="WTSA-20")
-    # First, while the database is empty, so that every preview creates everything.
-    scales(assembly, [int(scale) for scale in arguments.scales.split(",")])
 
     parse_times = [timed(lambda: parse_text(text))[0] for _ in range(repeat)]
     tracemalloc.start()
@@ -78,28 +123,7 @@ def main() -> None:
     print(f"parse peak memory: {peak / 1024:8.0f} KiB")
     print(f"first import:             {first * 1000:8.1f} ms")
     print(f"re-import (no-op): median {statistics.median(again) * 1000:8.1f} ms")
-
-
-def scales(assembly: Assembly, factors: list[int]) -> None:
-    """Parse and preview the seed at several scales; print times and their ratio to 1x."""
-    print(f"{'scale':>5} {'chars':>10} {'parse text':>12} {'parse .docx':>12} {'preview':>12}")
-    unit = None
-    for factor in factors:
-        text = seed_text(factor)
-        data = word_file(text.split("\n"))
-        parse, document = timed(lambda text=text: parse_text(text))
-        word, _ = timed(lambda data=data: parse_docx(io.BytesIO(data)))
-        preview, _ = timed(
-            lambda document=document: resolution_import(
-                document=document, assembly=assembly, dry_run=True
-            )
-        )
-        unit = unit or parse
-        cells = " ".join(
-            f"{seconds:6.2f}s {seconds / unit:4.0f}x" for seconds in (parse, word, preview)
-        )
-        print(f"{factor:>4}x {len(text):>10,} {cells}")
-    print()
+    scales_report(text, [int(scale) for scale in options.scales.split(",")])
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class Assembly(models.Model):
 
 class ResolutionQuerySet(models.QuerySet):
     def for_list(self) -> "ResolutionQuerySet":
-        return self.select_related("assembly")
+        return self.select_related("assembly", "suppressed_by", "revised_by")
 
 
 class ResolutionManager(models.Manager.from_queryset(ResolutionQuerySet)):
@@ -77,6 +77,27 @@ class Resolution(models.Model):
     source_text = models.TextField(_("source text"), blank=True)
     source_hash = models.CharField(_("source hash"), max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
+    # --- Across assemblies (issue 11) ---------------------------------------
+    # The same number in the latest earlier assembly: the text this one revises
+    # (or keeps unchanged). Set by the import; the chain is the lineage page.
+    revises = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revised_by",
+        verbose_name=_("revises"),
+        help_text=_("The previous assembly's version of this resolution."),
+    )
+    suppressed_by = models.ForeignKey(
+        Assembly,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suppressed_resolutions",
+        verbose_name=_("suppressed by"),
+        help_text=_("The later assembly that did not keep this resolution."),
+    )
 
     objects = ResolutionManager()
 

@@ -1,17 +1,22 @@
 """Writing resolution texts into assemblies, resolutions, clauses and references.
 
 The parser (``resolutions.parsing``) reads a document into dataclasses;
-``resolution_sync`` maps one parsed resolution onto these rows. It writes
-only this app's rows and says what became of each clause, so that the import
-pipeline (``actions.importing``), which runs it inside its transaction, can
-make, keep or flag the actions those clauses call for. Re-syncing the same
-text writes nothing; a revised text updates the clauses that changed and
-withdraws (never deletes) those no longer in it.
+``resolution_plan`` works out, by reading only, what one parsed resolution
+changes in these rows, and ``resolution_plan_apply`` writes it. Planning holds
+no write lock, so a preview (which only plans) never blocks staff, and the
+transaction that applies a plan is short because the work was done before it.
+Both write only this app's rows and say what became of each clause, so that
+the import pipeline (``actions.importing``) can make, keep, continue or flag
+the actions those clauses call for. Re-syncing the same text writes nothing; a
+revised text updates the clauses that changed and withdraws (never deletes)
+those no longer in it. A text imported into a later assembly is linked to the
+resolution of the same number it revises, clause by clause.
 """
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 import re
 from collections.abc import Iterator
@@ -21,7 +26,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .models import Assembly, Clause, Resolution, ResolutionReference
-from .parsing import Footnote, ParsedItem, ParsedPart, ParsedResolution
+from .parsing import Directive, Footnote, ParsedItem, ParsedPart, ParsedResolution
+from .parsing.directives import analyse_directive
+from .parsing.types import DIRECTIVE_STRENGTH
 
 # Clause fields the import owns; a difference in any of them is a change.
 CLAUSE_FIELDS = ("part", "verb", "heading", "addressee", "label", "text", "footnotes", "order")
@@ -29,6 +36,10 @@ CLAUSE_FIELDS = ("part", "verb", "heading", "addressee", "label", "text", "footn
 
 class ImportRefused(Exception):
     """The document cannot be imported as it is; nothing was written."""
+
+
+class PlanOutdated(ImportRefused):
+    """The rows changed between planning and applying (another import ran): plan again."""
 
 
 @dataclass
@@ -51,6 +62,12 @@ class ResolutionSync:
     new_directives: list[tuple[Clause, ParsedItem]] = field(default_factory=list)
     reworded: list[Clause] = field(default_factory=list)
     withdrawn: list[Clause] = field(default_factory=list)
+    # Across assemblies: the previous version's clause each new clause
+    # continues (by the new clause's key), and the previous clauses the new
+    # text dropped.
+    continues: dict[str, Clause] = field(default_factory=dict)
+    dropped: list[Clause] = field(default_factory=list)
+    previous_directives: dict[str, Directive] = field(default_factory=dict)
 
 
 def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
@@ -70,10 +87,68 @@ def _source_hash(parsed: ParsedResolution) -> str:
     return hashlib.sha256(parsed.source_text.encode()).hexdigest()
 
 
-def resolution_sync(
-    *, parsed: ParsedResolution, assembly: Assembly, now: datetime.datetime
-) -> ResolutionSync:
-    """Create or update one resolution, its references and its clauses from the text."""
+@dataclass
+class ClauseStep:
+    """What becomes of one parsed item: a new clause, or a stored one updated or kept."""
+
+    part: ParsedPart
+    item: ParsedItem
+    parent_key: str | None
+    values: dict[str, Any]
+    clause: Clause | None = None
+    differing: list[str] = field(default_factory=list)
+
+    @property
+    def needs_action(self) -> bool:
+        return bool(self.item.directive) and (
+            self.clause is None or not hasattr(self.clause, "action")
+        )
+
+
+@dataclass
+class ResolutionPlan:
+    """Everything syncing one parsed resolution would write, worked out by reading only.
+
+    ``sync`` is the report of what applying it does (its clause lists name
+    stored clauses; clauses still to be made appear once applied).
+    """
+
+    parsed: ParsedResolution
+    assembly: Assembly
+    values: dict[str, Any]
+    sync: ResolutionSync
+    # What the rows looked like when planned: applying checks they still do.
+    seen: tuple[int | None, datetime.datetime | None]
+    steps: list[ClauseStep] = field(default_factory=list)
+    withdrawn: list[Clause] = field(default_factory=list)
+    rekeyed: list[Clause] = field(default_factory=list)
+    stale_references: list[int] = field(default_factory=list)
+    fresh_references: list[ResolutionReference] = field(default_factory=list)
+    predecessor: Resolution | None = None
+    # Previous version's clause for each new item key; previous clauses dropped.
+    continues: dict[str, Clause] = field(default_factory=dict)
+    dropped: list[Clause] = field(default_factory=list)
+    # Who the previous text named for each continued directive item, to tell
+    # whether the new text changed the owner or collaborators.
+    previous_directives: dict[str, Directive] = field(default_factory=dict)
+
+    @property
+    def resolution(self) -> Resolution | None:
+        return None if self.sync.created else self.sync.resolution
+
+
+def predecessor_of(*, number: int, assembly: Assembly) -> Resolution | None:
+    """The same resolution in the latest assembly before ``assembly``, if it has one."""
+    return (
+        Resolution.objects.select_related("assembly")
+        .filter(number=number, assembly__start_date__lt=assembly.start_date)
+        .order_by("-assembly__start_date")
+        .first()
+    )
+
+
+def resolution_plan(*, parsed: ParsedResolution, assembly: Assembly) -> ResolutionPlan:
+    """Work out, reading only, what syncing one parsed resolution would write."""
     values = {
         "title": parsed.title,
         "marker": parsed.marker,
@@ -83,13 +158,19 @@ def resolution_sync(
         "source_text": parsed.source_text,
         "source_hash": _source_hash(parsed),
     }
-    resolution = Resolution.objects.filter(assembly=assembly, number=parsed.number).first()
+    resolution = (
+        Resolution.objects.select_related("assembly", "revises")
+        .filter(assembly=assembly, number=parsed.number)
+        .first()
+    )
     label = _("Resolution %(number)d") % {"number": parsed.number}
     if resolution is None:
-        resolution = Resolution.objects.create(
-            assembly=assembly, number=parsed.number, imported_at=now, **values
+        sync = ResolutionSync(
+            Resolution(assembly=assembly, number=parsed.number, **values),
+            label,
+            created=True,
+            changed=True,
         )
-        sync = ResolutionSync(resolution, label, created=True, changed=True)
         sync.changes.append(_("%(label)s: new") % {"label": label})
         if parsed.skipped_headings:
             # Annex titles and the like are not clauses; say so rather than drop them unseen.
@@ -97,6 +178,7 @@ def resolution_sync(
                 _("%(label)s: headings not imported as clauses: %(headings)s")
                 % {"label": label, "headings": "; ".join(parsed.skipped_headings)}
             )
+        seen: tuple[int | None, datetime.datetime | None] = (None, None)
     else:
         sync = ResolutionSync(resolution, label)
         # A Word file holds no overview table: keep the marker and overview
@@ -105,32 +187,94 @@ def resolution_sync(
             if not values[kept]:
                 values.pop(kept)
         differing = [name for name, value in values.items() if getattr(resolution, name) != value]
-        for name in differing:
-            setattr(resolution, name, values[name])
-            if name != "source_hash":
-                sync.changes.append(
-                    _("%(label)s: %(field)s changed") % {"label": label, "field": name}
-                )
+        values = {name: values[name] for name in differing}
+        sync.changes.extend(
+            _("%(label)s: %(field)s changed") % {"label": label, "field": name}
+            for name in differing
+            if name != "source_hash"
+        )
         sync.changed = bool(differing)
-    sync.changed |= _sync_references(resolution, parsed, sync)
-    sync.changed |= _sync_clauses(resolution, parsed, sync)
-    if sync.changed and not sync.created:
+        seen = (resolution.pk, resolution.imported_at)
+    plan = ResolutionPlan(parsed=parsed, assembly=assembly, values=values, sync=sync, seen=seen)
+    if resolution is None or resolution.revises_id is None:
+        plan.predecessor = _unrevised_predecessor(parsed.number, assembly)
+        if plan.predecessor is not None:
+            sync.changed = True
+            sync.changes.append(
+                _("%(label)s: revises the text of %(assembly)s")
+                % {"label": label, "assembly": plan.predecessor.assembly.code}
+            )
+    _plan_references(plan, resolution)
+    _plan_clauses(plan, resolution)
+    return plan
+
+
+def _unrevised_predecessor(number: int, assembly: Assembly) -> Resolution | None:
+    previous = predecessor_of(number=number, assembly=assembly)
+    if previous is None or Resolution.objects.filter(revises=previous).exists():
+        return None
+    return previous
+
+
+def resolution_plan_apply(*, plan: ResolutionPlan, now: datetime.datetime) -> ResolutionSync:
+    """Write a plan; run it inside the caller's transaction.
+
+    Refuses with ``PlanOutdated`` if the resolution changed since it was
+    planned (another import got there first), so nothing stale is written.
+    """
+    sync = plan.sync
+    current = (
+        Resolution.objects.filter(assembly=plan.assembly, number=plan.parsed.number)
+        .values_list("pk", "imported_at")
+        .first()
+    )
+    if (current or (None, None)) != plan.seen:
+        raise PlanOutdated(
+            _("%(label)s changed while the import was being prepared: run it again.")
+            % {"label": sync.label}
+        )
+    resolution = sync.resolution
+    if sync.created:
+        resolution.imported_at = now
+        resolution.revises = plan.predecessor
+        resolution.save()
+    elif sync.changed:
+        for name, value in plan.values.items():
+            setattr(resolution, name, value)
+        if plan.predecessor is not None:
+            resolution.revises = plan.predecessor
         resolution.imported_at = now
         resolution.save()
+    if plan.stale_references:
+        ResolutionReference.objects.filter(pk__in=plan.stale_references).delete()
+    for reference in plan.fresh_references:
+        reference.resolution = resolution
+    ResolutionReference.objects.bulk_create(plan.fresh_references)
+    _apply_clauses(plan, resolution)
+    sync.continues = plan.continues
+    sync.dropped = plan.dropped
+    sync.previous_directives = plan.previous_directives
     return sync
 
 
-def _sync_references(
-    resolution: Resolution, parsed: ParsedResolution, sync: ResolutionSync
-) -> bool:
+def resolution_sync(
+    *, parsed: ParsedResolution, assembly: Assembly, now: datetime.datetime
+) -> ResolutionSync:
+    """Create or update one resolution, its references and its clauses from the text."""
+    return resolution_plan_apply(plan=resolution_plan(parsed=parsed, assembly=assembly), now=now)
+
+
+def _plan_references(plan: ResolutionPlan, resolution: Resolution | None) -> None:
+    parsed = plan.parsed
     wanted = {(ref.conference, ref.number, ref.year): ref for ref in parsed.cross_references}
-    existing = {(r.conference, r.number, r.year): r for r in resolution.references.all()}
-    stale = [ref.pk for key, ref in existing.items() if key not in wanted]
-    if stale:
-        ResolutionReference.objects.filter(pk__in=stale).delete()
-    fresh = [
+    existing = (
+        {(r.conference, r.number, r.year): r for r in resolution.references.all()}
+        if resolution is not None
+        else {}
+    )
+    plan.stale_references = [ref.pk for key, ref in existing.items() if key not in wanted]
+    plan.fresh_references = [
         ResolutionReference(
-            resolution=resolution,
             conference=ref.conference,
             number=ref.number,
             is_revision=ref.is_revision,
@@ -141,13 +285,17 @@ def _sync_references(
         for key, ref in wanted.items()
         if key not in existing
     ]
-    ResolutionReference.objects.bulk_create(fresh)
-    if stale or fresh:
-        sync.changes.append(
-            _("%(label)s: cited resolutions %(added)d added, %(removed)d removed")
-            % {"label": sync.label, "added": len(fresh), "removed": len(stale)}
-        )
-    return bool(stale or fresh)
+    if plan.stale_references or plan.fresh_references:
+        plan.sync.changed = True
+        if resolution is not None:
+            plan.sync.changes.append(
+                _("%(label)s: cited resolutions %(added)d added, %(removed)d removed")
+                % {
+                    "label": plan.sync.label,
+                    "added": len(plan.fresh_references),
+                    "removed": len(plan.stale_references),
+                }
+            )
 
 
 def _flatten(parts: list[ParsedPart]) -> Iterator[tuple[ParsedPart, ParsedItem, str | None]]:
@@ -207,79 +355,226 @@ def _match_clauses(
     return matched
 
 
-def _sync_clauses(resolution: Resolution, parsed: ParsedResolution, sync: ResolutionSync) -> bool:
-    stored = list(resolution.clauses.select_related("action"))
-    items = list(_flatten(parsed.parts))
+# How alike (share of words in order) a reworded item must be to the previous
+# assembly's item to continue it; below this it is a new item and the old one
+# was dropped. Numbers are not trusted across assemblies: each revision
+# renumbers freely.
+REVISION_SIMILARITY = 0.6
+
+
+def words_alike(before: str, after: str) -> float:
+    """The share of words two texts have in common, in order (0 to 1)."""
+    return difflib.SequenceMatcher(None, before.split(), after.split(), autojunk=False).ratio()
+
+
+def _match_revision(
+    items: list[tuple[ParsedPart, ParsedItem, str | None]], previous: list[Clause]
+) -> dict[str, Clause]:
+    """Pair a later assembly's items with the previous version's clauses, by their words."""
+    return _pair_by_words([(item.key, part.verb, item.text) for part, item, _p in items], previous)
+
+
+def _pair_by_words(wanted: list[tuple[str, str, str]], previous: list[Clause]) -> dict[str, Clause]:
+    """Pair (key, verb, text) entries with earlier clauses: the same words, else alike words.
+
+    For a reworded entry, the most alike clause of the same verb that nothing
+    else took, if it is alike enough (ties go to the clause at the same key).
+    """
+    by_words: dict[tuple[str, str], list[Clause]] = {}
+    for clause in previous:
+        by_words.setdefault((clause.verb, clause.text), []).append(clause)
+    matched: dict[str, Clause] = {}
+    taken: set[int] = set()
+    for key, verb, text in wanted:
+        candidates = [c for c in by_words.get((verb, text), []) if c.pk not in taken]
+        if candidates:
+            matched[key] = candidates[0]
+            taken.add(candidates[0].pk)
+    for key, verb, text in wanted:
+        if key in matched:
+            continue
+        scored = [
+            (words_alike(c.text, text), c.key == key, c)
+            for c in previous
+            if c.pk not in taken and c.verb == verb
+        ]
+        if not scored:
+            continue
+        score, _same_key, best = max(scored, key=lambda entry: (entry[0], entry[1]))
+        if score >= REVISION_SIMILARITY:
+            matched[key] = best
+            taken.add(best.pk)
+    return matched
+
+
+def clause_pairs(
+    *, before: list[Clause], after: list[Clause]
+) -> list[tuple[Clause | None, Clause | None]]:
+    """Each clause of a later version beside the earlier clause it revises (or None).
+
+    In the later text's order; earlier clauses it dropped follow, each alone.
+    """
+    matched = _pair_by_words([(c.key, c.verb, c.text) for c in after], before)
+    pairs: list[tuple[Clause | None, Clause | None]] = [(matched.get(c.key), c) for c in after]
+    kept = {clause.pk for clause in matched.values()}
+    pairs.extend((clause, None) for clause in before if clause.pk not in kept)
+    return pairs
+
+
+def _plan_clauses(plan: ResolutionPlan, resolution: Resolution | None) -> None:
+    sync = plan.sync
+    stored = list(resolution.clauses.select_related("action")) if resolution else []
+    items = list(_flatten(plan.parsed.parts))
     matched = _match_clauses(items, stored)
     kept = {clause.pk for clause in matched.values()}
-    withdrawn = [c for c in stored if c.pk not in kept and not c.is_withdrawn]
+    plan.withdrawn = [c for c in stored if c.pk not in kept and not c.is_withdrawn]
+    plan.rekeyed = [c for key, c in matched.items() if c.key != key]
+    if plan.predecessor is not None:
+        previous = list(
+            plan.predecessor.clauses.current().select_related("action").order_by("order")
+        )
+        plan.continues = _match_revision(items, previous)
+        carried = {clause.pk for clause in plan.continues.values()}
+        plan.dropped = [c for c in previous if c.pk not in carried]
+        children: dict[int, list[str]] = {}
+        for clause in previous:
+            if clause.parent_id:
+                children.setdefault(clause.parent_id, []).append(clause.text)
+        for _part, item, _parent in items:
+            before = plan.continues.get(item.key)
+            strength = DIRECTIVE_STRENGTH.get(before.verb) if before else None
+            if item.directive and strength:
+                text = " ".join([before.text, *children.get(before.pk, [])])
+                plan.previous_directives[item.key] = analyse_directive(
+                    strength, before.addressee, text
+                )
+    for order, (part, item, parent_key) in enumerate(items, start=1):
+        step = ClauseStep(part, item, parent_key, _clause_values(part, item, order))
+        step.clause = matched.get(item.key)
+        plan.steps.append(step)
+        if step.clause is None:
+            sync.clauses_created += 1
+            sync.changed = True
+            continue
+        clause = step.clause
+        step.differing = [n for n in CLAUSE_FIELDS if getattr(clause, n) != step.values[n]]
+        parent = matched.get(parent_key) if parent_key else None
+        moved = clause.parent_id != (parent.pk if parent else None) or (
+            parent_key is not None and parent is None
+        )
+        if step.differing or moved or clause.is_withdrawn or clause.key != item.key:
+            sync.clauses_updated += 1
+            sync.changed = True
+            if clause.key != item.key:
+                sync.changes.append(
+                    _("%(label)s: clause %(old)s is now %(new)s")
+                    % {"label": sync.label, "old": clause.key, "new": item.key}
+                )
+            wording = {"text", "addressee", "verb", "heading"} & set(step.differing)
+            if wording:
+                sync.changes.append(
+                    _("%(label)s: clause %(key)s changed (%(fields)s): “%(text)s”")
+                    % {
+                        "label": sync.label,
+                        "key": item.key,
+                        "fields": ", ".join(sorted(wording)),
+                        "text": _excerpt(item.text),
+                    }
+                )
+                sync.reworded.append(clause)
+        else:
+            step.differing = []
+        if step.needs_action:
+            sync.changed = True
+    for clause in plan.withdrawn:
+        sync.clauses_withdrawn += 1
+        sync.changed = True
+        sync.changes.append(
+            _("%(label)s: clause %(key)s is no longer in the text: “%(text)s”")
+            % {"label": sync.label, "key": clause.key, "text": _excerpt(clause.text)}
+        )
+        sync.withdrawn.append(clause)
+    if plan.predecessor is not None:
+        for clause in plan.dropped:
+            sync.changes.append(
+                _("%(label)s: %(assembly)s clause %(key)s was dropped: “%(text)s”")
+                % {
+                    "label": sync.label,
+                    "assembly": plan.predecessor.assembly.code,
+                    "key": clause.key,
+                    "text": _excerpt(clause.text),
+                }
+            )
+
+
+def _apply_clauses(plan: ResolutionPlan, resolution: Resolution) -> None:
+    sync = plan.sync
     # Keys are unique within a resolution: move every key that changes out of
     # the way first, so that clauses can swap keys.
-    rekeyed = [c for key, c in matched.items() if c.key != key]
-    for clause in rekeyed + withdrawn:
+    for clause in plan.rekeyed + plan.withdrawn:
         Clause.objects.filter(pk=clause.pk).update(key=f"~{clause.pk}")
-    seen: dict[str, Clause] = {}
-    changed = bool(rekeyed)
-    for order, (part, item, parent_key) in enumerate(items, start=1):
-        values = _clause_values(part, item, order)
-        parent = seen.get(parent_key) if parent_key else None
-        clause = matched.get(item.key)
-        if clause is None:
-            clause = Clause.objects.create(
-                resolution=resolution,
-                key=item.key,
-                parent=parent,
-                source_line=item.line,
-                **values,
-            )
-            sync.clauses_created += 1
-            changed = True
+    # New clauses go in two batches, items before their sub-items, so that a
+    # sub-item can point at a parent that is itself new.
+    clauses: dict[str, Clause] = {}
+    for step in plan.steps:
+        if step.clause is not None:
+            clauses[step.item.key] = step.clause
         else:
-            differing = [name for name in CLAUSE_FIELDS if getattr(clause, name) != values[name]]
+            clauses[step.item.key] = Clause(
+                resolution=resolution,
+                key=step.item.key,
+                source_line=step.item.line,
+                **step.values,
+            )
+    for sub_items in (False, True):
+        batch = [
+            step
+            for step in plan.steps
+            if step.clause is None and bool(step.parent_key) == sub_items
+        ]
+        for step in batch:
+            clauses[step.item.key].parent = clauses[step.parent_key] if step.parent_key else None
+        Clause.objects.bulk_create([clauses[step.item.key] for step in batch])
+    for step in plan.steps:
+        clause, item = clauses[item_key := step.item.key], step.item
+        parent = clauses[step.parent_key] if step.parent_key else None
+        if step.clause is not None:
             moved = clause.parent_id != (parent.pk if parent else None)
-            if differing or moved or clause.is_withdrawn or clause.key != item.key:
-                if clause.key != item.key:
-                    sync.changes.append(
-                        _("%(label)s: clause %(old)s is now %(new)s")
-                        % {"label": sync.label, "old": clause.key, "new": item.key}
-                    )
-                for name in differing:
-                    setattr(clause, name, values[name])
-                clause.key, clause.parent = item.key, parent
+            if step.differing or moved or clause.is_withdrawn or clause.key != item_key:
+                for name in step.differing:
+                    setattr(clause, name, step.values[name])
+                clause.key, clause.parent = item_key, parent
                 clause.source_line, clause.is_withdrawn = item.line, False
                 clause.save()
-                sync.clauses_updated += 1
-                changed = True
-                wording = {"text", "addressee", "verb", "heading"} & set(differing)
-                if wording:
-                    sync.changes.append(
-                        _("%(label)s: clause %(key)s changed (%(fields)s): “%(text)s”")
-                        % {
-                            "label": sync.label,
-                            "key": item.key,
-                            "fields": ", ".join(sorted(wording)),
-                            "text": _excerpt(item.text),
-                        }
-                    )
-                    sync.reworded.append(clause)
-        seen[item.key] = clause
-        if item.directive and not hasattr(clause, "action"):
+        if step.needs_action:
             sync.new_directives.append((clause, item))
-            changed = True
-    for clause in withdrawn:
+    for clause in plan.withdrawn:
         # Kept under a key no item can take, so a later import can re-use the old one.
         clause.key = f"{clause.key}~{clause.pk}"[:100]
         clause.is_withdrawn = True
         clause.save(update_fields=["key", "is_withdrawn"])
-        sync.clauses_withdrawn += 1
-        sync.changes.append(
-            _("%(label)s: clause %(key)s is no longer in the text: “%(text)s”")
-            % {"label": sync.label, "key": clause.key.split("~")[0], "text": _excerpt(clause.text)}
-        )
-        changed = True
-        sync.withdrawn.append(clause)
-    return changed
 
 
 def _excerpt(text: str, length: int = 80) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def resolution_suppress(*, resolution: Resolution, by: Assembly) -> None:
+    """Mark a resolution that a later assembly did not keep; its text stays as history."""
+    Resolution.objects.filter(pk=resolution.pk).update(suppressed_by=by)
+    resolution.suppressed_by = by
+
+
+def suppressed_candidates(*, assembly: Assembly, kept: set[int]) -> list[Resolution]:
+    """The previous assembly's resolutions whose numbers ``assembly`` did not keep."""
+    previous = (
+        Assembly.objects.filter(start_date__lt=assembly.start_date).order_by("-start_date").first()
+    )
+    if previous is None:
+        return []
+    return list(
+        previous.resolutions.select_related("assembly")
+        .filter(suppressed_by__isnull=True, revised_by__isnull=True)
+        .exclude(number__in=kept)
+        .order_by("number")
+    )

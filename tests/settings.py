@@ -49,5 +49,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "control_folder": os.environ["TEST_CELERY_CONTROL_DIR"],
     }
 
-# Generated Council reports go to a throwaway folder, never to var/.
+# Generated Council reports and uploaded files waiting to be imported go to a
+# throwaway folder, never to var/.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="wtsa-media-")

@@ -29,4 +29,10 @@ app.conf.beat_schedule = {
         "task": "actions.tasks.send_notification_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Issue 11: uploads previewed in the admin but never applied wait in
+    # storage; a nightly sweep deletes those older than a day.
+    "expire-imports": {
+        "task": "actions.tasks.expire_imports",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

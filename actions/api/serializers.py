@@ -273,6 +273,8 @@ class ActionSerializer(serializers.ModelSerializer):
     focal_point_name = PersonField(source="focal_point")
     is_overdue = serializers.SerializerMethodField()
     latest_approved_report = serializers.SerializerMethodField()
+    continues = serializers.PrimaryKeyRelatedField(read_only=True)
+    continued_by = serializers.SerializerMethodField()
     etag = EtagField()
 
     class Meta:
@@ -298,12 +300,19 @@ class ActionSerializer(serializers.ModelSerializer):
             "latest_approved_report",
             "needs_review",
             "review_reason",
+            "continues",
+            "continued_by",
             "version",
             "etag",
             "updated_at",
             "changed_at",
         ]
         read_only_fields = fields
+
+    def get_continued_by(self, action: Action) -> int | None:
+        """The id of the next assembly's action that carries this one on, if any."""
+        later = getattr(action, "continued_by", None)
+        return later.pk if later else None
 
     @extend_schema_field(serializers.ListField(child=ActionStatusField()))
     def get_allowed_next_statuses(self, action: Action) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from resolutions.parsing import Directive
 from wtsa_tracker.errors import TransitionRefused
 
 from .. import permissions
-from ..choices import ALLOWED_TRANSITIONS, ActionStatus
+from ..choices import ALLOWED_TRANSITIONS, IMPORT_ONLY_STATUSES, OPEN_STATUSES, ActionStatus
 from ..models import (
     Action,
     Body,
@@ -33,6 +34,16 @@ from .notifications import status_changed_notify
 
 def check_transition(current: ActionStatus, to: ActionStatus) -> None:
     """Refuse, saying what may come next, a status that cannot follow ``current``."""
+    if to in IMPORT_ONLY_STATUSES:
+        raise TransitionRefused(
+            _("“%(to)s” is set only by importing the next assembly's text, never by hand.")
+            % {"to": to.label}
+        )
+    if not ALLOWED_TRANSITIONS[current]:
+        raise TransitionRefused(
+            _("An action that is “%(from)s” is closed: its status no longer changes.")
+            % {"from": current.label}
+        )
     if to not in ALLOWED_TRANSITIONS[current]:
         allowed = ", ".join(str(s.label) for s in sorted(ALLOWED_TRANSITIONS[current]))
         raise TransitionRefused(
@@ -151,35 +162,90 @@ def _is_involved(user: User, action: Action) -> bool:
     return user.is_active and user.bureau_id in action.involved_bureau_ids()
 
 
-def action_create_for_clause(
-    *, resolution: Resolution, clause: Clause, directive: Directive, bodies: dict[str, Body]
-) -> Action:
-    """Make the action a directive clause calls for, numbered next in its resolution.
+@dataclass
+class NewAction:
+    """A directive clause that needs its action; ``previous`` is the one it carries on, if any.
+
+    ``previous_directive`` is who the previous text named, to tell whether the
+    new text changed the owner or the collaborators.
+    """
+
+    clause: Clause
+    directive: Directive
+    previous: Action | None = None
+    previous_directive: Directive | None = None
+
+
+def actions_create_for_clauses(
+    *, resolution: Resolution, entries: list[NewAction], bodies: dict[str, Body]
+) -> list[Action]:
+    """Make the actions directive clauses call for, numbered next in their resolution, in bulk.
 
     The owner, collaborators and reporting duties are what the text says; an
     addressee that names no known body leaves the owner empty and flags the
-    action for someone to set it.
+    action for someone to set it. An action that carries on a previous
+    assembly's keeps its owner, collaborators and focal point (people may have
+    corrected them) unless the new text names others than the old one did,
+    and open work keeps its status; finished work asked for again starts afresh.
+    The previous action is closed by ``actions_supersede``.
     """
-    number = (resolution.actions.aggregate(top=Max("number"))["top"] or 0) + 1
-    owner = bodies[directive.owner] if directive.owner else None
-    action = Action.objects.create(
-        resolution=resolution,
-        clause=clause,
-        number=number,
-        strength=directive.strength,
-        owner=owner,
-        needs_review=owner is None,
-        review_reason=_("The addressee names no known body: set the owner.")
-        if owner is None
-        else "",
+    if not entries:
+        return []
+    top = resolution.actions.aggregate(top=Max("number"))["top"] or 0
+    actions: list[Action] = []
+    partners: list[list[int]] = []
+    for number, entry in enumerate(entries, start=top + 1):
+        directive, previous = entry.directive, entry.previous
+        owner = bodies[directive.owner] if directive.owner else None
+        action = Action(
+            resolution=resolution,
+            clause=entry.clause,
+            number=number,
+            strength=directive.strength,
+            owner=owner,
+            needs_review=owner is None,
+            review_reason=_("The addressee names no known body: set the owner.")
+            if owner is None
+            else "",
+            continues=previous,
+        )
+        collaborators = [bodies[code].pk for code in directive.collaborators]
+        told = entry.previous_directive
+        if previous is not None and told is not None:
+            if told.owner == directive.owner:
+                action.owner_id = previous.owner_id
+                action.focal_point_id = previous.focal_point_id
+                action.needs_review = previous.owner_id is None
+                action.review_reason = "" if previous.owner_id else action.review_reason
+            if told.collaborators == directive.collaborators:
+                collaborators = [body.pk for body in previous.collaborators.all()]
+        if previous is not None and previous.status in OPEN_STATUSES:
+            action.status = previous.status
+        actions.append(action)
+        partners.append(collaborators)
+    Action.objects.bulk_create(actions)
+    through = Action.collaborators.through
+    through.objects.bulk_create(
+        through(action_id=action.pk, body_id=body_id)
+        for action, body_ids in zip(actions, partners, strict=True)
+        for body_id in body_ids
     )
-    action.collaborators.set([bodies[code] for code in directive.collaborators])
     ReportingObligation.objects.bulk_create(
         ReportingObligation(action=action, recipient=recipient)
-        for recipient in directive.reports_to
+        for action, entry in zip(actions, entries, strict=True)
+        for recipient in entry.directive.reports_to
     )
-    clause.action = action
-    return action
+    for action, entry in zip(actions, entries, strict=True):
+        entry.clause.action = action
+    return actions
+
+
+def action_create_for_clause(
+    *, resolution: Resolution, clause: Clause, directive: Directive, bodies: dict[str, Body]
+) -> Action:
+    """Make the action one directive clause calls for, numbered next in its resolution."""
+    entry = NewAction(clause=clause, directive=directive)
+    return actions_create_for_clauses(resolution=resolution, entries=[entry], bodies=bodies)[0]
 
 
 def action_flag_for_review(*, action: Action, reason: str) -> None:
@@ -210,3 +276,42 @@ def resolution_duties_add(
         for recipient, clause in new.items()
     )
     return sorted(new)
+
+
+# --- Across assemblies (issue 11) -------------------------------------------
+
+
+def actions_supersede(
+    *,
+    closing: list[tuple[Action, str]],
+    by: User | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Close actions because a later assembly's text replaced or dropped their clauses.
+
+    Each comes with the note its history records. Their status history and
+    reports stay where they are; the change is recorded like any other, by the
+    person who ran the import (if any). Already superseded ones are left alone.
+    """
+    closing = [(a, note) for a, note in closing if a.status != ActionStatus.SUPERSEDED]
+    if not closing:
+        return 0
+    now = now or timezone.now()
+    # A version bump: whoever holds an action open must see it closed before saving.
+    Action.objects.filter(pk__in=[action.pk for action, _note in closing]).update(
+        status=ActionStatus.SUPERSEDED, updated_at=now, version=F("version") + 1
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            action=action,
+            from_status=action.status,
+            to_status=ActionStatus.SUPERSEDED,
+            changed_by=by,
+            changed_at=now,
+            note=note,
+        )
+        for action, note in closing
+    )
+    for action, _note in closing:
+        action.status = ActionStatus.SUPERSEDED
+    return len(closing)

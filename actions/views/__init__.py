@@ -31,7 +31,7 @@ from .notifications import (
 )
 from .readiness import council_readiness
 from .reports import report_edit, report_transition
-from .resolutions import resolution_detail, resolution_list
+from .resolutions import resolution_detail, resolution_lineage, resolution_list
 from .review import report_list, report_review_bulk
 
 __all__ = [
@@ -65,5 +65,6 @@ __all__ = [
     "report_review_bulk",
     "report_transition",
     "resolution_detail",
+    "resolution_lineage",
     "resolution_list",
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import permissions, selectors
-from ..choices import STAFF_BODY_KINDS, ActionStatus, Readiness, ReportState
+from ..choices import IN_FORCE_STATUSES, STAFF_BODY_KINDS, Readiness, ReportState
 from .shared import OPEN_STATUS_VALUES, action_list_url, may_add_meetings, report_list_url
 
 DASHBOARD_ROWS = 10
@@ -53,7 +53,7 @@ def _chart(rows: dict[tuple, ChartRow], counts: list[dict], key) -> list[ChartRo
 
 
 def _segments() -> list[ChartSegment]:
-    return [ChartSegment(status.value, status.label, 0) for status in ActionStatus]
+    return [ChartSegment(status.value, status.label, 0) for status in IN_FORCE_STATUSES]
 
 
 def _status_by_bureau() -> list[ChartRow]:
@@ -107,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "count": counts.get(status.value, 0),
             "url": action_list_url(**scope_params, status=status.value),
         }
-        for status in ActionStatus
+        for status in IN_FORCE_STATUSES
     ]
     overdue = selectors.overdue_actions(user, today)
     awaiting = None
@@ -169,6 +169,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart_by_bureau": _status_by_bureau(),
         "chart_by_resolution": _status_by_resolution(resolution_counts),
         "resolutions_with_actions": resolutions_with_actions,
-        "statuses": list(ActionStatus),
+        "statuses": list(IN_FORCE_STATUSES),
     }
     return render(request, "actions/dashboard.html", context)

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_safe
 
 from resolutions.choices import PartKind
 from resolutions.models import Assembly, Clause, Resolution
+from resolutions.services import clause_pairs
 
 from ..choices import OPEN_STATUSES, ActionStatus
+from ..display import word_diff
 from ..models import Action
 
 
@@ -130,3 +132,75 @@ def resolution_detail(request: HttpRequest, assembly: str, number: int) -> HttpR
         "action_count": sum(counts.values()),
     }
     return render(request, "resolutions/resolution_detail.html", context)
+
+
+# --- Across assemblies (issue 11) --------------------------------------------
+
+
+@dataclass
+class ClauseChange:
+    """One clause of the later version beside the one it revises, word by word."""
+
+    before: Clause | None
+    after: Clause | None
+    runs: list[tuple[str, str]]
+
+    @property
+    def kind(self) -> str:
+        if self.before is None:
+            return "added"
+        if self.after is None:
+            return "dropped"
+        return "same" if self.before.text == self.after.text else "changed"
+
+
+def _versions(resolution: Resolution) -> list[Resolution]:
+    """The resolution's versions across assemblies, oldest first, following the links."""
+    same_number = list(
+        Resolution.objects.select_related("assembly", "suppressed_by")
+        .filter(number=resolution.number)
+        .order_by("assembly__start_date")
+    )
+    by_pk = {version.pk: version for version in same_number}
+    chain = [resolution]
+    while chain[0].revises_id in by_pk:
+        chain.insert(0, by_pk[chain[0].revises_id])
+    later = {version.revises_id: version for version in same_number if version.revises_id}
+    while chain[-1].pk in later:
+        chain.append(later[chain[-1].pk])
+    return chain
+
+
+def _clauses(resolution: Resolution) -> list[Clause]:
+    return list(resolution.clauses.current().select_related("action").order_by("order"))
+
+
+@login_required
+@require_safe
+def resolution_lineage(request: HttpRequest, assembly: str, number: int) -> HttpResponse:
+    """A resolution's versions across assemblies, and what changed between two of them."""
+    resolution = get_object_or_404(
+        Resolution.objects.select_related("assembly"), assembly__code=assembly, number=number
+    )
+    versions = _versions(resolution)
+    codes = [version.assembly.code for version in versions]
+    newer = request.GET.get("to", resolution.assembly.code)
+    after = versions[codes.index(newer)] if newer in codes else resolution
+    position = versions.index(after)
+    older = request.GET.get("from", codes[position - 1] if position else "")
+    before = versions[codes.index(older)] if older in codes else None
+    changes: list[ClauseChange] = []
+    if before is not None and before != after:
+        for old, new in clause_pairs(before=_clauses(before), after=_clauses(after)):
+            runs = word_diff(old.text if old else "", new.text if new else "")
+            changes.append(ClauseChange(old, new, runs))
+    context = {
+        "section": "resolutions",
+        "resolution": resolution,
+        "versions": versions,
+        "before": before,
+        "after": after,
+        "changes": changes,
+        "changed_count": sum(1 for change in changes if change.kind != "same"),
+    }
+    return render(request, "resolutions/resolution_lineage.html", context)

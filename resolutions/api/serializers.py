@@ -19,6 +19,11 @@ class ResolutionSerializer(serializers.ModelSerializer):
 
     assembly = serializers.SlugRelatedField(slug_field="code", read_only=True)
     marker_label = serializers.CharField(source="get_marker_display", read_only=True)
+    # Across assemblies: the version this one revises, the one that revised it,
+    # and the assembly that suppressed it.
+    revises = serializers.PrimaryKeyRelatedField(read_only=True)
+    revised_by = serializers.SerializerMethodField()
+    suppressed_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Resolution
@@ -31,7 +36,15 @@ class ResolutionSerializer(serializers.ModelSerializer):
             "marker_label",
             "revision_text",
             "imported_at",
+            "revises",
+            "revised_by",
+            "suppressed_by",
         ]
+
+    def get_revised_by(self, resolution: Resolution) -> int | None:
+        """The id of the next assembly's version of this resolution, if any."""
+        later = getattr(resolution, "revised_by", None)
+        return later.pk if later else None
 
 
 class ReferenceSerializer(serializers.ModelSerializer):

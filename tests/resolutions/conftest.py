@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -10,3 +12,9 @@ def wtsa20(db):
     # emits must exist there, so import tests load that fixture on purpose.
     call_command("loaddata", "bodies", verbosity=0)
     return builders.assembly("WTSA-20")
+
+
+@pytest.fixture
+def wtsa24(wtsa20):
+    """WTSA-24 (New Delhi), the assembly after WTSA-20, as the shipped fixture has it."""
+    return builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))

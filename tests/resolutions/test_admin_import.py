@@ -1,19 +1,43 @@
-"""Uploading a resolution text in the admin: a preview first, then the import."""
+"""Uploading a resolution text in the admin: a preview first, then the import.
 
+The upload is kept in storage under a random token, never in the session; a
+large file is previewed and imported by a Celery task (run here by a real
+worker) while the page polls its progress.
+"""
+
+import datetime
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
-from actions.models import Action
+from actions.choices import ImportState
+from actions.importing import import_jobs_expire
+from actions.models import Action, ImportJob
 from resolutions.models import Resolution
+from tests import builders
 from tests.resolutions.test_import import SEED_TEXT, word_resolution
+from wtsa_tracker.celery import app
 
 IMPORT_URL = reverse("admin:resolutions_resolution_import")
 
 
-def upload(client, assembly, name: str, data: bytes):
+def upload(client, assembly, name: str, data: bytes, **extra):
     return client.post(
-        IMPORT_URL, {"assembly": assembly.pk, "source": SimpleUploadedFile(name, data)}
+        IMPORT_URL, {"assembly": assembly.pk, "source": SimpleUploadedFile(name, data), **extra}
     )
+
+
+def job_url(job: ImportJob, name: str = "import_job") -> str:
+    return reverse(f"admin:resolutions_resolution_{name}", kwargs={"token": job.token})
+
+
+def apply(client):
+    return client.post(job_url(ImportJob.objects.get()), {"apply": "1"})
 
 
 def test_upload_shows_a_preview_and_writes_nothing_until_applied(client, superuser, wtsa20):
@@ -27,7 +51,7 @@ def test_upload_shows_a_preview_and_writes_nothing_until_applied(client, superus
     assert "Apply this import" in page
     assert not Resolution.objects.exists()
 
-    applied = client.post(IMPORT_URL, {"apply": "1"})
+    applied = apply(client)
 
     assert applied.status_code == 302
     assert Resolution.objects.count() == 28
@@ -38,7 +62,7 @@ def test_word_upload_is_previewed_and_applied(client, superuser, wtsa20):
     client.force_login(superuser)
 
     upload(client, wtsa20, "Res99.docx", word_resolution())
-    client.post(IMPORT_URL, {"apply": "1"})
+    apply(client)
 
     assert Resolution.objects.get(number=99).actions.count() == 2
 
@@ -66,7 +90,8 @@ def test_apply_without_a_preview_imports_nothing(client, superuser, wtsa20):
 def test_same_file_again_has_nothing_to_apply(client, superuser, wtsa20):
     client.force_login(superuser)
     upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
-    client.post(IMPORT_URL, {"apply": "1"})
+    apply(client)
+    ImportJob.objects.all().delete()
 
     again = upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
 
@@ -82,3 +107,141 @@ def test_staff_without_admin_rights_cannot_import(client, tsb_staff, wtsa20):
 
     assert response.status_code == 403
     assert not Resolution.objects.exists()
+
+
+def test_the_upload_waits_in_storage_under_a_token_and_not_in_the_session(
+    client, superuser, wtsa20
+):
+    client.force_login(superuser)
+
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+
+    job = ImportJob.objects.get()
+    assert len(job.token) >= 32
+    assert job.token in job.stored_as
+    with default_storage.open(job.stored_as, "rb") as stored:
+        assert stored.read() == SEED_TEXT.encode()
+    session = client.session
+    assert all(SEED_TEXT[:200] not in str(value) for value in session.values())
+    assert len(session.encode(dict(session.items()))) < 2000
+
+    apply(client)
+
+    assert not default_storage.exists(job.stored_as)  # imported: no longer kept
+
+
+def test_an_upload_is_applied_only_once(client, superuser, wtsa20):
+    client.force_login(superuser)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+    apply(client)
+
+    again = client.post(job_url(ImportJob.objects.get()), {"apply": "1"}, follow=True)
+
+    assert "already imported" in again.content.decode()
+    assert Resolution.objects.count() == 28
+
+
+def test_another_persons_upload_cannot_be_seen_or_applied(client, superuser, administrator, wtsa20):
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(superuser)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+    job = ImportJob.objects.get()
+    client.force_login(administrator)
+
+    seen = client.get(job_url(job))
+    applied = client.post(job_url(job), {"apply": "1"})
+
+    assert seen.status_code in {403, 404}
+    assert applied.status_code in {403, 404}
+    assert not Resolution.objects.exists()
+
+
+def test_the_complete_set_option_is_kept_with_the_upload(client, superuser, wtsa20):
+    client.force_login(superuser)
+
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode(), suppress_missing="on")
+
+    assert ImportJob.objects.get().suppress_missing
+
+
+def wait_for(job: ImportJob, *states: str) -> ImportJob:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.state in states:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"import still {job.state}: {job.stage}")
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_previewed_and_applied_by_a_worker_with_progress_shown(client, settings):
+    call_command("loaddata", "bodies", verbosity=0)
+    wtsa20 = builders.assembly("WTSA-20")
+    admin_user = builders.user("root", is_staff=True, is_superuser=True)
+    settings.IMPORT_SYNC_MAX_BYTES = 1024  # the seed (80 kB) counts as large
+    client.force_login(admin_user)
+
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        uploaded = upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+        job = ImportJob.objects.get()
+        assert uploaded.status_code == 302
+        assert uploaded["Location"] == job_url(job)
+        page = client.get(job_url(job)).content.decode()
+        assert 'id="import-progress"' in page or "Preview of importing" in page
+
+        wait_for(job, ImportState.PREVIEWED, ImportState.FAILED)
+        assert job.state == ImportState.PREVIEWED, job.error
+        assert job.done == job.total == 28
+        assert "28 created" in job.report["summary"]
+        progress = client.get(job_url(job, "import_progress"))
+        assert progress["HX-Refresh"] == "true"  # done: the page reloads to show the preview
+        assert "Apply this import" in client.get(job_url(job)).content.decode()
+        assert not Resolution.objects.exists()
+
+        applied = client.post(job_url(job), {"apply": "1"})
+        assert applied["Location"] == job_url(job)
+        wait_for(job, ImportState.APPLIED, ImportState.FAILED)
+
+    assert job.state == ImportState.APPLIED, job.error
+    assert Resolution.objects.count() == 28
+    assert Action.objects.exists()
+    assert "was imported" in client.get(job_url(job)).content.decode()
+
+
+def test_a_running_import_page_polls_its_progress(client, superuser, wtsa20):
+    client.force_login(superuser)
+    job = ImportJob.objects.create(
+        file_name="big.txt",
+        stored_as="imports/x/big.txt",
+        size=10,
+        assembly=wtsa20,
+        created_by=superuser,
+        done=7,
+        total=28,
+        stage="Comparing with the database",
+    )
+
+    page = client.get(job_url(job)).content.decode()
+    progress = client.get(job_url(job, "import_progress"))
+
+    assert 'hx-trigger="every 1s"' in page
+    assert "7 of 28 resolutions" in page
+    assert 'value="25"' in page
+    assert "HX-Refresh" not in progress
+
+
+def test_uploads_left_unapplied_for_a_day_are_deleted_with_their_files(client, superuser, wtsa20):
+    client.force_login(superuser)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+    job = ImportJob.objects.get()
+    later = job.created_at + datetime.timedelta(hours=25)
+
+    kept = import_jobs_expire(before=job.created_at)
+    removed = import_jobs_expire(before=later)
+
+    assert (kept, removed) == (0, 1)
+    assert not ImportJob.objects.exists()
+    assert not default_storage.exists(job.stored_as)

@@ -173,7 +173,9 @@ def test_dry_run_reports_the_differences_and_writes_nothing(wtsa20):
     assert any("clause instructs" in line and "changed" in line for line in report.changes)
     assert list(Clause.objects.order_by("pk").values_list("pk", "text", "is_withdrawn")) == before
     assert not Action.objects.filter(needs_review=True).exists()
-    assert writes(queries)  # the work was done, then rolled back
+    # A preview is a plan made by reading: no write, so no write lock either.
+    assert writes(queries) == []
+    assert not any(q["sql"].upper().startswith(("BEGIN", "SAVEPOINT")) for q in queries)
 
 
 def test_command_imports_reports_and_is_idempotent(wtsa20, capsys):

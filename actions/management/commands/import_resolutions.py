@@ -23,8 +23,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Print the differences and write nothing."
         )
+        parser.add_argument(
+            "--complete-set",
+            action="store_true",
+            help=(
+                "The file holds every resolution the assembly kept: mark the previous "
+                "assembly's resolutions missing from it as suppressed."
+            ),
+        )
 
-    def handle(self, *args, path: Path, assembly: str, dry_run: bool, **options):
+    def handle(
+        self, *args, path: Path, assembly: str, dry_run: bool, complete_set: bool, **options
+    ):
         try:
             target = Assembly.objects.get(code=assembly)
         except Assembly.DoesNotExist:
@@ -37,7 +47,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Reading {path} ({len(data):,} bytes)…")
         try:
             document = parse_document(name=path.name, data=data)
-            report = resolution_import(document=document, assembly=target, dry_run=dry_run)
+            report = resolution_import(
+                document=document,
+                assembly=target,
+                dry_run=dry_run,
+                suppress_missing=complete_set,
+            )
         except ParseError as error:
             raise CommandError(f"{path}: {error}. Nothing was imported.") from None
         except ImportRefused as error:
