@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from resolutions.models import Clause, Resolution
 
@@ -90,6 +91,10 @@ class User(AbstractUser):
         verbose_name=_("Bureau"),
     )
 
+    # Who changed a colleague's Bureau, role (group) or name, and when. The
+    # password hash and the login time are no one's business in a history.
+    history = HistoricalRecords(m2m_fields=["groups"], excluded_fields=["password", "last_login"])
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
@@ -164,6 +169,12 @@ class ActionQuerySet(models.QuerySet):
         ).prefetch_related("collaborators", "obligations")
 
 
+# Kept by name so that the compare-and-set services, whose ``QuerySet.update``
+# sends no signal, can write the same history row a ``save()`` would.
+_ACTION_HISTORY = HistoricalRecords(m2m_fields=["collaborators"])
+_REPORT_HISTORY = HistoricalRecords()
+
+
 class Action(models.Model):
     """A trackable piece of work: one directive item of a resolution.
 
@@ -218,6 +229,10 @@ class Action(models.Model):
     changed_at = models.DateTimeField(
         _("last changed by a person"), null=True, blank=True, editable=False
     )
+
+    # The audit trail: every change, with who, when and the note (a status
+    # change's note is the history's change reason).
+    history = _ACTION_HISTORY
 
     objects = ActionQuerySet.as_manager()
 
@@ -409,6 +424,9 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Every version of the text, and every move through the approval cycle.
+    history = _REPORT_HISTORY
+
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
@@ -445,6 +463,8 @@ class EvidenceLink(models.Model):
         _("URL"), max_length=EVIDENCE_URL_MAX_LENGTH, validators=[web_address_validator]
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -495,6 +515,8 @@ class GoverningBodyMeeting(models.Model):
             "(for the first session, the day after the assembly closed)."
         ),
     )
+
+    history = HistoricalRecords()
 
     objects = GoverningBodyMeetingQuerySet.as_manager()
 
@@ -578,3 +600,20 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def history_record_change(obj: models.Model, *, by: "User | None", reason: str = "") -> None:
+    """Write the history row of a change made with ``QuerySet.update``: who, when, why.
+
+    ``obj`` holds the values as written. Without ``by`` (an import, a task) the
+    request's user is taken, as for any other save, or nobody.
+    """
+    records = {Action: _ACTION_HISTORY, ProgressReport: _REPORT_HISTORY}[type(obj)]
+    if by is not None:
+        obj._history_user = by
+    obj._change_reason = reason
+    try:
+        records.create_historical_record(obj, "~")
+    finally:
+        obj.__dict__.pop("_history_user", None)
+        obj.__dict__.pop("_change_reason", None)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from wtsa_tracker.errors import TransitionRefused
 
@@ -98,7 +99,7 @@ def progress_report_create(
     evidence = list(evidence)
     _check_evidence(evidence)
     with transaction.atomic():
-        report = ProgressReport.objects.create(
+        report = ProgressReport(
             action=action,
             author=by,
             bureau_id=by.bureau_id,
@@ -109,7 +110,9 @@ def progress_report_create(
             state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
             submitted_at=now if submit else None,
         )
-        _replace_evidence(report, evidence)
+        report._history_user = by
+        report.save()
+        _replace_evidence(report, evidence, by=by)
         report.editors.add(by)
     return report
 
@@ -124,10 +127,15 @@ def _check_evidence(evidence: list[Evidence]) -> None:
         )
 
 
-def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence]) -> None:
-    report.evidence_links.all().delete()
-    EvidenceLink.objects.bulk_create(
-        EvidenceLink(report=report, url=item.url, title=item.title) for item in evidence
+def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence], *, by: User) -> None:
+    for link in report.evidence_links.all():
+        link._history_user = by
+        link.delete()
+    # bulk_create sends no signal: the history rows are written beside it.
+    bulk_create_with_history(
+        [EvidenceLink(report=report, url=item.url, title=item.title) for item in evidence],
+        EvidenceLink,
+        default_user=by,
     )
 
 
@@ -158,13 +166,14 @@ def progress_report_update(
             ProgressReport,
             report,
             expected_version,
+            by=by,
             text=text.strip(),
             period_start=period_start,
             period_end=period_end,
             updated_at=timezone.now(),
         )
         if evidence is not None:
-            _replace_evidence(report, evidence)
+            _replace_evidence(report, evidence, by=by)
         # Whoever changes the text is one of its writers from now on: the
         # four-eyes rule keeps them from reviewing it, administrators included.
         report.editors.add(by)
@@ -208,5 +217,7 @@ def progress_report_transition(
     else:
         values.update(reviewed_by=by, reviewed_at=now, review_note=note.strip())
     with transaction.atomic():
-        compare_and_set(ProgressReport, report, expected_version, **values)
+        compare_and_set(
+            ProgressReport, report, expected_version, by=by, reason=note.strip(), **values
+        )
     return report
