@@ -273,3 +273,107 @@ def test_the_admin_lists_an_actions_history_with_the_note(client, superuser, tsb
 
     assert response.status_code == 200
     assert "Budget approved" in response.content.decode()
+
+
+# --- The "Changes" section of the pages -------------------------------------------
+
+
+def test_the_action_page_shows_who_changed_which_field_from_what_to_what(
+    client, tsb_action, tsb_staff
+):
+    action_transition(action=tsb_action, to=ActionStatus.IN_PROGRESS, by=tsb_staff, note="Go")
+    action_update(
+        action=tsb_action,
+        by=tsb_staff,
+        expected_version=tsb_action.version,
+        changes={"target_date": datetime.date(2026, 12, 31)},
+    )
+    client.force_login(tsb_staff)
+
+    response = client.get(reverse("action_detail", args=[tsb_action.pk]))
+
+    changes = response.context["changes"]
+    assert [[(f.label, f.old, f.new) for f in c.fields] for c in changes[:2]] == [
+        [("target date", "—", "31 December 2026")],
+        [("status", "Not started", "In progress")],
+    ]
+    assert changes[1].by == tsb_staff
+    assert changes[1].note == "Go"
+    page = response.content.decode()
+    assert 'id="changes"' in page
+    assert "status: Not started → In progress" in page
+
+
+def test_the_action_page_shows_the_latest_changes_only_and_says_so(client, tsb_action, tsb_staff):
+    from actions.selectors import CHANGES_SHOWN
+
+    for day in range(CHANGES_SHOWN + 2):
+        action_update(
+            action=tsb_action,
+            by=tsb_staff,
+            expected_version=tsb_action.version,
+            changes={"target_date": datetime.date(2026, 1, 1) + datetime.timedelta(days=day)},
+        )
+    client.force_login(tsb_staff)
+
+    response = client.get(reverse("action_detail", args=[tsb_action.pk]))
+
+    assert len(response.context["changes"]) == CHANGES_SHOWN
+    assert response.context["changes_more"] is True
+    assert f"The latest {CHANGES_SHOWN} changes are shown." in response.content.decode()
+    # Staff do not open the admin: no link to it.
+    assert response.context["history_url"] == ""
+
+
+def test_the_report_page_shows_each_version_of_the_text(client, tsb_action, tsb_staff):
+    report = progress_report_create(
+        action=tsb_action, by=tsb_staff, text="First text.", period_start=START, period_end=END
+    )
+    progress_report_update(
+        report=report,
+        by=tsb_staff,
+        expected_version=report.version,
+        text="Second text.",
+        period_start=START,
+        period_end=END,
+    )
+    client.force_login(tsb_staff)
+
+    response = client.get(reverse("report_edit", args=[report.pk]))
+
+    newest, first = response.context["changes"]
+    assert [(f.label, f.old, f.new) for f in newest.fields] == [
+        ("text", "First text.", "Second text.")
+    ]
+    assert first.created is True
+    assert "text: First text. → Second text." in response.content.decode()
+
+
+def _queries_for_action_page(client, action):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(reverse("action_detail", args=[action.pk])).status_code == 200
+    return len(context)
+
+
+def test_the_action_page_reads_the_same_queries_whatever_the_number_of_changes(
+    client, tsb_staff, tsb_coordinator
+):
+    counts = []
+    for n in (3, 30):
+        action = builders.action(owner="TSB")
+        for i in range(n):
+            action_update(
+                action=action,
+                by=tsb_staff if i % 2 else tsb_coordinator,
+                expected_version=action.version,
+                changes={
+                    "target_date": datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+                    "focal_point": tsb_staff if i % 2 else tsb_coordinator,
+                },
+            )
+        client.force_login(tsb_staff)
+        counts.append(_queries_for_action_page(client, action))
+    assert counts[0] == counts[1]

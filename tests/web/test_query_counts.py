@@ -83,8 +83,10 @@ EXPECTED = {
     "action_list_involving": 14,
     "action_list_htmx": 7,
     "action_export": 6,
-    "action_detail": 15,
-    "report_edit": 7,
+    # The "Changes" section adds its one read of the history (and one per kind
+    # of person or body named in a changed field, none here).
+    "action_detail": 16,
+    "report_edit": 8,
     "resolution_list": 5,
     "resolution_detail": 6,
 }
