@@ -4,8 +4,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -597,6 +599,57 @@ class Reminder(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+# --- Idempotent creates (issue 12 part B) ------------------------------------------
+
+
+class IdempotencyKeyQuerySet(models.QuerySet):
+    def expired(self, now: datetime.datetime) -> "IdempotencyKeyQuerySet":
+        return self.filter(created_at__lt=now - IDEMPOTENCY_KEY_LIFETIME)
+
+
+# How long a client may retry a POST under the same Idempotency-Key.
+IDEMPOTENCY_KEY_LIFETIME = datetime.timedelta(hours=24)
+
+
+class IdempotencyKey(models.Model):
+    """A POST the API answered under a client's ``Idempotency-Key``, kept for a day.
+
+    The unique (user, key) pair is the claim: a retry, or a duplicate sent at
+    the same moment, fails to insert its own row and gets this one's answer,
+    so one request makes one object. The claim and the answer are written in
+    the request's transaction: a request that fails leaves no claim.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="idempotency_keys",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(_("request digest"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True)
+    response = models.JSONField(_("response"), null=True, encoder=DjangoJSONEncoder)
+    headers = models.JSONField(_("response headers"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    objects = IdempotencyKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="idempotency_key_unique_per_user",
+                violation_error_message=_("This Idempotency-Key was already used."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key
