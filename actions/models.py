@@ -425,6 +425,12 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The one-time token of the page's form that wrote the report: a second
+    # submit of the same form (a double click, a browser retry) finds this
+    # report instead of making another.
+    submission_token = models.UUIDField(
+        _("form token"), null=True, blank=True, unique=True, editable=False
+    )
 
     # Every version of the text, and every move through the approval cycle.
     history = _REPORT_HISTORY

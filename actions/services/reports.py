@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from wtsa_tracker.errors import TransitionRefused
+from wtsa_tracker.errors import AlreadySubmitted, TransitionRefused
 
 from .. import permissions
 from ..choices import ALLOWED_REPORT_TRANSITIONS, ReportState
@@ -82,11 +83,14 @@ def progress_report_create(
     evidence: Iterable[Evidence] = (),
     submit: bool = False,
     now: datetime.datetime | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> ProgressReport:
     """Write a progress report on an action, as a draft or submitted for approval.
 
     The report is filed as the writer's Bureau's: a writer without a Bureau is
-    refused, never taken for the owner's staff.
+    refused, never taken for the owner's staff. A ``submission_token`` (the
+    form's one-time token) makes one report however often it is sent: the
+    second time raises ``AlreadySubmitted`` with the report the first made.
     """
     if not permissions.can_write_report(by, action):
         raise PermissionDenied(permissions.why_no_report(by))
@@ -98,8 +102,55 @@ def progress_report_create(
     _clean_period(period_start, period_end, report_date)
     evidence = list(evidence)
     _check_evidence(evidence)
+    if submission_token is not None:
+        _refuse_second_submission(submission_token, by)
+    try:
+        return _progress_report_insert(
+            action=action,
+            by=by,
+            text=text,
+            period_start=period_start,
+            period_end=period_end,
+            report_date=report_date,
+            evidence=evidence,
+            submit=submit,
+            now=now,
+            submission_token=submission_token,
+        )
+    except IntegrityError:
+        if submission_token is None:
+            raise
+        # The same form, sent again while the first was being saved: the
+        # unique token let only one in.
+        _refuse_second_submission(submission_token, by)
+        raise
+
+
+def _refuse_second_submission(token: uuid.UUID, by: User) -> None:
+    first = ProgressReport.objects.filter(submission_token=token).first()
+    if first is None:
+        return
+    if first.author_id != by.pk:
+        raise ValidationError(_("This form was already used by someone else: reload the page."))
+    raise AlreadySubmitted(first)
+
+
+def _progress_report_insert(
+    *,
+    action: Action,
+    by: User,
+    text: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    report_date: datetime.date,
+    evidence: list[Evidence],
+    submit: bool,
+    now: datetime.datetime,
+    submission_token: uuid.UUID | None,
+) -> ProgressReport:
     with transaction.atomic():
         report = ProgressReport(
+            submission_token=submission_token,
             action=action,
             author=by,
             bureau_id=by.bureau_id,
