@@ -95,7 +95,11 @@ class User(AbstractUser):
 
     # Who changed a colleague's Bureau, role (group) or name, and when. The
     # password hash and the login time are no one's business in a history.
-    history = HistoricalRecords(m2m_fields=["groups"], excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(
+        m2m_fields=["groups"],
+        excluded_fields=["password", "last_login"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -172,9 +176,13 @@ class ActionQuerySet(models.QuerySet):
 
 
 # Kept by name so that the compare-and-set services, whose ``QuerySet.update``
-# sends no signal, can write the same history row a ``save()`` would.
-_ACTION_HISTORY = HistoricalRecords(m2m_fields=["collaborators"])
-_REPORT_HISTORY = HistoricalRecords()
+# sends no signal, can write the same history row a ``save()`` would. Every
+# history keeps its reason (a note runs to 2,000 characters) as text: the
+# library's default column holds 100.
+_ACTION_HISTORY = HistoricalRecords(
+    m2m_fields=["collaborators"], history_change_reason_field=models.TextField(null=True)
+)
+_REPORT_HISTORY = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
 
 class Action(models.Model):
@@ -472,7 +480,7 @@ class EvidenceLink(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["pk"]
@@ -524,7 +532,7 @@ class GoverningBodyMeeting(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     objects = GoverningBodyMeetingQuerySet.as_manager()
 

@@ -41,6 +41,15 @@ def test_a_status_change_is_recorded_with_who_the_old_and_new_status_and_the_not
     assert changes["status"] == (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
+def test_a_note_of_the_longest_allowed_length_is_kept_whole_in_the_history(tsb_action, tsb_staff):
+    from actions.validators import NOTE_MAX_LENGTH
+
+    note = "n" * NOTE_MAX_LENGTH
+    action_transition(action=tsb_action, to=ActionStatus.IN_PROGRESS, by=tsb_staff, note=note)
+
+    assert latest(tsb_action.history.all()).history_change_reason == note
+
+
 def test_a_plan_change_records_the_old_and_new_focal_point_and_target_date(tsb_action, tsb_staff):
     before = tsb_action.history.count()
 
