@@ -17,7 +17,7 @@ from resolutions.models import Assembly
 
 from . import display, permissions
 from .choices import OPEN_STATUSES, MeetingKind, ReportState
-from .models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
+from .models import Action, EvidenceLink, GoverningBodyMeeting, ProgressReport, StatusChange, User
 
 
 def action_detail_queryset() -> QuerySet[Action]:
@@ -371,3 +371,34 @@ def record_changes(history: QuerySet, *, size: int = CHANGES_SHOWN) -> tuple[lis
         for record, before, first, differing in changed
     ]
     return changes, len(records) > size
+
+
+def report_changes(
+    report: ProgressReport, *, size: int = CHANGES_SHOWN
+) -> tuple[list[Change], bool]:
+    """A report's changes (text, period, state, review) and its evidence links added or
+    removed, newest first, ``size`` at most; and whether older ones exist."""
+    changes, more = record_changes(report.history.all(), size=size)
+    links = list(
+        EvidenceLink.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: size + 1]
+    )
+    label = str(EvidenceLink._meta.verbose_name)
+    for link in links[:size]:
+        added = link.history_type == "+"
+        changes.append(
+            Change(
+                at=link.history_date,
+                by=link.history_user,
+                note="",
+                created=False,
+                fields=[
+                    FieldChange(
+                        label=label, old="—" if added else link.url, new=link.url if added else "—"
+                    )
+                ],
+            )
+        )
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes[:size], more or len(links) > size or len(changes) > size

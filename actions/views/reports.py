@@ -73,7 +73,7 @@ def _render_report_form(
         "unsaved": unsaved,
     }
     # The audit trail: every version of the text and every review, latest first.
-    changes, more = selectors.record_changes(report.history.all())
+    changes, more = selectors.report_changes(report)
     context.update(changes=changes, changes_more=more, history_url=history_url(request, report))
     return render(request, "actions/report_form.html", context, status=status)
 

@@ -386,3 +386,33 @@ def test_the_action_page_reads_the_same_queries_whatever_the_number_of_changes(
         client.force_login(tsb_staff)
         counts.append(_queries_for_action_page(client, action))
     assert counts[0] == counts[1]
+
+
+def test_the_report_page_shows_evidence_links_added_and_removed(client, tsb_action, tsb_staff):
+    report = progress_report_create(
+        action=tsb_action,
+        by=tsb_staff,
+        text="Held a workshop.",
+        period_start=START,
+        period_end=END,
+        evidence=[Evidence(url="https://example.org/one")],
+    )
+    progress_report_update(
+        report=report,
+        by=tsb_staff,
+        expected_version=report.version,
+        text="Held a workshop.",
+        period_start=START,
+        period_end=END,
+        evidence=[Evidence(url="https://example.org/two")],
+    )
+    client.force_login(tsb_staff)
+
+    changes = client.get(reverse("report_edit", args=[report.pk])).context["changes"]
+
+    shown = {(f.label, f.old, f.new) for c in changes for f in c.fields}
+    assert {
+        ("evidence link", "—", "https://example.org/one"),
+        ("evidence link", "https://example.org/one", "—"),
+        ("evidence link", "—", "https://example.org/two"),
+    } <= shown

@@ -84,9 +84,10 @@ EXPECTED = {
     "action_list_htmx": 7,
     "action_export": 6,
     # The "Changes" section adds its one read of the history (and one per kind
-    # of person or body named in a changed field, none here).
+    # of person or body named in a changed field, none here); a report's adds
+    # one more, for its evidence links.
     "action_detail": 16,
-    "report_edit": 8,
+    "report_edit": 9,
     "resolution_list": 5,
     "resolution_detail": 6,
 }
