@@ -33,6 +33,20 @@ from .validators import (
 )
 
 
+class AuditTrail(HistoricalRecords):
+    """django-simple-history's record of every change, minus saves of untracked fields.
+
+    A login saves ``last_login`` alone: that is no change to the account, and
+    one row per login would bury the changes people look for.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 class BodyManager(models.Manager):
     def get_by_natural_key(self, code: str) -> "Body":
         return self.get(code=code)
@@ -95,7 +109,7 @@ class User(AbstractUser):
 
     # Who changed a colleague's Bureau, role (group) or name, and when. The
     # password hash and the login time are no one's business in a history.
-    history = HistoricalRecords(
+    history = AuditTrail(
         m2m_fields=["groups"],
         excluded_fields=["password", "last_login"],
         history_change_reason_field=models.TextField(null=True),
@@ -179,10 +193,10 @@ class ActionQuerySet(models.QuerySet):
 # sends no signal, can write the same history row a ``save()`` would. Every
 # history keeps its reason (a note runs to 2,000 characters) as text: the
 # library's default column holds 100.
-_ACTION_HISTORY = HistoricalRecords(
+_ACTION_HISTORY = AuditTrail(
     m2m_fields=["collaborators"], history_change_reason_field=models.TextField(null=True)
 )
-_REPORT_HISTORY = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+_REPORT_HISTORY = AuditTrail(history_change_reason_field=models.TextField(null=True))
 
 
 class Action(models.Model):
@@ -480,7 +494,7 @@ class EvidenceLink(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = AuditTrail(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["pk"]
@@ -532,7 +546,7 @@ class GoverningBodyMeeting(models.Model):
         ),
     )
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = AuditTrail(history_change_reason_field=models.TextField(null=True))
 
     objects = GoverningBodyMeetingQuerySet.as_manager()
 

@@ -416,3 +416,13 @@ def test_the_report_page_shows_evidence_links_added_and_removed(client, tsb_acti
         ("evidence link", "https://example.org/one", "—"),
         ("evidence link", "—", "https://example.org/two"),
     } <= shown
+
+
+def test_logging_in_adds_nothing_to_the_users_history(client, tsb_staff):
+    before = tsb_staff.history.count()
+
+    assert client.login(username="tsb_staff", password="secret-pass-123")
+
+    tsb_staff.refresh_from_db()
+    assert tsb_staff.last_login is not None
+    assert tsb_staff.history.count() == before
