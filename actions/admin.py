@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from resolutions import admin as resolutions_admin
 from resolutions.models import Assembly, Clause, Resolution
@@ -93,6 +94,20 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Shows an object's history (who, when, what, why) and never changes it.
+
+    django-simple-history's page of one past version saves a POSTed form
+    even with "revert" disabled: here it only ever shows, so nobody, an
+    administrator included, rewrites the past through it.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in {"GET", "HEAD"}:
+            raise PermissionDenied(_("The history of a record cannot be changed."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "supporting_bureau", "sort_order"]
@@ -157,7 +172,7 @@ class UserChangeForm(BaseUserAdmin.form):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyHistoryAdmin, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserInviteForm
     list_display = ["username", "name", "email", "bureau", "role", "is_active"]
@@ -201,7 +216,7 @@ class UserAdmin(BaseUserAdmin):
             super().save_model(request, obj, form, change)
             if "role" in form.changed_data:
                 if form.cleaned_data["role"]:
-                    user_role_set(user=obj, role=form.cleaned_data["role"])
+                    user_role_set(user=obj, role=form.cleaned_data["role"], by=request.user)
                 else:
                     obj.groups.remove(*obj.groups.filter(name__in=Role.values))
             return
@@ -318,7 +333,7 @@ class ActionAdminForm(VersionedForm):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ReadOnlyHistoryAdmin):
     form = ActionAdminForm
     list_display = [
         "__str__",
@@ -440,7 +455,7 @@ def _report_transition_action(to: ReportState, description: str):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyHistoryAdmin):
     form = VersionedForm
     list_display = ["__str__", "bureau", "author", "state", "period_start", "period_end"]
     list_filter = [
@@ -519,7 +534,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(GoverningBodyMeeting)
-class GoverningBodyMeetingAdmin(admin.ModelAdmin):
+class GoverningBodyMeetingAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "name",
         "kind",

@@ -1,6 +1,7 @@
 """Forms of the staff pages. They parse input; the services decide and write."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,8 @@ class ProgressReportForm(forms.Form):
 
     period_start = forms.DateField(label=_("Period from"), widget=DateInput)
     period_end = forms.DateField(label=_("Period to"), widget=DateInput)
+    # A one-time token per rendered form: sent twice, it makes one report.
+    once = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
     text = forms.CharField(
         label=_("What was done"),
         max_length=REPORT_TEXT_MAX_LENGTH,
@@ -137,6 +140,7 @@ class ProgressReportForm(forms.Form):
 
 class ProgressReportEditForm(ProgressReportForm):
     version = VersionField()
+    once = None  # an edit is guarded by its version instead
 
 
 def report_form_initial(period: tuple[datetime.date, datetime.date]) -> dict:

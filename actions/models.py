@@ -6,10 +6,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from resolutions.models import Clause, Resolution
 
@@ -51,6 +53,20 @@ USER_PRIVATE_FIELDS = ("password", "last_login", "date_joined")
 
 def _deferred(prefix: str, fields: tuple[str, ...]) -> list[str]:
     return [f"{prefix}__{name}" for name in fields]
+
+
+class AuditTrail(HistoricalRecords):
+    """django-simple-history's record of every change, minus saves of untracked fields.
+
+    A login saves ``last_login`` alone: that is no change to the account, and
+    one row per login would bury the changes people look for.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 class BodyManager(models.Manager):
@@ -114,6 +130,14 @@ class User(AbstractUser):
         related_name="staff",
         limit_choices_to={"kind__in": STAFF_BODY_KINDS},
         verbose_name=_("Bureau"),
+    )
+
+    # Who changed a colleague's Bureau, role (group) or name, and when. The
+    # password hash and the login time are no one's business in a history.
+    history = AuditTrail(
+        m2m_fields=["groups"],
+        excluded_fields=["password", "last_login"],
+        history_change_reason_field=models.TextField(null=True),
     )
 
     class Meta(AbstractUser.Meta):
@@ -206,6 +230,17 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
+# Kept by name so that the compare-and-set services, whose ``QuerySet.update``
+# sends no signal, can write the same history row a ``save()`` would. Every
+# history keeps its reason (a note runs to 2,000 characters) as text: the
+# library's default column holds 100.
+_ACTION_HISTORY = AuditTrail(
+    m2m_fields=["collaborators"], history_change_reason_field=models.TextField(null=True)
+)
+_REPORT_HISTORY = AuditTrail(history_change_reason_field=models.TextField(null=True))
+_ASSESSMENT_HISTORY = AuditTrail(history_change_reason_field=models.TextField(null=True))
+
+
 class Action(models.Model):
     """A trackable piece of work: one directive item of a resolution.
 
@@ -272,6 +307,10 @@ class Action(models.Model):
     changed_at = models.DateTimeField(
         _("last changed by a person"), null=True, blank=True, editable=False
     )
+
+    # The audit trail: every change, with who, when and the note (a status
+    # change's note is the history's change reason).
+    history = _ACTION_HISTORY
 
     objects = ActionQuerySet.as_manager()
 
@@ -571,6 +610,16 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The one-time token of the page's form that wrote the report: a second
+    # submit of the same form (a double click, a browser retry) finds this
+    # report instead of making another.
+    submission_token = models.UUIDField(
+        _("form token"), null=True, blank=True, unique=True, editable=False
+    )
+
+    # Every version of the text, and every move through the approval cycle.
+    history = _REPORT_HISTORY
+
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
@@ -617,6 +666,8 @@ class EvidenceLink(models.Model):
         _("URL"), max_length=EVIDENCE_URL_MAX_LENGTH, validators=[web_address_validator]
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
+
+    history = AuditTrail(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["pk"]
@@ -753,6 +804,8 @@ class GoverningBodyMeeting(models.Model):
             "are known."
         ),
     )
+
+    history = AuditTrail(history_change_reason_field=models.TextField(null=True))
 
     objects = GoverningBodyMeetingManager()
 
@@ -979,6 +1032,9 @@ class Assessment(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # Every proposal, revision and confirmation, with who and when.
+    history = _ASSESSMENT_HISTORY
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -1324,3 +1380,75 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+# --- Idempotent creates (issue 12 part B) ------------------------------------------
+
+
+class IdempotencyKeyQuerySet(models.QuerySet):
+    def expired(self, now: datetime.datetime) -> "IdempotencyKeyQuerySet":
+        return self.filter(created_at__lt=now - IDEMPOTENCY_KEY_LIFETIME)
+
+
+# How long a client may retry a POST under the same Idempotency-Key.
+IDEMPOTENCY_KEY_LIFETIME = datetime.timedelta(hours=24)
+
+
+class IdempotencyKey(models.Model):
+    """A POST the API answered under a client's ``Idempotency-Key``, kept for a day.
+
+    The unique (user, key) pair is the claim: a retry, or a duplicate sent at
+    the same moment, fails to insert its own row and gets this one's answer,
+    so one request makes one object. The claim and the answer are written in
+    the request's transaction: a request that fails leaves no claim.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="idempotency_keys",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(_("request digest"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True)
+    response = models.JSONField(_("response"), null=True, encoder=DjangoJSONEncoder)
+    headers = models.JSONField(_("response headers"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    objects = IdempotencyKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="idempotency_key_unique_per_user",
+                violation_error_message=_("This Idempotency-Key was already used."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def history_record_change(obj: models.Model, *, by: "User | None", reason: str = "") -> None:
+    """Write the history row of a change made with ``QuerySet.update``: who, when, why.
+
+    ``obj`` holds the values as written. Without ``by`` (an import, a task) the
+    request's user is taken, as for any other save, or nobody.
+    """
+    records = {
+        Action: _ACTION_HISTORY,
+        ProgressReport: _REPORT_HISTORY,
+        Assessment: _ASSESSMENT_HISTORY,
+    }[type(obj)]
+    if by is not None:
+        obj._history_user = by
+    obj._change_reason = reason
+    try:
+        records.create_historical_record(obj, "~")
+    finally:
+        obj.__dict__.pop("_history_user", None)
+        obj.__dict__.pop("_change_reason", None)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from resolutions.models import Assembly, Resolution
 
-from . import permissions
+from . import display, permissions
 from .choices import (
     IN_FORCE_STATUSES,
     OPEN_STATUSES,
@@ -31,6 +31,7 @@ from .choices import (
 from .models import (
     Action,
     Assessment,
+    EvidenceLink,
     GoverningBodyMeeting,
     Notification,
     ProgressReport,
@@ -708,3 +709,141 @@ def calendar_events(
 def unread_notification_count(user: User) -> int:
     """How many notifications the user has not marked read (the header's badge)."""
     return Notification.objects.filter(recipient=user).unread().count()
+
+
+# --- The audit trail, as people read it ------------------------------------------
+
+# How many changes a page shows: the latest ones. The admin's history has them all.
+CHANGES_SHOWN = 20
+
+# Bookkeeping columns that move with every write and say nothing to a reader.
+_UNTOLD_FIELDS = frozenset(
+    {"id", "version", "created_at", "updated_at", "changed_at", "submitted_at", "reviewed_at"}
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a record, from what to what, as the page shows them."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of an object's history: who, when, why and which fields changed."""
+
+    at: datetime.datetime
+    by: User | None
+    note: str
+    created: bool
+    fields: list[FieldChange]
+
+
+def _shown(field, value, related: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return str(related.get((field.related_model, value), value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return display.moment(value)
+    if isinstance(value, datetime.date):
+        return display.day(value)
+    return str(value)
+
+
+def record_changes(history: QuerySet, *, size: int = CHANGES_SHOWN) -> tuple[list[Change], bool]:
+    """The latest ``size`` changes in ``history`` (an object's ``.history``), newest first,
+    each with the fields it changed from what to what; and whether older ones exist.
+
+    Reads ``size`` + 1 rows whatever the history holds, then the people and
+    bodies they name, one query per kind.
+    """
+    records = list(
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: size + 1]
+    )
+    fields = [
+        f for f in history.model.tracked_fields if f.name not in _UNTOLD_FIELDS and f.concrete
+    ]
+    # Which fields each row changed; the first row of a history (a creation,
+    # or the state found when the trail began) has nothing to compare with.
+    changed: list[tuple] = []
+    for index, record in enumerate(records[:size]):
+        before = records[index + 1] if index + 1 < len(records) else None
+        first = record.history_type == "+" or before is None
+        differing = [
+            field
+            for field in ([] if first else fields)
+            if getattr(before, field.attname) != getattr(record, field.attname)
+        ]
+        changed.append((record, before, first, differing))
+    # Names for the people and bodies that changed: one query per kind.
+    wanted: dict[type, set] = {}
+    for record, before, _first, differing in changed:
+        for field in differing:
+            if field.is_relation:
+                for row in (before, record):
+                    if getattr(row, field.attname) is not None:
+                        wanted.setdefault(field.related_model, set()).add(
+                            getattr(row, field.attname)
+                        )
+    related = {
+        (model, pk): obj
+        for model, pks in wanted.items()
+        for pk, obj in model._base_manager.in_bulk(pks).items()
+    }
+    changes = [
+        Change(
+            at=record.history_date,
+            by=record.history_user,
+            note=record.history_change_reason or "",
+            created=first,
+            fields=[
+                FieldChange(
+                    label=str(field.verbose_name),
+                    old=_shown(field, getattr(before, field.attname), related),
+                    new=_shown(field, getattr(record, field.attname), related),
+                )
+                for field in differing
+            ],
+        )
+        for record, before, first, differing in changed
+    ]
+    return changes, len(records) > size
+
+
+def report_changes(
+    report: ProgressReport, *, size: int = CHANGES_SHOWN
+) -> tuple[list[Change], bool]:
+    """A report's changes (text, period, state, review) and its evidence links added or
+    removed, newest first, ``size`` at most; and whether older ones exist."""
+    changes, more = record_changes(report.history.all(), size=size)
+    links = list(
+        EvidenceLink.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: size + 1]
+    )
+    label = str(EvidenceLink._meta.verbose_name)
+    for link in links[:size]:
+        added = link.history_type == "+"
+        changes.append(
+            Change(
+                at=link.history_date,
+                by=link.history_user,
+                note="",
+                created=False,
+                fields=[
+                    FieldChange(
+                        label=label, old="—" if added else link.url, new=link.url if added else "—"
+                    )
+                ],
+            )
+        )
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes[:size], more or len(links) > size or len(changes) > size

@@ -27,3 +27,11 @@ class StaleVersion(Exception):
             )
             % {"object": current, "version": current.version}
         )
+
+
+class AlreadySubmitted(Exception):
+    """The form was already submitted once and made ``obj``; nothing new was written."""
+
+    def __init__(self, obj: Model):
+        self.obj = obj
+        super().__init__(_("This form was already submitted: nothing new was saved."))

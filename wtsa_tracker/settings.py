@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "simple_history",
     "resolutions",
     "actions",
 ]
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wtsa_tracker.middleware.PrivateCacheControlMiddleware",
+    # The audit trail names the signed-in user of the request behind a change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -413,3 +416,9 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_LIMIT_PER_USER": None,
 }
+
+# --- Audit trail (django-simple-history) ---------------------------------------
+# History is evidence: the admin shows it but offers no "revert", and no
+# historical row is editable anywhere.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_EDIT = False

@@ -55,6 +55,7 @@ from wtsa_tracker.api.concurrency import check_if_match, etag
 from wtsa_tracker.api.exceptions import ErrorSerializer
 
 from . import serializers as s
+from .idempotency import IDEMPOTENCY_KEY, IdempotentPostMixin
 from .permissions import ActionWrite, AdministratorWrite, AssessmentWrite, ReportWrite
 
 IF_MATCH = OpenApiParameter(
@@ -133,7 +134,11 @@ def _validated(serializer_class: type[Serializer], request: Request, **kwargs) -
     ),
 )
 class ActionViewSet(
-    _DetailResponses, mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet
+    IdempotentPostMixin,
+    _DetailResponses,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    TrackerViewSet,
 ):
     """Actions called for by resolutions. Status changes only through ``transition``."""
 
@@ -209,7 +214,11 @@ REPORT_ACTION_STATES = {
     ),
 )
 class ProgressReportViewSet(
-    _DetailResponses, mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewSet
+    IdempotentPostMixin,
+    _DetailResponses,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    TrackerViewSet,
 ):
     """Progress reports. Drafts and returned reports are seen only by the Bureau writing them."""
 
@@ -230,11 +239,11 @@ class ProgressReportViewSet(
 
     @extend_schema(
         request=s.ProgressReportCreateSerializer,
-        responses={201: s.ProgressReportSerializer, 400: ERROR, 403: ERROR},
-        parameters=[ETAG],
+        responses={201: s.ProgressReportSerializer, 400: ERROR, 403: ERROR, 422: ERROR},
+        parameters=[ETAG, IDEMPOTENCY_KEY],
         summary="Write a progress report on an action",
         description="A draft, or submitted for approval at once with `submit: true`. "
-        "No If-Match: the report is new.",
+        "No If-Match: the report is new. Send an `Idempotency-Key` to retry safely.",
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = _validated(s.ProgressReportCreateSerializer, request)
@@ -363,6 +372,7 @@ class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TrackerViewS
     ),
 )
 class MeetingViewSet(
+    IdempotentPostMixin,
     _DetailResponses,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -51,12 +51,20 @@ def password_link(user: User, *, url_name: str = "invitation_confirm") -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def user_role_set(*, user: User, role: Role | str) -> None:
-    """Give the user exactly one role: the role groups are exclusive."""
+def user_role_set(*, user: User, role: Role | str, by: User | None = None) -> None:
+    """Give the user exactly one role: the role groups are exclusive.
+
+    The user's history records the change and ``by`` (else the request's user).
+    """
     role = Role(role)
     others = Group.objects.filter(name__in=[r.value for r in Role]).exclude(name=role)
-    user.groups.remove(*others)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if by is not None:
+        user._history_user = by
+    try:
+        user.groups.remove(*others)
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    finally:
+        user.__dict__.pop("_history_user", None)
     user._role_names = None
 
 

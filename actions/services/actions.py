@@ -26,6 +26,7 @@ from ..models import (
     ResolutionReportingDuty,
     StatusChange,
     User,
+    history_record_change,
 )
 from ..validators import NOTE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
@@ -84,7 +85,16 @@ def action_transition(
     now = now or timezone.now()
     expected_version = action.version if expected_version is None else expected_version
     with transaction.atomic():
-        compare_and_set(Action, action, expected_version, status=to, updated_at=now, changed_at=now)
+        compare_and_set(
+            Action,
+            action,
+            expected_version,
+            by=by,
+            reason=note.strip(),
+            status=to,
+            updated_at=now,
+            changed_at=now,
+        )
         change = StatusChange.objects.create(
             action=action,
             from_status=current,
@@ -152,9 +162,16 @@ def action_update(
         return action
     now = timezone.now()
     with transaction.atomic():
-        compare_and_set(Action, action, expected_version, updated_at=now, changed_at=now, **changed)
+        compare_and_set(
+            Action, action, expected_version, by=by, updated_at=now, changed_at=now, **changed
+        )
         if new_collaborators is not None:
-            action.collaborators.set(new_collaborators)
+            # The history row that records the new collaborators names the editor too.
+            action._history_user = by
+            try:
+                action.collaborators.set(new_collaborators)
+            finally:
+                del action._history_user
     return action
 
 
@@ -251,9 +268,12 @@ def action_create_for_clause(
 def action_flag_for_review(*, action: Action, reason: str) -> None:
     """Ask a person to check an action whose clause changed or left the text."""
     # A version bump: whoever holds the action open must see the flag before saving.
-    Action.objects.filter(pk=action.pk).update(
-        needs_review=True, review_reason=reason[:300], version=F("version") + 1
-    )
+    with transaction.atomic():
+        Action.objects.filter(pk=action.pk).update(
+            needs_review=True, review_reason=reason[:300], version=F("version") + 1
+        )
+        action.refresh_from_db()
+        history_record_change(action, by=None, reason=reason[:300])
 
 
 def resolution_duties_add(

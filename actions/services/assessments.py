@@ -76,7 +76,7 @@ def assessment_propose(
             )
         if expected_version is None:
             raise StaleVersion(current)
-        compare_and_set(Assessment, current, expected_version, **values)
+        compare_and_set(Assessment, current, expected_version, by=by, **values)
     return current
 
 
@@ -98,6 +98,7 @@ def assessment_confirm(
             Assessment,
             assessment,
             expected_version,
+            by=by,
             state=AssessmentState.CONFIRMED,
             confirmed_by=by,
             confirmed_at=now,

@@ -14,14 +14,26 @@ from django.db.models import F, Model, QuerySet
 
 from wtsa_tracker.errors import StaleVersion
 
+from ..models import User, history_record_change
+
 logger = logging.getLogger("actions.mail")
 
 
-def compare_and_set(model: type[Model], obj: Model, expected_version: int, **values: Any) -> None:
+def compare_and_set(
+    model: type[Model],
+    obj: Model,
+    expected_version: int,
+    *,
+    by: User | None,
+    reason: str = "",
+    **values: Any,
+) -> None:
     """Write ``values`` only if the row still has ``expected_version``; bump the version.
 
     Zero rows updated means someone else wrote first: ``StaleVersion``, with
-    the row as it is now, and nothing written.
+    the row as it is now, and nothing written. A write is recorded in the
+    object's history (who, when, ``reason``), in the caller's transaction:
+    ``QuerySet.update`` sends no signal, so nothing else would record it.
     """
     updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
         version=F("version") + 1, **values
@@ -31,6 +43,7 @@ def compare_and_set(model: type[Model], obj: Model, expected_version: int, **val
     for field, value in values.items():
         setattr(obj, field, value)
     obj.version = expected_version + 1
+    history_record_change(obj, by=by, reason=reason)
 
 
 # --- issue 10: e-mail under a lease ------------------------------------------

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from wtsa_tracker.errors import StaleVersion, TransitionRefused
+from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefused
 
 from .. import permissions, selectors
 from ..choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES, ReportState
@@ -82,11 +84,14 @@ def progress_report_create(
     evidence: Iterable[Evidence] = (),
     submit: bool = False,
     now: datetime.datetime | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> ProgressReport:
     """Write a progress report on an action, as a draft or submitted for approval.
 
     The report is filed as the writer's Bureau's: a writer without a Bureau is
-    refused, never taken for the owner's staff.
+    refused, never taken for the owner's staff. A ``submission_token`` (the
+    form's one-time token) makes one report however often it is sent: the
+    second time raises ``AlreadySubmitted`` with the report the first made.
     A period not given is the open reporting period (``report_period_default``).
     """
     if not permissions.can_write_report(by, action):
@@ -105,8 +110,55 @@ def progress_report_create(
     _clean_period(period_start, period_end, report_date)
     evidence = list(evidence)
     _check_evidence(evidence)
+    if submission_token is not None:
+        _refuse_second_submission(submission_token, by)
+    try:
+        return _progress_report_insert(
+            action=action,
+            by=by,
+            text=text,
+            period_start=period_start,
+            period_end=period_end,
+            report_date=report_date,
+            evidence=evidence,
+            submit=submit,
+            now=now,
+            submission_token=submission_token,
+        )
+    except IntegrityError:
+        if submission_token is None:
+            raise
+        # The same form, sent again while the first was being saved: the
+        # unique token let only one in.
+        _refuse_second_submission(submission_token, by)
+        raise
+
+
+def _refuse_second_submission(token: uuid.UUID, by: User) -> None:
+    first = ProgressReport.objects.filter(submission_token=token).first()
+    if first is None:
+        return
+    if first.author_id != by.pk:
+        raise ValidationError(_("This form was already used by someone else: reload the page."))
+    raise AlreadySubmitted(first)
+
+
+def _progress_report_insert(
+    *,
+    action: Action,
+    by: User,
+    text: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    report_date: datetime.date,
+    evidence: list[Evidence],
+    submit: bool,
+    now: datetime.datetime,
+    submission_token: uuid.UUID | None,
+) -> ProgressReport:
     with transaction.atomic():
-        report = ProgressReport.objects.create(
+        report = ProgressReport(
+            submission_token=submission_token,
             action=action,
             author=by,
             bureau_id=by.bureau_id,
@@ -117,7 +169,9 @@ def progress_report_create(
             state=ReportState.SUBMITTED if submit else ReportState.DRAFT,
             submitted_at=now if submit else None,
         )
-        _replace_evidence(report, evidence)
+        report._history_user = by
+        report.save()
+        _replace_evidence(report, evidence, by=by)
         report.editors.add(by)
         if submit:
             report_moved_notify(report=report, by=by)
@@ -134,10 +188,15 @@ def _check_evidence(evidence: list[Evidence]) -> None:
         )
 
 
-def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence]) -> None:
-    report.evidence_links.all().delete()
-    EvidenceLink.objects.bulk_create(
-        EvidenceLink(report=report, url=item.url, title=item.title) for item in evidence
+def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence], *, by: User) -> None:
+    for link in report.evidence_links.all():
+        link._history_user = by
+        link.delete()
+    # bulk_create sends no signal: the history rows are written beside it.
+    bulk_create_with_history(
+        [EvidenceLink(report=report, url=item.url, title=item.title) for item in evidence],
+        EvidenceLink,
+        default_user=by,
     )
 
 
@@ -168,13 +227,14 @@ def progress_report_update(
             ProgressReport,
             report,
             expected_version,
+            by=by,
             text=text.strip(),
             period_start=period_start,
             period_end=period_end,
             updated_at=timezone.now(),
         )
         if evidence is not None:
-            _replace_evidence(report, evidence)
+            _replace_evidence(report, evidence, by=by)
         # Whoever changes the text is one of its writers from now on: the
         # four-eyes rule keeps them from reviewing it, administrators included.
         report.editors.add(by)
@@ -218,7 +278,9 @@ def progress_report_transition(
     else:
         values.update(reviewed_by=by, reviewed_at=now, review_note=note.strip())
     with transaction.atomic():
-        compare_and_set(ProgressReport, report, expected_version, **values)
+        compare_and_set(
+            ProgressReport, report, expected_version, by=by, reason=note.strip(), **values
+        )
         report_moved_notify(report=report, by=by)
     return report
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from wtsa_tracker.errors import StaleVersion, TransitionRefused
+from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefused
 
 from .. import permissions
 from ..display import action_name, day, moment, person
@@ -185,7 +185,12 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 period_end=form.cleaned_data["period_end"],
                 evidence=links.evidence(),
                 submit=submit,
+                submission_token=form.cleaned_data["once"],
             )
+        except AlreadySubmitted as done:
+            # A double click or a browser retry: the first submit saved it.
+            messages.info(request, _("This report was already saved: here it is."))
+            return redirect(detail_url(pk, done.obj.pk))
         except ValidationError as invalid:
             form.add_error(None, invalid)
         else:

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
-from .. import permissions
+from .. import permissions, selectors
 from ..choices import EDITABLE_REPORT_STATES, ReportState
 from ..display import moment, person
 from ..forms import ProgressReportEditForm, ReportTransitionForm, evidence_formset
 from ..models import ProgressReport
 from ..selectors import action_detail_queryset
 from ..services.reports import progress_report_transition, progress_report_update
-from .shared import detail_url, post_only, render_detail
+from .shared import detail_url, history_url, post_only, render_detail
 
 
 def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
@@ -72,6 +72,9 @@ def _render_report_form(
         "editable": report.state in EDITABLE_REPORT_STATES,
         "unsaved": unsaved,
     }
+    # The audit trail: every version of the text and every review, latest first.
+    changes, more = selectors.report_changes(report)
+    context.update(changes=changes, changes_more=more, history_url=history_url(request, report))
     return render(request, "actions/report_form.html", context, status=status)
 
 

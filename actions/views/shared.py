@@ -159,4 +159,19 @@ def render_detail(
         "report_form": report_form,
         "evidence_forms": evidence_forms,
     }
+    # The audit trail: the latest changes to the action, by whom, from what to what.
+    changes, more = selectors.record_changes(action.history.all())
+    context.update(
+        changes=changes,
+        changes_more=more,
+        history_url=history_url(request, action),
+    )
     return render(request, "actions/action_detail.html", context, status=status)
+
+
+def history_url(request: HttpRequest, obj) -> str:
+    """The admin's full history of ``obj`` for those who may open the admin, else ""."""
+    if not request.user.is_staff:
+        return ""
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])

@@ -168,6 +168,9 @@ def test_a_backup_taken_during_writes_restores_every_row_and_timestamp(
     copy = every_row(fresh_database["name"])
     assert set(copy) == set(source)
     written = {"actions_progressreport", "actions_evidencelink", "actions_statuschange"}
+    # Their audit trail and the report's writers are written with them.
+    written |= {f"actions_historical{table.removeprefix('actions_')}" for table in written}
+    written.add("actions_progressreport_editors")
     for table, rows in source.items():
         if table in written:
             # One consistent moment: the first reports, complete, and none after.
