@@ -27,6 +27,7 @@ from .models import (
     Action,
     Body,
     EvidenceLink,
+    Export,
     GoverningBodyMeeting,
     ProgressReport,
     Reminder,
@@ -639,3 +640,30 @@ admin.site.unregister(Resolution)
 admin.site.register(Resolution, ResolutionImportAdmin)
 admin.site.unregister(Clause)
 admin.site.register(Clause, ClauseWithActionAdmin)
+
+
+# --- Exports (issue 13) ---------------------------------------------------------
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Exports are written by the worker: the admin shows them and may delete old ones."""
+
+    list_display = ["requested_by", "state", "rows_done", "rows_total", "created_at", "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["requested_by__username"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [
+        "requested_by",
+        "query",
+        "state",
+        "rows_done",
+        "rows_total",
+        "file",
+        "error",
+        "created_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

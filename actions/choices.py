@@ -122,3 +122,17 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
     again: thousands of gettext calls for a CSV export.
     """
     return _labels(choices, translation.get_language()).get(value, value)
+
+
+# --- Exports run in the background (issue 13) ---------------------------------
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being written")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Failed")
+
+
+# States after which an export changes no more: its page stops asking.
+FINISHED_EXPORT_STATES = frozenset({ExportState.READY, ExportState.FAILED})

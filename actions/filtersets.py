@@ -61,9 +61,8 @@ class ActionFilterSet(filters.FilterSet):
         choices=Strength.choices, distinct=False, label=_("Strength")
     )
     reports_to = filters.MultipleChoiceFilter(
-        field_name="obligations__recipient",
         choices=ReportingRecipient.choices,
-        distinct=True,
+        method="filter_reports_to",
         label=_("Reports to"),
     )
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
@@ -102,6 +101,10 @@ class ActionFilterSet(filters.FilterSet):
             action=OuterRef("pk"), body__in=value
         )
         return queryset.filter(Exists(collaborates))
+
+    def filter_reports_to(self, queryset: QuerySet[Action], name: str, value) -> QuerySet:
+        """Any of the chosen duties: EXISTS, so no row repeats and no DISTINCT."""
+        return queryset.reporting_to(value) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):
         if value is None:

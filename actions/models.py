@@ -1,6 +1,7 @@
 """Actions called for by resolutions, who owns them, and how they progress."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,10 +13,12 @@ from resolutions.models import Clause, Resolution
 
 from .choices import (
     COUNCIL_RECIPIENTS,
+    FINISHED_EXPORT_STATES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
     ActionStatus,
     BodyKind,
+    ExportState,
     MeetingKind,
     ReportingRecipient,
     ReportState,
@@ -137,8 +140,16 @@ class ActionQuerySet(models.QuerySet):
 
     def reporting_to_council(self) -> "ActionQuerySet":
         """Actions whose progress must be reported to ITU Council: the one definition of it."""
+        return self.reporting_to(COUNCIL_RECIPIENTS)
+
+    def reporting_to(self, recipients: Iterable[str]) -> "ActionQuerySet":
+        """Actions with a duty to report to any of ``recipients``.
+
+        EXISTS rather than a join: an action with two matching duties stays
+        one row, so no DISTINCT over every selected column is needed.
+        """
         duties = ReportingObligation.objects.filter(
-            action=OuterRef("pk"), recipient__in=COUNCIL_RECIPIENTS
+            action=OuterRef("pk"), recipient__in=list(recipients)
         )
         return self.filter(Exists(duties))
 
@@ -651,3 +662,50 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- Exports run in the background (issue 13) ---------------------------------
+
+
+class Export(models.Model):
+    """A CSV export too large to stream within a request, written by a Celery task.
+
+    ``query`` keeps the list's filters as they were asked (a query string), so
+    the file holds exactly what the streamed download would have. Only the user
+    who asked for it may download it.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exports",
+        verbose_name=_("requested by"),
+    )
+    query = models.TextField(_("filters"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED_EXPORT_STATES
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 100 if self.state == ExportState.READY else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -31,7 +31,7 @@ from .choices import (
     ReportState,
     Role,
 )
-from .models import Action, ProgressReport, User
+from .models import Action, Export, ProgressReport, User
 
 # The sentence each refusal shows, wherever it is refused.
 CHANGE_STATUS_REFUSED = _("Only staff of the owning Bureau may change this status.")
@@ -211,3 +211,15 @@ def report_move_refusal(user: User, report: ProgressReport, to: ReportState) -> 
     if report.state == ReportState.SUBMITTED and wrote_report(user, report):
         return str(REVIEW_OWN_REPORT_REFUSED)
     return str(REVIEW_REPORT_REFUSED)
+
+
+# --- Exports (issue 13) ---------------------------------------------------------
+# An export holds what its requester's filters selected: only they download it.
+
+
+def can_see_export(user: User, export: Export) -> bool:
+    return user.is_authenticated and export.requested_by_id == user.pk
+
+
+def exports_of(user: User) -> QuerySet[Export]:
+    return Export.objects.filter(requested_by=user.pk)

@@ -42,3 +42,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "data_folder_out": _queue,
         "control_folder": tempfile.mkdtemp(prefix="wtsa-celery-control-"),
     }
+
+# Exported files of a test run go to a throwaway folder, never to var/.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="wtsa-media-")

@@ -10,6 +10,7 @@ from actions.choices import ActionStatus, ReportState
 from actions.models import (
     Action,
     EvidenceLink,
+    Export,
     ProgressReport,
     Reminder,
     ReportingObligation,
@@ -28,6 +29,7 @@ def populated(tsb_action, tsb_staff, superuser):
     ReportingObligation.objects.create(action=tsb_action, recipient="council_annual")
     session = builders.meeting(datetime.date(2026, 6, 16))
     Reminder.objects.create(key="k1", meeting=session, recipient=tsb_staff, days_before=7)
+    Export.objects.create(requested_by=tsb_staff, query="bureau=TSB", rows_total=1)
     tsb_action.resolution.references.create(
         conference="PP", number=196, is_revision=True, place="Dubai", year=2018, text="x"
     )

@@ -170,6 +170,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Exports (issue 13) ---------------------------------------------------------
+# Uploaded and generated files (CSV exports written by a worker) live here;
+# web processes and workers must share the folder (or set another storage).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/media/"
+# Up to this many actions a CSV export streams in the request, finishing well
+# inside a web worker's timeout; above it, a Celery task writes the file and
+# the user downloads it when it is ready.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=5000)
+
 # --- E-mail -----------------------------------------------------------------
 # Reminders go out by e-mail, so production must say where to send them:
 # smtp://user:password@host:587/?tls=True. In development they are printed.

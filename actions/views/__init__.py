@@ -9,6 +9,7 @@ before reading its form.
 
 from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
+from .exports import export_create, export_detail, export_download
 from .lists import action_export, action_list, my_actions
 from .reports import report_edit, report_transition
 from .resolutions import resolution_detail, resolution_list
@@ -20,6 +21,9 @@ __all__ = [
     "action_plan",
     "action_status",
     "dashboard",
+    "export_create",
+    "export_detail",
+    "export_download",
     "my_actions",
     "report_create",
     "report_edit",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
@@ -141,6 +142,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "columns": _sort_columns(request),
         "filtered": filtered,
         "today": timezone.localdate(),
+        "export_stream_max": settings.EXPORT_STREAM_MAX_ROWS,
     }
     # htmx asks for the results alone when a filter changes; a full page
     # otherwise, so the same URL works without JavaScript and when bookmarked.
@@ -163,6 +165,13 @@ def action_export(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(
             "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
         )
+    # Streamed only while it finishes well inside a web worker's timeout: a
+    # worker killed mid-stream would leave a file that looks complete. Larger
+    # exports are written by a Celery task (views/exports.py).
+    total = filterset.qs.count()
+    if total > settings.EXPORT_STREAM_MAX_ROWS:
+        context = {"section": "actions", "total": total, "query": request.GET.urlencode()}
+        return render(request, "actions/export_confirm.html", context)
     today = timezone.localdate()
     rows = action_csv_lines(filterset.qs, today=today)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
