@@ -86,7 +86,8 @@ EXPECTED = {
     "action_export": 7,
     "action_detail": 15,
     "report_edit": 7,
-    "resolution_list": 5,
+    # One COUNT for the pages of resolutions.
+    "resolution_list": 6,
     "resolution_detail": 6,
 }
 
