@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+
+from wtsa_tracker.api.pagination import DeferredJoinPaginator
 
 from .. import selectors
 from ..filtersets import ActionFilterSet
@@ -120,7 +121,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     # "filtered" on everything but the wrong field would be taken for the answer.
     valid = filterset.is_valid()
     actions = filterset.qs if valid else Action.objects.none()
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = any(
         value
         for key, value in request.GET.lists()
@@ -188,7 +189,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     page = None
     if user.bureau_id:
         bureau_open = Action.objects.involving_bureau(user.bureau_id).open().for_list()
-        page = Paginator(bureau_open, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = DeferredJoinPaginator(bureau_open, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "section": "mine",
         "focal": focal,
