@@ -42,6 +42,7 @@ from .models import (
     CouncilReportRun,
     CouncilReportSnapshot,
     EvidenceLink,
+    Export,
     GoverningBodyMeeting,
     ImportJob,
     MeetingRule,
@@ -841,3 +842,30 @@ class CouncilReportSnapshotAdmin(_ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # not even for superusers: a report submitted to Council is a record
+
+
+# --- Exports (issue 13) ---------------------------------------------------------
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Exports are written by the worker: the admin shows them and may delete old ones."""
+
+    list_display = ["requested_by", "state", "rows_done", "rows_total", "created_at", "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["requested_by__username"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [
+        "requested_by",
+        "query",
+        "state",
+        "rows_done",
+        "rows_total",
+        "file",
+        "error",
+        "created_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -231,3 +231,17 @@ class ImportState(models.TextChoices):
 
 # States in which a background task is at work and the page keeps polling.
 IMPORT_RUNNING_STATES = frozenset({ImportState.PREVIEWING, ImportState.APPLYING})
+
+
+# --- Exports run in the background (issue 13) ---------------------------------
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being written")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Failed")
+
+
+# States after which an export changes no more: its page stops asking.
+FINISHED_EXPORT_STATES = frozenset({ExportState.READY, ExportState.FAILED})

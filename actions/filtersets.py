@@ -113,7 +113,8 @@ class ActionFilterSet(filters.FilterSet):
         )
         return queryset.filter(Exists(collaborates))
 
-    def filter_reports_to(self, queryset: QuerySet[Action], name: str, value: list[str]):
+    def filter_reports_to(self, queryset: QuerySet[Action], name: str, value) -> QuerySet:
+        """Any of the chosen duties: EXISTS, so no row repeats and no DISTINCT."""
         return queryset.reporting_to(value) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool | None):

@@ -17,6 +17,7 @@ from resolutions.models import Clause, Resolution
 
 from .choices import (
     COUNCIL_RECIPIENTS,
+    FINISHED_EXPORT_STATES,
     IMPORT_RUNNING_STATES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
@@ -25,6 +26,7 @@ from .choices import (
     AssessmentState,
     BodyKind,
     EmailDelivery,
+    ExportState,
     ImportState,
     MeetingKind,
     NotificationKind,
@@ -1452,3 +1454,50 @@ def history_record_change(obj: models.Model, *, by: "User | None", reason: str =
     finally:
         obj.__dict__.pop("_history_user", None)
         obj.__dict__.pop("_change_reason", None)
+
+
+# --- Exports run in the background (issue 13) ---------------------------------
+
+
+class Export(models.Model):
+    """A CSV export too large to stream within a request, written by a Celery task.
+
+    ``query`` keeps the list's filters as they were asked (a query string), so
+    the file holds exactly what the streamed download would have. Only the user
+    who asked for it may download it.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exports",
+        verbose_name=_("requested by"),
+    )
+    query = models.TextField(_("filters"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows to write"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED_EXPORT_STATES
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 100 if self.state == ExportState.READY else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -31,7 +31,7 @@ from .choices import (
     ReportState,
     Role,
 )
-from .models import Action, CouncilReportRun, ProgressReport, User
+from .models import Action, CouncilReportRun, Export, ProgressReport, User
 
 # The sentence each refusal shows, wherever it is refused.
 CHANGE_STATUS_REFUSED = _("Only staff of the owning Bureau may change this status.")
@@ -272,3 +272,15 @@ def council_report_runs_visible_to(user: User, runs: QuerySet | None = None) -> 
     if is_coordinator(user):
         return runs.filter(bureau_id=user.bureau_id)
     return runs.none()
+
+
+# --- Exports (issue 13) ---------------------------------------------------------
+# An export holds what its requester's filters selected: only they download it.
+
+
+def can_see_export(user: User, export: Export) -> bool:
+    return user.is_authenticated and export.requested_by_id == user.pk
+
+
+def exports_of(user: User) -> QuerySet[Export]:
+    return Export.objects.filter(requested_by=user.pk)

@@ -1,14 +1,19 @@
-"""Background work: reminders and escalations, notification e-mails, Council reports, imports."""
+"""Background work: reminders, notification e-mails, Council reports, imports, CSV exports."""
 
 import datetime
 import logging
 
 from celery import shared_task
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .filtersets import ActionFilterSet
 from .importing import import_job_apply, import_job_fail, import_job_preview, import_jobs_expire
+from .models import Action, Export
 from .services.common import DeliveryFailed
 from .services.council_report import council_report_generate
+from .services.exports import export_fail, export_write
 from .services.notifications import (
     digest_recipients,
     digest_send,
@@ -107,3 +112,20 @@ def apply_import(job_id: int) -> str:
 def expire_imports() -> int:
     """Delete uploads nobody applied within a day, with their stored files (run by beat)."""
     return import_jobs_expire(before=timezone.now() - datetime.timedelta(days=1))
+
+
+@shared_task
+def write_export(export_id: int) -> str:
+    """Write one export's CSV file, with the filters it was asked with; return its state."""
+    export = Export.objects.get(pk=export_id)
+    filterset = ActionFilterSet(QueryDict(export.query), queryset=Action.objects.for_export())
+    if not filterset.is_valid():
+        # Checked when the export was asked for; a filter may since have lost
+        # its object (a body or user deleted), and the file would not match.
+        reason = _("These filters can no longer be read: %(errors)s") % {
+            "errors": "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+            )
+        }
+        return export_fail(export=export, reason=reason).state
+    return export_write(export=export, actions=filterset.qs, today=timezone.localdate()).state

@@ -8,6 +8,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/export.csv", views.action_export, name="action_export"),
+    # Exports too large to stream (issue 13)
+    path("actions/export/", views.export_create, name="export_create"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("actions/mine/", views.my_actions, name="my_actions"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),

@@ -49,6 +49,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "control_folder": os.environ["TEST_CELERY_CONTROL_DIR"],
     }
 
-# Generated Council reports and uploaded files waiting to be imported go to a
-# throwaway folder, never to var/.
+# Generated Council reports, uploaded files waiting to be imported and CSV
+# exports go to a throwaway folder, never to var/.
+import tempfile  # noqa: E402
+
 MEDIA_ROOT = tempfile.mkdtemp(prefix="wtsa-media-")

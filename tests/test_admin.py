@@ -12,6 +12,7 @@ from actions.models import (
     CouncilReportRun,
     CouncilReportSnapshot,
     EvidenceLink,
+    Export,
     MeetingRule,
     Notification,
     ProgressReport,
@@ -41,6 +42,7 @@ def populated(tsb_action, tsb_staff, superuser):
     )
     session = builders.meeting(datetime.date(2026, 6, 16))
     Reminder.objects.create(key="k1", meeting=session, recipient=tsb_staff, days_before=7)
+    Export.objects.create(requested_by=tsb_staff, query="bureau=TSB", rows_total=1)
     tsb_action.resolution.references.create(
         conference="PP", number=196, is_revision=True, place="Dubai", year=2018, text="x"
     )

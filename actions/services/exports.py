@@ -1,11 +1,16 @@
-"""Actions written to a file: the CSV export of the action list."""
+"""Actions written to a file: the CSV export of the action list, streamed or in the background."""
 
 from __future__ import annotations
 
 import csv
 import datetime
+import logging
+import tempfile
 from collections.abc import Iterator
 
+from celery import signature
+from django.core.files import File
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from resolutions.choices import ClauseVerb
 
-from ..choices import ActionStatus, ReportingRecipient, Strength, choice_label
+from ..choices import ActionStatus, ExportState, ReportingRecipient, Strength, choice_label
 from ..display import ACTION_NAME, person
-from ..models import Action
+from ..models import Action, Export, User
+
+logger = logging.getLogger(__name__)
 
 
 class _Labels:
@@ -106,3 +113,63 @@ def action_csv_lines(actions: QuerySet[Action], *, today: datetime.date) -> Iter
     yield "\ufeff" + writer.writerow([str(title) for title in CSV_HEADER])
     for action in actions.iterator(chunk_size=500):
         yield writer.writerow(_csv_row(action, today, labels))
+
+
+# --- Exports too large to stream: written by a Celery task (issue 13) -----------
+
+# How often the job tells its page how far it got: often enough for a moving
+# bar, rarely enough that the updates cost nothing beside the rows.
+PROGRESS_EVERY_ROWS = 1000
+
+
+def export_start(*, user: User, query: str, rows_total: int) -> Export:
+    """Record an export of the actions ``query`` selects and queue the task that writes it.
+
+    The task is named, not imported: services sit below the tasks that call
+    them. It is queued once the row is committed, so the worker finds it.
+    """
+    export = Export.objects.create(requested_by=user, query=query, rows_total=rows_total)
+    transaction.on_commit(
+        lambda: signature("actions.tasks.write_export", args=(export.pk,)).delay()
+    )
+    return export
+
+
+def export_write(*, export: Export, actions: QuerySet[Action], today: datetime.date) -> Export:
+    """Write the export's CSV file into storage, counting rows as it goes.
+
+    The bytes are those the streamed download gives for the same filters. The
+    file is built on disk, not in memory, and saved to storage only once
+    complete, so a half-written file is never offered. Any error marks the
+    export failed with its reason, for the page to show.
+    """
+    Export.objects.filter(pk=export.pk).update(state=ExportState.RUNNING, rows_done=0, error="")
+    rows = -1  # the header is not a row
+    try:
+        with tempfile.TemporaryFile() as spool:
+            for line in action_csv_lines(actions, today=today):
+                spool.write(line.encode("utf-8"))
+                rows += 1
+                if rows and rows % PROGRESS_EVERY_ROWS == 0:
+                    Export.objects.filter(pk=export.pk).update(rows_done=rows)
+            spool.seek(0)
+            export.file.save(f"wtsa-actions-{today.isoformat()}.csv", File(spool), save=False)
+    except Exception as error:  # whatever broke, the user is told, and nothing is offered
+        logger.exception("Export %s failed", export.pk)
+        return export_fail(export=export, reason=str(error) or type(error).__name__)
+    export.state = ExportState.READY
+    export.rows_done = export.rows_total = rows
+    export.error = ""
+    export.finished_at = timezone.now()
+    export.save(update_fields=["state", "rows_done", "rows_total", "file", "error", "finished_at"])
+    return export
+
+
+def export_fail(*, export: Export, reason: str) -> Export:
+    """Mark the export failed, keeping why, so its page says so instead of waiting forever."""
+    export.state = ExportState.FAILED
+    export.error = reason
+    export.finished_at = timezone.now()
+    export.file = ""
+    export.save(update_fields=["state", "error", "finished_at", "file"])
+    return export

@@ -21,6 +21,7 @@ from .council import (
 )
 from .dashboard import dashboard
 from .detail import action_detail, action_plan, action_status, report_create
+from .exports import export_create, export_detail, export_download
 from .lists import action_export, action_list, my_actions
 from .notifications import (
     calendar_feed,
@@ -55,6 +56,9 @@ __all__ = [
     "calendar_feed",
     "calendar_rotate",
     "dashboard",
+    "export_create",
+    "export_detail",
+    "export_download",
     "my_actions",
     "notification_list",
     "notification_settings",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+
+from wtsa_tracker.api.pagination import DeferredJoinPaginator
 
 from .. import selectors
 from ..filtersets import ActionFilterSet
@@ -119,7 +121,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     # "filtered" on everything but the wrong field would be taken for the answer.
     valid = filterset.is_valid()
     actions = filterset.qs if valid else Action.objects.none()
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = any(
         value
         for key, value in request.GET.lists()
@@ -141,6 +143,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "columns": _sort_columns(request),
         "filtered": filtered,
         "today": timezone.localdate(),
+        "export_stream_max": settings.EXPORT_STREAM_MAX_ROWS,
     }
     # htmx asks for the results alone when a filter changes; a full page
     # otherwise, so the same URL works without JavaScript and when bookmarked.
@@ -163,6 +166,13 @@ def action_export(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(
             "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
         )
+    # Streamed only while it finishes well inside a web worker's timeout: a
+    # worker killed mid-stream would leave a file that looks complete. Larger
+    # exports are written by a Celery task (views/exports.py).
+    total = filterset.qs.count()
+    if total > settings.EXPORT_STREAM_MAX_ROWS:
+        context = {"section": "actions", "total": total, "query": request.GET.urlencode()}
+        return render(request, "actions/export_confirm.html", context)
     today = timezone.localdate()
     rows = action_csv_lines(filterset.qs, today=today)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
@@ -179,7 +189,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     page = None
     if user.bureau_id:
         bureau_open = Action.objects.involving_bureau(user.bureau_id).open().for_list()
-        page = Paginator(bureau_open, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = DeferredJoinPaginator(bureau_open, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "section": "mine",
         "focal": focal,

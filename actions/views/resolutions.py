@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +22,11 @@ from resolutions.services import clause_pairs
 from ..choices import OPEN_STATUSES, ActionStatus
 from ..display import word_diff
 from ..models import Action
+
+# Thirty years of assemblies hold thousands of resolutions: a page of them
+# stays small (issue 13: no page over 200 KB, whatever the data). The latest
+# assembly comes first.
+RESOLUTIONS_PER_PAGE = 100
 
 
 @dataclass
@@ -93,9 +99,11 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     )
     if chosen_code:
         resolutions = resolutions.filter(assembly__code=chosen_code)
+    page = Paginator(resolutions, RESOLUTIONS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "section": "resolutions",
-        "resolutions": list(resolutions),
+        "page": page,
+        "resolutions": list(page.object_list),
         "assemblies": assemblies,
         "chosen": chosen_code,
         "chosen_assembly": chosen,

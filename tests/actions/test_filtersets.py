@@ -53,6 +53,14 @@ def test_filters_by_resolution_number_strength_and_reporting_obligation(actions)
     assert filtered(strength=["invites"]) == {actions["sg17"]}
 
 
+def test_filters_by_several_reporting_duties_without_duplicates_or_distinct(actions):
+    qs = ActionFilterSet({"reports_to": ["council_annual", "next_wtsa"]}, Action.objects.all()).qs
+
+    assert list(qs) == [actions["reporting"]]
+    # EXISTS keeps one row per action: DISTINCT over every column costs more.
+    assert "DISTINCT" not in str(qs.query).upper()
+
+
 @time_machine.travel(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC))
 def test_filters_overdue_and_due_date_range(actions):
     assert filtered(overdue="true") == {actions["sg17"]}

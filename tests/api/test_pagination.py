@@ -1,5 +1,8 @@
 """Page numbers with any ordering, or a cursor in a fixed order."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from actions.choices import ActionStatus
 from actions.models import Action
 from tests import builders
@@ -61,3 +64,30 @@ def test_a_page_size_above_the_limit_is_capped(reader):
     response = client_for(reader).get("/api/actions/", {"page_size": 100000})
 
     assert len(response.json()["results"]) == 3
+
+
+def test_a_deep_page_reads_ids_then_rows_and_keeps_the_lists_order(reader):
+    later, earlier = builders.resolution(73), builders.resolution(44)
+    for res in (later, earlier, later, earlier, later, earlier, later):
+        builders.action(res, owner="BDT", collaborators=("TSB",))
+    expected = list(
+        Action.objects.order_by("resolution__number", "number").values_list("pk", flat=True)
+    )
+    client = client_for(reader)
+    params = {"ordering": "resolution", "page_size": 3}
+
+    seen, last = _walk(client, "/api/actions/", params)
+    with CaptureQueriesContext(connection) as second:
+        page_two = client.get("/api/actions/", {**params, "page": 2}).json()["results"]
+    with CaptureQueriesContext(connection) as third:
+        page_three = client.get("/api/actions/", {**params, "page": 3}).json()["results"]
+
+    assert seen == expected
+    assert [row["collaborators"] for row in page_two] == [["TSB"]] * 3
+    assert [row["id"] for row in page_three] == expected[6:]
+    # Deep pages: the same queries whatever the page, no more than one beyond the first's.
+    assert len(second) == len(third)
+    offsets = [q["sql"] for q in second.captured_queries if "OFFSET" in q["sql"].upper()]
+    assert len(offsets) == 1
+    # The offset skips ids only: no joined column or subquery for the skipped rows.
+    assert offsets[0].startswith('SELECT "actions_action"."id" AS "pk" FROM')

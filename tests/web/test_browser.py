@@ -425,3 +425,31 @@ def test_a_coordinator_sees_a_submitted_report_in_the_header_and_marks_it_read(
     page.get_by_role("button", name=re.compile(r"^Mark read")).click()
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Mark read"))).to_have_count(0)
+
+
+def test_a_large_export_is_prepared_its_page_follows_the_job_and_then_offers_the_file(
+    page: Page, live_server, amina, res73_action, settings
+):
+    from actions.models import Export
+    from actions.tasks import write_export
+
+    settings.EXPORT_STREAM_MAX_ROWS = 1  # three actions: over the threshold
+    refused = []
+    page.on("console", lambda message: refused.append(message.text))
+    log_in(page, live_server.url, "amina")
+    page.goto(f"{live_server.url}/actions/")
+    page.get_by_role("button", name="Prepare these actions as CSV").click()
+
+    expect(page.get_by_role("heading", level=1, name="CSV export")).to_be_visible()
+    expect(page.locator("#export-status")).to_contain_text("0 of 3 actions written")
+    assert_accessible(page)
+    # The worker's part, done here: the page, polling, notices by itself.
+    write_export(Export.objects.get().pk)
+    expect(page.locator("#export-status")).to_contain_text("3 actions written.", timeout=10000)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the CSV file").click()
+    assert_accessible(page)
+
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 4
+    assert [text for text in refused if "Content Security Policy" in text] == []

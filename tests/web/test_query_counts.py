@@ -87,10 +87,10 @@ EXPECTED = {
     "action_list_filtered": 16,
     "action_list_involving": 16,
     "action_list_htmx": 8,
-    "action_export": 7,
+    "action_export": 8,
     "action_detail": 21,
     "report_edit": 10,
-    "resolution_list": 6,
+    "resolution_list": 7,
     "resolution_detail": 7,
     # the sessions, the period (previous session, assembly), the counts, the gaps
     "council_readiness": 9,

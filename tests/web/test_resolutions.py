@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -5,6 +6,7 @@ from django.urls import reverse
 
 from actions.choices import ActionStatus
 from actions.models import Action
+from actions.views.resolutions import RESOLUTIONS_PER_PAGE
 from resolutions.choices import ClauseVerb, PartKind
 from tests import builders
 
@@ -162,3 +164,23 @@ def test_each_item_names_its_action_with_the_item_reference(login, reader, res73
 
     assert "Res. 73 · action 1 (instructs 1)" in page
     assert "Res. 73 · action 2 (instructs 7)" in page
+
+
+def test_resolution_list_pages_through_many_resolutions_latest_assembly_first(login, reader, db):
+    builders.assembly("WTSA-16", start=datetime.date(2016, 10, 25))
+    for number in range(1, RESOLUTIONS_PER_PAGE + 1):
+        builders.resolution(number, assembly_code="WTSA-16")
+    builders.resolution(1, assembly_code="WTSA-20")
+    client = login(reader)
+
+    first = client.get(reverse("resolution_list"))
+    second = client.get(reverse("resolution_list"), {"page": 2})
+
+    assert len(first.context["resolutions"]) == RESOLUTIONS_PER_PAGE
+    assert first.context["resolutions"][0].assembly.code == "WTSA-20"
+    assert [(r.assembly.code, r.number) for r in second.context["resolutions"]] == [
+        ("WTSA-16", RESOLUTIONS_PER_PAGE)
+    ]
+    page = first.content.decode()
+    assert f"{RESOLUTIONS_PER_PAGE + 1} resolutions · showing 1–{RESOLUTIONS_PER_PAGE}" in page
+    assert 'href="?page=2"' in page

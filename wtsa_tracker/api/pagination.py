@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
@@ -33,7 +34,31 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
+class DeferredJoinPaginator(Paginator):
+    """Pages after the first read in two steps: the page's ids, then their rows.
+
+    With OFFSET the database builds every skipped row before dropping it, its
+    joined columns and subqueries included, so a deep page cost many times
+    the first. Skipping ids alone is cheap; the page's rows are then read by
+    id (one more query) and put back in the list's order.
+    """
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom == 0 or not isinstance(rows, QuerySet):
+            return self._get_page(rows[bottom:top], number, self)
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+
 class _Pages(pagination.PageNumberPagination):
+    django_paginator_class = DeferredJoinPaginator
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

@@ -1,0 +1,202 @@
+"""CSV exports: small ones stream, large ones are written by a Celery task and downloaded."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.choices import ActionStatus, ExportState, ReportingRecipient
+from actions.models import Export, ReportingObligation
+from actions.tasks import write_export
+from tests import builders
+from wtsa_tracker.celery import app
+
+
+@pytest.fixture
+def actions(db):
+    res73 = builders.resolution(73, title="ICTs, environment and climate change")
+    res44 = builders.resolution(44, title="Bridging the standardization gap")
+    made = [
+        builders.action(res73, owner="BDT", status=ActionStatus.IN_PROGRESS),
+        builders.action(res73, owner="BDT", collaborators=("TSB",)),
+        builders.action(res44, owner="TSB", collaborators=("BDT", "BR")),
+        builders.action(res44, owner="T-SG17", status=ActionStatus.ONGOING),
+    ]
+    ReportingObligation.objects.create(action=made[2], recipient=ReportingRecipient.COUNCIL)
+    return made
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in the caller, as a worker would run them, once their transaction commits."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def streamed(client, query: str) -> bytes:
+    response = client.get(f"{reverse('action_export')}?{query}")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def ask_for_export(client, query, django_capture_on_commit_callbacks) -> Export:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{reverse('export_create')}?{query}")
+    export = Export.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("export_detail", args=[export.pk])
+    return export
+
+
+def test_a_small_export_streams_chunked_without_a_length_so_a_cut_download_shows(
+    login, reader, actions, settings
+):
+    settings.EXPORT_STREAM_MAX_ROWS = 10
+
+    response = login(reader).get(reverse("action_export"))
+
+    assert response.streaming
+    assert not response.has_header("Content-Length")
+    assert len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) == 5
+    assert not Export.objects.exists()
+
+
+def test_an_export_over_the_threshold_is_offered_as_a_background_job_and_not_streamed(
+    login, reader, actions, settings
+):
+    settings.EXPORT_STREAM_MAX_ROWS = 3
+    client = login(reader)
+
+    response = client.get(reverse("action_export"), {"owner": ["BDT", "TSB", "T-SG17"]})
+    listed = client.get(reverse("action_list")).content.decode()
+
+    assert not response.streaming
+    assert "These filters select 4 actions" in response.content.decode()
+    assert f'action="{reverse("export_create")}?owner=BDT&amp;owner=TSB' in (
+        response.content.decode()
+    )
+    assert "Prepare these actions as CSV" in listed
+    assert "Download these actions as CSV" not in listed
+    assert not Export.objects.exists()
+
+
+def test_the_job_writes_the_same_bytes_as_the_stream_for_the_same_filters(
+    login, bdt_staff, actions, settings, eager_tasks, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_STREAM_MAX_ROWS = 100
+    client = login(bdt_staff)
+    query = "involves=BDT&status=not_started&status=in_progress&ordering=-resolution"
+
+    expected = streamed(client, query)
+    export = ask_for_export(client, query, django_capture_on_commit_callbacks)
+    export.refresh_from_db()
+    download = client.get(reverse("export_download", args=[export.pk]))
+
+    assert export.state == ExportState.READY, export.error
+    assert (export.rows_done, export.rows_total) == (3, 3)
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == expected
+    assert len(expected.decode("utf-8-sig").splitlines()) == 4
+
+
+def test_a_user_sees_and_downloads_only_their_own_export(
+    login, bdt_staff, tsb_staff, actions, eager_tasks, django_capture_on_commit_callbacks
+):
+    export = ask_for_export(login(bdt_staff), "", django_capture_on_commit_callbacks)
+    other = login(tsb_staff)
+
+    assert other.get(reverse("export_detail", args=[export.pk])).status_code == 404
+    assert other.get(reverse("export_download", args=[export.pk])).status_code == 404
+    assert login(bdt_staff).get(reverse("export_download", args=[export.pk])).status_code == 200
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_and_asks_for_no_export(client, actions):
+    response = client.post(reverse("export_create"))
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert not Export.objects.exists()
+
+
+def test_the_export_page_shows_progress_and_keeps_asking_until_the_file_is_ready(login, reader, db):
+    export = Export.objects.create(
+        requested_by=reader, state=ExportState.RUNNING, rows_done=1500, rows_total=6000
+    )
+    client = login(reader)
+
+    page = client.get(reverse("export_detail", args=[export.pk])).content.decode()
+    partial = client.get(
+        reverse("export_detail", args=[export.pk]),
+        headers={"HX-Request": "true", "HX-Target": "export-status"},
+    ).content.decode()
+
+    assert "1500 of 6000 actions written" in page
+    assert '<progress max="100" value="25">' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert partial.lstrip().startswith('<div id="export-status"')
+    assert "<html" not in partial
+    assert client.get(reverse("export_download", args=[export.pk])).status_code == 404
+
+
+def test_a_finished_export_page_stops_asking_and_offers_the_file(
+    login, reader, actions, django_capture_on_commit_callbacks
+):
+    export = Export.objects.create(requested_by=reader, rows_total=4)
+    write_export(export.pk)
+
+    page = login(reader).get(reverse("export_detail", args=[export.pk])).content.decode()
+
+    assert "4 actions written." in page
+    assert reverse("export_download", args=[export.pk]) in page
+    assert "hx-trigger" not in page
+
+
+def test_a_failed_job_says_why_and_offers_no_file(login, reader, actions):
+    # The body was there when the export was asked for, and deleted since.
+    export = Export.objects.create(requested_by=reader, query="owner=GONE", rows_total=4)
+
+    state = write_export(export.pk)
+    export.refresh_from_db()
+    page = login(reader).get(reverse("export_detail", args=[export.pk])).content.decode()
+
+    assert state == ExportState.FAILED
+    assert "GONE" in export.error
+    assert not export.file
+    assert "The export failed:" in page
+    assert "GONE" in page
+    assert "hx-trigger" not in page
+
+
+def test_a_job_that_breaks_while_writing_is_marked_failed_with_the_reason(
+    reader, actions, monkeypatch
+):
+    def broken(*args, **kwargs):
+        yield "header\n"
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("actions.services.exports.action_csv_lines", broken)
+    export = Export.objects.create(requested_by=reader, rows_total=4)
+
+    write_export(export.pk)
+    export.refresh_from_db()
+
+    assert export.state == ExportState.FAILED
+    assert export.error == "No space left on device"
+    assert not export.file
+
+
+def test_the_job_reads_the_actions_in_a_number_of_queries_that_does_not_grow(reader, actions):
+    def queries_for_export() -> int:
+        export = Export.objects.create(requested_by=reader)
+        with CaptureQueriesContext(connection) as captured:
+            assert write_export(export.pk) == ExportState.READY
+        return len(captured)
+
+    few = queries_for_export()
+    for _ in range(6):
+        builders.action(owner="BR", collaborators=("TSB",))
+
+    assert queries_for_export() == few
