@@ -92,7 +92,9 @@ def reading_order_key(clauses: Iterable[ClauseLike]) -> Callable[[ClauseLike], t
             # Preamble and "resolves" keep their place ahead of the directives.
             return (0, (0, 0, clause.order), 0, 0, clause.order)
         number = item_number(clause.label) or _NO_NUMBER
-        return (rank, starts[_part(clause)], *number, clause.order)
+        # A clause not among those given stands as a part of its own.
+        start = starts.get(_part(clause), (*number, clause.order))
+        return (rank, start, *number, clause.order)
 
     return key
 
