@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from resolutions.models import Assembly, Clause, Resolution
+from resolutions.ordering import reading_order_key
 from resolutions.parsing import (
     Notice,
     ParsedDocument,
@@ -356,6 +357,9 @@ def _apply_actions(
         )
         for (clause, item), previous in zip(sync.new_directives, planned, strict=True)
     ]
+    # Numbered in reading order (instructs before invites, by item number), not as written.
+    in_order = reading_order_key([entry.clause for entry in entries])
+    entries.sort(key=lambda entry: in_order(entry.clause))
     made = actions_create_for_clauses(resolution=resolution, entries=entries, bodies=plan.bodies)
     closing: list[tuple[Action, str]] = []
     for entry, action in zip(entries, made, strict=True):

@@ -247,7 +247,9 @@ class Action(models.Model):
     """A trackable piece of work: one directive item of a resolution.
 
     Items are numbered in sequence within each resolution, as in TSB's
-    action plan. ``version`` grows on every write, for optimistic concurrency.
+    action plan, in reading order (``resolutions.ordering``: instructs before
+    invites, then by item number); pages and the API address an action by id.
+    ``version`` grows on every write, for optimistic concurrency.
     """
 
     resolution = models.ForeignKey(

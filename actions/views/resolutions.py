@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from resolutions.choices import PartKind
 from resolutions.models import Assembly, Clause, Resolution
+from resolutions.ordering import reading_order_key
 from resolutions.services import clause_pairs
 
 from ..choices import OPEN_STATUSES, ActionStatus
@@ -60,7 +61,7 @@ def _footnotes(clause: Clause) -> list[dict]:
 
 
 def _text_parts(resolution: Resolution, clauses: list[Clause]) -> list[Part]:
-    """Rebuild the parts of the text from its flat, ordered clauses."""
+    """Rebuild the parts of the text from its flat clauses, in reading order."""
     parts: list[Part] = []
     items: dict[int, Item] = {}
     for clause in clauses:
@@ -77,6 +78,12 @@ def _text_parts(resolution: Resolution, clauses: list[Clause]) -> list[Part]:
         if not parts or (parts[-1].heading, parts[-1].addressee) != (heading, clause.addressee):
             parts.append(Part(heading, clause.addressee, clause.part == PartKind.OPERATIVE))
         parts[-1].items.append(item)
+    # The directive parts in the order their actions are numbered (instructs
+    # before invites, by item number), so the page and the action list agree.
+    in_order = reading_order_key([clause for clause in clauses if clause.parent_id is None])
+    for part in parts:
+        part.items.sort(key=lambda item: in_order(item.clause))
+    parts.sort(key=lambda part: in_order(part.items[0].clause))
     return parts
 
 
