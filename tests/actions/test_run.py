@@ -79,7 +79,17 @@ def make_run(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+        # Not a sub-make of `make test`: a person types `make run` in a fresh shell,
+        # and a sub-make would announce the directory it enters.
+        if key
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "MAKELEVEL",
+            "MAKEFLAGS",
+            "MFLAGS",
+        }
     }
     env.update(
         DEBUG="true",
