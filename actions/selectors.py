@@ -332,14 +332,23 @@ def reporting_period(meeting: GoverningBodyMeeting) -> ReportingPeriod:
         .first()
     )
     assembly = Assembly.objects.filter(end_date__lt=end).order_by("-end_date").first()
+    start = _period_start(previous, assembly, default=end - datetime.timedelta(days=365))
+    return ReportingPeriod(meeting, min(start, end), end)
+
+
+def _period_start(
+    previous: GoverningBodyMeeting | None, assembly: Assembly | None, *, default: datetime.date
+) -> datetime.date:
+    """The day after the previous session's deadline or the assembly's close, the later.
+
+    A new assembly's resolutions are reported on from its close.
+    """
     starts = []
     if previous is not None:
         starts.append(previous.document_deadline + datetime.timedelta(days=1))
     if assembly is not None:
         starts.append(assembly.end_date + datetime.timedelta(days=1))
-    # The later of the two: a new assembly's resolutions are reported on from its close.
-    start = max(starts, default=end - datetime.timedelta(days=365))
-    return ReportingPeriod(meeting, min(start, end), end)
+    return max(starts, default=default)
 
 
 def open_reporting_period(today: datetime.date) -> ReportingPeriod | None:
@@ -370,12 +379,7 @@ def report_period_default(
         .order_by("-start_date")
         .first()
     )
-    starts = []
-    if last is not None:
-        starts.append(last.document_deadline + datetime.timedelta(days=1))
-    if assembly is not None:
-        starts.append(assembly.end_date + datetime.timedelta(days=1))
-    return min(max(starts, default=today), today), today
+    return min(_period_start(last, assembly, default=today), today), today
 
 
 # --- Readiness for a Council session and reports across actions (issue 9) -------
