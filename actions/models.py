@@ -221,9 +221,10 @@ class ActionQuerySet(models.QuerySet):
 
     def for_list(self) -> "ActionQuerySet":
         return (
-            self.select_related(
-                "resolution__assembly", "clause", "owner", "focal_point", "continued_by"
-            )
+            # Not the successor (``continued_by``): a reverse one-to-one join
+            # that SQLite's statistics, with the column mostly empty, turn into
+            # a scan of every action per row. The pages that show it ask for it.
+            self.select_related("resolution__assembly", "clause", "owner", "focal_point")
             .defer(
                 *_deferred("resolution", RESOLUTION_TEXT_FIELDS),
                 *_deferred("focal_point", USER_PRIVATE_FIELDS),
@@ -634,6 +635,12 @@ class ProgressReport(models.Model):
             # Newest first: the progress-reports API and each action's timeline.
             models.Index(fields=["-report_date", "-id"], name="report_recent_idx"),
             models.Index(fields=["action", "-report_date", "-id"], name="report_action_idx"),
+            # Each listed action's latest approved report, read without a sort
+            # (``ActionQuerySet.with_latest_approved_report``).
+            models.Index(
+                fields=["action", "state", "-period_end", "-report_date", "-id"],
+                name="report_latest_approved_idx",
+            ),
             # Coordinators' queue: submitted reports, oldest first.
             models.Index(fields=["state", "submitted_at"], name="report_awaiting_idx"),
         ]

@@ -81,9 +81,14 @@ def is_bureau_staff(user: User) -> bool:
 
 
 def can_change_status(user: User, action: Action) -> bool:
+    return can_change_status_owned_by(user, action.owning_bureau_id)
+
+
+def can_change_status_owned_by(user: User, owning_bureau_id: int | None) -> bool:
+    """The same rule, from the owning Bureau's id alone (lists read values, not actions)."""
     if is_administrator(user):
         return True
-    return is_bureau_staff(user) and user.bureau_id == action.owning_bureau_id
+    return is_bureau_staff(user) and user.bureau_id == owning_bureau_id
 
 
 def allowed_next_statuses(user: User, action: Action) -> list[ActionStatus]:

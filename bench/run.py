@@ -44,6 +44,8 @@ import tracemalloc
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
+from wsgiref.util import setup_testing_defaults
 
 from bench.environment import BENCH_DIR, ROOT, Target, configure, target_for
 from bench.generate import GENERATOR_VERSION, SCALES, prepare
@@ -129,36 +131,62 @@ def ensure_data(target: Target, *, regenerate: bool) -> dict:
 # --- Measures ------------------------------------------------------------------------
 
 
-def measure_api(client, user, runs: int) -> list[dict]:
-    from bench.raw import action_count, action_filter, action_page
+def wsgi_get(path: str, query: dict, token: str) -> bytes:
+    """GET through ``bench.wsgi.application`` in this process, as gunicorn would call it."""
+    from bench.wsgi import application
 
+    environ: dict = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": urlencode(query),
+        "HTTP_AUTHORIZATION": f"Token {token}",
+        "HTTP_ACCEPT": "application/json",
+    }
+    setup_testing_defaults(environ)
+    answer: list[str] = []
+    body = b"".join(application(environ, lambda status, headers: answer.append(status)))
+    assert answer[0].startswith("200"), (path, query, answer[0], body[:300])
+    return body
+
+
+def measure_api(user, runs: int) -> list[dict]:
+    """Each filter's first and last page: the API against the raw view, both in process.
+
+    Both answer the same WSGI request with the same token, in turns; the raw
+    view checks the token and writes the JSON from hand-written SQL and
+    orjson, with no middleware, DRF or ORM. Their JSON must be equal, field
+    for field, before a ratio is trusted.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from knox.models import AuthToken
+
+    from bench.raw import action_count, action_filter
+    from bench.wsgi import RAW_PATH
+
+    token = AuthToken.objects.create(user=user)[1]
     rows = []
     for label, name, value in API_FILTERS:
-        flt = action_filter(name, value)
-        count = action_count(flt)
+        count = action_count(action_filter(name, value))
         last = max(1, -(-count // PAGE_SIZE))
         for which, page in (("first", 1), ("last", last)):
-            params = {"page": page, "page_size": PAGE_SIZE}
+            query = {"page": page, "page_size": PAGE_SIZE}
             if name:
-                params[name] = value
+                query[name] = value
 
-            def api(params=params):
-                response = client.get("/api/actions/", params)
-                assert response.status_code == 200, response.content[:300]
-                return response
+            def api(query=query):
+                return wsgi_get("/api/actions/", query, token)
 
-            def raw(flt=flt, page=page):
-                return action_page(flt, page=page, page_size=PAGE_SIZE, user=user)
+            def raw(query=query):
+                return wsgi_get(RAW_PATH, query, token)
 
-            answer = api().json()
-            baseline = json.loads(raw())
-            # A ratio against other rows would measure nothing.
+            answer, baseline = json.loads(api()), json.loads(raw())
+            # A ratio against other work would measure nothing.
             assert answer["count"] == baseline["count"] == count, (label, which)
-            assert [r["id"] for r in answer["results"]] == [r["id"] for r in baseline["results"]], (
-                label,
-                which,
-            )
+            assert answer["results"] == baseline["results"], (label, which)
             app_ms, raw_ms = paired(api, raw, runs)
+            with CaptureQueriesContext(connection) as captured:
+                api()
             rows.append(
                 {
                     "filter": label,
@@ -167,7 +195,7 @@ def measure_api(client, user, runs: int) -> list[dict]:
                     "rows": count,
                     "app_ms": app_ms,
                     "raw_ms": raw_ms,
-                    "queries": _queries(lambda api=api: api()),
+                    "queries": len(captured.captured_queries),
                 }
             )
             rows[-1]["ratio"] = rows[-1]["app_ms"] / rows[-1]["raw_ms"]
@@ -653,7 +681,7 @@ def main() -> None:
     }
     results["machine"] = machine(target)
     print("API list:", flush=True)
-    results["api"] = measure_api(client, user, args.runs)
+    results["api"] = measure_api(user, args.runs)
     print("Pages:", flush=True)
     heavy = max(2, args.runs // 2)
     results["pages"] = [

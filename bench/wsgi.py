@@ -1,14 +1,16 @@
-"""The project's WSGI application, plus one raw view, for the throughput comparison.
+"""The project's WSGI application, plus one raw view, for the API comparisons.
 
-``/bench/raw-actions/`` answers the first page of /api/actions/ from
-``bench.raw`` after checking the same token, with no middleware, no DRF and
-no serializer: what the same answer costs under the same gunicorn. Only
-``bench.run`` serves this module, on 127.0.0.1.
+``/bench/raw-actions/`` answers a page of /api/actions/ (``page``,
+``page_size`` and one of the filters ``bench.raw`` knows) from ``bench.raw``
+after checking the same token, with no middleware, no DRF and no serializer:
+what the same answer costs in the same process, or under the same gunicorn.
+Only ``bench.run`` serves this module, in process or on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import hmac
+from urllib.parse import parse_qsl
 
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, connection
@@ -41,7 +43,12 @@ def _raw_actions(environ) -> tuple[str, bytes]:
         if row is None or not hmac.compare_digest(row[1], hash_token(key)):
             return "401 Unauthorized", b'{"detail": "Invalid token."}'
         user = User(pk=row[0], bureau_id=_bureau_of(row[0]))
-        return "200 OK", action_page(action_filter("", None), page=1, page_size=50, user=user)
+        query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        page, page_size = int(query.pop("page", 1)), int(query.pop("page_size", 50))
+        name, value = next(iter(query.items()), ("", None))
+        return "200 OK", action_page(
+            action_filter(name, value), page=page, page_size=page_size, user=user
+        )
     finally:
         close_old_connections()
 

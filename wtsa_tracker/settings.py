@@ -11,6 +11,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import orjson
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import dotenv_values
@@ -271,6 +272,14 @@ REST_FRAMEWORK = {
     # The filtersets alone filter and order (see wtsa_tracker.api.base).
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "wtsa_tracker.api.pagination.PageOrCursorPagination",
+    # orjson writes a page of fifty actions in a tenth of the time of the
+    # standard library's encoder (issue 13); the browsable API stays.
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # Field errors of list items are keyed by position (``{0: {"url": …}}``).
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_NON_STR_KEYS,),
     # JSON bounded in depth; forms for the browsable API and the docs' "try it out".
     "DEFAULT_PARSER_CLASSES": [
         "wtsa_tracker.api.parsers.JSONParser",

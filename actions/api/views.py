@@ -56,6 +56,7 @@ from wtsa_tracker.api.exceptions import ErrorSerializer
 
 from . import serializers as s
 from .idempotency import IDEMPOTENCY_KEY, IdempotentPostMixin
+from .listing import action_list_rows, action_list_values
 from .permissions import ActionWrite, AdministratorWrite, AssessmentWrite, ReportWrite
 
 IF_MATCH = OpenApiParameter(
@@ -149,14 +150,31 @@ class ActionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Action]:
-        queryset = Action.objects.for_list().with_latest_approved_report()
-        if self.action != "list":
-            history = StatusChange.objects.select_related("changed_by")
-            queryset = queryset.prefetch_related(Prefetch("status_changes", queryset=history))
-        return queryset
+        if self.action == "list":
+            # Filtered and ordered here; ``list`` reads the page as values.
+            return Action.objects.all()
+        history = StatusChange.objects.select_related("changed_by")
+        return (
+            Action.objects.for_list()
+            .with_latest_approved_report()
+            .select_related("continued_by")
+            .prefetch_related(Prefetch("status_changes", queryset=history))
+        )
 
     def get_serializer_class(self) -> type[Serializer]:
         return s.ActionSerializer if self.action == "list" else s.ActionDetailSerializer
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """``ActionSerializer``'s rows, written from values (see ``actions.api.listing``).
+
+        The page is counted and cut on the bare list (its filters and order
+        only); the columns, joins and subqueries of a row are read for the
+        page's fifty ids alone.
+        """
+        actions = self.filter_queryset(self.get_queryset())
+        ids = [row["id"] for row in self.paginate_queryset(actions.values("id"))]
+        rows = action_list_values(actions.filter(pk__in=ids))
+        return self.get_paginated_response(action_list_rows(rows, user=request.user))
 
     @_write_schema(
         s.ActionUpdateSerializer,

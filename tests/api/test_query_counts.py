@@ -79,8 +79,9 @@ LISTS = {
     "clauses": ("/api/clauses/", _clauses, 4),
     "bodies": ("/api/bodies/", _bodies, 4),
     "meetings": ("/api/meetings/", _meetings, 4),
-    # + collaborators, obligations, the resolutions' own duties, role groups
-    "actions": ("/api/actions/", _actions, 8),
+    # + the page's ids, then its rows; collaborators, obligations, the
+    # resolutions' own duties, role groups
+    "actions": ("/api/actions/", _actions, 9),
     # + evidence links, role groups (visibility)
     "progress reports": ("/api/progress-reports/", _reports, 7),
     # the resolution, its references, its clauses (with their actions)
@@ -111,7 +112,7 @@ def test_filtering_actions_adds_no_query_per_row(tsb_staff, django_assert_num_qu
     client = client_for(tsb_staff)
 
     # + the Bureau looked up by code for `bureau`
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(
             "/api/actions/",
             {"bureau": "BDT", "reports_to": ["council", "council_annual"], "status": "not_started"},

@@ -35,12 +35,14 @@ MAX_PAGE_SIZE = 200
 
 
 class DeferredJoinPaginator(Paginator):
-    """Pages after the first read in two steps: the page's ids, then their rows.
+    """Pages read as "the page's ids, then their rows", in one query.
 
-    With OFFSET the database builds every skipped row before dropping it, its
-    joined columns and subqueries included, so a deep page cost many times
-    the first. Skipping ids alone is cheap; the page's rows are then read by
-    id (one more query) and put back in the list's order.
+    With ``ORDER BY … LIMIT … OFFSET``, the database builds every row it sorts
+    or skips, its joined columns and subqueries (an action's latest approved
+    report) included, before keeping a page of them: the first page cost as
+    much as sorting the whole list, and a deep page more. Sorting ids alone is
+    cheap; the page's rows are then read for those ids only, in the list's
+    order.
     """
 
     def page(self, number: int | str) -> Page:
@@ -50,11 +52,10 @@ class DeferredJoinPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if bottom == 0 or not isinstance(rows, QuerySet):
+        if not isinstance(rows, QuerySet):
             return self._get_page(rows[bottom:top], number, self)
-        ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        ids = rows.values("pk")[bottom:top]
+        return self._get_page(list(rows.filter(pk__in=ids)), number, self)
 
 
 class _Pages(pagination.PageNumberPagination):
@@ -68,7 +69,7 @@ class _Cursor(pagination.CursorPagination):
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
-    ordering = ("pk",)
+    ordering = ("id",)
     cursor_query_description = _(
         "Walk the list by cursor: empty for the first page, then the cursor in `next`. "
         "Rows come in a fixed order (by id); cannot be combined with `ordering`."
