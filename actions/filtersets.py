@@ -1,6 +1,7 @@
 """Filters for lists of actions and reports, shared by the API and the web pages."""
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,10 @@ from .choices import (
     Strength,
 )
 from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressReport, User
+
+# People are filtered by a username typed in, not picked from a list: a list
+# of every account made a page 2,000 options long (issue 13).
+_USERNAME = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -79,7 +84,11 @@ class ActionFilterSet(filters.FilterSet):
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
     focal_point = filters.ModelChoiceFilter(
-        queryset=User.objects.all(), to_field_name="username", label=_("Focal point")
+        queryset=User.objects.all(),
+        to_field_name="username",
+        widget=_USERNAME,
+        label=_("Focal point"),
+        help_text=_("The person's username, e.g. jsmith."),
     )
     needs_review = BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
@@ -142,7 +151,11 @@ class ProgressReportFilterSet(filters.FilterSet):
         queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
     )
     author = filters.ModelChoiceFilter(
-        queryset=User.objects.all(), to_field_name="username", label=_("Author")
+        queryset=User.objects.all(),
+        to_field_name="username",
+        widget=_USERNAME,
+        label=_("Author"),
+        help_text=_("The person's username, e.g. jsmith."),
     )
     report_date = filters.DateFromToRangeFilter(label=_("Date"))
     period = filters.DateFromToRangeFilter(

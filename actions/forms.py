@@ -65,11 +65,20 @@ class StatusChangeForm(forms.Form):
 class ActionPlanningForm(forms.Form):
     """Focal point and target date: what owning staff plan, not the status."""
 
+    # A username typed in: a list of every person of the Bureaux involved ran
+    # to 1,400 options for a TSB action, most of the page (issue 13).
     focal_point = forms.ModelChoiceField(
         label=_("Focal point"),
         queryset=User.objects.none(),
+        to_field_name="username",
         required=False,
-        empty_label=_("Nobody yet"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "The username of a person of a Bureau working on this action; empty for nobody."
+        ),
+        error_messages={
+            "invalid_choice": _("No one of the Bureaux working on this action has this username.")
+        },
     )
     target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput)
     version = VersionField()
@@ -79,7 +88,7 @@ class ActionPlanningForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "focal_point": action.focal_point_id,
+                "focal_point": action.focal_point.username if action.focal_point_id else "",
                 "target_date": action.target_date,
                 "version": action.version,
             },
@@ -92,8 +101,7 @@ class ActionPlanningForm(forms.Form):
         people = User.objects.filter(is_active=True, bureau_id__in=action.involved_bureau_ids())
         if action.focal_point_id:
             people = people | User.objects.filter(pk=action.focal_point_id)
-        self.fields["focal_point"].queryset = people.order_by("first_name", "last_name", "username")
-        self.fields["focal_point"].label_from_instance = _person_label
+        self.fields["focal_point"].queryset = people
 
     def changes(self, action: Action) -> dict:
         """The fields the user changed: a focal point left as it was is not checked again."""
@@ -102,11 +110,6 @@ class ActionPlanningForm(forms.Form):
             for name in ("focal_point", "target_date")
             if getattr(action, name) != self.cleaned_data[name]
         }
-
-
-def _person_label(user: User) -> str:
-    name = user.get_full_name()
-    return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
 class ProgressReportForm(forms.Form):

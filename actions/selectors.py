@@ -29,6 +29,8 @@ from .choices import (
     ReportState,
 )
 from .models import (
+    RESOLUTION_TEXT_FIELDS,
+    USER_PRIVATE_FIELDS,
     Action,
     Assessment,
     EvidenceLink,
@@ -142,12 +144,21 @@ def overdue_actions(user: User, today: datetime.date) -> QuerySet[Action]:
 
 
 def recent_status_changes(user: User) -> QuerySet[StatusChange]:
-    """Status changes of the actions in the user's scope, the latest first."""
+    """Status changes of the actions in the user's scope, the latest first.
+
+    The scope is an EXISTS per change, not ``action__in``: so the database
+    walks the changes newest first and stops at the few the dashboard shows,
+    instead of sorting every change of every action in scope (issue 13).
+    """
     recent = StatusChange.objects.select_related(
         "action__resolution", "action__clause", "changed_by"
+    ).defer(
+        *(f"action__resolution__{name}" for name in RESOLUTION_TEXT_FIELDS),
+        *(f"changed_by__{name}" for name in USER_PRIVATE_FIELDS),
     )
     if user.bureau_id:
-        recent = recent.filter(action__in=actions_in_scope(user))
+        in_scope = actions_in_scope(user).filter(pk=OuterRef("action_id"))
+        recent = recent.filter(Exists(in_scope))
     return recent
 
 

@@ -7,12 +7,15 @@ the database (default: SQLite under var/bench/). The generated database is
 kept, with a stamp, under ``var/bench/``; later runs reuse it (``--regenerate``
 rebuilds it) and only apply new migrations.
 
-Measured, in process through Django's test client (signed in), unless said:
+Measured in process, unless said:
 
 - ``/api/actions/`` by default and with each filter, first and last page,
-  against ``bench.raw``: the same rows, order and columns with a cursor and orjson;
-- the staff pages against their own SQL: the queries a page ran, captured
-  once and replayed through a cursor; HTML size and queries per request;
+  against the raw view of ``bench.wsgi`` (``bench.raw``: hand-written SQL and
+  orjson), both called through the same WSGI application with the same
+  token, in turns; their JSON must be equal, field for field;
+- the pages, through Django's test client (signed in), against their own
+  SQL: the queries a page ran, captured once and replayed through a cursor;
+  HTML size and queries per request;
 - the CSV export against ``sqlite3 -csv`` / ``psql \\copy`` of the same rows,
   and its peak Python memory (tracemalloc, in a separate run);
 - the reminder sweep before the last Council session's deadline: claiming,
@@ -499,71 +502,84 @@ def _load(url: str, token: str, requests: int, clients: int) -> float:
 
 
 def targets(results: dict) -> list[dict]:
-    """Issue 13's targets, each with the figure that decides it."""
-    api, pages = results["api"], results["pages"]
-    by = {(r["filter"], r["page"]): r for r in api}
-    worst_api = max(r["ratio"] for r in api if r["page"] == "first")
-    worst_depth = max(
-        by[(f, "last")]["app_ms"] / by[(f, "first")]["app_ms"] for f, *_ in API_FILTERS
-    )
-    worst_page = max(pages, key=lambda r: r["ratio"])
-    biggest = max(pages, key=lambda r: r["html_bytes"])
-    detail, small = results["detail_constant"]
-    export, sweep = results["export"], results["sweep"]
-    out = [
-        ("API list, any filter, p50 ≤ 1.5× raw", f"worst {worst_api:.1f}×", worst_api <= 1.5),
-        ("API list, last page ≤ 1.2× first", f"worst {worst_depth:.1f}×", worst_depth <= 1.2),
-        (
-            "Pages p50 ≤ 2× their own SQL",
-            f"worst {worst_page['page']} {worst_page['ratio']:.1f}×",
-            worst_page["ratio"] <= 2,
-        ),
-        (
-            "Pages HTML ≤ 200 KB",
-            f"largest {biggest['page']} {biggest['html_bytes'] / 1024:.0f} KB",
-            biggest["html_bytes"] <= 200 * 1024,
-        ),
-        (
-            "Action detail constant in the number of reports",
-            f"{detail['reports']} reports: {detail['app_ms']:.0f} ms, {detail['queries']} q; "
-            f"{small['reports']}: {small['app_ms']:.0f} ms, {small['queries']} q",
-            detail["queries"] == small["queries"]
-            and detail["app_ms"] <= 1.5 * small["app_ms"] + 20,
-        ),
-        (
-            "CSV export ≤ 3× " + export["tool"],
-            f"{export['ratio']:.1f}× ({export['app_s']:.1f} s)",
-            export["ratio"] <= 3,
-        ),
-        (
-            "CSV export peak memory ≤ 60 MB",
-            f"{export['peak_python_mb']:.0f} MB",
-            export["peak_python_mb"] <= 60,
-        ),
-        (
-            "CSV export runs as a Celery job, never cut off",
-            f"over {export['threshold']} rows a Celery job writes the file"
-            if export["job"]
-            else "streamed in the request",
-            export["job"],
-        ),
-        (
-            "Reminder sweep ≤ 20 queries",
-            f"{sweep['queries_extrapolated']} (claim {sweep['claim_queries']}, extrapolated)",
-            sweep["queries_extrapolated"] <= 20,
-        ),
-        (
-            "Reminder sweep ≤ 10 s excluding SMTP",
-            f"{sweep['total_s_extrapolated']:.0f} s (extrapolated from {sweep['sampled']})",
-            sweep["total_s_extrapolated"] <= 10,
-        ),
-        (
-            "Reminder e-mail ≤ 50 KB",
-            f"largest {sweep['largest_email_bytes'] / 1024:.0f} KB",
-            sweep["largest_email_bytes"] <= 50 * 1024,
-        ),
-    ]
-    if results.get("throughput"):
+    """Issue 13's targets, each with the figure that decides it, for the parts measured."""
+    out = []
+    if "api" in results:
+        api = results["api"]
+        by = {(r["filter"], r["page"]): r for r in api}
+        worst_api = max(r["ratio"] for r in api)
+        worst_depth = max(
+            by[(f, "last")]["app_ms"] / by[(f, "first")]["app_ms"] for f, *_ in API_FILTERS
+        )
+        out += [
+            ("API list, any filter, p50 ≤ 1.5× raw", f"worst {worst_api:.1f}×", worst_api <= 1.5),
+            ("API list, last page ≤ 1.2× first", f"worst {worst_depth:.1f}×", worst_depth <= 1.2),
+        ]
+    if "pages" in results:
+        pages = results["pages"]
+        worst_page = max(pages, key=lambda r: r["ratio"])
+        biggest = max(pages, key=lambda r: r["html_bytes"])
+        detail, small = results["detail_constant"]
+        out += [
+            (
+                "Pages p50 ≤ 2× their own SQL",
+                f"worst {worst_page['page']} {worst_page['ratio']:.1f}×",
+                worst_page["ratio"] <= 2,
+            ),
+            (
+                "Pages HTML ≤ 200 KB",
+                f"largest {biggest['page']} {biggest['html_bytes'] / 1024:.0f} KB",
+                biggest["html_bytes"] <= 200 * 1024,
+            ),
+            (
+                "Action detail constant in the number of reports",
+                f"{detail['reports']} reports: {detail['app_ms']:.0f} ms, {detail['queries']} q; "
+                f"{small['reports']}: {small['app_ms']:.0f} ms, {small['queries']} q",
+                detail["queries"] == small["queries"]
+                and detail["app_ms"] <= 1.5 * small["app_ms"] + 20,
+            ),
+        ]
+    if "export" in results:
+        export = results["export"]
+        out += [
+            (
+                "CSV export ≤ 3× " + export["tool"],
+                f"{export['ratio']:.1f}× ({export['app_s']:.1f} s)",
+                export["ratio"] <= 3,
+            ),
+            (
+                "CSV export peak memory ≤ 60 MB",
+                f"{export['peak_python_mb']:.0f} MB",
+                export["peak_python_mb"] <= 60,
+            ),
+            (
+                "CSV export runs as a Celery job, never cut off",
+                f"over {export['threshold']} rows a Celery job writes the file"
+                if export["job"]
+                else "streamed in the request",
+                export["job"],
+            ),
+        ]
+    if "sweep" in results:
+        sweep = results["sweep"]
+        out += [
+            (
+                "Reminder sweep ≤ 20 queries",
+                f"{sweep['queries_extrapolated']} (claim {sweep['claim_queries']}, extrapolated)",
+                sweep["queries_extrapolated"] <= 20,
+            ),
+            (
+                "Reminder sweep ≤ 10 s excluding SMTP",
+                f"{sweep['total_s_extrapolated']:.1f} s (extrapolated from {sweep['sampled']})",
+                sweep["total_s_extrapolated"] <= 10,
+            ),
+            (
+                "Reminder e-mail ≤ 50 KB",
+                f"largest {sweep['largest_email_bytes'] / 1024:.0f} KB",
+                sweep["largest_email_bytes"] <= 50 * 1024,
+            ),
+        ]
+    if "throughput" in results:
         ratio = results["throughput"]["ratio"]
         out.append(("Throughput: API ≥ 70% of raw view", f"{ratio:.0%}", ratio >= 0.7))
     return [{"target": t, "measured": m, "holds": h} for t, m, h in out]
@@ -599,34 +615,40 @@ def print_table(results: dict) -> None:
         f"{os.getloadavg()[0]:.1f} at end"
     )
     print(f"{'measure':44}{'app':>11}{'baseline':>11}{'ratio':>8}{'queries':>9}")
-    for r in results["api"]:
+    for r in results.get("api", []):
         name = f"API list {r['filter']} ({r['page']} page)"
         print(
             f"{name:44}{r['app_ms']:9.1f}ms{r['raw_ms']:9.1f}ms{r['ratio']:7.1f}×{r['queries']:9}"
         )
-    for r in results["pages"]:
+    for r in results.get("pages", []):
         name = f"page {r['page']} ({r['html_bytes'] / 1024:.0f} KB)"
         print(
             f"{name:44}{r['app_ms']:9.1f}ms{r['sql_ms']:9.1f}ms{r['ratio']:7.1f}×{r['queries']:9}"
         )
-    e = results["export"]
-    print(
-        f"{'CSV export vs ' + e['tool']:44}{e['app_s']:10.2f}s{e['raw_s']:10.2f}s{e['ratio']:7.1f}×"
-        f"   peak {e['peak_python_mb']:.0f} MB"
-    )
-    s = results["sweep"]
-    print(
-        f"{'reminder sweep (' + str(s['emails']) + ' e-mails, extrapolated)':44}"
-        f"{s['total_s_extrapolated']:10.1f}s{'':>11}{'':>8}{s['queries_extrapolated']:9}"
-    )
-    print(
-        f"{'  claim / repeat sweep with nothing new':44}{s['claim_s']:10.2f}s"
-        f"{s['repeat_sweep_s']:10.2f}s{'':>8}{s['claim_queries']:9}"
-    )
-    print(f"{'  largest e-mail':44}{s['largest_email_bytes'] / 1024:9.0f}KB")
-    i = results["import"]
-    print(f"{'seed import (first / again)':44}{i['first_import_s']:10.2f}s{i['reimport_s']:10.2f}s")
-    if results.get("throughput"):
+    if "export" in results:
+        e = results["export"]
+        print(
+            f"{'CSV export vs ' + e['tool']:44}{e['app_s']:10.2f}s{e['raw_s']:10.2f}s"
+            f"{e['ratio']:7.1f}×   peak {e['peak_python_mb']:.0f} MB"
+        )
+    if "sweep" in results:
+        s = results["sweep"]
+        print(
+            f"{'reminder sweep (' + str(s['emails']) + ' e-mails, extrapolated)':44}"
+            f"{s['total_s_extrapolated']:10.1f}s{'':>11}{'':>8}{s['queries_extrapolated']:9}"
+        )
+        print(
+            f"{'  claim / repeat sweep with nothing new':44}{s['claim_s']:10.2f}s"
+            f"{s['repeat_sweep_s']:10.2f}s{'':>8}{s['claim_queries']:9}"
+        )
+        print(f"{'  largest e-mail':44}{s['largest_email_bytes'] / 1024:9.0f}KB")
+    if "import" in results:
+        i = results["import"]
+        print(
+            f"{'seed import (first / again)':44}{i['first_import_s']:10.2f}s"
+            f"{i['reimport_s']:10.2f}s"
+        )
+    if "throughput" in results:
         t = results["throughput"]
         print(
             f"{'throughput, gunicorn 2 workers (req/s)':44}{t['api_rps']:9.1f}/s"
@@ -636,6 +658,9 @@ def print_table(results: dict) -> None:
     print("Targets (issue 13):")
     for t in results["targets"]:
         print(f"  [{'holds' if t['holds'] else 'FAILS'}] {t['target']}: {t['measured']}")
+
+
+PARTS = ("api", "pages", "export", "sweep", "import", "throughput")
 
 
 def main() -> None:
@@ -648,21 +673,72 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each request")
     parser.add_argument("--emails", type=int, default=20, help="reminder e-mails actually sent")
     parser.add_argument("--requests", type=int, default=150, help="requests per throughput run")
+    parser.add_argument(
+        "--only",
+        type=lambda value: value.split(","),
+        default=list(PARTS),
+        help=f"measure only these parts, comma-separated: {','.join(PARTS)} (default: all)",
+    )
     parser.add_argument("--no-gunicorn", action="store_true", help="skip the throughput run")
     args = parser.parse_args()
+    parts = set(args.only) - ({"throughput"} if args.no_gunicorn else set())
+    if unknown := parts - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}; choose among {PARTS}")
     target = target_for(args.scale, args.database_url)
     started = time.perf_counter()
     stamp = ensure_data(target, regenerate=args.regenerate)
 
-    from django.db.models import Count
     from django.test import Client
 
-    from actions.models import Action, User
-    from resolutions.models import Resolution
+    from actions.models import User
 
     user = User.objects.get(username="bench-tsb-staff")
     client = Client()
     client.force_login(user)
+    results: dict = {
+        "scale": target.scale,
+        "database": target.vendor,
+        "counts": stamp["counts"],
+        "generated_in_s": stamp["seconds"],
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "parts": sorted(parts),
+    }
+    results["machine"] = machine(target)
+    if "api" in parts:
+        print("API list:", flush=True)
+        results["api"] = measure_api(user, args.runs)
+    if "pages" in parts:
+        print("Pages:", flush=True)
+        results["pages"], results["detail_constant"] = measure_pages(client, args.runs)
+    if parts & {"export", "sweep", "import"}:
+        print("CSV export, reminders, import:", flush=True)
+    if "export" in parts:
+        results["export"] = measure_export(client, user, target)
+    if "sweep" in parts:
+        results["sweep"] = measure_sweep(args.emails)
+    if "import" in parts:
+        results["import"] = measure_import()
+    if "throughput" in parts:
+        results["throughput"] = measure_throughput(user, args.requests)
+    results["targets"] = targets(results)
+    results["run_s"] = time.perf_counter() - started
+    print_table(results)
+    text = json.dumps(results, indent=1, default=str)
+    (BENCH_DIR / "latest.json").write_text(text)
+    name = target.vendor + "-" + target.scale
+    if parts != set(PARTS):
+        name += "-" + "-".join(sorted(parts))
+    (BENCH_DIR / f"{name}.json").write_text(text)
+    print(f"\nWrote var/bench/latest.json and {name}.json in a {results['run_s']:.0f} s run.")
+
+
+def measure_pages(client, runs: int) -> tuple[list[dict], list[dict]]:
+    """The staff pages against their own SQL, and the action page at both ends of its reports."""
+    from django.db.models import Count
+
+    from actions.models import Action
+    from resolutions.models import Resolution
+
     busiest = Action.objects.annotate(n=Count("reports")).order_by("-n", "pk").first()
     quiet = Action.objects.annotate(n=Count("reports")).filter(n=1).order_by("pk").first()
     largest = (
@@ -671,52 +747,24 @@ def main() -> None:
         .order_by("-n", "pk")
         .first()
     )
-
-    results: dict = {
-        "scale": target.scale,
-        "database": target.vendor,
-        "counts": stamp["counts"],
-        "generated_in_s": stamp["seconds"],
-        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    }
-    results["machine"] = machine(target)
-    print("API list:", flush=True)
-    results["api"] = measure_api(user, args.runs)
-    print("Pages:", flush=True)
-    heavy = max(2, args.runs // 2)
-    results["pages"] = [
+    heavy = max(2, runs // 2)
+    pages = [
         measure_page(client, "dashboard", "/", heavy),
-        measure_page(client, "actions list", "/actions/", args.runs),
-        measure_page(client, "my actions", "/actions/mine/", args.runs),
+        measure_page(client, "actions list", "/actions/", runs),
+        measure_page(client, "my actions", "/actions/mine/", runs),
         measure_page(
             client, f"action detail ({busiest.n} reports)", f"/actions/{busiest.pk}/", heavy
         ),
-        measure_page(client, "resolutions list", "/resolutions/", args.runs),
+        measure_page(client, "resolutions list", "/resolutions/", runs),
         measure_page(
             client,
             f"resolution ({largest.n} actions)",
             f"/resolutions/{largest.assembly.code}/{largest.number}/",
-            args.runs,
+            runs,
         ),
     ]
-    small = measure_page(client, "action detail (1 report)", f"/actions/{quiet.pk}/", args.runs)
-    results["detail_constant"] = [
-        {**results["pages"][3], "reports": busiest.n},
-        {**small, "reports": 1},
-    ]
-    print("CSV export, reminders, import:", flush=True)
-    results["export"] = measure_export(client, user, target)
-    results["sweep"] = measure_sweep(args.emails)
-    results["import"] = measure_import()
-    if not args.no_gunicorn:
-        results["throughput"] = measure_throughput(user, args.requests)
-    results["targets"] = targets(results)
-    results["run_s"] = time.perf_counter() - started
-    print_table(results)
-    text = json.dumps(results, indent=1, default=str)
-    (BENCH_DIR / "latest.json").write_text(text)
-    (BENCH_DIR / f"{target.vendor}-{target.scale}.json").write_text(text)
-    print(f"\nWrote var/bench/latest.json in a {results['run_s']:.0f} s run.")
+    small = measure_page(client, "action detail (1 report)", f"/actions/{quiet.pk}/", runs)
+    return pages, [{**pages[3], "reports": busiest.n}, {**small, "reports": 1}]
 
 
 if __name__ == "__main__":

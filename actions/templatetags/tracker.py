@@ -48,15 +48,27 @@ def clipped(text: str, length: int) -> SafeString:
     return format_html('<span title="{}">{}…</span>', text, short)
 
 
-@register.inclusion_tag("actions/_status_badge.html")
-def status_badge(status: str) -> dict:
+@register.simple_tag
+def status_badge(status: str) -> SafeString:
     """A status as text with a shape beside it: never colour alone."""
-    return {"kind": "status", "value": status, "label": ActionStatus(status).label}
+    return _badge("status", status, ActionStatus(status).label)
 
 
-@register.inclusion_tag("actions/_status_badge.html")
-def report_state_badge(state: str) -> dict:
-    return {"kind": "state", "value": state, "label": ReportState(state).label}
+@register.simple_tag
+def report_state_badge(state: str) -> SafeString:
+    return _badge("state", state, ReportState(state).label)
+
+
+def _badge(kind: str, value: str, label: str) -> SafeString:
+    # Written here, not by an inclusion tag's template: a list draws one per
+    # row, and rendering a template per row showed in its time (issue 13).
+    return format_html(
+        '<span class="badge badge--{} badge--{}">'
+        '<span class="badge__shape" aria-hidden="true"></span>{}</span>',
+        kind,
+        value,
+        label,
+    )
 
 
 TEXT_LIMITS = {"note": NOTE_MAX_LENGTH, "report": REPORT_TEXT_MAX_LENGTH}

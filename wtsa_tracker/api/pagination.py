@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
@@ -30,32 +29,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from wtsa_tracker.pagination import DeferredJoinPaginator
+
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-class DeferredJoinPaginator(Paginator):
-    """Pages read as "the page's ids, then their rows", in one query.
-
-    With ``ORDER BY … LIMIT … OFFSET``, the database builds every row it sorts
-    or skips, its joined columns and subqueries (an action's latest approved
-    report) included, before keeping a page of them: the first page cost as
-    much as sorting the whole list, and a deep page more. Sorting ids alone is
-    cheap; the page's rows are then read for those ids only, in the list's
-    order.
-    """
-
-    def page(self, number: int | str) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        if not isinstance(rows, QuerySet):
-            return self._get_page(rows[bottom:top], number, self)
-        ids = rows.values("pk")[bottom:top]
-        return self._get_page(list(rows.filter(pk__in=ids)), number, self)
 
 
 class _Pages(pagination.PageNumberPagination):
