@@ -124,6 +124,11 @@ def _labels(choices: type[models.TextChoices], language: str | None) -> dict[str
     return {member.value: str(member.label) for member in choices}
 
 
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Every stored choice's translated label, in the active language, for reading many rows."""
+    return _labels(choices, translation.get_language())
+
+
 def choice_label(choices: type[models.TextChoices], value: str) -> str:
     """The translated label of a stored choice, e.g. "In progress" for ``in_progress``.
 
@@ -131,7 +136,7 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
     rebuilds a dict of every lazy label on each call, translating each one
     again: thousands of gettext calls for a CSV export.
     """
-    return _labels(choices, translation.get_language()).get(value, value)
+    return choice_labels(choices).get(value, value)
 
 
 # --- Readiness for a Council session (issue 9) ----------------------------------

@@ -291,16 +291,26 @@ def _instant(value: datetime.datetime | str | None) -> str | None:
 
 
 def export_sql() -> str:
-    """The CSV export's rows and columns, aggregated in SQL, for ``sqlite3 -csv`` / ``\\copy``."""
+    """The CSV export's rows and columns, aggregated in SQL, for ``sqlite3 -csv`` / ``\\copy``.
+
+    The same rows, order and columns as the export: the duties are the
+    action's own and those written for its whole resolution, each once; the
+    latest approved report is picked as ``with_latest_approved_report`` does.
+    """
     t = _tables()
     if connection.vendor == "postgresql":
-        concat = "string_agg({expr}, {sep} ORDER BY {expr})"
+        concat = "string_agg({expr}, {sep} ORDER BY {order})"
         text = "CAST({} AS text)"
     else:
         concat = "group_concat({expr}, {sep})"
         text = "CAST({} AS TEXT)"
-    collaborators = concat.format(expr="b.code", sep="' '")
-    duties = concat.format(expr="ob.recipient", sep="'; '")
+    collaborators = concat.format(expr="b.code", sep="' '", order="b.sort_order, b.code")
+    duties = concat.format(expr="d.recipient", sep="'; '", order="d.recipient")
+    latest = (
+        f"(SELECT p.{{}} FROM {t['ProgressReport']} p WHERE p.action_id = a.id "
+        "AND p.state = 'approved' ORDER BY p.period_end DESC, p.report_date DESC, p.id DESC "
+        "LIMIT 1)"
+    )
     return f"""
         SELECT s.code, r.number, a.number,
                'Res. ' || {text.format("r.number")} || ' · action ' || {text.format("a.number")}
@@ -312,9 +322,16 @@ def export_sql() -> str:
                a.target_date,
                CASE WHEN a.status IN ('not_started', 'in_progress', 'ongoing')
                     AND a.target_date < CURRENT_DATE THEN 'yes' ELSE 'no' END,
-               (SELECT {duties} FROM {t["ReportingObligation"]} ob WHERE ob.action_id = a.id),
+               (SELECT {duties} FROM (
+                  SELECT ob.recipient FROM {t["ReportingObligation"]} ob
+                   WHERE ob.action_id = a.id
+                  UNION
+                  SELECT rd.recipient FROM {t["ResolutionReportingDuty"]} rd
+                   WHERE rd.resolution_id = a.resolution_id) d),
                CASE WHEN a.needs_review THEN 'yes' ELSE 'no' END,
-               c.label, c.text, a.updated_at
+               c.label, c.text, a.updated_at,
+               {latest.format("report_date")}, {latest.format("period_start")},
+               {latest.format("period_end")}, {latest.format("text")}
         FROM {t["Action"]} a
         JOIN {t["Resolution"]} r ON r.id = a.resolution_id
         JOIN {t["Assembly"]} s ON s.id = r.assembly_id

@@ -1,13 +1,16 @@
 """CSV exports: small ones stream, large ones are written by a Celery task and downloaded."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions.choices import ActionStatus, ExportState, ReportingRecipient
-from actions.models import Export, ReportingObligation
+from actions.choices import ActionStatus, ExportState, ReportingRecipient, ReportState, Strength
+from actions.models import Action, Body, Export, ReportingObligation, ResolutionReportingDuty
 from actions.tasks import write_export
+from resolutions.choices import ClauseVerb
 from tests import builders
 from wtsa_tracker.celery import app
 
@@ -200,3 +203,118 @@ def test_the_job_reads_the_actions_in_a_number_of_queries_that_does_not_grow(rea
         builders.action(owner="BR", collaborators=("TSB",))
 
     assert queries_for_export() == few
+
+
+# --- What a row holds, byte for byte, and what reading the rows costs (issue 13) -----
+
+
+@pytest.fixture
+def varied_actions(db, bdt_staff):
+    """Actions with every kind of cell: lists, duties of both kinds, reports, awkward text."""
+    D = datetime.date
+    # Bodies listed in their own order, which is not the codes' alphabetical one.
+    builders.body("BR")
+    builders.body("BDT")
+    Body.objects.filter(code="BR").update(sort_order=1)
+    Body.objects.filter(code="BDT").update(sort_order=2)
+    res73 = builders.resolution(73, title="ICTs, environment and climate change")
+    res44 = builders.resolution(44, title="Bridging the standardization gap")
+    focal = builders.user("ana", first_name="Ana", last_name="Lima")
+    plain = builders.user("plain_username")
+    reported = builders.action(
+        res73,
+        owner="TSB",
+        collaborators=("BDT", "T-SG17", "BR"),
+        status=ActionStatus.IN_PROGRESS,
+        focal_point=focal,
+        target_date=D(2020, 1, 31),
+    )
+    reported.clause.text = 'to report, with "figures",\nevery year;'
+    reported.clause.save()
+    ReportingObligation.objects.create(action=reported, recipient=ReportingRecipient.TSAG)
+    ReportingObligation.objects.create(action=reported, recipient=ReportingRecipient.COUNCIL_ANNUAL)
+    ResolutionReportingDuty.objects.create(
+        resolution=res73, recipient=ReportingRecipient.COUNCIL_ANNUAL
+    )
+    ResolutionReportingDuty.objects.create(resolution=res73, recipient=ReportingRecipient.COUNCIL)
+    silent = builders.action(
+        res73, owner="BDT", status=ActionStatus.COMPLETED, target_date=D(2020, 1, 31)
+    )
+    invited = builders.action(
+        res44,
+        owner="T-SG17",
+        strength=Strength.INVITES,
+        focal_point=plain,
+        needs_review=True,
+        target_date=D(2999, 12, 31),
+    )
+    invited.clause.verb, invited.clause.label = ClauseVerb.INVITES, ""
+    invited.clause.save()
+    builders.report(
+        reported,
+        author=bdt_staff,
+        state=ReportState.APPROVED,
+        text='Held two workshops, "hands-on".\nMore in 2025.',
+        period_start=D(2024, 6, 1),
+        period_end=D(2025, 5, 1),
+        report_date=D(2025, 5, 2),
+    )
+    builders.report(reported, author=bdt_staff, state=ReportState.SUBMITTED, text="Not yet.")
+    when = datetime.datetime(2025, 3, 4, 23, 30, tzinfo=datetime.UTC)
+    Action.objects.update(updated_at=when)
+    return [reported, silent, invited]
+
+
+# Lines end with \r\n; a cell with a comma, a quote or a line break is quoted.
+EXPECTED_CSV = (
+    "\ufeffAssembly,Resolution,Action,Name,Strength,Owner,Collaborators,Status,Focal point,"
+    "Target date,Overdue,Reports to,Needs review,Item,Text,Updated,Latest approved report,"
+    "Report period from,Report period to,Report text\r\n"
+    "WTSA-20,44,1,Res. 44 · action 1 (invites),Invites,T-SG17,,Not started,plain_username,"
+    "2999-12-31,no,,yes,,to do thing number 1;,2025-03-05T00:30:00+01:00,,,,\r\n"
+    "WTSA-20,73,1,Res. 73 · action 1 (instructs 1),Instructs,TSB,T-SG17 BR BDT,In progress,"
+    'Ana Lima,2020-01-31,yes,"ITU Council; ITU Council, annually; TSAG",no,1,'
+    '"to report, with ""figures"",\nevery year;",2025-03-05T00:30:00+01:00,2025-05-02,'
+    '2024-06-01,2025-05-01,"Held two workshops, ""hands-on"".\nMore in 2025."\r\n'
+    "WTSA-20,73,2,Res. 73 · action 2 (instructs 2),Instructs,BDT,,Completed,,2020-01-31,no,"
+    '"ITU Council; ITU Council, annually",no,2,to do thing number 2;,'
+    "2025-03-05T00:30:00+01:00,,,,\r\n"
+).encode()
+
+
+def test_an_export_gives_these_bytes_for_lists_duties_reports_and_awkward_text(
+    login, reader, varied_actions
+):
+    assert streamed(login(reader), "ordering=resolution") == EXPECTED_CSV
+
+
+def test_the_stream_reads_the_actions_in_a_fixed_number_of_queries(login, reader, varied_actions):
+    client = login(reader)
+    client.get(reverse("dashboard"))  # the session is read once signed in, whatever the page
+
+    def queries_for_stream() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            streamed(client, "")
+        return len(captured)
+
+    few = queries_for_stream()
+    for _ in range(6):
+        builders.action(owner="BR", collaborators=("TSB", "BDT"))
+
+    # The session and its user, the count that chooses streaming, the rows.
+    assert (few, queries_for_stream()) == (4, 4)
+
+
+def test_the_job_reads_the_actions_in_a_fixed_number_of_queries(reader, varied_actions):
+    def queries_for_job() -> int:
+        export = Export.objects.create(requested_by=reader)
+        with CaptureQueriesContext(connection) as captured:
+            assert write_export(export.pk) == ExportState.READY
+        return len(captured)
+
+    few = queries_for_job()
+    for _ in range(6):
+        builders.action(owner="BR", collaborators=("TSB", "BDT"))
+
+    # The export, marking it running, the rows, saving it finished.
+    assert (few, queries_for_job()) == (4, 4)
