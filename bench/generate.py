@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # Bump when the shapes change, so that cached benchmark databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: resolution-wide duties, sort keys
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,10 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
         GoverningBodyMeeting,
         ProgressReport,
         ReportingObligation,
+        ResolutionReportingDuty,
         StatusChange,
         User,
+        action_sort_key,
     )
     from resolutions.models import Assembly, Clause, Resolution
 
@@ -318,6 +320,7 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
         owner_weights = [OWNER_WEIGHTS[code] for code in owner_codes]
         start_of = {a.pk: a.start_date for a in assemblies}
         assembly_start = {r.pk: start_of[r.assembly_id] for r in resolutions}
+        resolution_of = {r.pk: r for r in resolutions}
         action_rows = []
         histories: list[list[str]] = []
         for clause, strength in zip(directive, strengths, strict=True):
@@ -329,11 +332,16 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
             histories.append(path)
             focal_pool = staff_of.get(bureau_of[owner.code], [])
             start = assembly_start[clause.resolution_id]
+            number = int(clause.label)
             action_rows.append(
                 Action(
                     resolution_id=clause.resolution_id,
                     clause=clause,
                     number=int(clause.label),
+                    # bulk_create calls no save(): the list order is written here.
+                    sort_key=action_sort_key(
+                        resolution_of[clause.resolution_id], int(clause.label)
+                    ),
                     strength=strength,
                     owner=owner,
                     status=path[-1],
@@ -365,6 +373,17 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
         Collaboration.objects.bulk_create(collaborations, batch_size=5000)
         ReportingObligation.objects.bulk_create(obligations, batch_size=5000)
         log(f"collaborations: {len(collaborations)}, obligations: {len(obligations)}")
+        # Duties written once for a whole resolution ("report to Council on
+        # progress in implementing this resolution"), as Resolution 73 has:
+        # from a random stream of their own, so the rest of the data is as before.
+        duty_rng = random.Random(seed + 1)
+        duties = [
+            ResolutionReportingDuty(resolution_id=resolution.pk, recipient="council_annual")
+            for resolution in resolutions
+            if duty_rng.random() < 0.08
+        ]
+        ResolutionReportingDuty.objects.bulk_create(duties, batch_size=5000)
+        log(f"resolution-wide duties: {len(duties)}")
 
         # --- Status history -------------------------------------------------------
         everyone = [u.pk for u in users]

@@ -3,9 +3,8 @@
 Each baseline returns the same rows, in the same order, with the same columns
 as the application's answer it is compared with; ``bench.run`` checks the ids
 match before it trusts a ratio. The ordering is the one ``Action.Meta``
-really gives the API: the assembly's start date, the resolution number, the
-action number (``ordering = ["resolution", "number"]`` follows the
-resolution's own ordering through a join).
+gives the API: ``sort_key`` (the assembly's opening, the resolution number,
+the action number, kept on the row), then the id.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ from actions.models import (
 )
 from resolutions.models import Assembly, Clause, Resolution
 
-ORDER_BY = "s.start_date, r.number, a.number"
+ORDER_BY = "a.sort_key, a.id"
 
 
 def _tables() -> dict[str, str]:
@@ -76,10 +75,13 @@ def action_filter(name: str, value) -> ActionFilter:
     if name in ("status", "strength"):
         return ActionFilter(f"a.{name} = %s", (value,))
     if name == "reports_to":
+        # The action's own duty, or one written for its whole resolution.
         return ActionFilter(
-            f"EXISTS (SELECT 1 FROM {t['ReportingObligation']} ob "
-            "WHERE ob.action_id = a.id AND ob.recipient = %s)",
-            (value,),
+            f"(EXISTS (SELECT 1 FROM {t['ReportingObligation']} ob "
+            "WHERE ob.action_id = a.id AND ob.recipient = %s) "
+            f"OR EXISTS (SELECT 1 FROM {t['ResolutionReportingDuty']} rd "
+            "WHERE rd.resolution_id = a.resolution_id AND rd.recipient = %s))",
+            (value, value),
         )
     if name == "resolution":
         return ActionFilter("r.number = %s", (int(value),))

@@ -154,6 +154,26 @@ def wsgi_get(path: str, query: dict, token: str) -> bytes:
     return body
 
 
+def measure_api_floor(user, runs: int) -> dict:
+    """What any API request costs before its own work: the list of assemblies (a few rows).
+
+    Middleware, token, DRF, throttling and a small query: the part of each
+    API figure that no list can go below, printed beside the ratios.
+    """
+    from knox.models import AuthToken
+
+    token = AuthToken.objects.create(user=user)[1]
+
+    def floor():
+        return wsgi_get("/api/assemblies/", {}, token)
+
+    floor()
+    times = []
+    for _ in range(runs):
+        times.append(_ms(floor))
+    return {"path": "/api/assemblies/", "app_ms": p50(times)}
+
+
 def measure_api(user, runs: int) -> list[dict]:
     """Each filter's first and last page: the API against the raw view, both in process.
 
@@ -642,6 +662,9 @@ def print_table(results: dict) -> None:
         print(
             f"{name:44}{r['app_ms']:9.1f}ms{r['raw_ms']:9.1f}ms{r['ratio']:7.1f}×{r['queries']:9}"
         )
+    if "api_floor" in results:
+        floor = results["api_floor"]
+        print(f"{'API floor: ' + floor['path'] + ' (a few rows)':44}{floor['app_ms']:9.1f}ms")
     for r in results.get("pages", []):
         name = f"page {r['page']} ({r['html_bytes'] / 1024:.0f} KB)"
         print(
@@ -729,6 +752,7 @@ def main() -> None:
     if "api" in parts:
         print("API list:", flush=True)
         results["api"] = measure_api(user, args.runs)
+        results["api_floor"] = measure_api_floor(user, args.runs)
     if "pages" in parts:
         print("Pages:", flush=True)
         results["pages"], results["detail_constant"] = measure_pages(client, args.runs)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from ..models import (
     ResolutionReportingDuty,
     StatusChange,
     User,
+    action_sort_key,
     history_record_change,
 )
 from ..validators import NOTE_MAX_LENGTH, text_too_long
@@ -218,6 +219,7 @@ def actions_create_for_clauses(
             resolution=resolution,
             clause=entry.clause,
             number=number,
+            sort_key=action_sort_key(resolution, number),
             strength=directive.strength,
             owner=owner,
             needs_review=owner is None,
@@ -335,3 +337,22 @@ def actions_supersede(
     for action, _note in closing:
         action.status = ActionStatus.SUPERSEDED
     return len(closing)
+
+
+def actions_sort_keys_refresh(*, actions: QuerySet[Action]) -> int:
+    """Rewrite ``sort_key`` where an assembly's opening or a resolution's number moved it.
+
+    Returns how many actions changed place. Called when an assembly or a
+    resolution is saved; reads only these actions, writes only those whose
+    key is no longer right.
+    """
+    moved = []
+    for action in actions.select_related("resolution__assembly").only(
+        "sort_key", "number", "resolution__number", "resolution__assembly__start_date"
+    ):
+        key = action_sort_key(action.resolution, action.number)
+        if key != action.sort_key:
+            action.sort_key = key
+            moved.append(action)
+    Action.objects.bulk_update(moved, ["sort_key"], batch_size=1000)
+    return len(moved)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from wtsa_tracker.api.pagination import DeferredJoinPaginator
+from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import selectors
 from ..filtersets import ActionFilterSet

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
+
+from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import permissions, selectors
 from ..choices import ReportState
@@ -53,7 +54,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = _report_filterset(request)
     valid = filterset.is_valid()
     reports = filterset.qs if valid else filterset.queryset.none()
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
     for report in page:
         report.can_review = permissions.can_review_report(user, report)
