@@ -379,51 +379,67 @@ def _row_keys(data: bytes, *, header: bool) -> list[tuple[str, str, str]]:
 
 
 def measure_sweep(sample: int) -> dict:
-    """Claim the reminders due 30 days before the last Council deadline, send a sample."""
+    """The reminder sweep 14 days before the last Council deadline, and a sample of its e-mails.
+
+    The sweep is the periodic task: it works out what is due, writes each
+    reminder once and returns those to send. Each e-mail is then rendered and
+    handed to the backend (here the in-memory one: no SMTP) by a task of its
+    own, ``reminder_send``: a sample is sent, and the time for all of them is
+    extrapolated from it and printed as such. Everything is rolled back.
+    """
     from django.core import mail
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from actions.models import GoverningBodyMeeting
-    from actions.services.reminders import reminder_send, reminders_claim_due
+    from actions.services.reminders import reminder_send, reminders_sweep
 
     meeting = GoverningBodyMeeting.objects.filter(kind="council").order_by("-start_date").first()
-    today = meeting.document_deadline - datetime.timedelta(days=30)
+    now = datetime.datetime.combine(
+        meeting.document_deadline - datetime.timedelta(days=14),
+        datetime.time(6),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    quiet = now - datetime.timedelta(days=40)
+
+    def timed(call) -> tuple[float, int, object]:
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            result = call()
+            seconds = time.perf_counter() - start
+        return seconds, len(queries.captured_queries), result
+
     mail.outbox = []
     with transaction.atomic():
-        with CaptureQueriesContext(connection) as claim_queries:
-            start = time.perf_counter()
-            ids = reminders_claim_due(today=today)
-            claim_s = time.perf_counter() - start
+        sweep_s, sweep_q, ids = timed(lambda: reminders_sweep(now=now))
         step = max(1, len(ids) // max(1, sample))
         chosen = ids[::step][:sample]
-        with CaptureQueriesContext(connection) as send_queries:
-            start = time.perf_counter()
-            for reminder_id in chosen:
-                reminder_send(reminder_id=reminder_id)
-            send_s = time.perf_counter() - start
-        start = time.perf_counter()
-        reminders_claim_due(today=today)
-        again_s = time.perf_counter() - start
+        send_s, send_q, _ = timed(lambda: [reminder_send(reminder_id=pk, now=now) for pk in chosen])
+        again_s, again_q, _ = timed(lambda: reminders_sweep(now=now))
+        quiet_s, quiet_q, _ = timed(lambda: reminders_sweep(now=quiet))
         transaction.set_rollback(True)
     sizes = [len(message.message().as_bytes()) for message in mail.outbox]
     per_email_s = send_s / max(1, len(chosen))
-    per_email_q = len(send_queries.captured_queries) / max(1, len(chosen))
     row = {
         "emails": len(ids),
         "sampled": len(chosen),
-        "claim_s": claim_s,
-        "claim_queries": len(claim_queries.captured_queries),
-        "send_sample_s": send_s,
-        "total_s_extrapolated": claim_s + per_email_s * len(ids),
-        "queries_extrapolated": round(len(claim_queries.captured_queries) + per_email_q * len(ids)),
+        "sweep_s": sweep_s,
+        "sweep_queries": sweep_q,
+        "per_email_ms": per_email_s * 1000,
+        "per_email_queries": send_q / max(1, len(chosen)),
+        "total_s_extrapolated": sweep_s + per_email_s * len(ids),
+        "repeat_sweep_s": again_s,
+        "repeat_sweep_queries": again_q,
+        "quiet_sweep_s": quiet_s,
+        "quiet_sweep_queries": quiet_q,
         "largest_email_bytes": max(sizes, default=0),
         "median_email_bytes": int(statistics.median(sizes)) if sizes else 0,
-        "repeat_sweep_s": again_s,
     }
     print(
-        f"  sweep {len(ids)} e-mails; claim {claim_s:.1f} s; sample of {len(chosen)} sent in "
-        f"{send_s:.1f} s; largest {row['largest_email_bytes'] / 1024:.0f} KB",
+        f"  sweep {len(ids)} e-mails due, {sweep_s:.2f} s, {sweep_q} queries; "
+        f"{len(chosen)} sent at {row['per_email_ms']:.0f} ms each; "
+        f"largest {row['largest_email_bytes'] / 1024:.1f} KB",
         flush=True,
     )
     return row
@@ -604,20 +620,26 @@ def targets(results: dict) -> list[dict]:
         ]
     if "sweep" in results:
         sweep = results["sweep"]
+        most = max(
+            sweep["sweep_queries"], sweep["repeat_sweep_queries"], sweep["quiet_sweep_queries"]
+        )
         out += [
             (
                 "Reminder sweep ≤ 20 queries",
-                f"{sweep['queries_extrapolated']} (claim {sweep['claim_queries']}, extrapolated)",
-                sweep["queries_extrapolated"] <= 20,
+                f"{most} at most (due {sweep['sweep_queries']}, again "
+                f"{sweep['repeat_sweep_queries']}, nothing due {sweep['quiet_sweep_queries']}); "
+                f"each e-mail then {sweep['per_email_queries']:.0f} in its own task",
+                most <= 20,
             ),
             (
                 "Reminder sweep ≤ 10 s excluding SMTP",
-                f"{sweep['total_s_extrapolated']:.1f} s (extrapolated from {sweep['sampled']})",
+                f"{sweep['sweep_s']:.2f} s, {sweep['total_s_extrapolated']:.1f} s with all "
+                f"{sweep['emails']} e-mails rendered (extrapolated from {sweep['sampled']})",
                 sweep["total_s_extrapolated"] <= 10,
             ),
             (
                 "Reminder e-mail ≤ 50 KB",
-                f"largest {sweep['largest_email_bytes'] / 1024:.0f} KB",
+                f"largest {sweep['largest_email_bytes'] / 1024:.1f} KB",
                 sweep["largest_email_bytes"] <= 50 * 1024,
             ),
         ]
@@ -679,14 +701,19 @@ def print_table(results: dict) -> None:
     if "sweep" in results:
         s = results["sweep"]
         print(
-            f"{'reminder sweep (' + str(s['emails']) + ' e-mails, extrapolated)':44}"
-            f"{s['total_s_extrapolated']:10.1f}s{'':>11}{'':>8}{s['queries_extrapolated']:9}"
+            f"{'reminder sweep (' + str(s['emails']) + ' e-mails due)':44}"
+            f"{s['sweep_s']:10.2f}s{'':>11}{'':>8}{s['sweep_queries']:9}"
         )
         print(
-            f"{'  claim / repeat sweep with nothing new':44}{s['claim_s']:10.2f}s"
-            f"{s['repeat_sweep_s']:10.2f}s{'':>8}{s['claim_queries']:9}"
+            f"{'  each e-mail, in its own task (sampled)':44}{s['per_email_ms']:9.1f}ms"
+            f"{'':>11}{'':>8}{s['per_email_queries']:9.0f}"
         )
-        print(f"{'  largest e-mail':44}{s['largest_email_bytes'] / 1024:9.0f}KB")
+        print(f"{'  sweep and every e-mail (extrapolated)':44}{s['total_s_extrapolated']:10.1f}s")
+        print(
+            f"{'  sweep again / with nothing due':44}{s['repeat_sweep_s']:10.2f}s"
+            f"{s['quiet_sweep_s']:10.2f}s{'':>8}{s['repeat_sweep_queries']:9}"
+        )
+        print(f"{'  largest e-mail':44}{s['largest_email_bytes'] / 1024:9.1f}KB")
     if "import" in results:
         i = results["import"]
         print(

@@ -311,9 +311,9 @@ def _reminder_message(reminder: Reminder) -> EmailMessage | None:
             params["focal_point"] = recipient.username
         list_url = _list_url(**params)
         template = "actions/email/deadline_reminder.txt"
-    actions = actions.select_related("resolution", "clause", "owner").order_by(
-        "resolution__number", "number"
-    )
+    # In the lists' order (``Action.sort_key``), as on the page the link opens:
+    # read along its index, the first few come without sorting every due action.
+    actions = actions.select_related("resolution", "clause", "owner").order_by("sort_key", "pk")
     context = {
         "reminder": reminder,
         "meeting": meeting,
