@@ -31,6 +31,7 @@ from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressRepo
 # People are filtered by a username typed in, not picked from a list: a list
 # of every account made a page 2,000 options long (issue 13).
 _USERNAME = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+_NO_SUCH_USERNAME = {"invalid_choice": _("No account has this username.")}
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -87,6 +88,7 @@ class ActionFilterSet(filters.FilterSet):
         queryset=User.objects.all(),
         to_field_name="username",
         widget=_USERNAME,
+        error_messages=_NO_SUCH_USERNAME,
         label=_("Focal point"),
         help_text=_("The person's username, e.g. jsmith."),
     )
@@ -154,6 +156,7 @@ class ProgressReportFilterSet(filters.FilterSet):
         queryset=User.objects.all(),
         to_field_name="username",
         widget=_USERNAME,
+        error_messages=_NO_SUCH_USERNAME,
         label=_("Author"),
         help_text=_("The person's username, e.g. jsmith."),
     )

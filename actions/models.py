@@ -398,7 +398,7 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or {"resolution", "number"} & set(update_fields):
+        if update_fields is None or {"resolution", "resolution_id", "number"} & set(update_fields):
             self.sort_key = action_sort_key(self.resolution, self.number)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "sort_key"}
@@ -1023,6 +1023,11 @@ class Reminder(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.TextField(_("last error"), blank=True)
+    # The e-mail's text, written by the sweep for every reminder at once (a
+    # few queries in all, not a few per e-mail: issue 13), and the day its
+    # counts are for; a send on a later day writes the text afresh.
+    body = models.TextField(_("message"), blank=True)
+    body_date = models.DateField(_("message written for"), null=True, blank=True)
 
     objects = ReminderQuerySet.as_manager()
 

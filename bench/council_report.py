@@ -63,6 +63,7 @@ def build(actions: int):
         ProgressReport,
         ReportingObligation,
         User,
+        action_sort_key,
     )
     from resolutions.models import Assembly, Clause, Resolution
 
@@ -109,6 +110,7 @@ def build(actions: int):
             resolution_id=clause.resolution_id,
             clause=clause,
             number=clause.order,
+            sort_key=action_sort_key(clause.resolution, clause.order),
             strength=Strength.INSTRUCTS,
             owner=tsb,
             status=statuses[n % len(statuses)],

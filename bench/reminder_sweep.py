@@ -125,7 +125,7 @@ def build_people(users: int) -> dict:
 def add_actions(world: dict, upto: int) -> None:
     """Add actions until there are ``upto`` of them (100 per resolution)."""
     from actions.choices import ReportingRecipient, Strength
-    from actions.models import Action, ReportingObligation
+    from actions.models import Action, ReportingObligation, action_sort_key
     from resolutions.choices import ClauseVerb, PartKind
     from resolutions.models import Clause, Resolution
 
@@ -156,6 +156,7 @@ def add_actions(world: dict, upto: int) -> None:
                 resolution=clause.resolution,
                 clause=clause,
                 number=clause.order,
+                sort_key=action_sort_key(clause.resolution, clause.order),
                 strength=Strength.INSTRUCTS,
                 owner=owners[i % len(owners)],
                 focal_point=people[i % len(people)] if i % 3 == 0 else None,

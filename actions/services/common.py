@@ -73,6 +73,7 @@ def send_under_lease(
     now: datetime.datetime,
     done_field: str,
     build: Callable[[Any], EmailMessage | None],
+    related: tuple[str, ...] = (),
 ) -> bool:
     """Claim a row, send its message, then mark it done: at least once, never lost.
 
@@ -82,12 +83,13 @@ def send_under_lease(
     once the lease runs out. A failure releases the claim, records the error,
     pushes the next attempt back and raises ``DeliveryFailed``. Returns
     whether a message went out (False: someone else holds or sent it).
+    ``related``: what ``build`` reads of the row, loaded with it.
     """
     model = queryset.model
     claimed = queryset.filter(pk=pk).update(claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return False
-    row = model.objects.get(pk=pk)
+    row = model.objects.select_related(*related).get(pk=pk)
     message = build(row)
     if message is not None:
         try:

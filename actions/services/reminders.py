@@ -218,6 +218,8 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
     plan = [item for item in plan if item.key not in written]
     if not plan:
         return 0
+    today = timezone.localdate(now)
+    bodies = _bodies(plan, today=today)
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -227,6 +229,8 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
                 recipient_id=item.recipient_id,
                 days_before=item.days_before,
                 next_attempt_at=now,
+                body=bodies.get(item.key, ""),
+                body_date=today if item.key in bodies else None,
             )
             for item in plan
         ],
@@ -282,17 +286,75 @@ def _list_url(**params) -> str:
 
 
 def _reminder_message(reminder: Reminder) -> EmailMessage | None:
-    """A short message: counts, the first few actions, a link to the filtered list."""
-    meeting, recipient = reminder.meeting, reminder.recipient
+    """A short message: counts, the first few actions, a link to the filtered list.
+
+    The text the sweep wrote for the day, or, sent on a later day (a retry),
+    written afresh so that its counts and days left are that day's.
+    """
+    recipient = reminder.recipient
     if not recipient.email:
         return None
     today = timezone.localdate(reminder.claimed_at or timezone.now())
-    open_values = sorted(status.value for status in OPEN_STATUSES)
-    duties = sorted(COUNCIL_RECIPIENTS)
-    if reminder.kind == ReminderKind.ESCALATION:
+    if reminder.body and reminder.body_date == today:
+        body = reminder.body
+    else:
+        actions = _concerning(reminder.kind, reminder.meeting, recipient)
+        listed = list(actions.select_related(*_LISTED_WITH)[:ACTIONS_LISTED])
+        body = _body(
+            reminder.kind, reminder.meeting, recipient, listed, actions.count(), today=today
+        )
+    return EmailMessage(
+        subject=_subject(reminder.kind, reminder.meeting),
+        body=body,
+        to=[recipient.email],
+        headers={"Message-ID": reminder.message_id},
+    )
+
+
+# What an e-mail names of each listed action.
+_LISTED_WITH = ("resolution", "clause", "owner")
+
+
+def _concerning(kind: ReminderKind, meeting: GoverningBodyMeeting, recipient: User):
+    """The actions a reminder or escalation counts for its recipient, in the lists' order.
+
+    Escalation: the due actions of the recipient's Bureau still without an
+    approved report. Reminder: the due actions the recipient is focal point
+    of, or that their Bureau owns or contributes to. ``_bodies`` works out
+    the same sets for many recipients at once.
+    """
+    if kind == ReminderKind.ESCALATION:
         actions = _unreported(meeting)
         if recipient.bureau_id:
             actions = actions.owned_by_bureau(recipient.bureau_id)
+    else:
+        actions = _due_actions().filter(focal_point=recipient.pk)
+        if recipient.bureau_id:
+            # One WHERE with OR, not a subquery of ids: cheap at 100k actions.
+            actions = actions | _due_actions().involving_bureau(recipient.bureau_id)
+    # Read along the sort key's index, in the order of the page the link opens.
+    return actions.order_by("sort_key", "pk")
+
+
+def _body(
+    kind: ReminderKind,
+    meeting: GoverningBodyMeeting,
+    recipient: User,
+    listed: list[Action],
+    count: int,
+    *,
+    today: datetime.date,
+    written: dict | None = None,
+) -> str:
+    """The e-mail's text for ``recipient``: ``count`` actions, of which ``listed`` are named.
+
+    Only the greeting is the recipient's own; the rest is the same for all
+    who share their actions (a Bureau's staff, mostly), so a sweep passes
+    ``written`` to render each distinct rest once.
+    """
+    open_values = sorted(status.value for status in OPEN_STATUSES)
+    duties = sorted(COUNCIL_RECIPIENTS)
+    if kind == ReminderKind.ESCALATION:
         list_url = _list_url(
             bureau=recipient.bureau.code if recipient.bureau_id else "",
             reports_to=duties,
@@ -300,10 +362,6 @@ def _reminder_message(reminder: Reminder) -> EmailMessage | None:
         )
         template = "actions/email/escalation.txt"
     else:
-        actions = _due_actions().filter(focal_point=recipient.pk)
-        if recipient.bureau_id:
-            # One WHERE with OR, not a subquery of ids: cheap at 100k actions.
-            actions = actions | _due_actions().involving_bureau(recipient.bureau_id)
         params = {"reports_to": duties, "status": open_values}
         if recipient.bureau_id:
             params["involves"] = recipient.bureau.code
@@ -311,25 +369,113 @@ def _reminder_message(reminder: Reminder) -> EmailMessage | None:
             params["focal_point"] = recipient.username
         list_url = _list_url(**params)
         template = "actions/email/deadline_reminder.txt"
-    # In the lists' order (``Action.sort_key``), as on the page the link opens:
-    # read along its index, the first few come without sorting every due action.
-    actions = actions.select_related("resolution", "clause", "owner").order_by("sort_key", "pk")
-    context = {
-        "reminder": reminder,
-        "meeting": meeting,
-        "user": recipient,
-        "actions": list(actions[:ACTIONS_LISTED]),
-        "count": actions.count(),
-        "list_url": list_url,
-        "site_url": settings.SITE_URL.rstrip("/"),
-        "days_left": (meeting.document_deadline - today).days,
-    }
-    return EmailMessage(
-        subject=_subject(reminder.kind, meeting),
-        body=render_to_string(template, context),
-        to=[recipient.email],
-        headers={"Message-ID": reminder.message_id},
+    key = (template, meeting.pk, tuple(action.pk for action in listed), count, list_url, today)
+    written = {} if written is None else written
+    if key not in written:
+        context = {
+            "meeting": meeting,
+            "actions": listed,
+            "count": count,
+            "list_url": list_url,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "days_left": (meeting.document_deadline - today).days,
+        }
+        written[key] = render_to_string(template, context)
+    greeting = _("Dear %(name)s,") % {"name": recipient}
+    return f"{greeting}\n\n{written[key]}"
+
+
+def _bodies(plan: list[PlannedReminder], *, today: datetime.date) -> dict[str, str]:
+    """Every planned e-mail's text, by key, from a few queries whatever their number.
+
+    The sets ``_concerning`` reads one recipient at a time are read here once
+    for everyone: each due action with its owning Bureau, focal point and
+    contributing Bureaux (and, for escalations, those still unreported), in
+    the lists' order; then each recipient's are counted and the first few
+    named. Recipients without an e-mail address get none.
+    """
+    people = (
+        User.objects.select_related("bureau")
+        .exclude(email="")
+        .in_bulk({item.recipient_id for item in plan})
     )
+    plan = [item for item in plan if item.recipient_id in people]
+    counted: dict[str, tuple[list[int], int]] = {}
+    reminders = [item for item in plan if item.kind == ReminderKind.REMINDER]
+    if reminders:
+        order, of_bureau, of_person = _involvement(_due_actions(), with_contributors=True)
+        for item in reminders:
+            person = people[item.recipient_id]
+            counted[item.key] = _first_and_count(
+                order, of_bureau.get(person.bureau_id, []), of_person.get(person.pk, [])
+            )
+    for meeting in {item.meeting for item in plan if item.kind == ReminderKind.ESCALATION}:
+        order, of_bureau, _ = _involvement(_unreported(meeting), with_contributors=False)
+        everyone = sorted(order, key=order.__getitem__)
+        for item in plan:
+            if item.kind == ReminderKind.ESCALATION and item.meeting == meeting:
+                bureau = people[item.recipient_id].bureau_id
+                ids = of_bureau.get(bureau, []) if bureau else everyone
+                counted[item.key] = (ids[:ACTIONS_LISTED], len(ids))
+    named = Action.objects.select_related(*_LISTED_WITH).in_bulk(
+        {pk for ids, _ in counted.values() for pk in ids}
+    )
+    written: dict = {}
+    return {
+        item.key: _body(
+            item.kind,
+            item.meeting,
+            people[item.recipient_id],
+            [named[pk] for pk in counted[item.key][0]],
+            counted[item.key][1],
+            today=today,
+            written=written,
+        )
+        for item in plan
+    }
+
+
+def _involvement(actions, *, with_contributors: bool) -> tuple[dict, dict, dict]:
+    """``actions``' place in the lists' order, and their ids by Bureau and by focal point.
+
+    A Bureau's ids are those it owns (itself, or through a body it supports)
+    and, ``with_contributors``, those it or such a body contributes to, each
+    list in the lists' order.
+    """
+    rows = list(
+        actions.order_by("sort_key", "pk")
+        .annotate(bureau=Coalesce("owner__supporting_bureau", "owner"))
+        .values_list("pk", "bureau", "focal_point")
+    )
+    order = {pk: place for place, (pk, _, _) in enumerate(rows)}
+    of_bureau: dict[int, set[int]] = {}
+    of_person: dict[int, list[int]] = {}
+    for pk, bureau, focal in rows:
+        if bureau:
+            of_bureau.setdefault(bureau, set()).add(pk)
+        if focal:
+            of_person.setdefault(focal, []).append(pk)
+    if with_contributors and rows:
+        contributions = (
+            Action.collaborators.through.objects.filter(action__in=actions.order_by())
+            .annotate(bureau=Coalesce("body__supporting_bureau", "body"))
+            .values_list("action", "bureau")
+        )
+        for pk, bureau in contributions:
+            if bureau and pk in order:
+                of_bureau.setdefault(bureau, set()).add(pk)
+    ordered = {bureau: sorted(ids, key=order.__getitem__) for bureau, ids in of_bureau.items()}
+    return order, ordered, of_person
+
+
+def _first_and_count(
+    order: dict[int, int], of_bureau: list[int], of_person: list[int]
+) -> tuple[list[int], int]:
+    """The first few of a Bureau's ids and a person's together, and how many there are."""
+    mine = set(of_bureau)
+    extra = [pk for pk in of_person if pk not in mine]
+    first = sorted([*of_bureau[:ACTIONS_LISTED], *extra], key=order.__getitem__)
+    return first[:ACTIONS_LISTED], len(of_bureau) + len(extra)
 
 
 def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> bool:
@@ -345,4 +491,5 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
         now=now,
         done_field="sent_at",
         build=_reminder_message,
+        related=("meeting", "recipient__bureau"),
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from actions.choices import ActionStatus, ReminderKind, ReportState, Role
-from actions.models import Notification, Reminder, ReportingObligation
+from actions.models import Action, Notification, Reminder, ReportingObligation
 from actions.services.common import DeliveryFailed
 from actions.services.reminders import reminder_send, reminders_sweep
 from tests import builders
@@ -269,14 +269,16 @@ def test_the_sweep_costs_the_same_queries_for_many_actions_as_for_one(
     council, reporting_action, tsb_people, django_assert_num_queries
 ):
     now = days_before_deadline(14)
-    with django_assert_num_queries(10):
+    # + the recipients, the due actions, their contributors and the actions named:
+    # every e-mail's text is written by the sweep, not one query at a time.
+    with django_assert_num_queries(14):
         reminders_sweep(now=now)
     resolution = builders.resolution()
     for code in ("TSB", "BDT", "BR", "TSB"):
         action = builders.action(resolution, owner=code, collaborators=("GS",))
         ReportingObligation.objects.create(action=action, recipient="council")
         builders.user(bureau=code, role=Role.BUREAU_STAFF, email=f"{code}@itu.int")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         reminders_sweep(now=now + datetime.timedelta(days=1))
     assert Reminder.objects.count() == 6
 
@@ -306,3 +308,58 @@ def test_staff_are_reminded_of_an_action_whose_resolution_reports_to_council(cou
 
     assert reminder_send(reminder_id=reminder_id, now=now) is True
     assert f"http://127.0.0.1:8000/actions/{action.pk}/" in mail.outbox[0].body
+
+
+def test_the_sweeps_texts_are_those_written_one_at_a_time_and_a_later_day_writes_afresh(
+    council, tsb_people
+):
+    """The sweep writes every e-mail's text at once; each must read as if written alone."""
+    from actions.services.reminders import _reminder_message
+
+    resolution = builders.resolution()
+    for code, partners in (("TSB", ()), ("BDT", ("TSB",)), ("BR", ()), ("T-SG17", ()), ("BDT", ())):
+        action = builders.action(resolution, owner=code, collaborators=partners)
+        ReportingObligation.objects.create(action=action, recipient="council")
+    for _ in range(6):  # more than an e-mail names, so it counts and links the rest
+        action = builders.action(resolution, owner="TSB")
+        ReportingObligation.objects.create(action=action, recipient="council_annual")
+    outsider = builders.user("focal_gs", bureau="GS", role=Role.BUREAU_STAFF, email="g@itu.int")
+    Action.objects.filter(owner__code="BR").update(focal_point=outsider)
+    builders.user("bdt_a", bureau="BDT", role=Role.BUREAU_STAFF, email="d@itu.int")
+    builders.user("bdt_c", bureau="BDT", role=Role.COORDINATOR, email="c@itu.int")
+
+    def texts(now):
+        """Each recipient's text as the sweep stored it, and as written alone at ``now``."""
+        written = {}
+        for reminder in Reminder.objects.select_related("meeting", "recipient__bureau"):
+            reminder.claimed_at = now
+            stored = _reminder_message(reminder).body
+            reminder.body = ""
+            written[reminder.recipient.username] = (stored, _reminder_message(reminder).body)
+        return written
+
+    now = days_before_deadline(14)
+    reminders_sweep(now=now)
+    same_day = texts(now)
+    assert set(same_day) == {"tsb_a", "tsb_b", "bdt_a", "bdt_c", "focal_gs"}
+    assert all(stored == alone for stored, alone in same_day.values())
+    assert "9 open actions that concern you" in same_day["tsb_a"][0]
+    assert "The first 5 of 9 are shown." in same_day["tsb_a"][0]
+    assert "1 open action that concerns you" in same_day["focal_gs"][0]
+    assert Reminder.objects.exclude(body="").count() == 5
+
+    # A retry two days later says two days less, as written that day.
+    later = days_before_deadline(12)
+    stored, afresh = texts(later)["tsb_a"]
+    assert stored == afresh
+    assert "in 12 days" in stored
+
+    # Escalations too, once the deadline has passed.
+    after = days_before_deadline(-1)
+    reminders_sweep(now=after)
+    escalation = Reminder.objects.get(kind=ReminderKind.ESCALATION, recipient__username="bdt_c")
+    escalation.claimed_at = after
+    assert escalation.body
+    escalation_alone = Reminder.objects.get(pk=escalation.pk)
+    escalation_alone.body, escalation_alone.claimed_at = "", after
+    assert _reminder_message(escalation).body == _reminder_message(escalation_alone).body

@@ -43,7 +43,9 @@ def test_ordering_by_resolution_sorts_by_number_then_item(reader):
 
 
 def test_a_cursor_walks_every_row_once_in_id_order_even_while_rows_change(tsb_staff):
-    actions = [builders.action(owner="TSB") for _ in range(7)]
+    # Ids out of the lists' order (73 is made before 44): the cursor goes by id.
+    later, earlier = builders.resolution(73), builders.resolution(44)
+    actions = [builders.action((later, earlier)[i % 2], owner="TSB") for i in range(7)]
     client = client_for(tsb_staff)
 
     first = client.get("/api/actions/", {"cursor": "", "page_size": 3}).json()
