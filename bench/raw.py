@@ -106,28 +106,51 @@ _STRENGTH_LABELS = {s.value: str(s.label) for s in Strength}
 _RECIPIENT_LABELS = {r.value: str(r.label) for r in ReportingRecipient}
 
 
+def _joins(flt: ActionFilter) -> str:
+    """The resolution's join, for the filters that read it (the API's query joins it then too)."""
+    t = _tables()
+    return f"JOIN {t['Resolution']} r ON r.id = a.resolution_id" if "r." in flt.where else ""
+
+
 def action_count(flt: ActionFilter) -> int:
     t = _tables()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {t['Action']} a "
-            f"JOIN {t['Resolution']} r ON r.id = a.resolution_id WHERE {flt.where}",
-            flt.params,
+            f"SELECT COUNT(*) FROM {t['Action']} a {_joins(flt)} WHERE {flt.where}", flt.params
         )
         return cursor.fetchone()[0]
 
 
-def action_page(flt: ActionFilter, *, page: int, page_size: int, user: User) -> bytes:
+def action_ids(flt: ActionFilter) -> list[int]:
+    """Every id the filter selects, by id: where a cursor's pages start."""
+    t = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id FROM {t['Action']} a {_joins(flt)} WHERE {flt.where} ORDER BY a.id",
+            flt.params,
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def action_page(
+    flt: ActionFilter, *, page: int, page_size: int, user: User, after: int | None = None
+) -> bytes:
     """A page of /api/actions/ as JSON: count, links, then every field of each row.
 
     The same work as the API: the count; the page's ids sorted alone, and the
     rows for those ids with their joins, latest approved report and successor
     (one statement here, where the API sends two); then collaborators, the
     action's own duties and its resolution's duties, each in one query.
+    With ``after`` (an id; 0 for the first page), a cursor's page instead: by
+    id, from the one after ``after``, and no count.
     """
     t = _tables()
     today = timezone.localdate()
-    count = action_count(flt)
+    count = action_count(flt) if after is None else None
+    if after is None:
+        where, order, limits = flt.where, ORDER_BY, [page_size, (page - 1) * page_size]
+    else:
+        where, order, limits = f"({flt.where}) AND a.id > %s", "a.id", [after, page_size + 1, 0]
     latest = (
         f"SELECT {{column}} FROM {t['ProgressReport']} p WHERE p.action_id = a.id "
         "AND p.state = 'approved' ORDER BY p.period_end DESC, p.report_date DESC, p.id DESC "
@@ -155,18 +178,18 @@ def action_page(flt: ActionFilter, *, page: int, page_size: int, user: User) -> 
             LEFT JOIN {t["Body"]} o ON o.id = a.owner_id
             LEFT JOIN {t["User"]} u ON u.id = a.focal_point_id
             WHERE a.id IN (
-                SELECT a.id FROM {t["Action"]} a
-                JOIN {t["Resolution"]} r ON r.id = a.resolution_id
-                JOIN {t["Assembly"]} s ON s.id = r.assembly_id
-                WHERE {flt.where}
-                ORDER BY {ORDER_BY}
+                SELECT a.id FROM {t["Action"]} a {_joins(flt)}
+                WHERE {where}
+                ORDER BY {order}
                 LIMIT %s OFFSET %s
             )
-            ORDER BY {ORDER_BY}
+            ORDER BY {order}
             """,
-            [*flt.params, page_size, (page - 1) * page_size],
+            [*flt.params, *limits],
         )
         rows = cursor.fetchall()
+        more = after is not None and len(rows) > page_size
+        rows = rows[:page_size]
         collaborators, obligations, duties = defaultdict(list), defaultdict(list), defaultdict(list)
         ids = [row[0] for row in rows]
         if ids:
@@ -256,6 +279,15 @@ def action_page(flt: ActionFilter, *, page: int, page_size: int, user: User) -> 
                 "etag": f'W/"action-{row[0]}-v{row[7]}"',
                 "updated_at": _instant(row[8]),
                 "changed_at": _instant(row[27]),
+            }
+        )
+    if after is not None:
+        last = rows[-1][0] if rows else after
+        return orjson.dumps(
+            {
+                "next": f"?cursor=p={last}" if more else None,
+                "previous": f"?cursor=p={after}" if after else None,
+                "results": results,
             }
         )
     pages = -(-count // page_size)

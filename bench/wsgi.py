@@ -10,6 +10,7 @@ Only ``bench.run`` serves this module, in process or on 127.0.0.1.
 from __future__ import annotations
 
 import hmac
+from base64 import b64decode
 from urllib.parse import parse_qsl
 
 from django.core.wsgi import get_wsgi_application
@@ -43,11 +44,14 @@ def _raw_actions(environ) -> tuple[str, bytes]:
         if row is None or not hmac.compare_digest(row[1], hash_token(key)):
             return "401 Unauthorized", b'{"detail": "Invalid token."}'
         user = User(pk=row[0], bureau_id=_bureau_of(row[0]))
-        query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+        query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         page, page_size = int(query.pop("page", 1)), int(query.pop("page_size", 50))
+        cursor = query.pop("cursor", None)
+        # DRF's cursor: "p=<id>" in base64, or empty for the first page.
+        after = None if cursor is None else int(b64decode(cursor).decode()[2:] or 0)
         name, value = next(iter(query.items()), ("", None))
         return "200 OK", action_page(
-            action_filter(name, value), page=page, page_size=page_size, user=user
+            action_filter(name, value), page=page, page_size=page_size, user=user, after=after
         )
     finally:
         close_old_connections()
