@@ -67,3 +67,30 @@ def test_development_start_needs_no_variable_at_all():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"
+
+
+def _jit_on_a_postgresql_connection(**env: str) -> str:
+    """What a real PostgreSQL connection opened with the project's settings says of ``jit``."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_JIT"}
+    environment.update(
+        env,
+        DEBUG="true",
+        DJANGO_SETTINGS_MODULE="wtsa_tracker.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+    )
+    code = (
+        "import django; django.setup(); from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_ask_for_no_jit_unless_told():
+    # JIT compiled the dashboard's counts for a second, to run them in 0.1 s.
+    assert _jit_on_a_postgresql_connection() == "off"
+    assert _jit_on_a_postgresql_connection(DATABASE_JIT="true") == "on"
