@@ -1026,6 +1026,7 @@ class Reminder(models.Model):
     # The e-mail's text, written by the sweep for every reminder at once (a
     # few queries in all, not a few per e-mail: issue 13), and the day its
     # counts are for; a send on a later day writes the text afresh.
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)
     body_date = models.DateField(_("message written for"), null=True, blank=True)
 

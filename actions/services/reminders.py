@@ -214,6 +214,7 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
         return 0
     today = timezone.localdate(now)
     bodies = _bodies(plan, today=today)
+    subjects = {(item.kind, item.meeting.pk): _subject(item.kind, item.meeting) for item in plan}
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -223,6 +224,7 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
                 recipient_id=item.recipient_id,
                 days_before=item.days_before,
                 next_attempt_at=now,
+                subject=subjects[item.kind, item.meeting.pk][:300] if item.key in bodies else "",
                 body=bodies.get(item.key, ""),
                 body_date=today if item.key in bodies else None,
             )
@@ -233,7 +235,6 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
     )
     # In the app too; the reminder's own e-mail is the message, so no second one.
     url = reverse("my_actions")
-    subjects = {(item.kind, item.meeting.pk): _subject(item.kind, item.meeting) for item in plan}
     Notification.objects.bulk_create(
         [
             Notification(
@@ -282,23 +283,24 @@ def _list_url(**params) -> str:
 def _reminder_message(reminder: Reminder) -> EmailMessage | None:
     """A short message: counts, the first few actions, a link to the filtered list.
 
-    The text the sweep wrote for the day, or, sent on a later day (a retry),
-    written afresh so that its counts and days left are that day's.
+    The subject and text the sweep wrote for the day, or, sent on a later day
+    (a retry), written afresh so that its counts and days left are that day's.
     """
     recipient = reminder.recipient
     if not recipient.email:
         return None
     today = timezone.localdate(reminder.claimed_at or timezone.now())
     if reminder.body and reminder.body_date == today:
-        body = reminder.body
+        subject, body = reminder.subject, reminder.body
     else:
+        subject = _subject(reminder.kind, reminder.meeting)
         actions = _concerning(reminder.kind, reminder.meeting, recipient)
         listed = list(actions.select_related(*_LISTED_WITH)[:ACTIONS_LISTED])
         body = _body(
             reminder.kind, reminder.meeting, recipient, listed, actions.count(), today=today
         )
     return EmailMessage(
-        subject=_subject(reminder.kind, reminder.meeting),
+        subject=subject,
         body=body,
         to=[recipient.email],
         headers={"Message-ID": reminder.message_id},

@@ -333,9 +333,11 @@ def test_the_sweeps_texts_are_those_written_one_at_a_time_and_a_later_day_writes
         written = {}
         for reminder in Reminder.objects.select_related("meeting", "recipient__bureau"):
             reminder.claimed_at = now
-            stored = _reminder_message(reminder).body
+            stored = _reminder_message(reminder)
             reminder.body = ""
-            written[reminder.recipient.username] = (stored, _reminder_message(reminder).body)
+            alone = _reminder_message(reminder)
+            assert stored.subject == alone.subject
+            written[reminder.recipient.username] = (stored.body, alone.body)
         return written
 
     now = days_before_deadline(14)
