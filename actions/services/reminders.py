@@ -198,8 +198,11 @@ def reminders_claim(*, plan: list[PlannedReminder], now: datetime.datetime) -> i
     """Write the planned rows not written yet (and their in-app notifications).
 
     The unique key decides: a row another sweep wrote first is left alone.
-    Returns how many rows were new. Three queries, whatever their number (on
-    SQLite, whose statements take fewer parameters, one per few hundred rows).
+    Each new row carries its e-mail's subject and text (``_bodies``). Returns
+    how many rows were new. The same queries whatever their number: the keys
+    already written, the texts' reads, one INSERT for the reminders and one
+    for the notifications (on SQLite, whose statements take fewer parameters,
+    one per hundred rows or so).
     """
     if not plan:
         return 0
