@@ -48,6 +48,13 @@ def person(user) -> str:
     return str(user)
 
 
+def person_from_columns(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """``person`` for a user read as values (rows of a list or an export): "" for nobody."""
+    if username is None:
+        return ""
+    return f"{first_name} {last_name}".strip() or username
+
+
 def day(value: datetime.date | None) -> str:
     if value is None:
         return ""

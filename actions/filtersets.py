@@ -28,10 +28,20 @@ from .choices import (
 )
 from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressReport, User
 
-# People are filtered by a username typed in, not picked from a list: a list
-# of every account made a page 2,000 options long (issue 13).
-_USERNAME = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-_NO_SUCH_USERNAME = {"invalid_choice": _("No account has this username.")}
+
+def _username_filter(label: str) -> filters.ModelChoiceFilter:
+    """A person by the username typed in, not picked from a list.
+
+    A list of every account made a page 2,000 options long (issue 13).
+    """
+    return filters.ModelChoiceFilter(
+        queryset=User.objects.all(),
+        to_field_name="username",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid_choice": _("No account has this username.")},
+        label=label,
+        help_text=_("The person's username, e.g. jsmith."),
+    )
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -84,14 +94,7 @@ class ActionFilterSet(filters.FilterSet):
     )
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
-    focal_point = filters.ModelChoiceFilter(
-        queryset=User.objects.all(),
-        to_field_name="username",
-        widget=_USERNAME,
-        error_messages=_NO_SUCH_USERNAME,
-        label=_("Focal point"),
-        help_text=_("The person's username, e.g. jsmith."),
-    )
+    focal_point = _username_filter(_("Focal point"))
     needs_review = BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
     ordering = MultiColumnOrderingFilter(
@@ -152,14 +155,7 @@ class ProgressReportFilterSet(filters.FilterSet):
     bureau = filters.ModelChoiceFilter(
         queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
     )
-    author = filters.ModelChoiceFilter(
-        queryset=User.objects.all(),
-        to_field_name="username",
-        widget=_USERNAME,
-        error_messages=_NO_SUCH_USERNAME,
-        label=_("Author"),
-        help_text=_("The person's username, e.g. jsmith."),
-    )
+    author = _username_filter(_("Author"))
     report_date = filters.DateFromToRangeFilter(label=_("Date"))
     period = filters.DateFromToRangeFilter(
         method="filter_period",

@@ -24,14 +24,20 @@ from rest_framework import serializers
 from actions import permissions
 from actions.choices import (
     ALLOWED_TRANSITIONS,
-    OPEN_STATUSES,
     STAFF_BODY_KINDS,
     ActionStatus,
     ReportingRecipient,
     Strength,
     choice_label,
 )
-from actions.models import Action, ReportingObligation, ResolutionReportingDuty, User
+from actions.display import person_from_columns
+from actions.models import (
+    Action,
+    ReportingObligation,
+    ResolutionReportingDuty,
+    User,
+    action_is_overdue,
+)
 
 # The page's columns, each joined once: no model instance is built.
 COLUMNS = (
@@ -169,12 +175,15 @@ def _allowed_next(may_change: Callable[[int | None], bool], row: dict) -> list[s
 
 
 def _person(row: dict) -> str | None:
-    """``User.__str__`` from the row's columns: the full name, else the username."""
-    username = row["focal_point__username"]
-    if username is None:
-        return None
-    full = f"{row['focal_point__first_name']} {row['focal_point__last_name']}".strip()
-    return full or username
+    """The focal point's name as the serializer gives it: None for nobody."""
+    return (
+        person_from_columns(
+            row["focal_point__first_name"],
+            row["focal_point__last_name"],
+            row["focal_point__username"],
+        )
+        or None
+    )
 
 
 def _date(value: datetime.date | None) -> str | None:
@@ -231,7 +240,7 @@ def _row(
         "focal_point": row["focal_point__username"],
         "focal_point_name": _person(row),
         "target_date": _date(target),
-        "is_overdue": status in OPEN_STATUSES and target is not None and target < today,
+        "is_overdue": action_is_overdue(status, target, today),
         "latest_approved_report": _latest_report(row),
         "needs_review": row["needs_review"],
         "review_reason": row["review_reason"],

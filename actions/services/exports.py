@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from resolutions.choices import ClauseVerb
 
 from ..choices import ActionStatus, ExportState, ReportingRecipient, Strength, choice_labels
-from ..display import ACTION_NAME
+from ..display import ACTION_NAME, person_from_columns
 from ..models import Action, Export, User, action_is_overdue
 
 logger = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ def _csv_row(row: tuple, today: datetime.date, labels: _Labels) -> list[str]:
         owner or "",
         collaborators or "",
         labels.status.get(status, status),
-        _person(first_name, last_name, username),
+        person_from_columns(first_name, last_name, username),
         _iso(target_date),
         labels.yes if action_is_overdue(status, target_date, today) else labels.no,
         labels.duties(own_duties, resolution_duties),
@@ -187,13 +187,6 @@ def _csv_row(row: tuple, today: datetime.date, labels: _Labels) -> list[str]:
         _iso(period_end),
         report_text or "",
     ]
-
-
-def _person(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    """The focal point as ``display.person`` names a user: full name, else username, else nobody."""
-    if username is None:
-        return ""
-    return f"{first_name} {last_name}".strip() or username
 
 
 def _iso(value: datetime.date | None) -> str:
