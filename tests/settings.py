@@ -22,7 +22,7 @@ from wtsa_tracker.settings import *  # noqa: E402, F403
 # Celery worker write from other threads, and a shared-memory database locks
 # whole tables at once ("database table is locked") where a file in WAL mode
 # waits its turn, as the deployed database does.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "wtsa_tracker.sqlite":  # noqa: F405
     import tempfile
 
     DATABASES["default"]["TEST"] = {  # noqa: F405

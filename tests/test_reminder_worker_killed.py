@@ -32,7 +32,7 @@ LEASE_SECONDS = 2
 def database_environment() -> dict[str, str]:
     """Point a subprocess at the database this test is using."""
     settings = connection.settings_dict
-    if settings["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         return {"SQLITE_PATH": str(settings["NAME"]), "DATABASE_URL": ""}
     user, host, port = settings["USER"], settings["HOST"], settings["PORT"]
     return {"DATABASE_URL": f"postgres://{user}@{host}:{port}/{settings['NAME']}"}

@@ -30,12 +30,10 @@ class BackupError(Exception):
 
 
 def _engine(using: str) -> str:
-    engine = connections[using].settings_dict["ENGINE"]
-    if engine == "django.db.backends.sqlite3":
-        return "sqlite"
-    if engine == "django.db.backends.postgresql":
-        return "postgresql"
-    raise BackupError(f"Backups of {engine} databases are not supported.")
+    vendor = connections[using].vendor
+    if vendor in NAMES:
+        return vendor
+    raise BackupError(f"Backups of {vendor} databases are not supported.")
 
 
 def _pg_command(program: str, using: str) -> tuple[list[str], dict[str, str]]:

@@ -107,7 +107,6 @@ TEMPLATES = [
         },
     },
 ]
-
 # --- Database ---------------------------------------------------------------
 # SQLite by default. WAL lets the web process read while the Celery worker
 # writes; IMMEDIATE transactions take the write lock up front, so two writers
@@ -130,6 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, with SQLite's real limit on parameters per statement.
+    DATABASES["default"]["ENGINE"] = "wtsa_tracker.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -94,3 +94,28 @@ def test_postgresql_connections_ask_for_no_jit_unless_told():
     # JIT compiled the dashboard's counts for a second, to run them in 0.1 s.
     assert _jit_on_a_postgresql_connection() == "off"
     assert _jit_on_a_postgresql_connection(DATABASE_JIT="true") == "on"
+
+
+def test_sqlite_connections_take_as_many_parameters_as_sqlite_allows(tmp_path):
+    # Django 5.2 assumes 999: a sweep's 1,618 reminder rows went in 23 inserts.
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update(
+        DEBUG="true",
+        DJANGO_SETTINGS_MODULE="wtsa_tracker.settings",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+    )
+    code = (
+        "import sqlite3, django; django.setup(); from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)\n"
+        "print(connection.vendor, connection.features.max_query_params, limit,"
+        " connection.ops.bulk_batch_size(['field'] * 12, [None] * 5000))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    vendor, max_params, limit, batch = result.stdout.split()
+    assert vendor == "sqlite"
+    assert int(max_params) == int(limit) > 999
+    assert int(batch) == int(limit) // 12
