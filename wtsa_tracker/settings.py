@@ -107,6 +107,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms and widgets render through Jinja2 where Django ships their templates for it.
+FORM_RENDERER = "wtsa_tracker.forms.FormRenderer"
+
 # --- Database ---------------------------------------------------------------
 # SQLite by default. WAL lets the web process read while the Celery worker
 # writes; IMMEDIATE transactions take the write lock up front, so two writers
