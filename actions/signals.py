@@ -27,3 +27,10 @@ def resolution_saved(sender, instance: Resolution, created: bool, raw: bool, **k
     """A resolution's number orders its actions in the lists: keep their sort keys right."""
     if not created:
         actions_sort_keys_refresh(actions=Action.objects.filter(resolution=instance))
+
+
+@receiver(post_save, sender=Action, dispatch_uid="actions_key_loaded_action")
+def action_loaded(sender, instance: Action, raw: bool, **kwargs) -> None:
+    """Loaded data skips ``Action.save``: a dump from before sort keys has none to load."""
+    if raw:
+        actions_sort_keys_refresh(actions=Action.objects.filter(pk=instance.pk))

@@ -9,6 +9,7 @@ dates or a resolution's number change afterwards.
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,19 @@ def test_the_migration_writes_the_key_of_every_action_already_there():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_actions_loaded_from_a_dump_written_before_sort_keys_get_theirs(db, tmp_path):
+    call_command("loaddata", "assemblies", "bodies", "wtsa20", verbosity=0)
+    dump = tmp_path / "before-sort-keys.json"
+    call_command("dumpdata", "actions.action", output=str(dump), verbosity=0)
+    rows = json.loads(dump.read_text())
+    for row in rows:
+        del row["fields"]["sort_key"]
+    dump.write_text(json.dumps(rows))
+    Action.objects.update(sort_key="")
+
+    call_command("loaddata", str(dump), verbosity=0)
+
+    assert not Action.objects.filter(sort_key="").exists()
+    assert list(Action.objects.values_list("pk", flat=True)) == _expected_order()
