@@ -24,7 +24,14 @@ class DeferredJoinPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if not isinstance(rows, QuerySet):
+        if not isinstance(rows, QuerySet) or _ids_only(rows):
             return self._get_page(rows[bottom:top], number, self)
         ids = rows.values("pk")[bottom:top]
         return self._get_page(list(rows.filter(pk__in=ids)), number, self)
+
+
+def _ids_only(rows: QuerySet) -> bool:
+    """A list of ids alone (``values("pk")``) has no rows to defer: its page is read as it is."""
+    query = rows.query
+    pk = rows.model._meta.pk.attname
+    return query.values_select in {("pk",), (pk,)} and not query.annotation_select

@@ -173,8 +173,9 @@ class ActionViewSet(
         """
         actions = self.filter_queryset(self.get_queryset())
         ids = [row["id"] for row in self.paginate_queryset(actions.values("id"))]
+        # The ids are the filtered page: their rows need none of the filters again.
+        by_id = {row["id"]: row for row in action_list_values(Action.objects.filter(pk__in=ids))}
         # Put back in the page's order: a cursor walks by id, not by the list's order.
-        by_id = {row["id"]: row for row in action_list_values(actions.filter(pk__in=ids))}
         rows = [by_id[pk] for pk in ids if pk in by_id]
         return self.get_paginated_response(action_list_rows(rows, user=request.user))
 

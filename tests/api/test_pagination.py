@@ -92,7 +92,8 @@ def test_a_deep_page_reads_ids_then_rows_and_keeps_the_lists_order(reader):
     offsets = [q["sql"] for q in second.captured_queries if "OFFSET" in q["sql"].upper()]
     assert len(offsets) == 1
     # The offset skips ids only: no joined column or subquery for the skipped rows,
-    # and the page's columns are read for its own ids.
+    # and the page's columns are read for its own ids. A page of ids is read as
+    # it is, not through a subquery of itself.
     assert offsets[0].startswith('SELECT "actions_action"."id" AS "id" FROM')
-    assert ' IN (SELECT U0."id" AS "pk" FROM ' in offsets[0]
+    assert " IN (SELECT " not in offsets[0]
     assert "progressreport" not in offsets[0]
