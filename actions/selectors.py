@@ -143,23 +143,29 @@ def overdue_actions(user: User, today: datetime.date) -> QuerySet[Action]:
     )
 
 
-def recent_status_changes(user: User) -> QuerySet[StatusChange]:
-    """Status changes of the actions in the user's scope, the latest first.
+def recent_status_changes(user: User, limit: int) -> QuerySet[StatusChange]:
+    """The ``limit`` latest status changes of the actions in the user's scope, latest first.
 
     The scope is an EXISTS per change, not ``action__in``: so the database
     walks the changes newest first and stops at the few the dashboard shows,
-    instead of sorting every change of every action in scope (issue 13).
+    instead of sorting every change of every action in scope (issue 13). The
+    ids are chosen on the changes alone and their rows joined afterwards:
+    with the joins in the same SELECT, SQLite read every action of every
+    resolution and sorted all their changes (0.2 s at scale L).
     """
-    recent = StatusChange.objects.select_related(
-        "action__resolution", "action__clause", "changed_by"
-    ).defer(
-        *(f"action__resolution__{name}" for name in RESOLUTION_TEXT_FIELDS),
-        *(f"changed_by__{name}" for name in USER_PRIVATE_FIELDS),
-    )
+    latest = StatusChange.objects.order_by("-changed_at", "-pk")
     if user.bureau_id:
         in_scope = actions_in_scope(user).filter(pk=OuterRef("action_id"))
-        recent = recent.filter(Exists(in_scope))
-    return recent
+        latest = latest.filter(Exists(in_scope))
+    return (
+        StatusChange.objects.filter(pk__in=latest.values("pk")[:limit])
+        .select_related("action__resolution", "action__clause", "changed_by")
+        .defer(
+            *(f"action__resolution__{name}" for name in RESOLUTION_TEXT_FIELDS),
+            *(f"changed_by__{name}" for name in USER_PRIVATE_FIELDS),
+        )
+        .order_by("-changed_at", "-pk")
+    )
 
 
 def reports_awaiting_review(user: User) -> QuerySet[ProgressReport]:

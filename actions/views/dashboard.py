@@ -113,7 +113,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     awaiting = None
     if permissions.is_administrator(user) or permissions.is_coordinator(user):
         awaiting = selectors.reports_awaiting_review(user)
-    recent = selectors.recent_status_changes(user)
+    recent = selectors.recent_status_changes(user, DASHBOARD_ROWS)
     resolution_counts, resolutions_with_actions = selectors.status_counts_by_resolution()
     council = selectors.next_council_deadline(today)
     # Issue 9: readiness for the next Council session, and one's own reports.
@@ -165,7 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unfinished": selectors.unfinished_reports(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
-        "recent": list(recent[:DASHBOARD_ROWS]),
+        "recent": list(recent),
         "chart_by_bureau": _status_by_bureau(),
         "chart_by_resolution": _status_by_resolution(resolution_counts),
         "resolutions_with_actions": resolutions_with_actions,

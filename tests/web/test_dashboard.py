@@ -1,12 +1,15 @@
 import datetime
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.choices import ActionStatus, ReportState
 from actions.selectors import DASHBOARD_RESOLUTIONS
 from actions.services.actions import action_transition
 from actions.services.calendar import meetings_project
+from actions.views.dashboard import DASHBOARD_ROWS
 from tests import builders
 
 TODAY = datetime.date(2026, 3, 2)
@@ -280,6 +283,27 @@ def test_dashboard_shows_recent_status_changes_of_actions_involving_my_bureau(
 
     assert {change.action for change in response.context["recent"]} == {mine, shared}
     assert "Of the actions involving BDT." in response.content.decode()
+
+
+def test_recent_status_changes_are_the_latest_few_chosen_before_their_rows_are_joined(
+    login, bdt_staff
+):
+    actions = [builders.action(owner="BDT") for _ in range(DASHBOARD_ROWS + 2)]
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)) as clock:
+        for action in actions:
+            clock.shift(datetime.timedelta(minutes=1))
+            action_transition(action=action, to=ActionStatus.IN_PROGRESS, by=bdt_staff)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = dashboard(login(bdt_staff))
+
+    recent = response.context["recent"]
+    assert [change.action for change in recent] == actions[::-1][:DASHBOARD_ROWS]
+    (query,) = [q["sql"] for q in queries.captured_queries if "actions_statuschange" in q["sql"]]
+    outer, chosen = query.split(" IN (SELECT ", 1)
+    # The latest ids are chosen on the changes alone; only their rows are joined.
+    assert "resolutions_resolution" in outer
+    assert "resolutions_resolution" not in chosen
 
 
 def test_a_user_without_a_bureau_sees_every_action_and_is_told_why(login, outsider):
