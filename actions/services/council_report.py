@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
@@ -187,16 +188,24 @@ def _cells(table: Table, row) -> list[_Cell]:
     return [_Cell(tc, table) for tc in row._tr.tc_lst]
 
 
-def _run(text: str, *, bold: bool = False, italic: bool = False):
+def _run(text: str, *, bold: bool = False, italic: bool = False, link: bool = False):
     # A <w:r> built directly: python-docx's add_run() and .bold look up the
     # schema's order of siblings on each call, most of the time of a big report.
     run = OxmlElement("w:r")
-    if bold or italic:
+    if bold or italic or link:
         properties = OxmlElement("w:rPr")
         if bold:
             properties.append(OxmlElement("w:b"))
         if italic:
             properties.append(OxmlElement("w:i"))
+        if link:
+            # Blue and underlined, as Word shows a link (the default template has no
+            # "Hyperlink" style to name).
+            color = OxmlElement("w:color")
+            color.set(qn("w:val"), "0563C1")
+            underline = OxmlElement("w:u")
+            underline.set(qn("w:val"), "single")
+            properties.extend([color, underline])
         run.append(properties)
     text_element = OxmlElement("w:t")
     text_element.set(qn("xml:space"), "preserve")
@@ -236,7 +245,30 @@ def _period_text(data: dict[str, Any]) -> str:
     return f"{day(start)} – {day(end)}"
 
 
-def _progress_text(cell: _Cell, progress: list[dict[str, Any]]) -> None:
+class _Hyperlinks:
+    """The web addresses a document links to, each related to it once.
+
+    python-docx's own lookup (``relate_to``) scans every relationship of the
+    document on each call: quadratic in the evidence of a large report.
+    """
+
+    def __init__(self, document) -> None:
+        self.relationships = document.part.rels
+        self.ids: dict[str, str] = {}
+
+    def link(self, url: str):
+        """A ``<w:hyperlink>`` to ``url`` that reads as the address itself, for paper too."""
+        rid = self.ids.get(url)
+        if rid is None:
+            rid = self.ids[url] = f"rIdLink{len(self.ids) + 1}"
+            self.relationships.add_relationship(RT.HYPERLINK, url, rid, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), rid)
+        hyperlink.append(_run(url, link=True))
+        return hyperlink
+
+
+def _progress_text(cell: _Cell, progress: list[dict[str, Any]], links: _Hyperlinks) -> None:
     tc = cell._tc
     if not progress:
         tc.p_lst[0].append(_run(NO_REPORT, italic=True))
@@ -255,8 +287,10 @@ def _progress_text(cell: _Cell, progress: list[dict[str, Any]]) -> None:
         paragraph.append(_run(f"{report['bureau']}, {when}: ", bold=True))
         paragraph.append(_run(report["text"]))
         for link in report["evidence"]:
-            label = f"{link['title']}: {link['url']}" if link["title"] else link["url"]
-            new_paragraph().append(_run(label))
+            evidence = new_paragraph()
+            if link["title"]:
+                evidence.append(_run(f"{link['title']}: "))
+            evidence.append(links.link(link["url"]))
 
 
 def council_report_docx(*, data: dict[str, Any]) -> bytes:
@@ -334,6 +368,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
             _set(cell, str(entry["by_status"][status.value]))
 
     document.add_heading("2 Implementation, resolution by resolution", level=1)
+    links = _Hyperlinks(document)
     for entry in data["resolutions"]:
         marker = f" ({entry['marker_label']})" if entry["marker_label"] else ""
         document.add_heading(f"Resolution {entry['number']}{marker} – {entry['title']}", level=2)
@@ -349,7 +384,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
             _set(cells[2], action["owner"])
             _set(cells[3], ", ".join(action["collaborators"]))
             _set(cells[4], action["status_label"])
-            _progress_text(cells[5], action["progress"])
+            _progress_text(cells[5], action["progress"], links)
         assessment = entry["assessment"]
         paragraph = document.add_paragraph()
         paragraph.add_run("Resolution 83 assessment: ").bold = True

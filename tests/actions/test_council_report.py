@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from openpyxl import load_workbook
 
 from actions.choices import ActionStatus, ReportRunState, ReportState
@@ -420,3 +421,26 @@ def test_the_word_tables_repeat_their_header_row_on_every_page(council, world):
     for table in document.tables:
         assert "w:tblHeader" in table.rows[0]._tr.xml
         assert "w:tblHeader" not in table.rows[-1]._tr.xml
+
+
+def test_evidence_in_the_word_file_is_a_link_to_its_address(council, world, tsb_staff):
+    # The same address given again as evidence of another report: one relationship.
+    again = builders.report(
+        world["other"], author=tsb_staff, state=ReportState.APPROVED, **IN_PERIOD
+    )
+    builders.evidence(again, "https://itu.int/ws/ewaste")
+    document = Document(io.BytesIO(council_report_docx(data=data_for(council))))
+
+    cells = [cell for table in document.tables for row in table.rows for cell in row.cells]
+    hyperlinks = [
+        hyperlink for cell in cells for p in cell.paragraphs for hyperlink in p.hyperlinks
+    ]
+    assert [(h.address, h.text) for h in hyperlinks] == [
+        ("https://itu.int/ws/ewaste", "https://itu.int/ws/ewaste"),
+        ("https://itu.int/ws/ewaste", "https://itu.int/ws/ewaste"),
+    ]
+    assert any("Workshop page: https://itu.int/ws/ewaste" in cell.text for cell in cells)
+    links = [rel for rel in document.part.rels.values() if rel.reltype == RT.HYPERLINK]
+    assert [(rel.target_ref, rel.is_external) for rel in links] == [
+        ("https://itu.int/ws/ewaste", True)
+    ]
