@@ -511,7 +511,8 @@ def readiness_gaps(period: ReportingPeriod, user: User) -> QuerySet[Action]:
         .annotate(readiness=_readiness(period))
         .exclude(readiness=Readiness.APPROVED)
         .select_related("resolution", "clause", "owner")
-        .order_by("resolution__number", "number")
+        .defer(*(f"resolution__{name}" for name in RESOLUTION_TEXT_FIELDS))
+        .order_by("sort_key", "pk")
     )
 
 

@@ -863,6 +863,7 @@ def measure_pages(client, runs: int) -> tuple[list[dict], list[dict]]:
             client, f"action detail ({busiest.n} reports)", f"/actions/{busiest.pk}/", heavy
         ),
         measure_page(client, "resolutions list", "/resolutions/", runs),
+        measure_page(client, "council readiness", "/council/readiness/", heavy),
         measure_page(
             client,
             f"resolution ({largest.n} actions)",

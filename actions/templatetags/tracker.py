@@ -18,6 +18,14 @@ register.filter("day", day)
 register.filter("moment", moment)
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, param: str, number: int) -> str:
+    """The page's query string with ``param`` set to ``number``: another list's page stays."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
+
+
 @register.filter
 def edited_by(report) -> str:
     """Who besides the author changed the report's text (uses prefetched ``editors``)."""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+
+from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import selectors
 from ..choices import COUNCIL_RECIPIENTS, MeetingKind, Readiness
@@ -14,6 +17,9 @@ from ..models import GoverningBodyMeeting
 from .shared import action_list_url, may_add_meetings
 
 COUNCIL_DUTIES = sorted(recipient.value for recipient in COUNCIL_RECIPIENTS)
+# Thirty years of assemblies give thousands of each: a page of them at a time.
+ROWS_PER_PAGE = 50
+GAPS_PER_PAGE = 25
 
 
 @login_required
@@ -38,7 +44,8 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
     if session is not None:
         period = selectors.reporting_period(session)
         rows = selectors.council_readiness(period, user)
-        for row in rows:
+        rows_page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        for row in rows_page:
             row.cells = [row.counts[value] for value in Readiness.values]
             # A study group's actions count for its Bureau; a body no Bureau
             # supports (the membership) is listed by its own code.
@@ -51,12 +58,14 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
             )
         gaps = None
         if user.bureau_id:
-            gaps = list(selectors.readiness_gaps(period, user))
+            gaps = DeferredJoinPaginator(
+                selectors.readiness_gaps(period, user), GAPS_PER_PAGE
+            ).get_page(request.GET.get("gaps_page"))
             for action in gaps:
                 action.readiness_label = Readiness(action.readiness).label
         context.update(
             period=period,
-            rows=rows,
+            rows=rows_page,
             total=sum(row.total for row in rows),
             totals=[sum(row.counts[value] for row in rows) for value in Readiness.values],
             gaps=gaps,

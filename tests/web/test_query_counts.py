@@ -95,7 +95,8 @@ EXPECTED = {
     "resolution_list": 8,
     "resolution_detail": 7,
     # the sessions, the period (previous session, assembly), the counts, the gaps
-    "council_readiness": 9,
+    # counted, then a page of them
+    "council_readiness": 10,
     # + the count, the page, evidence links
     "report_list": 11,
     # + the Bureau and the author looked up by their codes

@@ -8,6 +8,7 @@ from django.urls import reverse
 from actions.choices import ReportingRecipient, ReportState
 from actions.models import ReportingObligation, ResolutionReportingDuty
 from actions.selectors import council_readiness, readiness_counts, reporting_period
+from actions.views.readiness import GAPS_PER_PAGE, ROWS_PER_PAGE
 from tests import builders
 
 D = datetime.date
@@ -98,6 +99,41 @@ def test_the_page_lists_the_users_own_gaps_with_links_to_the_actions(
     assert reverse("action_detail", args=[res["approved"].pk]) not in page
     assert "Still missing for BDT" in page
     assert "21 May 2025 to 19 May 2026" in page
+
+
+def test_the_gaps_and_the_rows_come_a_page_at_a_time_each_with_its_own_links(
+    login, council, res, tsb_staff
+):
+    # 4 gaps of Resolution 73, and one more on each of 60 other resolutions.
+    for number in range(100, 160):
+        other = builders.resolution(number)
+        ResolutionReportingDuty.objects.create(
+            resolution=other, recipient=ReportingRecipient.COUNCIL
+        )
+        builders.action(other, owner="TSB")
+    client = login(tsb_staff)
+    url = reverse("council_readiness")
+
+    first = client.get(url, {"meeting": council.pk})
+    page = first.content.decode()
+
+    assert len(first.context["gaps"]) == GAPS_PER_PAGE
+    assert first.context["gaps"].paginator.count == 64
+    assert "64 actions." in page
+    assert len(first.context["rows"]) == ROWS_PER_PAGE
+    assert first.context["total"] == 65  # every row, not the page's
+    assert f"?meeting={council.pk}&amp;gaps_page=2" in page
+    assert f"?meeting={council.pk}&amp;page=2" in page
+    last_gaps = client.get(url, {"meeting": council.pk, "page": 2, "gaps_page": 3})
+    assert len(last_gaps.context["gaps"]) == 64 - 2 * GAPS_PER_PAGE
+    assert len(last_gaps.context["rows"]) == 61 - ROWS_PER_PAGE
+    assert f"?meeting={council.pk}&amp;page=2&amp;gaps_page=2" in last_gaps.content.decode()
+    seen = [
+        action.pk
+        for number in (1, 2, 3)
+        for action in client.get(url, {"gaps_page": number}).context["gaps"]
+    ]
+    assert len(set(seen)) == 64
 
 
 def test_the_rows_link_to_the_actions_of_the_bureau_and_resolution(login, council, res, reader):
