@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
+from wtsa_tracker.filters import NUMBER_MAX
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportState
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
@@ -229,11 +230,14 @@ class CouncilReportForm(forms.Form):
         empty_label=_("All Bureaux"),
         help_text=_("Only the actions this Bureau owns or contributes to."),
     )
-    resolution = forms.ModelChoiceField(
+    # A number, not a list to choose from: thirty years of assemblies make a
+    # list of thousands of resolutions (a 400 KB page read in seconds).
+    resolution = forms.IntegerField(
         label=_("Resolution"),
-        queryset=Resolution.objects.for_list(),
         required=False,
-        empty_label=_("All resolutions"),
+        min_value=1,
+        max_value=NUMBER_MAX,
+        help_text=_("Only this resolution, as in force, e.g. 73. Empty: all resolutions."),
     )
     document_number = forms.CharField(
         label=_("Document number"),
@@ -245,11 +249,26 @@ class CouncilReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = _council_sessions()
-        self.fields["resolution"].label_from_instance = lambda res: (
-            _("Resolution %(number)s (%(assembly)s) – %(title)s")
-            % {"number": res.number, "assembly": res.assembly.code, "title": res.title[:80]}
-        )
         group_fields(self)
+
+    def clean_resolution(self) -> Resolution | None:
+        """The resolution in force with that number: neither revised nor suppressed since."""
+        number = self.cleaned_data["resolution"]
+        if number is None:
+            return None
+        in_force = (
+            Resolution.objects.filter(number=number, suppressed_by=None, revised_by=None)
+            .select_related("assembly")
+            .order_by("-assembly__start_date")
+            .first()
+        )
+        if in_force is None:
+            raise forms.ValidationError(
+                _("No Resolution %(number)s is in force."),
+                code="not_in_force",
+                params={"number": number},
+            )
+        return in_force
 
 
 class AssessmentForm(forms.Form):

@@ -304,8 +304,9 @@ def test_the_council_report_page_costs_the_same_queries_for_more_reports(
         _freeze(client, council)
         _generate(client, council)
 
-    # The same number for 2 and 6 frozen reports: nothing is read per row.
-    with django_assert_num_queries(15):
+    # The same number for 2 and 6 frozen reports: nothing is read per row
+    # (and no list of resolutions to choose from).
+    with django_assert_num_queries(14):
         page = client.get(reverse("council_report"))
 
     assert page.content.count(b"frozen by") == 2 + extra
@@ -327,3 +328,40 @@ def test_the_assessment_page_costs_the_same_queries_for_a_longer_history(
         page = client.get(url)
 
     assert page.content.count(b"<li><strong>") == periods
+
+
+def test_a_report_on_one_resolution_names_it_by_number_and_takes_the_version_in_force(
+    login, council, res73, tsb_coordinator
+):
+    builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
+    builders.resolution(44, assembly_code="WTSA-24")
+    builders.resolution(44, revises=builders.resolution(44, assembly_code="WTSA-16"))
+    newest = builders.resolution(50, assembly_code="WTSA-24", revises=builders.resolution(50))
+    gone = builders.resolution(9, suppressed_by=builders.assembly("WTSA-24"))
+    client = login(tsb_coordinator)
+
+    page = client.get(reverse("council_report")).content.decode()
+    assert 'type="number" name="resolution"' in page
+    assert "<option" not in page.split('name="resolution"', 1)[1].split("</div>", 1)[0]
+
+    response, run = _generate(client, council, resolution="73")
+    assert response.status_code == 302
+    assert run.resolution == res73
+    response, run = _generate(client, council, resolution="50")
+    assert run.resolution == newest
+    # Two versions in force (no lineage recorded between them): the latest assembly's.
+    response, run = _generate(client, council, resolution="44")
+    assert (run.resolution.number, run.resolution.assembly.code) == (44, "WTSA-24")
+
+    runs = CouncilReportRun.objects.count()
+    for number, message in (
+        (gone.number, "No Resolution 9 is in force."),
+        ("999", "No Resolution 999 is in force."),
+        ("x", "Enter a whole number."),
+    ):
+        refused = client.post(
+            reverse("council_report"), {"meeting": council.pk, "resolution": number}
+        )
+        assert refused.status_code == 400
+        assert message in refused.content.decode()
+    assert CouncilReportRun.objects.count() == runs
