@@ -13,7 +13,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from resolutions import admin as resolutions_admin
@@ -274,15 +276,35 @@ class ReportingObligationInline(admin.TabularInline):
     extra = 0
 
 
+# An action gathers thousands of reports over the years: its page shows the latest.
+LATEST_ON_ACTION_PAGE = 20
+
+
+class LatestFormSet(forms.BaseInlineFormSet):
+    """The ``LATEST_ON_ACTION_PAGE`` latest rows of a read-only inline; the rest are a link away."""
+
+    def get_queryset(self):
+        # Read once: each form takes its row from this list (a sliced queryset
+        # would be read again for every form).
+        if not hasattr(self, "_latest"):
+            self._latest = list(super().get_queryset()[:LATEST_ON_ACTION_PAGE])
+        return self._latest
+
+
 class StatusChangeInline(admin.TabularInline):
     """History is written by the transition service only: read it here, never edit it."""
 
     model = StatusChange
+    formset = LatestFormSet
     extra = 0
     can_delete = False
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
-    ordering = ["-changed_at"]
+    ordering = ["-changed_at", "-pk"]
+    verbose_name_plural = _("latest status changes")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -293,11 +315,20 @@ class StatusChangeInline(admin.TabularInline):
 
 class ProgressReportInline(admin.TabularInline):
     model = ProgressReport
+    formset = LatestFormSet
     extra = 0
     can_delete = False
     show_change_link = True
     fields = ["report_date", "bureau", "author", "state", "period_start", "period_end"]
     readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    verbose_name_plural = _("latest progress reports")
+
+    def get_queryset(self, request):
+        # The change link names the report by its action and resolution.
+        return (
+            super().get_queryset(request).select_related("action__resolution", "bureau", "author")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -333,6 +364,10 @@ class ActionAdminForm(VersionedForm):
         return new_status
 
 
+def _count(n: int, singular: str, plural: str) -> str:
+    return ngettext(singular, plural, n) % {"n": n}
+
+
 @admin.register(Action)
 class ActionAdmin(ReadOnlyHistoryAdmin):
     form = ActionAdminForm
@@ -351,13 +386,14 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
         "needs_review",
         ("owner", admin.RelatedOnlyFieldListFilter),
         "resolution__assembly",
-        ("resolution", admin.RelatedOnlyFieldListFilter),
+        # No list of resolutions (thousands over the years): search for "=73" instead.
         "obligations__recipient",
     ]
     search_fields = ["clause__text", "resolution__title", "=resolution__number"]
     list_select_related = ["resolution__assembly", "owner"]
     autocomplete_fields = ["resolution", "clause", "owner", "collaborators", "focal_point"]
-    readonly_fields = ["status", "version", "created_at", "updated_at", "clause_text"]
+    readonly_fields = ["status", "version", "created_at", "updated_at", "clause_text", "history"]
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["resolution", "number", "clause", "clause_text", "strength"]}),
         (_("Who"), {"fields": ["owner", "collaborators", "focal_point"]}),
@@ -366,7 +402,7 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
             {"fields": ["status", "new_status", "status_note", "target_date", "expected_version"]},
         ),
         (_("Review"), {"fields": ["needs_review", "review_reason"]}),
-        (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["version", "created_at", "updated_at", "history"]}),
     ]
     inlines = [ReportingObligationInline, StatusChangeInline, ProgressReportInline]
     list_per_page = 50
@@ -374,6 +410,21 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description=_("Clause text"))
     def clause_text(self, obj: Action) -> str:
         return obj.clause.text if obj.clause_id else "—"
+
+    @admin.display(description=_("History"))
+    def history(self, obj: Action) -> str:
+        """How many reports and status changes the action has, each linking to all of them."""
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}?action__id__exact={}">{}</a> · <a href="{}?action__id__exact={}">{}</a>',
+            reverse("admin:actions_progressreport_changelist"),
+            obj.pk,
+            _count(obj.reports.count(), "%(n)d progress report", "%(n)d progress reports"),
+            reverse("admin:actions_statuschange_changelist"),
+            obj.pk,
+            _count(obj.status_changes.count(), "%(n)d status change", "%(n)d status changes"),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Which clause an action stands for is the import's to decide.
@@ -463,9 +514,10 @@ class ProgressReportAdmin(ReadOnlyHistoryAdmin):
         "state",
         "bureau",
         "action__resolution__assembly",
-        ("action__resolution", admin.RelatedOnlyFieldListFilter),
+        # No list of resolutions (thousands over the years): search for "=73" instead.
     ]
     search_fields = ["text", "=action__resolution__number"]
+    show_full_result_count = False
     list_select_related = ["action__resolution", "bureau", "author"]
     autocomplete_fields = ["action", "author", "bureau", "reviewed_by"]
     readonly_fields = [
@@ -519,10 +571,12 @@ class StatusChangeAdmin(admin.ModelAdmin):
     """Read-only: the history is evidence and is written by the transition service."""
 
     list_display = ["action", "from_status", "to_status", "changed_by", "changed_at"]
-    list_filter = ["to_status", "from_status", ("changed_by", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["note", "=action__resolution__number"]
+    # People are searched by user name, not listed: there are thousands over the years.
+    # Dates by recent period, not by the years of every change (a scan of all of them).
+    list_filter = ["to_status", "from_status", "changed_at"]
+    search_fields = ["note", "=action__resolution__number", "=changed_by__username"]
+    show_full_result_count = False
     list_select_related = ["action__resolution", "changed_by"]
-    date_hierarchy = "changed_at"
 
     def has_add_permission(self, request):
         return False

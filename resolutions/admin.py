@@ -38,7 +38,8 @@ class ResolutionAdmin(admin.ModelAdmin):
     list_filter = ["assembly", "marker"]
     search_fields = ["=number", "title", "overview"]
     list_select_related = ["assembly"]
-    autocomplete_fields = ["assembly"]
+    # Chosen by search: a list of every resolution reads thousands of rows.
+    autocomplete_fields = ["assembly", "revises", "suppressed_by"]
     readonly_fields = ["source_hash", "imported_at"]
     inlines = [ResolutionReferenceInline, ClauseInline]
 

@@ -3,10 +3,14 @@ import datetime
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from knox.models import AuthToken
 
-from actions.choices import ActionStatus, ReportState
+from actions.admin import LATEST_ON_ACTION_PAGE
+from actions.choices import ActionStatus, ReportState, Role
 from actions.models import (
     Action,
     CouncilReportRun,
@@ -334,3 +338,59 @@ def test_nobody_changes_or_deletes_a_frozen_council_report_in_the_admin(
     assert client.post(change, {"document_number": "forged"}).status_code == 403
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert CouncilReportSnapshot.objects.get().document_number == snapshot.document_number
+
+
+def _grow(action, staff, n: int) -> None:
+    """``n`` more resolutions with an action each; ``n`` more reports and changes of ``action``."""
+    for _ in range(n):
+        other = builders.action(builders.resolution())
+        person = builders.user(f"staff-{other.pk}", bureau="TSB", role=Role.BUREAU_STAFF)
+        builders.report(other, author=person)
+        action_transition(action=other, to=ActionStatus.IN_PROGRESS, by=person)
+        builders.report(action, author=staff)
+        StatusChange.objects.create(
+            action=action,
+            from_status="in_progress",
+            to_status="ongoing",
+            changed_by=person,
+            changed_at=timezone.now(),
+        )
+
+
+def test_the_big_tables_admin_pages_cost_the_same_whatever_the_years_of_data(
+    client, superuser, tsb_action, tsb_staff, django_assert_num_queries
+):
+    pages = {
+        "action": reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        "actions": reverse("admin:actions_action_changelist"),
+        "reports": reverse("admin:actions_progressreport_changelist"),
+        "changes": reverse("admin:actions_statuschange_changelist"),
+        "resolution": reverse(
+            "admin:resolutions_resolution_change", args=[tsb_action.resolution_id]
+        ),
+        "new resolution": reverse("admin:resolutions_resolution_add"),
+    }
+    client.force_login(superuser)
+    _grow(tsb_action, tsb_staff, 3)
+    queries = {}
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, name
+        queries[name] = len(captured.captured_queries)
+
+    _grow(tsb_action, tsb_staff, LATEST_ON_ACTION_PAGE + 5)
+
+    for name, url in pages.items():
+        with django_assert_num_queries(queries[name]):
+            page = client.get(url)
+        # No list that grows with the data: no resolution or person to choose from.
+        assert page.content.decode().count("<option") < 20, name
+    page = client.get(pages["action"])
+    inlines = {
+        formset.formset.prefix: formset.formset for formset in page.context["inline_admin_formsets"]
+    }
+    assert len(inlines["reports"].forms) == LATEST_ON_ACTION_PAGE
+    assert len(inlines["status_changes"].forms) == LATEST_ON_ACTION_PAGE
+    reports = reverse("admin:actions_progressreport_changelist")
+    text = page.content.decode()
+    assert f'<a href="{reports}?action__id__exact={tsb_action.pk}">28 progress reports</a>' in text
