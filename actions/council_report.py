@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from resolutions.models import Resolution
@@ -293,11 +293,3 @@ def council_report_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dic
                 }
             )
     return changes
-
-
-def resolutions_in_scope(bureau: Body | None) -> QuerySet[Resolution]:
-    """Resolutions with actions that report to Council, those involving ``bureau`` if given."""
-    actions = Action.objects.reporting_to_council()
-    if bureau is not None:
-        actions = actions.involving_bureau(bureau.pk)
-    return Resolution.objects.for_list().filter(Q(pk__in=actions.values("resolution")))

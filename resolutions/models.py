@@ -1,7 +1,7 @@
 """Assemblies, their resolutions and the clauses those resolutions are made of."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DIRECTIVE_VERBS, ClauseVerb, Conference, PartKind, RevisionMarker
@@ -44,7 +44,16 @@ class Assembly(models.Model):
 
 class ResolutionQuerySet(models.QuerySet):
     def for_list(self) -> "ResolutionQuerySet":
-        return self.select_related("assembly", "suppressed_by", "revised_by")
+        """With the assembly, the suppressing one and ``successor_id``: the next version's id.
+
+        The next version is read by a subquery on the unique ``revises``
+        column, not joined: where no lineage is recorded, SQLite's statistics
+        made it read every resolution for each row listed (issue 13).
+        """
+        successor = Resolution.objects.filter(revises=OuterRef("pk")).values("pk")[:1]
+        return self.select_related("assembly", "suppressed_by").annotate(
+            successor_id=Subquery(successor)
+        )
 
 
 class ResolutionManager(models.Manager.from_queryset(ResolutionQuerySet)):

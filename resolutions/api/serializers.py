@@ -22,7 +22,12 @@ class ResolutionSerializer(serializers.ModelSerializer):
     # Across assemblies: the version this one revises, the one that revised it,
     # and the assembly that suppressed it.
     revises = serializers.PrimaryKeyRelatedField(read_only=True)
-    revised_by = serializers.SerializerMethodField()
+    revised_by = serializers.IntegerField(
+        source="successor_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the next assembly's version of this resolution, if any.",
+    )
     suppressed_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -40,11 +45,6 @@ class ResolutionSerializer(serializers.ModelSerializer):
             "revised_by",
             "suppressed_by",
         ]
-
-    def get_revised_by(self, resolution: Resolution) -> int | None:
-        """The id of the next assembly's version of this resolution, if any."""
-        later = getattr(resolution, "revised_by", None)
-        return later.pk if later else None
 
 
 class ReferenceSerializer(serializers.ModelSerializer):
