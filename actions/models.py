@@ -18,6 +18,7 @@ from resolutions.models import Clause, Resolution
 
 from .choices import (
     COUNCIL_RECIPIENTS,
+    EDITABLE_REPORT_STATES,
     FINISHED_EXPORT_STATES,
     IMPORT_RUNNING_STATES,
     OPEN_STATUSES,
@@ -602,7 +603,7 @@ def report_editors() -> models.Prefetch:
 class ProgressReportQuerySet(models.QuerySet):
     def to_finish_by(self, user: User) -> "ProgressReportQuerySet":
         """The user's own drafts and the reports returned to them."""
-        return self.filter(author=user, state__in=[ReportState.DRAFT, ReportState.RETURNED])
+        return self.filter(author=user, state__in=EDITABLE_REPORT_STATES)
 
     def for_list(self) -> "ProgressReportQuerySet":
         return (

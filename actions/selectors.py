@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -19,6 +20,7 @@ from resolutions.models import Assembly, Resolution
 
 from . import display, permissions
 from .choices import (
+    EDITABLE_REPORT_STATES,
     IN_FORCE_STATUSES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
@@ -177,17 +179,33 @@ def reports_awaiting_review(user: User) -> QuerySet[ProgressReport]:
     )
 
 
-def unfinished_reports(user: User) -> list[ProgressReport]:
-    """The user's drafts and returned reports, returned ones first: someone waits for those.
+UNFINISHED_SHOWN = 20
 
-    All of them, not the first few: they are one person's own work, and there
-    is no other page that lists them.
-    """
+
+@dataclass(frozen=True)
+class UnfinishedReports:
+    """The first ``UNFINISHED_SHOWN`` of the user's unfinished reports, whether there are
+    ``more``, and the reports page that lists every one of them."""
+
+    first: list[ProgressReport]
+    more: bool
+    all_url: str
+
+
+def unfinished_reports(user: User) -> UnfinishedReports:
+    """The user's drafts and returned reports, returned ones first: someone waits for those."""
     returned_first = Case(When(state=ReportState.RETURNED, then=0), default=1)
-    return list(
+    # One more than shown: whether to link to the rest, without counting them.
+    first = list(
         ProgressReport.objects.to_finish_by(user)
         .select_related("action__resolution", "action__clause", "reviewed_by")
-        .order_by(returned_first, "-updated_at", "-pk")
+        .defer(*(f"action__resolution__{name}" for name in RESOLUTION_TEXT_FIELDS))
+        .order_by(returned_first, "-updated_at", "-pk")[: UNFINISHED_SHOWN + 1]
+    )
+    states = sorted(EDITABLE_REPORT_STATES)
+    query = urlencode({"author": user.get_username(), "state": states}, doseq=True)
+    return UnfinishedReports(
+        first[:UNFINISHED_SHOWN], len(first) > UNFINISHED_SHOWN, f"{reverse('report_list')}?{query}"
     )
 
 

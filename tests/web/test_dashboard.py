@@ -4,9 +4,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.choices import ActionStatus, ReportState
-from actions.selectors import DASHBOARD_RESOLUTIONS
+from actions.selectors import DASHBOARD_RESOLUTIONS, UNFINISHED_SHOWN
 from actions.services.actions import action_transition
 from actions.services.calendar import meetings_project
 from actions.views.dashboard import DASHBOARD_ROWS
@@ -186,7 +187,7 @@ def test_staff_find_their_drafts_and_returned_reports_with_the_reason(
 
     response = dashboard(login(bdt_staff))
 
-    assert response.context["unfinished"] == [returned, draft]  # returned first
+    assert response.context["unfinished"].first == [returned, draft]  # returned first
     page = response.content.decode()
     assert "Your unfinished reports" in page
     assert f'href="{reverse("report_edit", args=[returned.pk])}"' in page
@@ -321,3 +322,23 @@ def test_an_empty_tracker_explains_where_actions_come_from(login, bdt_staff):
 
     assert "They are created when an administrator imports the resolutions" in page
     assert "No status has changed yet" in page
+
+
+def test_a_long_list_of_unfinished_reports_shows_the_first_and_links_to_all(
+    login, bdt_staff, tsb_action
+):
+    for _ in range(UNFINISHED_SHOWN + 2):
+        builders.report(tsb_action, author=bdt_staff)
+    builders.report(tsb_action, author=bdt_staff, state=ReportState.SUBMITTED)
+    client = login(bdt_staff)
+
+    response = dashboard(client)
+
+    unfinished = response.context["unfinished"]
+    assert len(unfinished.first) == UNFINISHED_SHOWN
+    assert unfinished.more
+    page = response.content.decode()
+    link = f'<a href="{escape(unfinished.all_url)}">All your unfinished reports</a>'
+    assert link in page
+    listed = client.get(unfinished.all_url).context["page"].paginator.count
+    assert listed == UNFINISHED_SHOWN + 2
