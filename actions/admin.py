@@ -364,10 +364,6 @@ class ActionAdminForm(VersionedForm):
         return new_status
 
 
-def _count(n: int, singular: str, plural: str) -> str:
-    return ngettext(singular, plural, n) % {"n": n}
-
-
 @admin.register(Action)
 class ActionAdmin(ReadOnlyHistoryAdmin):
     form = ActionAdminForm
@@ -392,7 +388,14 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["clause__text", "resolution__title", "=resolution__number"]
     list_select_related = ["resolution__assembly", "owner"]
     autocomplete_fields = ["resolution", "clause", "owner", "collaborators", "focal_point"]
-    readonly_fields = ["status", "version", "created_at", "updated_at", "clause_text", "history"]
+    readonly_fields = [
+        "status",
+        "version",
+        "created_at",
+        "updated_at",
+        "clause_text",
+        "reports_and_changes",
+    ]
     show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["resolution", "number", "clause", "clause_text", "strength"]}),
@@ -402,7 +405,10 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
             {"fields": ["status", "new_status", "status_note", "target_date", "expected_version"]},
         ),
         (_("Review"), {"fields": ["needs_review", "review_reason"]}),
-        (_("Record"), {"fields": ["version", "created_at", "updated_at", "history"]}),
+        (
+            _("Record"),
+            {"fields": ["version", "created_at", "updated_at", "reports_and_changes"]},
+        ),
     ]
     inlines = [ReportingObligationInline, StatusChangeInline, ProgressReportInline]
     list_per_page = 50
@@ -411,19 +417,20 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
     def clause_text(self, obj: Action) -> str:
         return obj.clause.text if obj.clause_id else "—"
 
-    @admin.display(description=_("History"))
-    def history(self, obj: Action) -> str:
+    @admin.display(description=_("All reports and changes"))
+    def reports_and_changes(self, obj: Action) -> str:
         """How many reports and status changes the action has, each linking to all of them."""
         if obj.pk is None:
             return "—"
+        reports, changes = obj.reports.count(), obj.status_changes.count()
         return format_html(
             '<a href="{}?action__id__exact={}">{}</a> · <a href="{}?action__id__exact={}">{}</a>',
             reverse("admin:actions_progressreport_changelist"),
             obj.pk,
-            _count(obj.reports.count(), "%(n)d progress report", "%(n)d progress reports"),
+            ngettext("%(n)d progress report", "%(n)d progress reports", reports) % {"n": reports},
             reverse("admin:actions_statuschange_changelist"),
             obj.pk,
-            _count(obj.status_changes.count(), "%(n)d status change", "%(n)d status changes"),
+            ngettext("%(n)d status change", "%(n)d status changes", changes) % {"n": changes},
         )
 
     def get_readonly_fields(self, request, obj=None):
