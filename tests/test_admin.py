@@ -394,3 +394,41 @@ def test_the_big_tables_admin_pages_cost_the_same_whatever_the_years_of_data(
     reports = reverse("admin:actions_progressreport_changelist")
     text = page.content.decode()
     assert f'<a href="{reports}?action__id__exact={tsb_action.pk}">28 progress reports</a>' in text
+
+
+def _inline_data(page) -> dict:
+    """What the browser sends back for the page's inlines: their management forms and rows."""
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[formset.management_form.add_prefix(name)] = formset.management_form[name].value()
+        for form in formset.forms:
+            for name in form.fields:
+                value = form[name].value()
+                if value not in (None, ""):
+                    data[form.add_prefix(name)] = value
+    return data
+
+
+def test_an_action_with_more_reports_than_its_page_shows_is_saved_from_that_page(
+    client, superuser, tsb_action, tsb_staff
+):
+    _grow(tsb_action, tsb_staff, LATEST_ON_ACTION_PAGE + 3)
+    tsb_action.refresh_from_db()
+    client.force_login(superuser)
+    url = reverse("admin:actions_action_change", args=[tsb_action.pk])
+    page = client.get(url)
+    posted = {
+        **_action_form_data(tsb_action, target_date="2027-06-30"),
+        **_inline_data(page),
+    }
+    assert posted["reports-INITIAL_FORMS"] == LATEST_ON_ACTION_PAGE
+
+    response = client.post(url, posted)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert stored.target_date == datetime.date(2027, 6, 30)
+    assert stored.reports.count() == LATEST_ON_ACTION_PAGE + 3
+    assert stored.status_changes.count() == LATEST_ON_ACTION_PAGE + 3
