@@ -237,7 +237,9 @@ class CouncilReportForm(forms.Form):
         required=False,
         min_value=1,
         max_value=NUMBER_MAX,
-        help_text=_("Only this resolution, as in force, e.g. 73. Empty: all resolutions."),
+        help_text=_(
+            "Only this resolution, in its latest version, e.g. 73. Empty: all resolutions."
+        ),
     )
     document_number = forms.CharField(
         label=_("Document number"),
@@ -252,23 +254,27 @@ class CouncilReportForm(forms.Form):
         group_fields(self)
 
     def clean_resolution(self) -> Resolution | None:
-        """The resolution in force with that number: neither revised nor suppressed since."""
+        """The latest version of the resolution with that number, if it is still in force."""
         number = self.cleaned_data["resolution"]
         if number is None:
             return None
-        in_force = (
-            Resolution.objects.filter(number=number, suppressed_by=None, revised_by=None)
-            .select_related("assembly")
+        latest = (
+            Resolution.objects.filter(number=number)
+            .select_related("assembly", "suppressed_by")
             .order_by("-assembly__start_date")
             .first()
         )
-        if in_force is None:
+        if latest is None:
             raise forms.ValidationError(
-                _("No Resolution %(number)s is in force."),
-                code="not_in_force",
-                params={"number": number},
+                _("There is no Resolution %(number)s."), code="unknown", params={"number": number}
             )
-        return in_force
+        if latest.suppressed_by_id:
+            raise forms.ValidationError(
+                _("Resolution %(number)s was suppressed by %(assembly)s."),
+                code="suppressed",
+                params={"number": number, "assembly": latest.suppressed_by.code},
+            )
+        return latest
 
 
 class AssessmentForm(forms.Form):

@@ -330,14 +330,17 @@ def test_the_assessment_page_costs_the_same_queries_for_a_longer_history(
     assert page.content.count(b"<li><strong>") == periods
 
 
-def test_a_report_on_one_resolution_names_it_by_number_and_takes_the_version_in_force(
+def test_a_report_on_one_resolution_names_it_by_number_and_takes_its_latest_version(
     login, council, res73, tsb_coordinator
 ):
+    builders.assembly("WTSA-16", start=datetime.date(2016, 10, 25))
     builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
     builders.resolution(44, assembly_code="WTSA-24")
     builders.resolution(44, revises=builders.resolution(44, assembly_code="WTSA-16"))
     newest = builders.resolution(50, assembly_code="WTSA-24", revises=builders.resolution(50))
-    gone = builders.resolution(9, suppressed_by=builders.assembly("WTSA-24"))
+    # Suppressed in its latest version; an older one, with no lineage recorded, is no answer.
+    builders.resolution(9, assembly_code="WTSA-16")
+    builders.resolution(9, suppressed_by=builders.assembly("WTSA-24"))
     client = login(tsb_coordinator)
 
     page = client.get(reverse("council_report")).content.decode()
@@ -349,14 +352,13 @@ def test_a_report_on_one_resolution_names_it_by_number_and_takes_the_version_in_
     assert run.resolution == res73
     response, run = _generate(client, council, resolution="50")
     assert run.resolution == newest
-    # Two versions in force (no lineage recorded between them): the latest assembly's.
     response, run = _generate(client, council, resolution="44")
     assert (run.resolution.number, run.resolution.assembly.code) == (44, "WTSA-24")
 
     runs = CouncilReportRun.objects.count()
     for number, message in (
-        (gone.number, "No Resolution 9 is in force."),
-        ("999", "No Resolution 999 is in force."),
+        ("9", "Resolution 9 was suppressed by WTSA-24."),
+        ("999", "There is no Resolution 999."),
         ("x", "Enter a whole number."),
     ):
         refused = client.post(
