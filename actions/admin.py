@@ -385,7 +385,12 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
         # No list of resolutions (thousands over the years): search for "=73" instead.
         "obligations__recipient",
     ]
-    search_fields = ["clause__text", "resolution__title", "=resolution__number"]
+    search_fields = [
+        "clause__text",
+        "resolution__title",
+        "=resolution__number",
+        "=focal_point__username",
+    ]
     list_select_related = ["resolution__assembly", "owner"]
     autocomplete_fields = ["resolution", "clause", "owner", "collaborators", "focal_point"]
     readonly_fields = [
@@ -523,7 +528,7 @@ class ProgressReportAdmin(ReadOnlyHistoryAdmin):
         "action__resolution__assembly",
         # No list of resolutions (thousands over the years): search for "=73" instead.
     ]
-    search_fields = ["text", "=action__resolution__number"]
+    search_fields = ["text", "=action__resolution__number", "=author__username"]
     show_full_result_count = False
     list_select_related = ["action__resolution", "bureau", "author"]
     autocomplete_fields = ["action", "author", "bureau", "reviewed_by"]
@@ -532,6 +537,8 @@ class ProgressReportAdmin(ReadOnlyHistoryAdmin):
         "submitted_at",
         "reviewed_by",
         "reviewed_at",
+        # Who else wrote the text comes from its history, not from a list of every user.
+        "editors",
         "version",
         "created_at",
         "updated_at",

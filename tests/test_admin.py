@@ -362,6 +362,10 @@ def test_the_big_tables_admin_pages_cost_the_same_whatever_the_years_of_data(
 ):
     pages = {
         "action": reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        "report": reverse(
+            "admin:actions_progressreport_change",
+            args=[builders.report(tsb_action, author=tsb_staff).pk],
+        ),
         "actions": reverse("admin:actions_action_changelist"),
         "reports": reverse("admin:actions_progressreport_changelist"),
         "changes": reverse("admin:actions_statuschange_changelist"),
@@ -393,7 +397,7 @@ def test_the_big_tables_admin_pages_cost_the_same_whatever_the_years_of_data(
     assert len(inlines["status_changes"].forms) == LATEST_ON_ACTION_PAGE
     reports = reverse("admin:actions_progressreport_changelist")
     text = page.content.decode()
-    assert f'<a href="{reports}?action__id__exact={tsb_action.pk}">28 progress reports</a>' in text
+    assert f'<a href="{reports}?action__id__exact={tsb_action.pk}">29 progress reports</a>' in text
 
 
 def _inline_data(page) -> dict:
