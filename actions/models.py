@@ -602,8 +602,12 @@ def report_editors() -> models.Prefetch:
 
 class ProgressReportQuerySet(models.QuerySet):
     def to_finish_by(self, user: User) -> "ProgressReportQuerySet":
-        """The user's own drafts and the reports returned to them."""
-        return self.filter(author=user, state__in=EDITABLE_REPORT_STATES)
+        """The user's own drafts and the reports returned to them, in their present Bureau.
+
+        Written for a Bureau the user has since left, a report is that Bureau's
+        to finish: the user can no longer open it.
+        """
+        return self.filter(author=user, bureau_id=user.bureau_id, state__in=EDITABLE_REPORT_STATES)
 
     def for_list(self) -> "ProgressReportQuerySet":
         return (

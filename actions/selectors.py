@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -20,7 +19,6 @@ from resolutions.models import Assembly, Resolution
 
 from . import display, permissions
 from .choices import (
-    EDITABLE_REPORT_STATES,
     IN_FORCE_STATUSES,
     OPEN_STATUSES,
     STAFF_BODY_KINDS,
@@ -184,12 +182,11 @@ UNFINISHED_SHOWN = 20
 
 @dataclass(frozen=True)
 class UnfinishedReports:
-    """The first ``UNFINISHED_SHOWN`` of the user's unfinished reports, whether there are
-    ``more``, and the reports page that lists every one of them."""
+    """The first ``UNFINISHED_SHOWN`` of the user's unfinished reports, and whether there are
+    ``more`` (the reports page lists them all)."""
 
     first: list[ProgressReport]
     more: bool
-    all_url: str
 
 
 def unfinished_reports(user: User) -> UnfinishedReports:
@@ -202,11 +199,7 @@ def unfinished_reports(user: User) -> UnfinishedReports:
         .defer(*(f"action__resolution__{name}" for name in RESOLUTION_TEXT_FIELDS))
         .order_by(returned_first, "-updated_at", "-pk")[: UNFINISHED_SHOWN + 1]
     )
-    states = sorted(EDITABLE_REPORT_STATES)
-    query = urlencode({"author": user.get_username(), "state": states}, doseq=True)
-    return UnfinishedReports(
-        first[:UNFINISHED_SHOWN], len(first) > UNFINISHED_SHOWN, f"{reverse('report_list')}?{query}"
-    )
+    return UnfinishedReports(first[:UNFINISHED_SHOWN], len(first) > UNFINISHED_SHOWN)
 
 
 TIMELINE_PAGE = 20

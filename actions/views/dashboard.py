@@ -14,7 +14,13 @@ from django.views.decorators.http import require_safe
 
 from .. import permissions, selectors
 from ..choices import IN_FORCE_STATUSES, STAFF_BODY_KINDS, Readiness, ReportState
-from .shared import OPEN_STATUS_VALUES, action_list_url, may_add_meetings, report_list_url
+from .shared import (
+    OPEN_STATUS_VALUES,
+    action_list_url,
+    may_add_meetings,
+    report_list_url,
+    unfinished_reports_url,
+)
 
 DASHBOARD_ROWS = 10
 
@@ -163,6 +169,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             list(selectors.provisional_meetings(today)) if may_add_meetings(user) else []
         ),
         "unfinished": selectors.unfinished_reports(user),
+        "unfinished_url": unfinished_reports_url(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
         "recent": list(recent),

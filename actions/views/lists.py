@@ -23,7 +23,7 @@ from ..filtersets import ActionFilterSet
 from ..forms import group_fields
 from ..models import Action, Body
 from ..services.exports import action_csv_lines
-from .shared import OPEN_STATUS_VALUES, action_list_url
+from .shared import OPEN_STATUS_VALUES, action_list_url, unfinished_reports_url
 
 PAGE_SIZE = 25
 
@@ -195,6 +195,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         "focal": focal,
         "page": page,
         "unfinished": selectors.unfinished_reports(user),
+        "unfinished_url": unfinished_reports_url(user),
         "today": timezone.localdate(),
         "open_url": action_list_url(involves=user.bureau.code, status=OPEN_STATUS_VALUES)
         if user.bureau_id

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
 from .. import permissions, selectors
-from ..choices import COUNCIL_RECIPIENTS, OPEN_STATUSES, ActionStatus
+from ..choices import COUNCIL_RECIPIENTS, EDITABLE_REPORT_STATES, OPEN_STATUSES, ActionStatus
 from ..forms import (
     ActionPlanningForm,
     ProgressReportForm,
@@ -44,6 +44,11 @@ def report_list_url(**params) -> str:
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
     url = reverse("report_list")
     return f"{url}?{query}" if query else url
+
+
+def unfinished_reports_url(user) -> str:
+    """The reports page with every one of the user's unfinished reports."""
+    return report_list_url(author=user.get_username(), state=sorted(EDITABLE_REPORT_STATES))
 
 
 def may_add_meetings(user) -> bool:

@@ -337,8 +337,19 @@ def test_a_long_list_of_unfinished_reports_shows_the_first_and_links_to_all(
     unfinished = response.context["unfinished"]
     assert len(unfinished.first) == UNFINISHED_SHOWN
     assert unfinished.more
-    page = response.content.decode()
-    link = f'<a href="{escape(unfinished.all_url)}">All your unfinished reports</a>'
-    assert link in page
-    listed = client.get(unfinished.all_url).context["page"].paginator.count
-    assert listed == UNFINISHED_SHOWN + 2
+    url = response.context["unfinished_url"]
+    assert f'<a href="{escape(url)}">All your unfinished reports</a>' in response.content.decode()
+    assert client.get(url).context["page"].paginator.count == UNFINISHED_SHOWN + 2
+
+
+def test_reports_left_in_a_bureau_the_user_has_left_are_not_theirs_to_finish(
+    login, bdt_staff, tsb_action
+):
+    builders.report(tsb_action, author=bdt_staff)
+    bdt_staff.bureau = builders.body("TSB")
+    bdt_staff.save()
+
+    response = dashboard(login(bdt_staff))
+
+    assert response.context["unfinished"].first == []
+    assert "Your unfinished reports" not in response.content.decode()
