@@ -17,15 +17,16 @@ from .services.actions import actions_sort_keys_refresh
 @receiver(post_save, sender=Assembly, dispatch_uid="actions_follow_assembly_dates")
 def assembly_saved(sender, instance: Assembly, created: bool, raw: bool, **kwargs) -> None:
     """An assembly's opening orders its actions in the lists: keep their sort keys right."""
-    # Loaded data (``raw``) too: a fixture may correct an assembly's dates.
-    if not created:
+    # Loaded data (``raw``) too, even new: a fixture may correct an assembly's
+    # dates, or list the assembly after actions that were keyed without it.
+    if raw or not created:
         actions_sort_keys_refresh(actions=Action.objects.filter(resolution__assembly=instance))
 
 
 @receiver(post_save, sender=Resolution, dispatch_uid="actions_follow_resolution_number")
 def resolution_saved(sender, instance: Resolution, created: bool, raw: bool, **kwargs) -> None:
     """A resolution's number orders its actions in the lists: keep their sort keys right."""
-    if not created:
+    if raw or not created:
         actions_sort_keys_refresh(actions=Action.objects.filter(resolution=instance))
 
 

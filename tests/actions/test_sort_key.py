@@ -18,7 +18,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from actions.importing import resolution_import
-from actions.models import Action
+from actions.models import Action, ResolutionReportingDuty
+from resolutions.models import Clause, Resolution, ResolutionReference
 from resolutions.parsing import parse_text
 from tests import builders
 from tests.api.support import client_for
@@ -144,5 +145,30 @@ def test_actions_loaded_from_a_dump_written_before_sort_keys_get_theirs(db, tmp_
 
     call_command("loaddata", str(dump), verbosity=0)
 
+    assert not Action.objects.filter(sort_key="").exists()
+    assert list(Action.objects.values_list("pk", flat=True)) == _expected_order()
+
+
+def test_actions_loaded_before_their_resolutions_are_keyed_once_those_arrive(db, tmp_path):
+    call_command("loaddata", "assemblies", "bodies", "wtsa20", verbosity=0)
+    dump = tmp_path / "dump.json"
+    # Foreign keys as ids: a dump that names its resolutions by natural key
+    # cannot be loaded before them at all.
+    models = ["resolutions.resolution", "resolutions.clause", "actions.action"]
+    call_command("dumpdata", *models, output=str(dump), verbosity=0)
+    rows = json.loads(dump.read_text())
+    actions = [row for row in rows if row["model"] == "actions.action"]
+    for row in actions:
+        del row["fields"]["sort_key"]
+    dump.write_text(json.dumps(actions + [row for row in rows if row not in actions]))
+    ResolutionReportingDuty.objects.all().delete()
+    Action.objects.all().delete()
+    ResolutionReference.objects.all().delete()
+    Clause.objects.all().delete()
+    Resolution.objects.all().delete()
+
+    call_command("loaddata", str(dump), verbosity=0)
+
+    assert Action.objects.count() == len(actions)
     assert not Action.objects.filter(sort_key="").exists()
     assert list(Action.objects.values_list("pk", flat=True)) == _expected_order()
