@@ -22,12 +22,7 @@ class ResolutionSerializer(serializers.ModelSerializer):
     # Across assemblies: the version this one revises, the one that revised it,
     # and the assembly that suppressed it.
     revises = serializers.PrimaryKeyRelatedField(read_only=True)
-    revised_by = serializers.IntegerField(
-        source="successor_id",
-        read_only=True,
-        allow_null=True,
-        help_text="The id of the next assembly's version of this resolution, if any.",
-    )
+    revised_by = serializers.SerializerMethodField()
     suppressed_by = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -45,6 +40,14 @@ class ResolutionSerializer(serializers.ModelSerializer):
             "revised_by",
             "suppressed_by",
         ]
+
+    def get_revised_by(self, resolution: Resolution) -> int | None:
+        """The id of the next assembly's version of this resolution, if any.
+
+        ``successor_id`` comes from ``Resolution.objects.for_list()``: a
+        queryset without it fails here rather than answer null.
+        """
+        return resolution.successor_id
 
 
 class ReferenceSerializer(serializers.ModelSerializer):

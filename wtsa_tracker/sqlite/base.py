@@ -2,8 +2,10 @@
 
 Django 5.2 assumes SQLite's old limit of 999 parameters, so a bulk insert of
 reminder rows (a dozen columns each) is cut into batches of 83: 46 statements
-for one sweep at scale L (issue 13). SQLite has allowed 32,766 since 3.32 and
-says so per connection; Django 6.0 reads it the same way (``getlimit``).
+for one sweep at scale L (issue 13). The real limit is the connection's
+(``getlimit``, as Django 6.0 reads it): 32,766 by default since SQLite 3.32,
+250,000 in Debian's build. ``bulk_update`` builds a CASE with one branch per
+row, which grows worse than linearly: its callers here pass a ``batch_size``.
 """
 
 import sqlite3
