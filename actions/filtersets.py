@@ -10,6 +10,7 @@ from resolutions.models import Assembly
 from wtsa_tracker.filters import (
     BooleanFilter,
     CodeMultipleChoiceFilter,
+    IdChoiceFilter,
     IdFilter,
     IntegerFilter,
     MultiColumnOrderingFilter,
@@ -22,6 +23,7 @@ from .choices import (
     AssessmentRating,
     AssessmentState,
     MeetingKind,
+    Readiness,
     ReportingRecipient,
     ReportState,
     Strength,
@@ -42,6 +44,24 @@ def _username_filter(label: str) -> filters.ModelChoiceFilter:
         label=label,
         help_text=_("The person's username, e.g. jsmith."),
     )
+
+
+class ActionFilterForm(forms.Form):
+    """Readiness is for one Council session's period: the two come together."""
+
+    def clean(self):
+        cleaned = super().clean()
+        council, readiness = cleaned.get("council"), cleaned.get("readiness")
+        if readiness and not council and "council" not in self.errors:
+            self.add_error(
+                "council", _("Choose the Council session whose reporting period readiness is for.")
+            )
+        if council and not readiness:
+            self.add_error(
+                "readiness",
+                _("Choose the readiness to list (approved, submitted, draft or missing)."),
+            )
+        return cleaned
 
 
 class ActionFilterSet(filters.FilterSet):
@@ -97,6 +117,22 @@ class ActionFilterSet(filters.FilterSet):
     focal_point = _username_filter(_("Focal point"))
     needs_review = BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
+    # Readiness for a Council session: the readiness page's gaps, as a list.
+    council = IdChoiceFilter(
+        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
+        method="filter_council",
+        label=_("Council session"),
+        help_text=_("The session whose reporting period readiness is for (its id)."),
+    )
+    readiness = filters.MultipleChoiceFilter(
+        choices=Readiness.choices,
+        method="filter_readiness",
+        label=_("Readiness for Council"),
+        help_text=_(
+            "Actions that report to Council, by their most advanced report for the period "
+            "of the session given as council."
+        ),
+    )
     ordering = MultiColumnOrderingFilter(
         fields=[
             (("resolution__number", "number"), "resolution"),
@@ -111,6 +147,7 @@ class ActionFilterSet(filters.FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+        form = ActionFilterForm
 
     def filter_bureau(self, queryset: QuerySet[Action], name: str, value: Body) -> QuerySet:
         return queryset.owned_by_bureau(value.pk) if value else queryset
@@ -137,6 +174,16 @@ class ActionFilterSet(filters.FilterSet):
         overdue = queryset.overdue(timezone.localdate())
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
+    def filter_council(self, queryset: QuerySet[Action], name: str, value) -> QuerySet:
+        """The session alone selects nothing: it says which period ``readiness`` is for."""
+        return queryset
+
+    def filter_readiness(self, queryset: QuerySet[Action], name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        period = selectors.reporting_period(self.form.cleaned_data["council"])
+        return selectors.with_readiness(queryset, period).filter(readiness__in=value)
+
     def filter_text(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet:
         for word in value.split():
             queryset = queryset.filter(
@@ -162,7 +209,7 @@ class ProgressReportFilterSet(filters.FilterSet):
         label=_("Period"),
         help_text=_("Reports whose period overlaps these dates."),
     )
-    council = filters.ModelChoiceFilter(
+    council = IdChoiceFilter(
         queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
         method="filter_council",
         label=_("Council session"),

@@ -514,6 +514,11 @@ def council_readiness(period: ReportingPeriod, user: User) -> list[ReadinessRow]
     return [rows[key] for key in sorted(rows, key=order.__getitem__)]
 
 
+def with_readiness(actions: QuerySet[Action], period: ReportingPeriod) -> QuerySet[Action]:
+    """``actions`` that report to Council, each with its ``readiness`` for the period."""
+    return actions.reporting_to_council().annotate(readiness=_readiness(period))
+
+
 def readiness_gaps(period: ReportingPeriod, user: User) -> QuerySet[Action]:
     """Council actions the user's Bureau owns or contributes to without an approved report."""
     return (

@@ -95,3 +95,11 @@ class CodeMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
     Its lookup names the code (``owner__code``) as well as ``to_field_name``,
     which drf-spectacular cannot follow to a model field: the schema says string.
     """
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(filters.ModelChoiceFilter):
+    """An object chosen by its id, for a filter with a method of its own.
+
+    drf-spectacular cannot follow such a filter to a model field: the schema says integer.
+    """

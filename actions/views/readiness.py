@@ -63,6 +63,12 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
             ).get_page(request.GET.get("gaps_page"))
             for action in gaps:
                 action.readiness_label = Readiness(action.readiness).label
+            # The same actions on the actions list, to filter further or download.
+            context["gaps_url"] = action_list_url(
+                involves=user.bureau.code,
+                council=session.pk,
+                readiness=[value for value in Readiness.values if value != Readiness.APPROVED],
+            )
         context.update(
             period=period,
             rows=rows_page,

@@ -4,12 +4,14 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.choices import ReportingRecipient, ReportState
 from actions.models import ReportingObligation, ResolutionReportingDuty
 from actions.selectors import council_readiness, readiness_counts, reporting_period
 from actions.views.readiness import GAPS_PER_PAGE, ROWS_PER_PAGE
 from tests import builders
+from tests.api.support import client_for
 
 D = datetime.date
 # Council 2026 opens 16 June; its documents are due 19 May, and the 2025 session's
@@ -182,3 +184,38 @@ def test_readiness_counts_follow_the_users_bureau(council, res, br_staff, tsb_st
 
     assert readiness_counts(period, tsb_staff)["missing"] == 2
     assert sum(readiness_counts(period, br_staff).values()) == 0
+
+
+def test_the_gaps_are_the_actions_list_filtered_by_readiness(login, council, res, bdt_staff):
+    client = login(bdt_staff)
+    page = client.get(reverse("council_readiness"))
+    gaps = {action.pk for action in page.context["gaps"]}
+
+    listed = client.get(page.context["gaps_url"])
+
+    assert f'href="{escape(page.context["gaps_url"])}"' in page.content.decode()
+    assert {action.pk for action in listed.context["page"]} == gaps
+    approved = client.get(reverse("action_list"), {"council": council.pk, "readiness": "approved"})
+    assert [action.pk for action in approved.context["page"]] == [res["approved"].pk]
+
+
+def test_readiness_comes_with_a_council_session_and_the_api_says_so(council, res, bdt_staff):
+    api = client_for(bdt_staff)
+
+    missing = api.get("/api/actions/", {"council": council.pk, "readiness": "missing"})
+    no_session = api.get("/api/actions/", {"readiness": "missing"})
+    no_readiness = api.get("/api/actions/", {"council": council.pk})
+    not_council = api.get(
+        "/api/actions/", {"council": builders.meeting(D(2026, 9, 1), kind="pp").pk}
+    )
+
+    assert missing.status_code == 200
+    assert {row["id"] for row in missing.json()["results"]} == {
+        res["stale"].pk,
+        res["missing"].pk,
+    }
+    assert no_session.status_code == 400
+    assert "Choose the Council session" in no_session.json()["errors"]["council"][0]
+    assert no_readiness.status_code == 400
+    assert "Choose the readiness to list" in no_readiness.json()["errors"]["readiness"][0]
+    assert not_council.status_code == 400
