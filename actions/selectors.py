@@ -457,6 +457,11 @@ class ReadinessRow:
         return self.total - self.counts.get(Readiness.APPROVED, 0)
 
 
+def with_readiness(actions: QuerySet[Action], period: ReportingPeriod) -> QuerySet[Action]:
+    """``actions`` that report to Council, each with its ``readiness`` for the period."""
+    return actions.reporting_to_council().annotate(readiness=_readiness(period))
+
+
 def council_readiness(period: ReportingPeriod, user: User) -> list[ReadinessRow]:
     """Per owning Bureau and resolution, the Council actions at each readiness, in one query.
 
@@ -464,10 +469,8 @@ def council_readiness(period: ReportingPeriod, user: User) -> list[ReadinessRow]
     own Bureau comes first, then the others in their usual order.
     """
     counts = (
-        Action.objects.reporting_to_council()
-        .order_by()
+        with_readiness(Action.objects.order_by(), period)
         .annotate(
-            readiness=_readiness(period),
             bureau_code=Coalesce("owner__supporting_bureau__code", "owner__code"),
             bureau_name=Coalesce("owner__supporting_bureau__name", "owner__name"),
             bureau_order=Coalesce("owner__supporting_bureau__sort_order", "owner__sort_order"),
@@ -514,17 +517,10 @@ def council_readiness(period: ReportingPeriod, user: User) -> list[ReadinessRow]
     return [rows[key] for key in sorted(rows, key=order.__getitem__)]
 
 
-def with_readiness(actions: QuerySet[Action], period: ReportingPeriod) -> QuerySet[Action]:
-    """``actions`` that report to Council, each with its ``readiness`` for the period."""
-    return actions.reporting_to_council().annotate(readiness=_readiness(period))
-
-
 def readiness_gaps(period: ReportingPeriod, user: User) -> QuerySet[Action]:
     """Council actions the user's Bureau owns or contributes to without an approved report."""
     return (
-        actions_in_scope(user)
-        .reporting_to_council()
-        .annotate(readiness=_readiness(period))
+        with_readiness(actions_in_scope(user), period)
         .exclude(readiness=Readiness.APPROVED)
         .select_related("resolution", "clause", "owner")
         .defer(*(f"resolution__{name}" for name in RESOLUTION_TEXT_FIELDS))
@@ -535,10 +531,7 @@ def readiness_gaps(period: ReportingPeriod, user: User) -> QuerySet[Action]:
 def readiness_counts(period: ReportingPeriod, user: User) -> dict[str, int]:
     """How many Council actions in the user's scope are at each readiness: the dashboard card."""
     found = dict(
-        actions_in_scope(user)
-        .reporting_to_council()
-        .order_by()
-        .annotate(readiness=_readiness(period))
+        with_readiness(actions_in_scope(user).order_by(), period)
         .values("readiness")
         .annotate(n=Count("pk"))
         .values_list("readiness", "n")
