@@ -46,6 +46,16 @@ def _username_filter(label: str) -> filters.ModelChoiceFilter:
     )
 
 
+def _council_filter(help_text: str) -> IdChoiceFilter:
+    """A Council session by its id; the filterset's ``filter_council`` says what it selects."""
+    return IdChoiceFilter(
+        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
+        method="filter_council",
+        label=_("Council session"),
+        help_text=help_text,
+    )
+
+
 class ActionFilterForm(forms.Form):
     """Readiness is for one Council session's period: the two come together."""
 
@@ -118,12 +128,7 @@ class ActionFilterSet(filters.FilterSet):
     needs_review = BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
     # Readiness for a Council session: the readiness page's gaps, as a list.
-    council = IdChoiceFilter(
-        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
-        method="filter_council",
-        label=_("Council session"),
-        help_text=_("The session whose reporting period readiness is for (its id)."),
-    )
+    council = _council_filter(_("The session whose reporting period readiness is for (its id)."))
     readiness = filters.MultipleChoiceFilter(
         choices=Readiness.choices,
         method="filter_readiness",
@@ -209,12 +214,7 @@ class ProgressReportFilterSet(filters.FilterSet):
         label=_("Period"),
         help_text=_("Reports whose period overlaps these dates."),
     )
-    council = IdChoiceFilter(
-        queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
-        method="filter_council",
-        label=_("Council session"),
-        help_text=_("Reports whose period overlaps the session's reporting period."),
-    )
+    council = _council_filter(_("Reports whose period overlaps the session's reporting period."))
     ordering = filters.OrderingFilter(
         fields=[("report_date", "date"), ("updated_at", "updated")], label=_("Sort by")
     )
