@@ -69,25 +69,37 @@ def test_development_start_needs_no_variable_at_all():
     assert result.stdout.strip() == "started"
 
 
-def _jit_on_a_postgresql_connection(**env: str) -> str:
-    """What a real PostgreSQL connection opened with the project's settings says of ``jit``."""
-    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_JIT"}
-    environment.update(
-        env,
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="wtsa_tracker.settings",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
-    )
-    code = (
-        "import django; django.setup(); from django.db import connection\n"
-        "with connection.cursor() as cursor:\n"
-        "    cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
-    )
+def _printed_by_django(code: str, *, drop: str, **env: str) -> str:
+    """What ``code`` prints in a new process started with the project's settings.
+
+    The process sees this one's environment without ``drop``, plus ``env``.
+    """
+    environment = {key: value for key, value in os.environ.items() if key != drop}
+    environment.update(env, DEBUG="true", DJANGO_SETTINGS_MODULE="wtsa_tracker.settings")
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def _jit_on_a_postgresql_connection(**env: str) -> str:
+    """What a real PostgreSQL connection opened with the project's settings says of ``jit``."""
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    )
+    return _printed_by_django(
+        code,
+        drop="DATABASE_JIT",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        **env,
+    )
 
 
 def test_postgresql_connections_ask_for_no_jit_unless_told():
@@ -98,24 +110,17 @@ def test_postgresql_connections_ask_for_no_jit_unless_told():
 
 def test_sqlite_connections_take_as_many_parameters_as_sqlite_allows(tmp_path):
     # Django 5.2 assumes 999: a sweep's 1,618 reminder rows went in 23 inserts.
-    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    environment.update(
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="wtsa_tracker.settings",
-        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
-    )
     code = (
-        "import sqlite3, django; django.setup(); from django.db import connection\n"
+        "import sqlite3; from django.db import connection\n"
         "connection.ensure_connection()\n"
         "limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)\n"
         "print(connection.vendor, connection.features.max_query_params, limit,"
         " connection.ops.bulk_batch_size(['field'] * 12, [None] * 5000))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    printed = _printed_by_django(
+        code, drop="DATABASE_URL", SQLITE_PATH=str(tmp_path / "db.sqlite3")
     )
-    assert result.returncode == 0, result.stderr
-    vendor, max_params, limit, batch = result.stdout.split()
+    vendor, max_params, limit, batch = printed.split()
     assert vendor == "sqlite"
     assert int(max_params) == int(limit) > 999
     assert int(batch) == int(limit) // 12
