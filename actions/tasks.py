@@ -8,6 +8,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wtsa_tracker.authentication import purge_expired_tokens
+
 from .filtersets import ActionFilterSet
 from .importing import import_job_apply, import_job_fail, import_job_preview, import_jobs_expire
 from .models import Action, Export
@@ -112,6 +114,12 @@ def apply_import(job_id: int) -> str:
 def expire_imports() -> int:
     """Delete uploads nobody applied within a day, with their stored files (run by beat)."""
     return import_jobs_expire(before=timezone.now() - datetime.timedelta(days=1))
+
+
+@shared_task
+def purge_expired_api_tokens() -> int:
+    """Delete the API tokens that have expired (run by beat); return how many."""
+    return purge_expired_tokens()
 
 
 @shared_task

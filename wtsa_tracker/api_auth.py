@@ -1,7 +1,8 @@
 """API tokens: sign in for a token, revoke it, revoke them all (django-rest-knox).
 
 Tokens are stored hashed (only the owner ever sees one, once), expire after
-``REST_KNOX["TOKEN_TTL"]`` and are sent as ``Authorization: Token …``. Signing
+``REST_KNOX["TOKEN_TTL"]`` and are sent as ``Authorization: Token …``; they
+are checked by ``wtsa_tracker.authentication``. Signing
 in goes through the same authentication backends as the login page, so
 django-axes counts failures and locks out here too; the endpoint is also
 throttled per address.
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import extend_schema
 from knox import views as knox_views
 from rest_framework import serializers
@@ -23,7 +25,14 @@ from rest_framework.response import Response
 
 from wtsa_tracker.api.exceptions import ErrorSerializer, api_exception_handler
 
+from .authentication import TokenAuthentication
 from .throttling import LoginThrottle
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The OpenAPI security scheme of ``wtsa_tracker.authentication``: knox's own."""
+
+    target_class = "wtsa_tracker.authentication.TokenAuthentication"
 
 
 class LoginSerializer(serializers.Serializer):
@@ -81,6 +90,8 @@ class LoginView(TrackerErrors, knox_views.LoginView):
 class LogoutView(TrackerErrors, knox_views.LogoutView):
     """Revoke the token this request was made with."""
 
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format)
@@ -88,6 +99,8 @@ class LogoutView(TrackerErrors, knox_views.LogoutView):
 
 class LogoutAllView(TrackerErrors, knox_views.LogoutAllView):
     """Revoke every token of the signed-in user."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
     def post(self, request: Request, format: str | None = None) -> Response:

@@ -35,4 +35,10 @@ app.conf.beat_schedule = {
         "task": "actions.tasks.expire_imports",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Expired API tokens are refused whenever presented; this deletes the
+    # ones nobody presents again, so that a user's tokens do not pile up.
+    "purge-expired-api-tokens": {
+        "task": "actions.tasks.purge_expired_api_tokens",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
     # Token first: a request without credentials gets 401 with
     # ``WWW-Authenticate: Token``; a signed-in browser gets in by its session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "wtsa_tracker.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -200,7 +200,7 @@ def test_listing_assessments_costs_a_fixed_number_of_queries(
     client = client_for(tsb_staff)
 
     # session/token, count, page
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/api/assessments/?page_size=50")
 
     assert len(response.json()["results"]) == rows

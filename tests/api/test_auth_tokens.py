@@ -7,11 +7,15 @@ API had no throttling.
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from actions.tasks import purge_expired_api_tokens
 from tests.api.support import client_for
+from wtsa_tracker.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +110,41 @@ def test_an_expired_token_is_refused_and_deleted(tsb_staff):
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
     assert not AuthToken.objects.exists()
+
+
+def test_a_request_reads_the_token_it_presents_and_no_other(tsb_staff):
+    token = token_login(APIClient()).json()["token"]
+    for _ in range(3):
+        AuthToken.objects.create(user=tsb_staff, expiry=-datetime.timedelta(days=1))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert with_token(token).get("/api/bodies/").status_code == 200
+
+    # knox itself reads all of the user's tokens on each request, to delete the
+    # expired ones: that is left to the nightly purge.
+    assert [q["sql"] for q in queries if "knox_authtoken" in q["sql"]] == [queries[0]["sql"]]
+    assert "token_key" in queries[0]["sql"]
+    assert AuthToken.objects.filter(user=tsb_staff).count() == 4
+
+
+def test_the_nightly_purge_deletes_expired_tokens_and_keeps_the_others(tsb_staff, bdt_staff):
+    valid = token_login(APIClient()).json()["token"]
+    AuthToken.objects.create(user=tsb_staff, expiry=None)
+    for user in (tsb_staff, bdt_staff):
+        AuthToken.objects.create(user=user, expiry=-datetime.timedelta(seconds=1))
+
+    assert purge_expired_api_tokens() == 2
+
+    assert AuthToken.objects.count() == 2
+    assert not AuthToken.objects.filter(expiry__lt=timezone.now()).exists()
+    assert with_token(valid).get("/api/bodies/").status_code == 200
+
+
+def test_beat_runs_the_purge_nightly():
+    entry = next(e for e in app.conf.beat_schedule.values() if e["task"].endswith("tokens"))
+
+    assert app.tasks[entry["task"]].name == purge_expired_api_tokens.name
+    assert entry["schedule"].hour == {3}
 
 
 def test_a_signed_in_user_over_the_rate_gets_429_in_the_api_error_shape(tsb_staff, settings):
