@@ -196,6 +196,55 @@ class MeetingSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ReadinessCountsSerializer(serializers.Serializer):
+    """How many actions that report to Council are at each readiness for the session."""
+
+    approved = serializers.IntegerField(help_text=_("With an approved report for the period."))
+    submitted = serializers.IntegerField(help_text=_("With a report awaiting approval."))
+    draft = serializers.IntegerField(help_text=_("With a draft or returned report only."))
+    missing = serializers.IntegerField(help_text=_("With no report for the period."))
+
+
+class ReadinessRowSerializer(serializers.Serializer):
+    """One Bureau's Council actions under one resolution, counted by readiness."""
+
+    bureau = serializers.CharField(
+        source="bureau_code",
+        allow_null=True,
+        help_text=_(
+            "The owning Bureau; a study group's actions count for the Bureau that supports it. "
+            "A body no Bureau supports is given by its own code."
+        ),
+    )
+    bureau_name = serializers.CharField(allow_null=True)
+    assembly = serializers.CharField(source="assembly_code", help_text=_("e.g. WTSA-20"))
+    resolution = serializers.IntegerField(source="resolution_number")
+    resolution_title = serializers.CharField()
+    counts = ReadinessCountsSerializer()
+    total = serializers.IntegerField()
+    gaps = serializers.IntegerField(help_text=_("Actions without an approved report."))
+    gaps_url = serializers.URLField(
+        help_text=_("These gaps on the actions list, to read them, filter further or page.")
+    )
+
+
+class CouncilReadinessSerializer(serializers.Serializer):
+    """Readiness for a Council session: the totals, then a page of Bureau × resolution rows."""
+
+    session = serializers.IntegerField(help_text=_("The Council session (a meeting's id)."))
+    period_start = serializers.DateField(help_text=_("The reporting period the session covers."))
+    period_end = serializers.DateField(help_text=_("The session's document deadline."))
+    totals = ReadinessCountsSerializer()
+    total = serializers.IntegerField()
+    count = serializers.IntegerField(help_text=_("How many rows, on all pages."))
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReadinessRowSerializer(
+        many=True,
+        help_text=_("Your own Bureau first, then the others; by assembly and resolution."),
+    )
+
+
 # --- Actions --------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ what went wrong first:
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -25,15 +27,15 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import decorators, mixins, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.serializers import Serializer
 
-from actions import permissions
-from actions.choices import ReportState
+from actions import permissions, selectors
+from actions.choices import COUNCIL_RECIPIENTS, MeetingKind, Readiness, ReportState
 from actions.filtersets import ActionFilterSet, AssessmentFilterSet, ProgressReportFilterSet
 from actions.models import (
     Action,
@@ -53,6 +55,7 @@ from actions.services.reports import (
 from wtsa_tracker.api.base import TrackerViewSet
 from wtsa_tracker.api.concurrency import check_if_match, etag
 from wtsa_tracker.api.exceptions import ErrorSerializer
+from wtsa_tracker.api.pagination import RowPagination
 
 from . import serializers as s
 from .idempotency import IDEMPOTENCY_KEY, IdempotentPostMixin
@@ -428,6 +431,59 @@ class MeetingViewSet(
             serializer.is_valid(raise_exception=True)
             self._save(serializer)
         return self.detail_response(meeting)
+
+    @extend_schema(
+        summary="Readiness for a Council session, per Bureau and resolution",
+        description="For the session's reporting period: how many actions that report to "
+        "Council have an approved report, one awaiting approval, a draft only, or none; in "
+        "total, then a page (`page`, `page_size`) of rows per owning Bureau and resolution. "
+        "Each row links to its gaps on the actions list "
+        "(`/api/actions/?council=<session>&readiness=…`). 404 for a meeting that is not a "
+        "Council session.",
+        parameters=[
+            OpenApiParameter("page", int, description="A page number of the rows."),
+            OpenApiParameter("page_size", int, description="Rows per page (50; at most 200)."),
+        ],
+        responses={200: s.CouncilReadinessSerializer, **READ_ERRORS},
+    )
+    @decorators.action(detail=True, methods=["get"], filter_backends=[])
+    def readiness(self, request: Request, *args, **kwargs) -> Response:
+        session = self.get_object()
+        if session.kind != MeetingKind.COUNCIL:
+            raise NotFound(_("Readiness is counted for Council sessions only."))
+        period = selectors.reporting_period(session)
+        rows = selectors.council_readiness(period, request.user)
+        pages = RowPagination()
+        page = pages.paginate_queryset(rows, request, view=self)
+        for row in page:
+            row.gaps_url = self._gaps_url(request, session, row)
+        totals = {value: sum(row.counts[value] for row in rows) for value in Readiness.values}
+        answer = {
+            "session": session.pk,
+            "period_start": period.start,
+            "period_end": period.end,
+            "totals": totals,
+            "total": sum(totals.values()),
+            "count": len(rows),
+            "next": pages.get_next_link(),
+            "previous": pages.get_previous_link(),
+            "results": page,
+        }
+        return Response(s.CouncilReadinessSerializer(answer).data)
+
+    @staticmethod
+    def _gaps_url(request: Request, session: GoverningBodyMeeting, row) -> str:
+        # A study group's actions count for its Bureau; a body no Bureau
+        # supports is filtered as the owner.
+        query = {
+            "bureau" if row.bureau_is_staff else "owner": row.bureau_code,
+            "assembly": row.assembly_code,
+            "resolution": row.resolution_number,
+            "reports_to": sorted(recipient.value for recipient in COUNCIL_RECIPIENTS),
+            "council": session.pk,
+            "readiness": [value for value in Readiness.values if value != Readiness.APPROVED],
+        }
+        return f"{reverse('api:action-list', request=request)}?{urlencode(query, doseq=True)}"
 
     def _save(self, serializer: Serializer) -> GoverningBodyMeeting:
         try:

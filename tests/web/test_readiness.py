@@ -219,3 +219,86 @@ def test_readiness_comes_with_a_council_session_and_the_api_says_so(council, res
     assert no_readiness.status_code == 400
     assert "Choose the readiness to list" in no_readiness.json()["errors"]["readiness"][0]
     assert not_council.status_code == 400
+
+
+def test_the_api_gives_a_sessions_readiness_with_links_to_each_rows_gaps(council, res, tsb_staff):
+    sg17 = builders.action(builders.resolution(89), owner="T-SG17")
+    ReportingObligation.objects.create(action=sg17, recipient=ReportingRecipient.COUNCIL)
+    api = client_for(tsb_staff)
+
+    answer = api.get(f"/api/meetings/{council.pk}/readiness/").json()
+
+    assert (answer["session"], answer["period_start"], answer["period_end"]) == (
+        council.pk,
+        "2025-05-21",
+        "2026-05-19",
+    )
+    assert answer["totals"] == {"approved": 1, "submitted": 1, "draft": 1, "missing": 3}
+    assert (answer["total"], answer["count"], answer["next"]) == (6, 2, None)
+    rows = answer["results"]
+    # A study group's actions count for the Bureau that supports it.
+    assert [(r["bureau"], r["resolution"], r["total"], r["gaps"]) for r in rows] == [
+        ("TSB", 73, 5, 4),
+        ("TSB", 89, 1, 1),
+    ]
+    assert rows[0]["counts"] == {"approved": 1, "submitted": 1, "draft": 1, "missing": 2}
+    gaps = api.get(rows[1]["gaps_url"])
+    assert gaps.status_code == 200
+    assert [row["id"] for row in gaps.json()["results"]] == [sg17.pk]
+    gaps = api.get(rows[0]["gaps_url"]).json()["results"]
+    assert {row["id"] for row in gaps} == {
+        res[n].pk for n in ("submitted", "draft", "stale", "missing")
+    }
+
+
+def test_the_api_pages_the_readiness_rows(council, res, tsb_staff):
+    for number in range(100, 103):
+        other = builders.resolution(number)
+        ResolutionReportingDuty.objects.create(
+            resolution=other, recipient=ReportingRecipient.COUNCIL
+        )
+        builders.action(other, owner="BDT")
+    api = client_for(tsb_staff)
+    url = f"/api/meetings/{council.pk}/readiness/"
+
+    first = api.get(url, {"page_size": 3}).json()
+    second = api.get(first["next"]).json()
+
+    assert first["count"] == 4
+    assert [(r["bureau"], r["resolution"]) for r in first["results"]] == [
+        ("TSB", 73),
+        ("BDT", 100),
+        ("BDT", 101),
+    ]
+    assert [(r["bureau"], r["resolution"]) for r in second["results"]] == [("BDT", 102)]
+    assert second["totals"] == first["totals"]
+    assert api.get(url, {"page": 9}).status_code == 404
+
+
+def test_the_api_counts_readiness_for_council_sessions_only(council, tsb_staff):
+    api = client_for(tsb_staff)
+    tsag = builders.meeting(D(2026, 9, 1), kind="tsag")
+
+    answer = api.get(f"/api/meetings/{tsag.pk}/readiness/")
+
+    assert answer.status_code == 404
+    assert answer.json()["detail"] == "Readiness is counted for Council sessions only."
+    assert api.get("/api/meetings/999999/readiness/").status_code == 404
+    assert client_for().get(f"/api/meetings/{council.pk}/readiness/").status_code == 401
+
+
+@pytest.mark.parametrize("resolutions", [1, 20])
+def test_the_api_readiness_costs_a_fixed_number_of_queries(
+    council, tsb_staff, django_assert_num_queries, resolutions
+):
+    for number in range(100, 100 + resolutions):
+        action = builders.action(builders.resolution(number), owner="BDT")
+        ReportingObligation.objects.create(action=action, recipient=ReportingRecipient.COUNCIL)
+    api = client_for(tsb_staff)
+
+    # the token and its user, the session, its period (the session before, the
+    # assembly), the user's Bureau, the counts
+    with django_assert_num_queries(6):
+        answer = api.get(f"/api/meetings/{council.pk}/readiness/")
+
+    assert answer.json()["count"] == resolutions

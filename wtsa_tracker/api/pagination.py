@@ -64,6 +64,10 @@ class _Cursor(pagination.CursorPagination):
         return cursor
 
 
+class RowPagination(_Pages):
+    """Page numbers over rows worked out in memory, such as counts: they have no id to walk."""
+
+
 class PageOrCursorPagination(pagination.BasePagination):
     """Page numbers by default, a cursor when the client asks for one (see the module)."""
 
