@@ -20,13 +20,15 @@ from __future__ import annotations
 import argparse
 import datetime
 import itertools
+import json
 import random
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 # Bump when the shapes change, so that cached benchmark databases are rebuilt.
-GENERATOR_VERSION = 2  # 2: resolution-wide duties, sort keys
+GENERATOR_VERSION = 3  # 2: resolution-wide duties, sort keys; 3: lineage
 
 
 @dataclass(frozen=True)
@@ -385,6 +387,29 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
         ResolutionReportingDuty.objects.bulk_create(duties, batch_size=5000)
         log(f"resolution-wide duties: {len(duties)}")
 
+        # --- Lineage across assemblies ---------------------------------------------
+        # A resolution revises the same number of the assembly before, unless it
+        # is new; its actions carry on the earlier version's, clause number by
+        # clause number, as the importer links them.
+        earlier_assembly = {b.pk: a.pk for a, b in itertools.pairwise(assemblies)}
+        version = {(r.assembly_id, r.number): r for r in resolutions}
+        revised = []
+        for resolution in resolutions:
+            earlier = version.get((earlier_assembly.get(resolution.assembly_id), resolution.number))
+            if earlier is not None and resolution.marker != "New":
+                resolution.revises_id = earlier.pk
+                revised.append(resolution)
+        Resolution.objects.bulk_update(revised, ["revises"], batch_size=2000)
+        action_at = {(a.resolution_id, a.number): a for a in actions}
+        continuing = []
+        for action in actions:
+            earlier = action_at.get((resolution_of[action.resolution_id].revises_id, action.number))
+            if earlier is not None:
+                action.continues_id = earlier.pk
+                continuing.append(action)
+        Action.objects.bulk_update(continuing, ["continues"], batch_size=5000)
+        log(f"lineage: {len(revised)} revised resolutions, {len(continuing)} continuing actions")
+
         # --- Status history -------------------------------------------------------
         everyone = [u.pk for u in users]
 
@@ -499,6 +524,32 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
     return Summary(counts=counts, seconds=time.perf_counter() - started)
 
 
+def _stamp(target) -> Path:
+    from bench.environment import BENCH_DIR
+
+    return BENCH_DIR / f"{target.key}.stamp.json"
+
+
+def _wanted(target) -> dict:
+    return {"generator": GENERATOR_VERSION, "scale": target.scale}
+
+
+def current_stamp(target) -> dict | None:
+    """What the data of ``target`` was generated with, if it is this generator's."""
+    stamp = _stamp(target)
+    if not stamp.exists() or (target.vendor == "sqlite" and not target.sqlite_path.exists()):
+        return None
+    written = json.loads(stamp.read_text())
+    return written if written.get("wanted") == _wanted(target) else None
+
+
+def write_stamp(target, summary: Summary) -> dict:
+    """Record that ``target`` holds this generator's data, so ``bench.run`` reuses it."""
+    written = {"wanted": _wanted(target), "counts": summary.counts, "seconds": summary.seconds}
+    _stamp(target).write_text(json.dumps(written, indent=1))
+    return written
+
+
 def prepare(target, *, fresh: bool) -> None:
     """Make an empty, migrated database for ``target`` (replacing it when ``fresh``)."""
     from bench.environment import ensure_postgres_database, may_replace_sqlite
@@ -535,6 +586,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     target = target_for(args.scale, args.database_url)
+    _stamp(target).unlink(missing_ok=True)
     prepare(target, fresh=True)
     configure(target)
 
@@ -542,6 +594,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     summary = generate(SCALES[args.scale], log=lambda message: print(f"  {message}", flush=True))
+    write_stamp(target, summary)
     print(f"Scale {args.scale} on {target.vendor} in {summary.seconds:.0f} s: {summary.counts}")
 
 

@@ -54,7 +54,7 @@ from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
 
 from bench.environment import BENCH_DIR, ROOT, Target, configure, target_for
-from bench.generate import GENERATOR_VERSION, SCALES, prepare
+from bench.generate import SCALES, current_stamp, prepare, write_stamp
 
 PAGE_SIZE = 50
 EXPORT_RUNS = 3
@@ -98,13 +98,8 @@ def paired(app: Callable[[], object], baseline: Callable[[], object], runs: int)
 
 def ensure_data(target: Target, *, regenerate: bool) -> dict:
     """Start Django on a database holding ``target.scale``; generate it only when needed."""
-    stamp = BENCH_DIR / f"{target.key}.stamp.json"
-    wanted = {"generator": GENERATOR_VERSION, "scale": target.scale}
-    cached = stamp.exists() and json.loads(stamp.read_text()).get("wanted") == wanted
-    if target.vendor == "sqlite" and not target.sqlite_path.exists():
-        cached = False
-    fresh = regenerate or not cached
-    prepare(target, fresh=fresh)
+    stamp = None if regenerate else current_stamp(target)
+    prepare(target, fresh=stamp is None)
     configure(target)
 
     from django.core.management import call_command
@@ -112,15 +107,10 @@ def ensure_data(target: Target, *, regenerate: bool) -> dict:
     from bench.generate import generate
 
     call_command("migrate", verbosity=0)
-    if fresh:
-        stamp.unlink(missing_ok=True)
+    if stamp is None:
         print(f"Generating scale {target.scale} on {target.vendor}…", flush=True)
         summary = generate(SCALES[target.scale])
-        stamp.write_text(
-            json.dumps(
-                {"wanted": wanted, "counts": summary.counts, "seconds": summary.seconds}, indent=1
-            )
-        )
+        stamp = write_stamp(target, summary)
         print(f"  {summary.counts} in {summary.seconds:.0f} s", flush=True)
     else:
         # New indexes only help once the planner knows the tables.
@@ -132,7 +122,7 @@ def ensure_data(target: Target, *, regenerate: bool) -> dict:
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
-    return json.loads(stamp.read_text())
+    return stamp
 
 
 # --- Measures ------------------------------------------------------------------------

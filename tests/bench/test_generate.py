@@ -8,7 +8,15 @@ from django.db.models import Count
 from actions.choices import ALLOWED_TRANSITIONS, ActionStatus, Role
 from actions.models import Action, GoverningBodyMeeting, ProgressReport, StatusChange, User
 from bench.environment import target_for
-from bench.generate import SCALES, generate, prepare
+from bench.generate import (
+    GENERATOR_VERSION,
+    SCALES,
+    Summary,
+    current_stamp,
+    generate,
+    prepare,
+    write_stamp,
+)
 from resolutions.models import Assembly, Resolution
 
 
@@ -50,6 +58,27 @@ def test_status_histories_take_only_allowed_transitions_and_end_at_the_status(ge
             assert changes[-1].to_status == action.status
 
 
+def test_resolutions_revise_the_assembly_before_and_their_actions_carry_on(generated):
+    first, second = Assembly.objects.order_by("start_date")
+    later = Resolution.objects.filter(assembly=second)
+
+    for resolution in later.select_related("revises"):
+        if resolution.marker == "New":
+            assert resolution.revises is None
+        else:
+            assert (resolution.revises.assembly_id, resolution.revises.number) == (
+                first.pk,
+                resolution.number,
+            )
+    assert later.filter(revises__isnull=False).exists()
+    continuing = Action.objects.filter(continues__isnull=False).select_related("continues")
+    assert continuing.exists()
+    for action in continuing:
+        assert action.resolution.revises_id == action.continues.resolution_id
+        assert action.number == action.continues.number
+    assert not Action.objects.filter(resolution__revises__isnull=True, continues__isnull=False)
+
+
 def test_users_spread_over_the_bureaux_in_every_role_group(generated):
     bureaux = Counter(User.objects.values_list("bureau__code", flat=True))
     assert set(bureaux) == {"TSB", "BDT", "BR", "GS"}
@@ -87,3 +116,17 @@ def test_a_sqlite_file_named_for_a_benchmark_is_replaced(tmp_path):
     scratch.write_bytes(b"old")
     prepare(target_for("S", f"sqlite:///{scratch}"), fresh=True)
     assert not scratch.exists()
+
+
+def test_a_stamp_marks_generated_data_current_for_this_generator_only(tmp_path, monkeypatch):
+    monkeypatch.setattr("bench.environment.BENCH_DIR", tmp_path)
+    database = tmp_path / "bench-s.sqlite3"
+    database.write_bytes(b"")
+    target = target_for("S", f"sqlite:///{database}")
+    assert current_stamp(target) is None
+
+    write_stamp(target, Summary(counts={"actions": 3}, seconds=1.0))
+
+    assert current_stamp(target)["counts"] == {"actions": 3}
+    monkeypatch.setattr("bench.generate.GENERATOR_VERSION", GENERATOR_VERSION + 1)
+    assert current_stamp(target) is None
