@@ -3,7 +3,8 @@
 The data is a plain, JSON-ready dict, so that the web preview, the Word file
 and the spreadsheet are written from the same thing, and a frozen snapshot
 keeps exactly what its files were made from. Which actions are in it is
-``Action.objects.reporting_to_council()``; only approved progress reports
+``Action.objects.reporting_to_council()``, less those a later assembly had
+superseded before the period began (``in_force_on``); only approved progress reports
 whose period overlaps the session's reporting period go in, all of them, in
 date order.
 """
@@ -158,7 +159,7 @@ def council_report_data(
     """
     period = reporting_period(meeting)
     actions = list(
-        _scope(Action.objects.reporting_to_council(), bureau, resolution)
+        _scope(Action.objects.reporting_to_council().in_force_on(period.start), bureau, resolution)
         .select_related("resolution__assembly", "clause", "owner__supporting_bureau")
         .prefetch_related(
             "collaborators",

@@ -215,6 +215,22 @@ class ActionQuerySet(models.QuerySet):
         """Actions whose progress must be reported to ITU Council: the one definition of it."""
         return self.reporting_to(COUNCIL_RECIPIENTS)
 
+    def in_force_on(self, day: datetime.date) -> "ActionQuerySet":
+        """Without the actions a later assembly had already superseded before ``day``.
+
+        A superseded action's work goes on in the action that continues it (or
+        the assembly dropped the item), so a Council period that starts after
+        that has nothing to ask of it; the period in which it was superseded
+        still reports on it. Over thirty years of assemblies this keeps each
+        Council report, and its readiness, to the texts in force. An action
+        superseded without a recorded change stays in.
+        """
+        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        superseded_before = StatusChange.objects.filter(
+            action=OuterRef("pk"), to_status=ActionStatus.SUPERSEDED, changed_at__lt=start
+        )
+        return self.exclude(Q(status=ActionStatus.SUPERSEDED) & Exists(superseded_before))
+
     def with_latest_approved_report(self) -> "ActionQuerySet":
         """Annotate each action with its latest approved report: ``latest_report_date``,
         ``latest_report_period_start``, ``latest_report_period_end``, ``latest_report_text``.

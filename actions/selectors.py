@@ -458,8 +458,12 @@ class ReadinessRow:
 
 
 def with_readiness(actions: QuerySet[Action], period: ReportingPeriod) -> QuerySet[Action]:
-    """``actions`` that report to Council, each with its ``readiness`` for the period."""
-    return actions.reporting_to_council().annotate(readiness=_readiness(period))
+    """``actions`` that report to Council in the period, each with its ``readiness`` for it."""
+    return (
+        actions.reporting_to_council()
+        .in_force_on(period.start)
+        .annotate(readiness=_readiness(period))
+    )
 
 
 def council_readiness(period: ReportingPeriod, user: User) -> list[ReadinessRow]:

@@ -20,6 +20,7 @@ from actions.council_report import (
     report_file_name,
 )
 from actions.models import CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting
+from actions.services.actions import actions_supersede
 from actions.services.council_report import (
     council_report_docx,
     council_report_freeze,
@@ -118,6 +119,25 @@ def test_the_report_holds_every_action_that_reports_to_council_and_no_other(coun
     assert data["period"] == {"start": "2026-05-01", "end": "2027-04-20"}
     assert data["summary"]["actions"] == 3
     assert data["summary"]["with_approved_report"] == 2
+
+
+def test_an_action_superseded_before_the_period_is_left_out_and_one_superseded_in_it_stays(
+    council, world
+):
+    # The period runs from 1 May 2026: a text revised at an assembly before
+    # then lives on in the actions that continue it.
+    superseded = {
+        "long ago": datetime.datetime(2026, 4, 30, 21, 0, tzinfo=datetime.UTC),
+        "in period": datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC),
+    }
+    actions_supersede(closing=[(world["other"], "Revised.")], now=superseded["long ago"])
+    actions_supersede(closing=[(world["silent"], "Revised.")], now=superseded["in period"])
+
+    data = data_for(council)
+
+    # 30 April 21:00 UTC is 23:00 on 30 April in Geneva: before the period.
+    assert action_ids(data) == [world["reported"].pk, world["silent"].pk]
+    assert data["summary"]["actions"] == 2
 
 
 def test_only_approved_text_of_the_period_goes_in_oldest_first(council, world):

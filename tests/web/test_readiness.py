@@ -8,7 +8,13 @@ from django.utils.html import escape
 
 from actions.choices import ReportingRecipient, ReportState
 from actions.models import ReportingObligation, ResolutionReportingDuty
-from actions.selectors import council_readiness, readiness_counts, reporting_period
+from actions.selectors import (
+    council_readiness,
+    readiness_counts,
+    readiness_gaps,
+    reporting_period,
+)
+from actions.services.actions import actions_supersede
 from actions.views.readiness import GAPS_PER_PAGE, ROWS_PER_PAGE
 from tests import builders
 from tests.api.support import client_for
@@ -65,6 +71,21 @@ def test_each_action_counts_once_at_its_most_advanced_report_for_the_period(
     assert [(r.bureau_code, r.resolution_number) for r in rows] == [("TSB", 73)]
     assert rows[0].counts == {"approved": 1, "submitted": 1, "draft": 1, "missing": 2}
     assert (rows[0].total, rows[0].gaps) == (5, 4)
+
+
+def test_actions_superseded_before_the_period_are_not_counted(council, res, tsb_staff):
+    before = datetime.datetime(2025, 5, 1, 9, 0, tzinfo=datetime.UTC)
+    during = datetime.datetime(2025, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    actions_supersede(closing=[(res["missing"], "Revised at WTSA-24.")], now=before)
+    actions_supersede(closing=[(res["draft"], "Revised at WTSA-24.")], now=during)
+    period = reporting_period(council)
+
+    rows = council_readiness(period, tsb_staff)
+
+    assert rows[0].counts == {"approved": 1, "submitted": 1, "draft": 1, "missing": 1}
+    assert readiness_counts(period, tsb_staff)["missing"] == 1
+    assert res["missing"] not in readiness_gaps(period, tsb_staff)
+    assert res["draft"] in readiness_gaps(period, tsb_staff)
 
 
 def test_actions_that_do_not_report_to_council_are_not_counted(council, res, tsb_staff):
