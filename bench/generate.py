@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Bump when the shapes change, so that cached benchmark databases are rebuilt.
-GENERATOR_VERSION = 3  # 2: resolution-wide duties, sort keys; 3: lineage
+GENERATOR_VERSION = 4  # 2: duties, sort keys; 3: lineage; 4: superseded versions
 
 
 @dataclass(frozen=True)
@@ -390,7 +390,8 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
         # --- Lineage across assemblies ---------------------------------------------
         # A resolution revises the same number of the assembly before, unless it
         # is new; its actions carry on the earlier version's, clause number by
-        # clause number, as the importer links them.
+        # clause number, which the import of the later text supersedes a month
+        # after that assembly closed, as the importer links and closes them.
         earlier_assembly = {b.pk: a.pk for a, b in itertools.pairwise(assemblies)}
         version = {(r.assembly_id, r.number): r for r in resolutions}
         revised = []
@@ -408,6 +409,13 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
                 action.continues_id = earlier.pk
                 continuing.append(action)
         Action.objects.bulk_update(continuing, ["continues"], batch_size=5000)
+        end_of = {a.pk: a.end_date for a in assemblies}
+        superseded_on = {
+            action.continues_id: end_of[resolution_of[action.resolution_id].assembly_id]
+            + datetime.timedelta(days=30)
+            for action in continuing
+        }
+        Action.objects.filter(pk__in=superseded_on).update(status=ActionStatus.SUPERSEDED)
         log(f"lineage: {len(revised)} revised resolutions, {len(continuing)} continuing actions")
 
         # --- Status history -------------------------------------------------------
@@ -417,7 +425,9 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
             for action, path in zip(actions, histories, strict=True):
                 start = assembly_start[action.resolution_id]
                 pool = staff_of.get(bureau_of[action.owner.code]) or everyone
-                span = (LAST_DAY - start).days
+                # A superseded action changes no more once the next text is in.
+                end = superseded_on.get(action.pk, LAST_DAY)
+                span = (end - start).days
                 days = sorted(rng.sample(range(1, span), k=min(span - 1, len(path) - 1)))
                 for (before, after), offset in zip(itertools.pairwise(path), days, strict=False):
                     day = start + datetime.timedelta(days=offset)
@@ -428,6 +438,14 @@ def generate(scale: Scale, *, seed: int = SEED, log=lambda message: None) -> Sum
                         changed_by_id=rng.choice(pool),
                         changed_at=_moment(rng, day),
                         note=_text(rng, 10) if rng.random() < 0.5 else "",
+                    )
+                if action.pk in superseded_on:
+                    yield StatusChange(
+                        action_id=action.pk,
+                        from_status=path[-1],
+                        to_status=ActionStatus.SUPERSEDED,
+                        changed_at=_moment(rng, end),
+                        note="Continued in the next assembly's text.",
                     )
 
         changes = 0
