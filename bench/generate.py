@@ -569,7 +569,11 @@ def write_stamp(target, summary: Summary) -> dict:
 
 
 def prepare(target, *, fresh: bool) -> None:
-    """Make an empty, migrated database for ``target`` (replacing it when ``fresh``)."""
+    """Make an empty, migrated database for ``target`` (replacing it when ``fresh``).
+
+    Replacing the data drops its stamp first, so that data cut short by an error
+    or Ctrl-C is never taken for complete.
+    """
     from bench.environment import ensure_postgres_database, may_replace_sqlite
 
     if target.vendor == "sqlite":
@@ -579,11 +583,14 @@ def prepare(target, *, fresh: bool) -> None:
                     f"Refusing to replace {target.sqlite_path}: not under var/bench/ and "
                     "not named for a benchmark."
                 )
+            _stamp(target).unlink(missing_ok=True)
             for suffix in ("", "-wal", "-shm"):
                 target.sqlite_path.with_name(target.sqlite_path.name + suffix).unlink(
                     missing_ok=True
                 )
     else:
+        if fresh:
+            _stamp(target).unlink(missing_ok=True)
         ensure_postgres_database(target.url, recreate=fresh)
 
 
@@ -604,7 +611,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     target = target_for(args.scale, args.database_url)
-    _stamp(target).unlink(missing_ok=True)
     prepare(target, fresh=True)
     configure(target)
 

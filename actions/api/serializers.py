@@ -224,7 +224,11 @@ class ReadinessRowSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     gaps = serializers.IntegerField(help_text=_("Actions without an approved report."))
     gaps_url = serializers.URLField(
-        help_text=_("These gaps on the actions list, to read them, filter further or page.")
+        allow_null=True,
+        help_text=_(
+            "These gaps on the actions list, to read them, filter further or page; "
+            "null for actions that have no owner yet, which no filter of the list selects."
+        ),
     )
 
 

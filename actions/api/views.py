@@ -438,8 +438,10 @@ class MeetingViewSet(
         "Council have an approved report, one awaiting approval, a draft only, or none; in "
         "total, then a page (`page`, `page_size`) of rows per owning Bureau and resolution. "
         "Each row links to its gaps on the actions list "
-        "(`/api/actions/?council=<session>&readiness=…`). 404 for a meeting that is not a "
-        "Council session.",
+        "(`/api/actions/?council=<session>&readiness=…`). Rows are counts worked out for "
+        "the request, so they page by number only (no `cursor`). 404 for a meeting that is "
+        "not a Council session and for a page past the last. Every signed-in person reads "
+        "every Bureau's rows, their own Bureau's first, as on the web page.",
         parameters=[
             OpenApiParameter("page", int, description="A page number of the rows."),
             OpenApiParameter("page_size", int, description="Rows per page (50; at most 200)."),
@@ -472,7 +474,9 @@ class MeetingViewSet(
         return Response(s.CouncilReadinessSerializer(answer).data)
 
     @staticmethod
-    def _gaps_url(request: Request, session: GoverningBodyMeeting, row) -> str:
+    def _gaps_url(request: Request, session: GoverningBodyMeeting, row) -> str | None:
+        if row.bureau_code is None:
+            return None  # no owner: the list has no filter for those
         # A study group's actions count for its Bureau; a body no Bureau
         # supports is filtered as the owner.
         query = {

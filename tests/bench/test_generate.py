@@ -141,3 +141,18 @@ def test_a_stamp_marks_generated_data_current_for_this_generator_only(tmp_path, 
     assert current_stamp(target)["counts"] == {"actions": 3}
     monkeypatch.setattr("bench.generate.GENERATOR_VERSION", GENERATOR_VERSION + 1)
     assert current_stamp(target) is None
+
+
+def test_replacing_the_data_drops_its_stamp_first(tmp_path, monkeypatch):
+    # `bench.run --regenerate` and `bench.generate` both replace through prepare():
+    # data cut short afterwards must not be reused as complete.
+    monkeypatch.setattr("bench.environment.BENCH_DIR", tmp_path)
+    database = tmp_path / "bench-s.sqlite3"
+    database.write_bytes(b"")
+    target = target_for("S", f"sqlite:///{database}")
+    write_stamp(target, Summary(counts={"actions": 3}, seconds=1.0))
+
+    prepare(target, fresh=True)
+    database.write_bytes(b"")  # the new, unfinished data
+
+    assert current_stamp(target) is None

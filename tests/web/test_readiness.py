@@ -308,6 +308,43 @@ def test_the_api_counts_readiness_for_council_sessions_only(council, tsb_staff):
     assert client_for().get(f"/api/meetings/{council.pk}/readiness/").status_code == 401
 
 
+def test_actions_with_no_owner_are_counted_in_a_row_without_a_gaps_link(council, res, tsb_staff):
+    unowned = builders.action(builders.resolution(89), owner="TSB")
+    unowned.owner = None
+    unowned.save(update_fields=["owner"])
+    ReportingObligation.objects.create(action=unowned, recipient=ReportingRecipient.COUNCIL)
+
+    answer = client_for(tsb_staff).get(f"/api/meetings/{council.pk}/readiness/")
+
+    assert answer.status_code == 200
+    last = answer.json()["results"][-1]
+    assert (last["bureau"], last["resolution"], last["gaps"], last["gaps_url"]) == (
+        None,
+        89,
+        1,
+        None,
+    )
+
+
+def test_every_signed_in_person_reads_every_bureaus_readiness_their_own_first(
+    council, res, br_staff, tsb_staff
+):
+    # Readiness is the secretariat's shared view before Council, as on the web page.
+    br_action = builders.action(builders.resolution(100), owner="BR")
+    ReportingObligation.objects.create(action=br_action, recipient=ReportingRecipient.COUNCIL)
+    url = f"/api/meetings/{council.pk}/readiness/"
+
+    rows = {
+        person.username: [
+            (r["bureau"], r["resolution"]) for r in client_for(person).get(url).json()["results"]
+        ]
+        for person in (tsb_staff, br_staff)
+    }
+
+    assert rows[tsb_staff.username] == [("TSB", 73), ("BR", 100)]
+    assert rows[br_staff.username] == [("BR", 100), ("TSB", 73)]
+
+
 @pytest.mark.parametrize("resolutions", [1, 20])
 def test_the_api_readiness_costs_a_fixed_number_of_queries(
     council, tsb_staff, django_assert_num_queries, resolutions
