@@ -10,6 +10,7 @@ from resolutions.models import Assembly
 from wtsa_tracker.filters import (
     BooleanFilter,
     CodeMultipleChoiceFilter,
+    FilterSet,
     IdChoiceFilter,
     IdFilter,
     IntegerFilter,
@@ -74,7 +75,7 @@ class ActionFilterForm(forms.Form):
         return cleaned
 
 
-class ActionFilterSet(filters.FilterSet):
+class ActionFilterSet(FilterSet):
     # distinct=False: a column of the action itself never repeats a row, and
     # DISTINCT over every selected column costs more than the query it guards.
     status = filters.MultipleChoiceFilter(
@@ -200,7 +201,7 @@ class ActionFilterSet(filters.FilterSet):
         return queryset
 
 
-class ProgressReportFilterSet(filters.FilterSet):
+class ProgressReportFilterSet(FilterSet):
     state = filters.MultipleChoiceFilter(choices=ReportState.choices, label=_("State"))
     action = IdFilter(field_name="action", label=_("Action"))
     resolution = IntegerFilter(field_name="action__resolution__number", label=_("Resolution"))
@@ -245,7 +246,7 @@ class ProgressReportFilterSet(filters.FilterSet):
 # --- Resolution 83 assessments (issue 9b) ----------------------------------------
 
 
-class AssessmentFilterSet(filters.FilterSet):
+class AssessmentFilterSet(FilterSet):
     resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
     assembly = filters.CharFilter(field_name="resolution__assembly__code", label=_("Assembly"))
     meeting = filters.NumberFilter(field_name="meeting", label=_("Council session"))

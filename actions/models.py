@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Aggregate, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
-from django.db.models.expressions import RowRange
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -153,30 +152,6 @@ class User(AbstractUser):
         return self.get_full_name() or self.get_username()
 
 
-class _JoinedText(Aggregate):
-    """Texts joined by a separator: ``GROUP_CONCAT`` on SQLite, ``STRING_AGG`` on PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    output_field = models.TextField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
-
-
-def _joined(rows: QuerySet, field: str, *, ordering: list[str], separator: str) -> Subquery:
-    """``field`` of ``rows`` joined into one text in the order of ``ordering``, or None for none.
-
-    ``rows`` refers to the outer row (``OuterRef``), so the text is a column of
-    the outer query. The aggregate runs as a window over all the rows, ordered,
-    because that feeds it the rows in order on both databases: SQLite before
-    3.44 takes no ORDER BY inside GROUP_CONCAT. Every row of the window holds
-    the whole text, so the first one will do.
-    """
-    whole = RowRange(start=None, end=None)
-    text = Window(_JoinedText(field, Value(separator)), order_by=ordering, frame=whole)
-    return Subquery(rows.order_by().annotate(joined=text).values("joined")[:1])
-
-
 def _bureau_q(prefix: str, bureau_id: int) -> Q:
     """Bodies that are ``bureau_id`` or are supported by it, under a lookup prefix."""
     return Q(**{prefix: bureau_id}) | Q(**{f"{prefix}__supporting_bureau": bureau_id})
@@ -249,27 +224,12 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def for_export(self) -> "ActionQuerySet":
-        """What a row of the CSV export reads, every list in it joined by the database.
+        """What a row of the CSV export reads of the action itself: its latest approved report.
 
-        Annotates ``collaborator_codes`` (in the bodies' order, joined by
-        spaces), ``own_duties`` and ``resolution_duties`` (recipients joined by
-        commas: the action's own, and those written for its whole resolution)
-        and the latest approved report. The export reads these with the
-        action's columns as plain tuples, in one query however many actions.
+        The export reads these with the action's columns as plain tuples, and
+        their collaborators and duties apart (``selectors.action_lists``).
         """
-        collaborations = Action.collaborators.through.objects.filter(action=OuterRef("pk"))
-        own = ReportingObligation.objects.filter(action=OuterRef("pk"))
-        whole = ResolutionReportingDuty.objects.filter(resolution=OuterRef("resolution"))
-        return self.with_latest_approved_report().annotate(
-            collaborator_codes=_joined(
-                collaborations,
-                "body__code",
-                ordering=["body__sort_order", "body__code"],
-                separator=" ",
-            ),
-            own_duties=_joined(own, "recipient", ordering=["recipient"], separator=","),
-            resolution_duties=_joined(whole, "recipient", ordering=["recipient"], separator=","),
-        )
+        return self.with_latest_approved_report()
 
     def for_list(self) -> "ActionQuerySet":
         return (

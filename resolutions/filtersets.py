@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from resolutions.choices import DIRECTIVE_VERBS, ClauseVerb, PartKind, RevisionMarker
 from resolutions.models import Assembly, Clause, Resolution
-from wtsa_tracker.filters import BooleanFilter, IntegerFilter
+from wtsa_tracker.filters import BooleanFilter, FilterSet, IntegerFilter
 
 
-class ResolutionFilterSet(filters.FilterSet):
+class ResolutionFilterSet(FilterSet):
     assembly = filters.ModelChoiceFilter(
         queryset=Assembly.objects.all(), to_field_name="code", label=_("Assembly")
     )
@@ -27,7 +27,7 @@ class ResolutionFilterSet(filters.FilterSet):
         return queryset
 
 
-class ClauseFilterSet(filters.FilterSet):
+class ClauseFilterSet(FilterSet):
     resolution = IntegerFilter(field_name="resolution__number", label=_("Resolution"))
     assembly = filters.ModelChoiceFilter(
         field_name="resolution__assembly",

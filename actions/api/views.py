@@ -59,7 +59,7 @@ from wtsa_tracker.api.pagination import RowPagination
 
 from . import serializers as s
 from .idempotency import IDEMPOTENCY_KEY, IdempotentPostMixin
-from .listing import action_list_rows, action_list_values
+from .listing import action_list_rows, action_page_values
 from .permissions import ActionWrite, AdministratorWrite, AssessmentWrite, ReportWrite
 
 IF_MATCH = OpenApiParameter(
@@ -177,7 +177,7 @@ class ActionViewSet(
         actions = self.filter_queryset(self.get_queryset())
         ids = [row["id"] for row in self.paginate_queryset(actions.values("id"))]
         # The ids are the filtered page: their rows need none of the filters again.
-        by_id = {row["id"]: row for row in action_list_values(Action.objects.filter(pk__in=ids))}
+        by_id = {row["id"]: row for row in action_page_values(ids)}
         # Put back in the page's order: a cursor walks by id, not by the list's order.
         rows = [by_id[pk] for pk in ids if pk in by_id]
         return self.get_paginated_response(action_list_rows(rows, user=request.user))

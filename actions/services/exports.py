@@ -1,11 +1,13 @@
 """Actions written to a file: the CSV export of the action list, streamed or in the background.
 
-The rows are plain tuples from one query, ``Action.objects.for_export()``: the
-database joins each action's collaborators and duties and picks its latest
-approved report, and no model instance is built. Python turns stored values
-into words, through dicts built once per export in the active language, and
-writes the CSV. The streamed download and the Celery job read that one source
-through one writer, so they give the same bytes.
+The rows are plain tuples, ``Action.objects.for_export()`` read as values,
+never model instances: one query for the actions with their latest approved
+report, and three more for every action's collaborators and reporting
+duties (``selectors.action_lists``): joining those lists into each row in
+SQL took longer than reading the rows. Python turns stored values into
+words, through dicts built once per export in the active language, and
+writes the CSV. The streamed download and the Celery job read that one
+source through the same csv writer, so they give the same bytes.
 
 On PostgreSQL, ``COPY (…) TO STDOUT`` could write the job's file without
 Python, but not these bytes: it translates no label, quotes differently and
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import logging
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from resolutions.choices import ClauseVerb
 
+from .. import selectors
 from ..choices import ActionStatus, ExportState, ReportingRecipient, Strength, choice_labels
 from ..display import ACTION_NAME, person_from_columns
 from ..models import Action, Export, User, action_is_overdue
@@ -56,21 +60,19 @@ class _Labels:
         self.verb = choice_labels(ClauseVerb)
         self.recipients = choice_labels(ReportingRecipient)
         self.zone = timezone.get_current_timezone()
-        self._duties: dict[tuple[str | None, str | None], str] = {}
+        self._duties: dict[tuple[str, ...], str] = {}
 
-    def duties(self, own: str | None, whole: str | None) -> str:
+    def duties(self, own: list[str], whole: list[str]) -> str:
         """The action's own duties and its resolution's, as ``Action.reporting_duties()`` does.
 
-        Both come joined by commas from the database; each recipient is named
-        once, in the order of the stored values whatever the database's
-        collation. A few combinations recur across every row, so each is
-        worked out once.
+        Each recipient is named once, in the order of the stored values
+        whatever the database's collation. A few combinations recur across
+        every row, so each is worked out once.
         """
-        key = (own, whole)
+        key = (*own, "|", *whole)
         if key not in self._duties:
-            recipients = {value for joined in key if joined for value in joined.split(",")}
             self._duties[key] = "; ".join(
-                self.recipients.get(value, value) for value in sorted(recipients)
+                self.recipients.get(value, value) for value in sorted({*own, *whole})
             )
         return self._duties[key]
 
@@ -108,6 +110,8 @@ CSV_HEADER = [
 
 # The columns ``Action.objects.for_export()`` gives a row, in the order ``_csv_row`` reads them.
 _COLUMNS = (
+    "id",
+    "resolution_id",
     "resolution__assembly__code",
     "resolution__number",
     "number",
@@ -115,14 +119,11 @@ _COLUMNS = (
     "clause__label",
     "strength",
     "owner__code",
-    "collaborator_codes",
     "status",
     "focal_point__first_name",
     "focal_point__last_name",
     "focal_point__username",
     "target_date",
-    "own_duties",
-    "resolution_duties",
     "needs_review",
     "clause__text",
     "updated_at",
@@ -132,10 +133,17 @@ _COLUMNS = (
     "latest_report_text",
 )
 
+# Tells Excel the file is UTF-8: without it, "·" and "’" come out garbled on Windows.
+BYTE_ORDER_MARK = "\ufeff"
 
-def _csv_row(row: tuple, today: datetime.date, labels: _Labels) -> list[str]:
-    """One action's cells, from the plain values of ``_COLUMNS``."""
+
+def _csv_row(
+    row: tuple, lists: selectors.ActionLists, today: datetime.date, labels: _Labels
+) -> list[str]:
+    """One action's cells, from the plain values of ``_COLUMNS`` and the actions' lists."""
     (
+        pk,
+        resolution_id,
         assembly,
         resolution,
         number,
@@ -143,14 +151,11 @@ def _csv_row(row: tuple, today: datetime.date, labels: _Labels) -> list[str]:
         item,
         strength,
         owner,
-        collaborators,
         status,
         first_name,
         last_name,
         username,
         target_date,
-        own_duties,
-        resolution_duties,
         needs_review,
         text,
         updated_at,
@@ -172,12 +177,12 @@ def _csv_row(row: tuple, today: datetime.date, labels: _Labels) -> list[str]:
         },
         labels.strength.get(strength, strength),
         owner or "",
-        collaborators or "",
+        " ".join(lists.collaborators[pk]),
         labels.status.get(status, status),
         person_from_columns(first_name, last_name, username),
         _iso(target_date),
         labels.yes if action_is_overdue(status, target_date, today) else labels.no,
-        labels.duties(own_duties, resolution_duties),
+        labels.duties(lists.obligations[pk], lists.resolution_duties[resolution_id]),
         labels.yes if needs_review else labels.no,
         item,
         text,
@@ -193,19 +198,27 @@ def _iso(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def action_csv_lines(actions: QuerySet[Action], *, today: datetime.date) -> Iterator[str]:
-    """The actions as CSV lines, header first, read from the database in chunks.
+def action_csv_rows(actions: QuerySet[Action], *, today: datetime.date) -> Iterator[list[str]]:
+    """The actions' cells, a list per action, header first.
 
-    ``actions`` should come from ``Action.objects.for_export()``; they are
-    read as plain tuples, in one query, never as model instances. The byte
-    order mark tells Excel the file is UTF-8: without it, "·" and "’" come
-    out garbled on Windows.
+    ``actions`` should come from ``Action.objects.for_export()``: their lists
+    are read first, in three queries, then the actions themselves as plain
+    tuples in one more, a chunk at a time.
     """
-    writer = csv.writer(_Echo())
     labels = _Labels()
-    yield "\ufeff" + writer.writerow([str(title) for title in CSV_HEADER])
+    yield [str(title) for title in CSV_HEADER]
+    lists = selectors.action_lists(actions)
     for row in actions.values_list(*_COLUMNS).iterator(chunk_size=2000):
-        yield writer.writerow(_csv_row(row, today, labels))
+        yield _csv_row(row, lists, today, labels)
+
+
+def action_csv_lines(actions: QuerySet[Action], *, today: datetime.date) -> Iterator[str]:
+    """The actions as CSV lines for a streamed download: byte order mark and header first."""
+    writer = csv.writer(_Echo())
+    rows = action_csv_rows(actions, today=today)
+    yield BYTE_ORDER_MARK + writer.writerow(next(rows))
+    for cells in rows:
+        yield writer.writerow(cells)
 
 
 # --- Exports too large to stream: written by a Celery task (issue 13) -----------
@@ -240,11 +253,17 @@ def export_write(*, export: Export, actions: QuerySet[Action], today: datetime.d
     rows = -1  # the header is not a row
     try:
         with tempfile.TemporaryFile() as spool:
-            for line in action_csv_lines(actions, today=today):
-                spool.write(line.encode("utf-8"))
+            # The lines action_csv_lines gives, written straight to the file.
+            text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+            writer = csv.writer(text)
+            text.write(BYTE_ORDER_MARK)
+            for cells in action_csv_rows(actions, today=today):
+                writer.writerow(cells)
                 rows += 1
                 if rows and rows % PROGRESS_EVERY_ROWS == 0:
                     Export.objects.filter(pk=export.pk).update(rows_done=rows)
+            text.flush()
+            text.detach()  # the spool stays open for storage to read
             spool.seek(0)
             export.file.save(f"wtsa-actions-{today.isoformat()}.csv", File(spool), save=False)
     except Exception as error:  # whatever broke, the user is told, and nothing is offered

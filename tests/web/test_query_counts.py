@@ -87,8 +87,8 @@ EXPECTED = {
     "action_list_filtered": 15,
     "action_list_involving": 15,
     "action_list_htmx": 8,
-    # the session and its user, the count, the rows with their lists joined by SQL
-    "action_export": 5,
+    # the session and its user, the Bureau chosen, the count, the three lists, the rows
+    "action_export": 8,
     "action_detail": 20,
     "report_edit": 10,
     # the count, the page's ids then rows, their actions counted
