@@ -247,9 +247,9 @@ class ProgressReportFilterSet(FilterSet):
 
 
 class AssessmentFilterSet(FilterSet):
-    resolution = filters.NumberFilter(field_name="resolution__number", label=_("Resolution"))
+    resolution = IntegerFilter(field_name="resolution__number", label=_("Resolution"))
     assembly = filters.CharFilter(field_name="resolution__assembly__code", label=_("Assembly"))
-    meeting = filters.NumberFilter(field_name="meeting", label=_("Council session"))
+    meeting = IdFilter(field_name="meeting", label=_("Council session"))
     state = filters.MultipleChoiceFilter(choices=AssessmentState.choices, label=_("State"))
     rating = filters.MultipleChoiceFilter(choices=AssessmentRating.choices, label=_("Rating"))
 

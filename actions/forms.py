@@ -16,8 +16,10 @@ from .services.reports import MAX_EVIDENCE_LINKS, Evidence
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    RATIONALE_MAX_LENGTH,
     REPORT_TEXT_MAX_LENGTH,
     TOO_LONG_MESSAGE,
+    planning_date_validators,
     web_address_validator,
 )
 
@@ -81,7 +83,12 @@ class ActionPlanningForm(forms.Form):
             "invalid_choice": _("No one of the Bureaux working on this action has this username.")
         },
     )
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput)
+    target_date = forms.DateField(
+        label=_("Target date"),
+        required=False,
+        widget=DateInput,
+        validators=planning_date_validators,
+    )
     version = VersionField()
 
     def __init__(self, *args, action: Action, **kwargs):
@@ -285,10 +292,14 @@ class AssessmentForm(forms.Form):
         queryset=GoverningBodyMeeting.objects.none(),
         empty_label=None,
     )
-    rating = forms.ChoiceField(label=_("Rating"), choices=AssessmentRating.choices)
+    # No rating chosen in advance: one preselected was sent unread, whatever the suggestion said.
+    rating = forms.ChoiceField(
+        label=_("Rating"), choices=[("", _("Choose a rating")), *AssessmentRating.choices]
+    )
     rationale = forms.CharField(
         label=_("Rationale"),
-        max_length=5000,
+        max_length=RATIONALE_MAX_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What was done, what was not, and why this rating."),
     )

@@ -44,6 +44,7 @@ from .validators import (
     NOTE_MAX_LENGTH,
     REPORT_TEXT_MAX_LENGTH,
     max_length_validator,
+    planning_date_validators,
     web_address_validator,
 )
 
@@ -300,7 +301,9 @@ class Action(models.Model):
         related_name="focal_actions",
         verbose_name=_("focal point"),
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=planning_date_validators
+    )
     needs_review = models.BooleanField(
         _("needs review"),
         default=False,
@@ -818,8 +821,8 @@ class GoverningBodyMeeting(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     name = models.CharField(_("name"), max_length=200)
     place = models.CharField(_("place"), max_length=100, blank=True)
-    start_date = models.DateField(_("opens"))
-    end_date = models.DateField(_("closes"))
+    start_date = models.DateField(_("opens"), validators=planning_date_validators)
+    end_date = models.DateField(_("closes"), validators=planning_date_validators)
     document_deadline_override = models.DateField(
         _("document deadline (override)"),
         null=True,

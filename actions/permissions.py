@@ -213,7 +213,11 @@ def report_move_refusal(user: User, report: ProgressReport, to: ReportState) -> 
         return None
     if to not in REVIEW_STATES:
         return str(SUBMIT_REPORT_REFUSED)
-    if report.state == ReportState.SUBMITTED and wrote_report(user, report):
+    # "Another coordinator must review it" is for one who could review, were it not theirs.
+    may_review = is_administrator(user) or (
+        is_coordinator(user) and user.bureau_id == report.bureau_id
+    )
+    if report.state == ReportState.SUBMITTED and may_review and wrote_report(user, report):
         return str(REVIEW_OWN_REPORT_REFUSED)
     return str(REVIEW_REPORT_REFUSED)
 

@@ -398,7 +398,8 @@ class ReportingPeriod:
     end: datetime.date
 
     def __str__(self) -> str:
-        return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+        # As every page writes a span of days: "9 October 2026 – 31 March 2027".
+        return f"{display.day(self.start)} – {display.day(self.end)}"
 
 
 def reporting_period(meeting: GoverningBodyMeeting) -> ReportingPeriod:
@@ -734,7 +735,6 @@ def calendar_events(
     dates: those of the open actions the user is focal point of, or with
     ``bureau_wide`` of every open action their Bureau owns.
     """
-    day = datetime.timedelta(days=1)
     due = Action.objects.open().reporting_to_council()
     concerned = due.filter(focal_point=user)
     if user.bureau_id:
@@ -765,7 +765,7 @@ def calendar_events(
                     summary=_("Secretariat documents due: %(name)s") % {"name": session.name}
                     + suffix,
                     start=session.document_deadline,
-                    end=session.document_deadline + day,
+                    end=_day_after(session.document_deadline),
                     description=_("Progress reports on actions that report to Council."),
                     provisional=session.provisional,
                 )
@@ -776,7 +776,7 @@ def calendar_events(
                     summary=f"{session.name}{', ' + session.place if session.place else ''}"
                     + suffix,
                     start=session.start_date,
-                    end=session.end_date + day,
+                    end=_day_after(session.end_date),
                     provisional=session.provisional,
                 )
             )
@@ -792,11 +792,21 @@ def calendar_events(
                 summary=_("Target date: Res. %(number)s action %(seq)s")
                 % {"number": action.resolution.number, "seq": action.number},
                 start=action.target_date,
-                end=action.target_date + day,
+                end=_day_after(action.target_date),
                 url=reverse("action_detail", args=[action.pk]),
             )
         )
     return events
+
+
+def _day_after(day: datetime.date) -> datetime.date:
+    """The exclusive end of an all-day event; the calendar's last day has none, so it ends there.
+
+    Forms and the API keep dates within ``validators.planning_date_validators``;
+    one stored before that rule, or written by a script, still leaves every
+    feed readable.
+    """
+    return day if day == datetime.date.max else day + datetime.timedelta(days=1)
 
 
 def unread_notification_count(user: User) -> int:

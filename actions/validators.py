@@ -4,7 +4,14 @@ One definition each, so a page, the API and the admin never disagree on what
 is accepted.
 """
 
-from django.core.validators import MaxLengthValidator, URLValidator
+import datetime
+
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+)
 from django.utils.translation import gettext_lazy as _
 
 # A progress report is a paragraph or a few for Council, not a document: a
@@ -12,7 +19,20 @@ from django.utils.translation import gettext_lazy as _
 REPORT_TEXT_MAX_LENGTH = 4000
 # A note on a status change or a reason for returning a report.
 NOTE_MAX_LENGTH = 2000
+# Why a Resolution 83 assessment rates a resolution as it does.
+RATIONALE_MAX_LENGTH = 5000
 EVIDENCE_URL_MAX_LENGTH = 500
+
+# The days a target date or a meeting may fall on. Outside them a date is a
+# slip of the keyboard, and at the very end of the calendar (9999-12-31) the
+# day after, which every calendar feed needs, does not exist.
+EARLIEST_PLANNING_DATE = datetime.date(1900, 1, 1)
+LATEST_PLANNING_DATE = datetime.date(2199, 12, 31)
+_PLANNING_DATE_MESSAGE = _("Choose a date between 1 January 1900 and 31 December 2199.")
+planning_date_validators = [
+    MinValueValidator(EARLIEST_PLANNING_DATE, message=_PLANNING_DATE_MESSAGE),
+    MaxValueValidator(LATEST_PLANNING_DATE, message=_PLANNING_DATE_MESSAGE),
+]
 
 WEB_ADDRESS_MESSAGE = _(
     "Enter a web address that starts with http:// or https://, for example https://www.itu.int/."

@@ -40,9 +40,16 @@ class ReportWrite(BasePermission):
             return True
         # Which action is reported on is in the body; the service checks that
         # one. Users who may report on none are refused before the body is read.
-        self.message = permissions.REPORTS_BY_STAFF_ONLY
         user = request.user
-        return permissions.is_bureau_staff(user) or permissions.is_administrator(user)
+        if permissions.is_bureau_staff(user) or permissions.is_administrator(user):
+            return True
+        # Staff whose account lacks its Bureau are told what to ask for.
+        self.message = (
+            permissions.NO_BUREAU_NO_REPORT
+            if permissions.is_bureau_staff_role(user)
+            else permissions.REPORTS_BY_STAFF_ONLY
+        )
+        return False
 
     def has_object_permission(self, request: Request, view: Any, obj: ProgressReport) -> bool:
         if request.method in SAFE_METHODS:

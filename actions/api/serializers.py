@@ -45,8 +45,10 @@ from actions.services.reports import MAX_EVIDENCE_LINKS, Evidence
 from actions.validators import (
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    RATIONALE_MAX_LENGTH,
     REPORT_TEXT_MAX_LENGTH,
     max_length_validator,
+    planning_date_validators,
     web_address_validator,
 )
 from resolutions.models import Clause, Resolution
@@ -413,7 +415,9 @@ class ActionUpdateSerializer(serializers.Serializer):
         required=False,
         help_text=_("Username of the person following the action, or null."),
     )
-    target_date = serializers.DateField(allow_null=True, required=False)
+    target_date = serializers.DateField(
+        allow_null=True, required=False, validators=planning_date_validators
+    )
 
 
 class ActionTransitionSerializer(serializers.Serializer):
@@ -580,12 +584,12 @@ class AssessmentContentSerializer(serializers.Serializer):
     """A rating and its rationale, as a revision of a proposal (PUT or PATCH, with If-Match)."""
 
     rating = serializers.ChoiceField(choices=AssessmentRating.choices)
-    rationale = serializers.CharField()
+    rationale = _limited_text(RATIONALE_MAX_LENGTH)
 
 
 class AssessmentProposeSerializer(AssessmentContentSerializer):
-    resolution = serializers.PrimaryKeyRelatedField(queryset=Resolution.objects.all())
-    meeting = serializers.PrimaryKeyRelatedField(
+    resolution = StrictPrimaryKeyRelatedField(queryset=Resolution.objects.all())
+    meeting = StrictPrimaryKeyRelatedField(
         queryset=GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL),
         help_text=_("The Council session whose reporting period is assessed."),
     )

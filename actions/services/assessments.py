@@ -15,6 +15,7 @@ from wtsa_tracker.errors import StaleVersion, TransitionRefused
 from .. import permissions
 from ..choices import AssessmentRating, AssessmentState, MeetingKind
 from ..models import Assessment, GoverningBodyMeeting, User
+from ..validators import RATIONALE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
 
 
@@ -26,6 +27,10 @@ def _clean(rating: str, rationale: str, meeting: GoverningBodyMeeting) -> Assess
         errors["rating"] = _("“%(rating)s” is not a rating.") % {"rating": rating}
     if not rationale.strip():
         errors["rationale"] = _("Say why: an assessment needs its rationale.")
+    elif len(rationale) > RATIONALE_MAX_LENGTH:
+        errors["rationale"] = text_too_long(RATIONALE_MAX_LENGTH, len(rationale))
+    elif "\x00" in rationale:
+        errors["rationale"] = _("Null characters are not allowed.")
     if meeting.kind != MeetingKind.COUNCIL:
         errors["meeting"] = _("An assessment is for the reporting period of a Council session.")
     if errors:

@@ -419,10 +419,30 @@ def _header(sheet, titles: list[str]) -> list[WriteOnlyCell]:
     bold = Font(bold=True)
     row = []
     for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = _cell(sheet, title)
         cell.font = bold
         row.append(cell)
     return row
+
+
+def _xlsx_row(sheet, values: list) -> list:
+    """A row whose texts stay texts: one that begins with "=" would be a live formula.
+
+    openpyxl writes such a string as a formula, which the spreadsheet runs on
+    opening: a report or a rationale written "=HYPERLINK(…)" would send
+    Council's readers elsewhere. Marked as a string, it shows as written.
+    """
+    return [
+        _cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
+        for value in values
+    ]
+
+
+def _cell(sheet, value: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
@@ -433,7 +453,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
 
     sheet = workbook.create_sheet("Summary")
     sheet.append(_header(sheet, ["Council report", data["document_number"]]))
-    sheet.append(["Council session", data["meeting"]["name"]])
+    sheet.append(_xlsx_row(sheet, ["Council session", data["meeting"]["name"]]))
     sheet.append(["Reporting period", data["period"]["start"], data["period"]["end"]])
     sheet.append(["Generated", data["generated_at"]])
     sheet.append(["Actions", summary["actions"]])
@@ -462,20 +482,25 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
         for action in entry["actions"]:
             progress = action["progress"]
             sheet.append(
-                [
-                    entry["assembly"],
-                    entry["number"],
-                    action["number"],
-                    action["item"],
-                    action["text"],
-                    action["owner"],
-                    action["bureau"],
-                    ", ".join(action["collaborators"]),
-                    action["status_label"],
-                    "\n\n".join(f"{p['bureau']}, {p['report_date']}: {p['text']}" for p in progress)
-                    or NO_REPORT,
-                    "\n".join(link["url"] for p in progress for link in p["evidence"]),
-                ]
+                _xlsx_row(
+                    sheet,
+                    [
+                        entry["assembly"],
+                        entry["number"],
+                        action["number"],
+                        action["item"],
+                        action["text"],
+                        action["owner"],
+                        action["bureau"],
+                        ", ".join(action["collaborators"]),
+                        action["status_label"],
+                        "\n\n".join(
+                            f"{p['bureau']}, {p['report_date']}: {p['text']}" for p in progress
+                        )
+                        or NO_REPORT,
+                        "\n".join(link["url"] for p in progress for link in p["evidence"]),
+                    ],
+                )
             )
 
     sheet = workbook.create_sheet("Assessments")
@@ -497,15 +522,18 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     for entry in data["resolutions"]:
         assessment = entry["assessment"] or {}
         sheet.append(
-            [
-                entry["assembly"],
-                entry["number"],
-                entry["title"],
-                assessment.get("rating_label", "No confirmed assessment for this period"),
-                assessment.get("rationale", ""),
-                assessment.get("confirmed_by", ""),
-                assessment.get("confirmed_at", ""),
-            ]
+            _xlsx_row(
+                sheet,
+                [
+                    entry["assembly"],
+                    entry["number"],
+                    entry["title"],
+                    assessment.get("rating_label", "No confirmed assessment for this period"),
+                    assessment.get("rationale", ""),
+                    assessment.get("confirmed_by", ""),
+                    assessment.get("confirmed_at", ""),
+                ],
+            )
         )
 
     buffer = io.BytesIO()

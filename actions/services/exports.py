@@ -176,22 +176,36 @@ def _csv_row(
             "clause": f"{verb} {item}" if item else verb,
         },
         labels.strength.get(strength, strength),
-        owner or "",
-        " ".join(lists.collaborators[pk]),
+        _as_text(owner or ""),
+        _as_text(" ".join(lists.collaborators[pk])),
         labels.status.get(status, status),
-        person_from_columns(first_name, last_name, username),
+        _as_text(person_from_columns(first_name, last_name, username)),
         _iso(target_date),
         labels.yes if action_is_overdue(status, target_date, today) else labels.no,
         labels.duties(lists.obligations[pk], lists.resolution_duties[resolution_id]),
         labels.yes if needs_review else labels.no,
-        item,
-        text,
+        _as_text(item),
+        _as_text(text),
         updated_at.astimezone(labels.zone).isoformat(timespec="seconds"),
         _iso(report_date),
         _iso(period_start),
         _iso(period_end),
-        report_text or "",
+        _as_text(report_text or ""),
     ]
+
+
+# A cell that begins with one of these is a formula to a spreadsheet, which
+# runs it on opening ("=HYPERLINK(…)" in a report sends the reader away).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: str) -> str:
+    """Text a spreadsheet shows as written: one that begins like a formula gets an apostrophe.
+
+    The apostrophe is what spreadsheets themselves use to mark a typed cell
+    as text (OWASP's advice on CSV injection); the file keeps the rest as written.
+    """
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _iso(value: datetime.date | None) -> str:

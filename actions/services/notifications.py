@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import EmailDelivery, NotificationKind, ReportState, Role
+from ..display import day
 from ..models import (
     Action,
     Notification,
@@ -137,10 +138,14 @@ def report_moved_notify(*, report: ProgressReport, by: User) -> int:
             body=_("%(author)s submitted a progress report for %(period)s.")
             % {
                 "author": by.get_full_name() or by.username,
-                "period": f"{report.period_start:%d.%m.%Y}–{report.period_end:%d.%m.%Y}",
+                "period": f"{day(report.period_start)} – {day(report.period_end)}",
             },
             url=url,
         )
+    # Reviewed: no coordinator is still asked to review it.
+    Notification.objects.filter(
+        key__startswith=f"report-{report.pk}-{ReportState.SUBMITTED}-", read_at__isnull=True
+    ).update(read_at=timezone.now())
     if report.state == ReportState.APPROVED:
         kind, subject = NotificationKind.REPORT_APPROVED, _("%(label)s: your report was approved")
         body = ""

@@ -222,6 +222,18 @@ def progress_report_update(
     if evidence is not None:
         evidence = list(evidence)
         _check_evidence(evidence)
+        stored = [Evidence(link.url, link.title) for link in report.evidence_links.all()]
+        if evidence == stored:
+            evidence = None
+    unchanged = (text.strip(), period_start, period_end) == (
+        report.text,
+        report.period_start,
+        report.period_end,
+    )
+    if unchanged and evidence is None and not submit and expected_version == report.version:
+        # Nothing to write: no new version for colleagues to trip over, and
+        # the caller does not become one of its writers.
+        return report
     with transaction.atomic():
         compare_and_set(
             ProgressReport,
@@ -270,6 +282,9 @@ def progress_report_transition(
         raise ValidationError({"note": _("Say why the report is returned.")})
     if len(note.strip()) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
+    if "\x00" in note:
+        # As every form and the API say: PostgreSQL keeps no such character in a text.
+        raise ValidationError({"note": _("Null characters are not allowed.")})
     now = now or timezone.now()
     expected_version = report.version if expected_version is None else expected_version
     values: dict[str, Any] = {"state": to, "updated_at": now}

@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from resolutions.models import Resolution
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
+from wtsa_tracker.filters import ID_MAX
 
 from .. import permissions, selectors
 from ..choices import AssessmentState
 from ..forms import AssessmentConfirmForm, AssessmentForm
 from ..models import Assessment, GoverningBodyMeeting
 from ..services.assessments import assessment_confirm, assessment_propose
+from .shared import assembly_code_in_any_case
 
 
 def _resolution(assembly: str, number: int) -> Resolution:
@@ -30,8 +32,9 @@ def _chosen_meeting(request: HttpRequest) -> GoverningBodyMeeting | None:
     """The period asked for (``?meeting=``), else the one reports are written for now."""
     sessions = selectors.council_meetings()
     chosen = request.POST.get("meeting") or request.GET.get("meeting")
-    if chosen and str(chosen).isdigit():
-        found = sessions.filter(pk=chosen).first()
+    # Only ASCII digits, and within an id's range: "²" is a digit to Python.
+    if chosen and chosen.isascii() and chosen.isdecimal() and int(chosen) <= ID_MAX:
+        found = sessions.filter(pk=int(chosen)).first()
         if found is not None:
             return found
     current = selectors.open_reporting_period(timezone.localdate())
@@ -79,6 +82,7 @@ def _render(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@assembly_code_in_any_case
 def resolution_assessments(request: HttpRequest, assembly: str, number: int) -> HttpResponse:
     """The assessments of one resolution, and the form to propose one (coordinators)."""
     resolution = _resolution(assembly, number)

@@ -21,6 +21,10 @@ from ..services.actions import action_transition, action_update
 from ..services.reports import progress_report_create
 from .shared import detail_url, post_only, render_detail
 
+# What a message is about, so that its panel repeats it: on a phone the
+# page's messages are thousands of pixels above the status and the plan.
+STATUS_PANEL, PLAN_PANEL = "status-panel", "plan-panel"
+
 
 @login_required
 @require_safe
@@ -58,7 +62,7 @@ def _stale_status(request: HttpRequest, pk: int, note: str) -> HttpResponse:
         )
     if note:
         message += " " + _("Your note is kept in the form: choose the new status again.")
-    messages.error(request, message % values)
+    messages.error(request, message % values, extra_tags=STATUS_PANEL)
     form = StatusChangeForm(initial={"note": note, "version": current.version})
     return render_detail(request, current, status=409, status_form=form)
 
@@ -85,7 +89,7 @@ def _stale_plan(request: HttpRequest, pk: int, typed: ActionPlanningForm) -> Htt
         "Your change was not saved. What you chose is kept in the form: "
         "save the plan again to replace the current values."
     )
-    messages.error(request, message % values)
+    messages.error(request, message % values, extra_tags=PLAN_PANEL)
     form = ActionPlanningForm(
         action=current,
         initial={
@@ -122,13 +126,19 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         # Refused because somebody moved the status meanwhile: that is the news.
         if version != action.version:
             return _stale_status(request, pk, form.cleaned_data["note"])
-        messages.error(request, str(refused))
+        messages.error(request, str(refused), extra_tags=STATUS_PANEL)
         return render_detail(request, action, status=409, status_form=form)
     values = {"action": action_name(action), "status": action.get_status_display()}
     if action.version == version:
-        messages.info(request, _("%(action)s is already “%(status)s”: nothing changed.") % values)
+        messages.info(
+            request,
+            _("%(action)s is already “%(status)s”: nothing changed.") % values,
+            extra_tags=STATUS_PANEL,
+        )
     else:
-        messages.success(request, _("%(action)s is now “%(status)s”.") % values)
+        messages.success(
+            request, _("%(action)s is now “%(status)s”.") % values, extra_tags=STATUS_PANEL
+        )
     return redirect(detail_url(pk))
 
 
@@ -157,10 +167,12 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
         return render_detail(request, action, status=400, planning_form=form)
     values = {"action": action_name(action)}
     if action.version == version:
-        messages.info(request, _("Nothing changed on %(action)s.") % values)
+        messages.info(request, _("Nothing changed on %(action)s.") % values, extra_tags=PLAN_PANEL)
     else:
         messages.success(
-            request, _("Saved the focal point and target date of %(action)s.") % values
+            request,
+            _("Saved the focal point and target date of %(action)s.") % values,
+            extra_tags=PLAN_PANEL,
         )
     return redirect(detail_url(pk))
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from wtsa_tracker.filters import ID_MAX
+
 from .. import selectors
 from ..choices import EmailDelivery
 from ..models import Notification, NotificationSettings
@@ -58,6 +60,8 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         try:
             ids = [int(request.POST["id"])]
         except ValueError:
+            ids = []
+        if not ids or not 0 < ids[0] <= ID_MAX:
             messages.error(request, _("That notification does not exist."))
             return redirect("notification_list")
     else:

@@ -23,6 +23,7 @@ from wtsa_tracker.pagination import DeferredJoinPaginator
 from ..choices import OPEN_STATUSES, ActionStatus
 from ..display import word_diff
 from ..models import RESOLUTION_TEXT_FIELDS, Action
+from .shared import assembly_code_in_any_case
 
 # Thirty years of assemblies hold thousands of resolutions: a page of them
 # stays small (issue 13: no page over 200 KB, whatever the data). The latest
@@ -144,6 +145,7 @@ def _count_actions(resolutions: list[Resolution]) -> None:
 
 @login_required
 @require_safe
+@assembly_code_in_any_case
 def resolution_detail(request: HttpRequest, assembly: str, number: int) -> HttpResponse:
     resolution = get_object_or_404(
         Resolution.objects.for_list(), assembly__code=assembly, number=number
@@ -214,6 +216,7 @@ def _clauses(resolution: Resolution) -> list[Clause]:
 
 @login_required
 @require_safe
+@assembly_code_in_any_case
 def resolution_lineage(request: HttpRequest, assembly: str, number: int) -> HttpResponse:
     """A resolution's versions across assemblies, and what changed between two of them."""
     resolution = get_object_or_404(

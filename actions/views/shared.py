@@ -11,12 +11,20 @@ from functools import wraps
 from http import HTTPStatus
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
+
+from resolutions.models import Assembly
 
 from .. import permissions, selectors
 from ..choices import COUNCIL_RECIPIENTS, EDITABLE_REPORT_STATES, OPEN_STATUSES, ActionStatus
@@ -82,12 +90,49 @@ def post_only(action_pk: Callable[[HttpRequest, int], int] = lambda request, pk:
     return decorator
 
 
+# The years a ``?before=`` moment may name; outside them the page starts from the newest.
+TIMELINE_YEARS = (1900, 9000)
+
+
+def assembly_code_in_any_case(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A resolution's page reached with its assembly in other letters (``wtsa-20``) redirects.
+
+    Looked up only when the code as typed finds nothing, so the page costs no
+    query more; a form sent to such an address is not resent, and stays a 404.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, assembly: str, number: int, *args, **kwargs):
+        try:
+            return view(request, assembly, number, *args, **kwargs)
+        except Http404:
+            if request.method not in {"GET", "HEAD"}:
+                raise
+            codes = Assembly.objects.filter(code__iexact=assembly).values_list("code", flat=True)
+            code = codes.first()
+            if code is None or code == assembly:
+                raise
+            url = reverse(request.resolver_match.view_name, args=[code, number])
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapped
+
+
 def _timeline_start(request: HttpRequest) -> datetime.datetime | None:
-    """Where the page of history starts: ``?before=`` (an ISO moment), else the newest."""
-    value = parse_datetime(request.GET.get("before", "") or "")
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    """Where the page of history starts: ``?before=`` (an ISO moment), else the newest.
+
+    A moment that cannot be read ("2025-13-45T00:00") or lies outside the
+    years any history can hold starts from the newest, as the page does
+    without one: such a link was not made by the page.
+    """
+    try:
+        value = parse_datetime(request.GET.get("before", "") or "")
+    except ValueError:
+        return None
+    if value is None or not TIMELINE_YEARS[0] <= value.year <= TIMELINE_YEARS[1]:
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def render_detail(

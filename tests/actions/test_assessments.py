@@ -142,7 +142,12 @@ def test_a_confirmed_assessment_is_final(council, res73, bdt_coordinator, tsb_co
 
 @pytest.mark.parametrize(
     ("rating", "rationale", "field"),
-    [("excellent", "Fine.", "rating"), (AssessmentRating.NOT_MET, "  ", "rationale")],
+    [
+        ("excellent", "Fine.", "rating"),
+        (AssessmentRating.NOT_MET, "  ", "rationale"),
+        (AssessmentRating.NOT_MET, "x" * 5001, "rationale"),
+        (AssessmentRating.NOT_MET, "a\x00b", "rationale"),
+    ],
 )
 def test_a_bad_assessment_is_refused_with_the_field_named(
     council, res73, tsb_coordinator, rating, rationale, field

@@ -19,7 +19,12 @@ from actions.council_report import (
     council_report_data,
     report_file_name,
 )
-from actions.models import CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting
+from actions.models import (
+    Assessment,
+    CouncilReportRun,
+    CouncilReportSnapshot,
+    GoverningBodyMeeting,
+)
 from actions.services.actions import actions_supersede
 from actions.services.council_report import (
     council_report_docx,
@@ -29,6 +34,7 @@ from actions.services.council_report import (
     council_report_snapshot_delete,
     council_report_xlsx,
 )
+from resolutions.models import Clause, Resolution
 from tests import builders
 
 GENERATED = datetime.datetime(2027, 4, 25, 9, 0, tzinfo=datetime.UTC)
@@ -253,6 +259,29 @@ def test_the_spreadsheet_has_every_action_a_summary_and_the_assessments(council,
         (44, "No confirmed assessment for this period"),
         (73, "Partly met"),
     ]
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(council, world):
+    link = '=HYPERLINK("https://evil.example/","Click")'
+    Clause.objects.filter(pk=world["other"].clause_id).update(text=link)
+    Assessment.objects.filter(rationale__startswith="Workshops").update(rationale=link)
+    Resolution.objects.filter(number=44).update(title="=1+1")
+
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data_for(council))))
+
+    text = workbook["Actions"]["E2"]
+    assert (text.value, text.data_type) == (link, "s")
+    title, rationale = workbook["Assessments"]["C2"], workbook["Assessments"]["E3"]
+    assert (title.value, title.data_type) == ("=1+1", "s")
+    assert (rationale.value, rationale.data_type) == (link, "s")
+    formulas = [
+        cell.coordinate
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
 
 
 def test_a_file_is_named_after_the_session_and_the_day(council, world):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -72,6 +73,32 @@ def test_an_approved_report_tells_its_author(tsb_action, tsb_staff, tsb_coordina
     assert [n.kind for n in Notification.objects.filter(recipient=tsb_staff)] == [
         NotificationKind.REPORT_APPROVED
     ]
+
+
+def test_once_reviewed_no_coordinator_is_still_asked_to_review_the_report(
+    tsb_action, tsb_staff, tsb_coordinator
+):
+    other = builders.user("tsb_coordinator2", bureau="TSB", role=Role.COORDINATOR)
+    report = submit(tsb_action, tsb_staff)
+    elsewhere = submit(builders.action(owner="TSB"), tsb_staff)
+
+    progress_report_transition(report=report, to=ReportState.APPROVED, by=tsb_coordinator)
+
+    unread = Notification.objects.filter(read_at__isnull=True, kind="report_submitted")
+    assert {(n.recipient, n.url.rsplit("-", 1)[1]) for n in unread} == {
+        (tsb_coordinator, str(elsewhere.pk)),
+        (other, str(elsewhere.pk)),
+    }
+
+
+def test_the_period_of_a_submitted_report_reads_as_on_the_pages(
+    tsb_action, tsb_staff, tsb_coordinator
+):
+    submit(tsb_action, tsb_staff)
+
+    body = Notification.objects.get(recipient=tsb_coordinator).body
+    assert "for 1 June 2025 – 1 March 2026." in body
+    assert not re.search(r"\d\d\.\d\d\.\d{4}", body)
 
 
 def test_a_resubmitted_report_notifies_the_coordinator_again(

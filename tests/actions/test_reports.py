@@ -213,6 +213,16 @@ def test_a_coordinator_is_told_why_they_cannot_approve_their_own_report(
     assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
 
 
+def test_staff_who_try_to_approve_their_own_report_are_told_only_a_coordinator_may(
+    tsb_action, tsb_staff
+):
+    report = create(tsb_action, tsb_staff, submit=True)
+
+    with pytest.raises(PermissionDenied, match="Only a coordinator of the writing Bureau"):
+        progress_report_transition(report=report, to=ReportState.APPROVED, by=tsb_staff)
+    assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
+
+
 def test_a_coordinator_who_edited_a_staff_draft_may_not_approve_it_but_another_may(
     tsb_action, tsb_staff, tsb_coordinator
 ):

@@ -167,6 +167,33 @@ def test_planning_fields_are_set_and_cleared(res73_action, bdt_staff):
     assert (stored.focal_point, stored.version) == (None, 3)
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2200-01-01"])
+def test_a_target_date_no_plan_could_have_is_refused(res73_action, bdt_staff, day):
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    response = client.patch(
+        url, {"target_date": day}, format="json", HTTP_IF_MATCH=etag_of(client, url)
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "target_date": ["Choose a date between 1 January 1900 and 31 December 2199."]
+    }
+    assert Action.objects.get(pk=res73_action.pk).target_date == datetime.date(2025, 1, 1)
+
+
+def test_a_meeting_at_the_end_of_the_calendar_is_refused(administrator):
+    response = client_for(administrator).post(
+        "/api/meetings/",
+        {"kind": "council", "name": "C-far", "start_date": "9999-12-20", "end_date": "9999-12-31"},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert set(response.json()["errors"]) == {"start_date", "end_date"}
+
+
 def test_the_status_cannot_be_changed_by_editing_the_action(res73_action, bdt_staff):
     client = client_for(bdt_staff)
     url = f"/api/actions/{res73_action.pk}/"

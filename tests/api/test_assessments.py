@@ -109,6 +109,27 @@ def test_a_bad_rating_is_a_400_naming_the_field(council, res73, tsb_coordinator)
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        # Each would otherwise be read as the right object, its fraction dropped.
+        (lambda res, council: {"resolution": res.pk + 0.5}, "resolution"),
+        (lambda res, council: {"meeting": f"{council.pk}.9"}, "meeting"),
+        (lambda res, council: {"rationale": "x" * 5001}, "rationale"),
+    ],
+)
+def test_a_fractional_id_or_an_overlong_rationale_is_a_400_naming_the_field(
+    council, res73, tsb_coordinator, extra, field
+):
+    response = client_for(tsb_coordinator).post(
+        "/api/assessments/", _body(res73, council, **extra(res73, council)), format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [field]
+    assert not Assessment.objects.exists()
+
+
 @pytest.fixture
 def proposed(council, res73, bdt_coordinator):
     return builders.assessment(res73, council, by=bdt_coordinator)

@@ -174,6 +174,7 @@ def test_if_match_star_does_not_count_as_a_precondition(tsb_action, tsb_staff):
     )
 
     assert response.status_code == 428
+    assert response.json()["detail"].startswith("If-Match: * accepts any version")
 
 
 def test_the_etag_of_another_object_does_not_match(tsb_action, tsb_staff):

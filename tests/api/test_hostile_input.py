@@ -36,6 +36,10 @@ def assert_refused(response, status: int = 400) -> dict:
         ("/api/actions/?resolution=73.5", "resolution"),
         ("/api/clauses/?resolution=2147483648", "resolution"),
         ("/api/resolutions/?number=1e400", "number"),
+        ("/api/assessments/?meeting=99999999999999999999999", "meeting"),
+        ("/api/assessments/?meeting=1.5", "meeting"),
+        ("/api/assessments/?resolution=-1", "resolution"),
+        ("/api/assessments/?resolution=1.5", "resolution"),
     ],
 )
 def test_a_number_filter_out_of_the_columns_range_is_a_field_error(staff, url, field):
@@ -94,7 +98,7 @@ def test_a_body_over_the_upload_limit_is_a_413_in_json(staff, tsb_action):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("value", [25.5, "25.5", True, "", None, [1], 2**64])
+@pytest.mark.parametrize("value", [25.5, "25.5", True, "", None, [1], 2**64, "²", "٣"])
 def test_an_action_id_that_is_not_a_whole_number_is_refused(staff, tsb_action, value):
     before = snapshot()
 
@@ -103,6 +107,15 @@ def test_an_action_id_that_is_not_a_whole_number_is_refused(staff, tsb_action, v
     body = assert_refused(response)
     assert list(body["errors"]) == ["action"]
     assert snapshot() == before
+
+
+def test_the_error_for_an_id_of_another_type_names_the_type(staff, tsb_action):
+    response = staff.post("/api/progress-reports/", {**REPORT, "action": 3.5}, format="json")
+
+    body = assert_refused(response)
+    assert body["errors"]["action"] == [
+        "Incorrect type. Expected an id (a whole number), got float."
+    ]
 
 
 def test_an_action_id_as_a_string_of_digits_is_read(staff, tsb_action):

@@ -63,6 +63,28 @@ def test_put_replaces_the_evidence_and_patch_keeps_it(tsb_action, tsb_staff):
     assert list(EvidenceLink.objects.values_list("url", flat=True)) == ["https://example.org/b"]
 
 
+def test_a_patch_that_changes_nothing_writes_nothing(tsb_action, tsb_staff, tsb_coordinator):
+    created = _write(client_for(tsb_staff), tsb_action, evidence_links=[{"url": "https://a.org"}])
+    url = f"/api/progress-reports/{created.json()['id']}/"
+    coordinator = client_for(tsb_coordinator)
+    history = ProgressReport.history.count()
+
+    empty = coordinator.patch(url, {}, format="json", HTTP_IF_MATCH=created["ETag"])
+    same = coordinator.put(
+        url,
+        {**BODY, "evidence_links": [{"url": "https://a.org"}]},
+        format="json",
+        HTTP_IF_MATCH=created["ETag"],
+    )
+
+    assert [empty.status_code, same.status_code] == [200, 200]
+    assert empty["ETag"] == same["ETag"] == created["ETag"]
+    report = ProgressReport.objects.get()
+    assert (report.version, ProgressReport.history.count()) == (1, history)
+    # Not one of its writers: the coordinator may still review it once submitted.
+    assert list(report.editors.all()) == [tsb_staff]
+
+
 def test_a_report_goes_from_draft_to_returned_to_approved(tsb_action, tsb_staff, tsb_coordinator):
     staff, coordinator = client_for(tsb_staff), client_for(tsb_coordinator)
     created = _write(staff, tsb_action)
@@ -136,6 +158,18 @@ def test_reports_are_filtered_by_state_and_action(tsb_action, tsb_staff):
     )
 
     assert [row["id"] for row in response.json()["results"]] == [wanted.pk]
+
+
+def test_staff_without_a_bureau_are_told_to_ask_for_one_and_file_nothing(tsb_action):
+    no_bureau = builders.user("nobureau", bureau=None, role="Bureau staff")
+
+    response = client_for(no_bureau).post(
+        "/api/progress-reports/", {"action": tsb_action.pk, **BODY}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert "Your account has no Bureau" in response.json()["detail"]
+    assert not ProgressReport.objects.exists()
 
 
 def test_an_administrator_without_a_bureau_is_told_to_set_one_and_files_nothing(

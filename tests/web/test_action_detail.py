@@ -137,6 +137,31 @@ def test_a_status_change_through_htmx_lands_on_the_page_to_swap(login, tsb_staff
     assert 'name="version" value="2"' in page
 
 
+def test_the_outcome_of_a_status_change_or_a_plan_is_repeated_in_its_panel(
+    login, tsb_staff, tsb_action
+):
+    # On a phone the page's messages are far above the panels: each repeats its own.
+    client = login(tsb_staff)
+
+    status = client.post(
+        reverse("action_status", args=[tsb_action.pk]),
+        {"to": "in_progress", "version": 1},
+        headers={"HX-Request": "true", "HX-Target": "status-panel"},
+        follow=True,
+    ).content.decode()
+    planned = client.get(
+        plan(client, tsb_action, version=2, target_date="2026-12-31")["Location"]
+    ).content.decode()
+
+    status_panel = status[status.index('<section id="status-panel"') :]
+    assert "is now “In progress”." in status_panel[: status_panel.index("</section>")]
+    plan_panel = planned[planned.index('<section id="planning"') :]
+    plan_panel = plan_panel[: plan_panel.index("</section>")]
+    assert "Saved the focal point and target date" in plan_panel
+    assert "is now" not in plan_panel
+    assert f'action="/actions/{tsb_action.pk}/plan/#planning"' in plan_panel
+
+
 def test_a_stale_status_change_is_refused_and_shows_who_changed_it(
     login, tsb_staff, tsb_coordinator, tsb_action
 ):
@@ -562,14 +587,23 @@ def test_a_long_history_is_shown_twenty_entries_at_a_time_newest_first(
     assert "Older entries" not in last.content.decode()
 
 
+@pytest.mark.parametrize(
+    "before",
+    [
+        "yesterday-ish",
+        "2025-13-45T00:00",
+        "2025-02-30T10:00",
+        "2025-01-01T25:00",
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+    ],
+)
 def test_an_unreadable_history_position_shows_the_newest_entries(
-    login, reader, tsb_staff, tsb_action
+    login, reader, tsb_staff, tsb_action, before
 ):
     builders.report(tsb_action, author=tsb_staff, state="approved", text="The only one.")
 
-    response = login(reader).get(
-        reverse("action_detail", args=[tsb_action.pk]), {"before": "yesterday-ish"}
-    )
+    response = login(reader).get(reverse("action_detail", args=[tsb_action.pk]), {"before": before})
 
     assert response.status_code == 200
     assert [entry.item.text for entry in response.context["timeline"]] == ["The only one."]

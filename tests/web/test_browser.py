@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from actions.choices import ActionStatus, ReportState, Role
-from actions.models import Action, ProgressReport, StatusChange
+from actions.models import Action, Notification, ProgressReport, StatusChange
 from actions.services.reports import progress_report_create
 from resolutions.choices import ClauseVerb
 from tests import builders
@@ -125,7 +125,9 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     status_panel.get_by_label("Note (optional)").fill("Workshop series started.")
     status_panel.get_by_role("button", name="In progress").click()
     expect(
-        page.get_by_text("Res. 73 · action 2 (instructs 2) is now “In progress”.")
+        page.locator("#messages").get_by_text(
+            "Res. 73 · action 2 (instructs 2) is now “In progress”."
+        )
     ).to_be_visible()
     expect(status_panel.get_by_role("button", name="Completed")).to_be_visible()
     expect(page.locator("#status-heading")).to_be_focused()
@@ -288,15 +290,26 @@ def screenshot(page: Page, folder: Path, name: str) -> None:
 def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_away(
     page: Page, live_server, amina, res73_action, tmp_path
 ):
+    # An unread notification puts a count, with words for screen readers, in the menu.
+    Notification.objects.create(
+        key="phone-test", recipient=amina, kind="status_changed", subject="Changed."
+    )
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "amina")
     assert_no_sideways_scroll(page)
     screenshot(page, tmp_path, "phone-dashboard")
 
     page.goto(f"{live_server.url}/actions/?involves=BDT&status=not_started")
-    # The header leaves the screen to the content.
+    # The header shows every section, on a few short lines, and leaves the screen to the content.
     header = page.locator(".site-header").bounding_box()
-    assert header["height"] <= 100, header
+    assert header["height"] <= 180, header
+    sections = page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(sections.last).to_contain_text("Notifications 1")
+    for index in range(sections.count()):
+        box = sections.nth(index).bounding_box()
+        assert box["x"] >= 0, (index, box)
+        assert box["x"] + box["width"] <= PHONE["width"], (index, box)
+    assert_no_sideways_scroll(page)
 
     # The filters fold behind one button that counts those in use.
     fold_button = page.locator(".filters-fold > summary")
@@ -336,6 +349,30 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, tmp_path, "phone-action")
+
+    # A status change says so where the phone user is, not only at the top of the page.
+    status_panel = page.locator("#status-panel")
+    status_panel.get_by_role("button", name="In progress").click()
+    expect(status_panel.get_by_text("is now “In progress”.")).to_be_in_viewport()
+    expect(page.locator("#messages")).not_to_be_in_viewport()
+
+    # The reports to review are cards too; readiness's numbers scroll within their box.
+    builders.report(res73_action, author=amina, state=ReportState.SUBMITTED, text="Sent.")
+    page.goto(f"{live_server.url}/reports/")
+    expect(page.locator("table.data--cards tbody tr")).to_have_count(1)
+    # Its filters fold away, so the report is on the first screen.
+    expect(page.locator("#report-filters .filters-fold > summary")).to_have_text(
+        re.compile(r"^Filters\s*$")
+    )
+    expect(page.locator("table.data--cards .cell--status")).to_be_in_viewport()
+    for cell in (".cell--name", ".cell--status", ".item-cell"):
+        box = page.locator(f"table.data--cards {cell}").bounding_box()
+        assert box["x"] >= 0, (cell, box)
+        assert box["x"] + box["width"] <= PHONE["width"], (cell, box)
+    expect(page.locator("table.data--cards thead")).not_to_be_in_viewport()
+    assert_no_sideways_scroll(page)
+    page.goto(f"{live_server.url}/council/readiness/")
+    assert_no_sideways_scroll(page)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My actions").click()
     expect(page.get_by_role("heading", level=1, name="My actions")).to_be_visible()

@@ -184,6 +184,16 @@ def test_every_persona_reads_the_council_report_and_assessment_pages(
     assert b"Suggested rating" in page.content
 
 
+@pytest.mark.parametrize("meeting", ["²", "٣", "99999999999999999999999", "-1"])
+def test_an_unreadable_period_shows_the_current_one(login, council, res73, tsb_staff, meeting):
+    page = login(tsb_staff).get(
+        reverse("resolution_assessments", args=["WTSA-20", 73]), {"meeting": meeting}
+    )
+
+    assert page.status_code == 200
+    assert b"Suggested rating" in page.content
+
+
 def _propose(client, council, **extra):
     return client.post(
         reverse("resolution_assessments", args=["WTSA-20", 73]),
@@ -224,6 +234,18 @@ def test_the_form_shows_the_suggested_rating_and_its_reason(login, council, res7
     assert b'name="rationale"' in page.content
     assert b"Fully met" in page.content or b"Largely met" in page.content
     assert b"1 of 1 actions are completed or have an approved report" in page.content
+
+
+def test_the_rating_starts_unchosen_and_must_be_chosen(login, council, res73, bdt_coordinator):
+    client = login(bdt_coordinator)
+    url = reverse("resolution_assessments", args=["WTSA-20", 73])
+
+    page = client.get(url + f"?meeting={council.pk}").content.decode()
+    refused = _propose(client, council, rating="")
+
+    assert '<option value="" selected>Choose a rating</option>' in page
+    assert refused.status_code == 400
+    assert not Assessment.objects.exists()
 
 
 def test_a_bad_proposal_is_refused_with_the_form_and_writes_nothing(

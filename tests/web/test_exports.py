@@ -1,6 +1,8 @@
 """CSV exports: small ones stream, large ones are written by a Celery task and downloaded."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -8,9 +10,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.choices import ActionStatus, ExportState, ReportingRecipient, ReportState, Strength
-from actions.models import Action, Body, Export, ReportingObligation, ResolutionReportingDuty
+from actions.models import (
+    Action,
+    Body,
+    Export,
+    ProgressReport,
+    ReportingObligation,
+    ResolutionReportingDuty,
+    User,
+)
 from actions.tasks import write_export
 from resolutions.choices import ClauseVerb
+from resolutions.models import Clause
 from tests import builders
 from wtsa_tracker.celery import app
 
@@ -319,3 +330,27 @@ def test_the_job_reads_the_actions_in_a_fixed_number_of_queries(reader, varied_a
 
     # The export, marking it running, the rows' three lists, the rows, saving it finished.
     assert (few, queries_for_job()) == (7, 7)
+
+
+def test_text_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+    login, reader, varied_actions
+):
+    reported = varied_actions[0]
+    link = '=HYPERLINK("https://evil.example/","Click")'
+    ProgressReport.objects.filter(action=reported, state=ReportState.APPROVED).update(text=link)
+    Clause.objects.filter(pk=reported.clause_id).update(text="+1 and more", label="-1")
+    User.objects.filter(username="ana").update(first_name="@SUM(A1)", last_name="")
+    Clause.objects.filter(pk=varied_actions[1].clause_id).update(text="\tindented")
+
+    rows = list(csv.reader(io.StringIO(streamed(login(reader), "ordering=resolution").decode())))
+
+    header, cells = rows[0], {row[3]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    first = cells["Res. 73 · action 1 (instructs -1)"]
+    assert first["Report text"] == f"'{link}"
+    assert (first["Text"], first["Item"], first["Focal point"]) == (
+        "'+1 and more",
+        "'-1",
+        "'@SUM(A1)",
+    )
+    assert cells["Res. 73 · action 2 (instructs 2)"]["Text"] == "'\tindented"
+    assert header[0] == "\ufeffAssembly"

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from actions.choices import EmailDelivery, ReportState
 from actions.models import (
+    Action,
     GoverningBodyMeeting,
     Notification,
     NotificationSettings,
@@ -57,6 +58,21 @@ def test_marking_one_read_leaves_the_others_unread(login, tsb_action, tsb_staff,
     ]
     client.post(reverse("notifications_read"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-3", "0", "²", "one"])
+def test_marking_an_unreadable_notification_read_says_so_and_changes_nothing(
+    login, tsb_action, tsb_staff, tsb_coordinator, value
+):
+    submit(tsb_action, tsb_staff)
+
+    response = login(tsb_coordinator).post(
+        reverse("notifications_read"), {"id": value}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "That notification does not exist." in response.content.decode()
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1
 
 
 def test_nobody_marks_another_users_notifications_read(
@@ -147,6 +163,20 @@ def test_the_feed_parses_and_holds_the_deadlines_that_concern_the_user(
     )
     # The same UIDs on the next fetch: calendars update events instead of duplicating them.
     assert set(events(feed(client, token))) == set(found)
+
+
+def test_a_date_stored_at_the_end_of_the_calendar_leaves_the_feed_readable(
+    client, council_action, tsb_staff
+):
+    # Forms and the API refuse such a date now; one stored before still must not break the feed.
+    Action.objects.filter(pk=council_action.pk).update(target_date=datetime.date.max)
+    token = notification_settings_get(user=tsb_staff).calendar_token
+
+    response = feed(client, token)
+
+    assert response.status_code == 200
+    target = events(response)[f"action-{council_action.pk}-target@127.0.0.1"]
+    assert target[1] == datetime.date.max
 
 
 def test_a_provisional_session_is_marked_so_in_the_feed(client, tsb_staff):

@@ -98,6 +98,24 @@ def test_resolution_detail_shows_the_text_in_order_with_verbs_as_headings(login,
     assert order == sorted(order)
 
 
+@pytest.mark.parametrize(
+    "page", ["resolution_detail", "resolution_lineage", "resolution_assessments"]
+)
+def test_an_address_with_the_assembly_in_other_letters_leads_to_the_resolution(
+    login, reader, res73, page
+):
+    client = login(reader)
+    code = res73.assembly.code
+
+    response = client.get(reverse(page, args=[code.lower(), 73]) + "?x=1")
+    unknown = client.get(reverse(page, args=["wtsa-99", 73]))
+
+    assert response.status_code == 301
+    assert response["Location"] == reverse(page, args=[code, 73]) + "?x=1"
+    assert client.get(response["Location"]).status_code == 200
+    assert unknown.status_code == 404
+
+
 def test_resolution_detail_indents_sub_items_under_their_item(login, reader, res73):
     page = login(reader).get(detail_url(res73)).content.decode()
 

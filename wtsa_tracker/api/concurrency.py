@@ -42,6 +42,12 @@ class PreconditionRequired(APIException):
     )
 
 
+ANY_VERSION_REFUSED = _(
+    "If-Match: * accepts any version, so a change made meanwhile by someone else would be "
+    "overwritten: send the ETag of your last read of this object instead."
+)
+
+
 class PreconditionFailed(APIException):
     """The client's If-Match names a version that is no longer current."""
 
@@ -88,8 +94,11 @@ def check_if_match(request: Request, obj: Model) -> int | None:
     refused too (the service raises StaleVersion, answered with 412).
     """
     header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
+    if not header:
         raise PreconditionRequired()
+    if header == "*":
+        # "Any version" would overwrite whatever someone else saved meanwhile.
+        raise PreconditionRequired(ANY_VERSION_REFUSED)
     sent = {_opaque(tag) for tag in parse_etags(header)}
     if _opaque(etag(obj)) not in sent:
         raise PreconditionFailed(obj)

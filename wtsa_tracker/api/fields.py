@@ -60,17 +60,19 @@ class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An object by its id, which must be a whole number: 25.5 or "25.5" is an error, not 25.
 
     DRF hands the value to the database as given, and the column's cast
-    would quietly drop the fraction; ``true`` would be 1.
+    would quietly drop the fraction; ``true`` would be 1. Only the ASCII
+    digits make an id: "²" or "٣" are digits to Python, not ids.
     """
 
     default_error_messages = {
         **serializers.PrimaryKeyRelatedField.default_error_messages,
-        "incorrect_type": _("Incorrect type. Expected an id (a whole number), got %(data_type)s."),
+        # DRF fills these in with str.format.
+        "incorrect_type": _("Incorrect type. Expected an id (a whole number), got {data_type}."),
     }
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
+            isinstance(data, int) or (isinstance(data, str) and data.isascii() and data.isdecimal())
         ):
             self.fail("incorrect_type", data_type=type(data).__name__)
         if int(data) > 2**63 - 1:
