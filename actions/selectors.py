@@ -800,7 +800,8 @@ def calendar_events(
 
 
 def _day_after(day: datetime.date) -> datetime.date:
-    """The exclusive end of an all-day event; the calendar's last day has none, so it ends there.
+    """The exclusive end of an all-day event; the calendar's last day has none (the feed then
+    gives no end, and the event lasts its day).
 
     Forms and the API keep dates within ``validators.planning_date_validators``;
     one stored before that rule, or written by a script, still leaves every

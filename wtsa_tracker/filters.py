@@ -16,6 +16,18 @@ NUMBER_MAX = 2**31 - 1
 ID_MAX = 2**63 - 1
 
 
+def parse_id(value: str) -> int | None:
+    """An object's id as typed in a form or an address, or None if it cannot be one.
+
+    Only ASCII digits ("²" and "٣" are digits to Python's ``int``, "1_0" and
+    " 12 " are numbers to it), and within the range of an id.
+    """
+    if not (value.isascii() and value.isdecimal()):
+        return None
+    number = int(value)
+    return number if 0 < number <= ID_MAX else None
+
+
 class IntegerFilter(filters.NumberFilter):
     """A whole number within what the column can hold: ``?resolution=73``, not 73.5."""
 
@@ -114,7 +126,8 @@ class FilterSet(filters.FilterSet):
     same on every request, so the class is built once; each form still gets
     fields of its own (Django's forms copy them). A filter whose choices
     depend on the request (a callable ``queryset``) would need a form of its
-    own each time, and is refused.
+    own each time, and is refused. Labels are read once too: every filter
+    names its own with a lazy translation, which follows each request's language.
     """
 
     def get_form_class(self) -> type[forms.Form]:
@@ -123,7 +136,7 @@ class FilterSet(filters.FilterSet):
         form_class = cls.__dict__.get("_form_class")
         if form_class is None:
             for name, filter_ in self.filters.items():
-                if callable(filter_.extra.get("queryset")):
+                if callable(getattr(filter_, "queryset", None)):
                     raise ImproperlyConfigured(
                         f"{cls.__name__}.{name}: a queryset that depends on the request "
                         "needs django_filters.FilterSet, not this shared form class."

@@ -7,7 +7,10 @@ duties (``selectors.action_lists``): joining those lists into each row in
 SQL took longer than reading the rows. Python turns stored values into
 words, through dicts built once per export in the active language, and
 writes the CSV. The streamed download and the Celery job read that one
-source through the same csv writer, so they give the same bytes.
+source and write it in the same CSV dialect, so they give the same bytes.
+The lists are read just before the rows, in statements of their own: an
+edit saved in between can show in one and not the other, as in any list
+read while people work.
 
 On PostgreSQL, ``COPY (…) TO STDOUT`` could write the job's file without
 Python, but not these bytes: it translates no label, quotes differently and

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from resolutions.models import Resolution
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
-from wtsa_tracker.filters import ID_MAX
+from wtsa_tracker.filters import parse_id
 
 from .. import permissions, selectors
 from ..choices import AssessmentState
@@ -32,9 +32,9 @@ def _chosen_meeting(request: HttpRequest) -> GoverningBodyMeeting | None:
     """The period asked for (``?meeting=``), else the one reports are written for now."""
     sessions = selectors.council_meetings()
     chosen = request.POST.get("meeting") or request.GET.get("meeting")
-    # Only ASCII digits, and within an id's range: "²" is a digit to Python.
-    if chosen and chosen.isascii() and chosen.isdecimal() and int(chosen) <= ID_MAX:
-        found = sessions.filter(pk=int(chosen)).first()
+    pk = parse_id(chosen or "")
+    if pk is not None:
+        found = sessions.filter(pk=pk).first()
         if found is not None:
             return found
     current = selectors.open_reporting_period(timezone.localdate())

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from wtsa_tracker.filters import ID_MAX
+from wtsa_tracker.filters import parse_id
 
 from .. import selectors
 from ..choices import EmailDelivery
@@ -57,13 +57,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification read (``id``), or all of them."""
     if "id" in request.POST:
-        try:
-            ids = [int(request.POST["id"])]
-        except ValueError:
-            ids = []
-        if not ids or not 0 < ids[0] <= ID_MAX:
+        pk = parse_id(request.POST["id"])
+        if pk is None:
             messages.error(request, _("That notification does not exist."))
             return redirect("notification_list")
+        ids = [pk]
     else:
         ids = None
     notifications_mark_read(user=request.user, ids=ids)
@@ -122,7 +120,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         event.add("dtstamp", stamp)
         event.add("summary", item.summary)
         event.add("dtstart", item.start)
-        event.add("dtend", item.end)
+        # The calendar's last day has no day after; without an end, a day is the default.
+        if item.end > item.start:
+            event.add("dtend", item.end)
         event.add("transp", "TRANSPARENT")
         event.add("status", "TENTATIVE" if item.provisional else "CONFIRMED")
         if item.description:

@@ -15,7 +15,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import render
@@ -114,7 +113,8 @@ def assembly_code_in_any_case(view: Callable[..., HttpResponse]) -> Callable[...
                 raise
             url = reverse(request.resolver_match.view_name, args=[code, number])
             query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+            # Not permanent: the resolution may not exist under that number either.
+            return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
     return wrapped
 

@@ -184,7 +184,7 @@ def test_every_persona_reads_the_council_report_and_assessment_pages(
     assert b"Suggested rating" in page.content
 
 
-@pytest.mark.parametrize("meeting", ["²", "٣", "99999999999999999999999", "-1"])
+@pytest.mark.parametrize("meeting", ["²", "٣", "1_0", "99999999999999999999999", "-1"])
 def test_an_unreadable_period_shows_the_current_one(login, council, res73, tsb_staff, meeting):
     page = login(tsb_staff).get(
         reverse("resolution_assessments", args=["WTSA-20", 73]), {"meeting": meeting}

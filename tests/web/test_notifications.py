@@ -60,7 +60,9 @@ def test_marking_one_read_leaves_the_others_unread(login, tsb_action, tsb_staff,
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
-@pytest.mark.parametrize("value", ["99999999999999999999999", "-3", "0", "²", "one"])
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999999", "-3", "0", "²", "٣", "1_0", " 1 ", "one"]
+)
 def test_marking_an_unreadable_notification_read_says_so_and_changes_nothing(
     login, tsb_action, tsb_staff, tsb_coordinator, value
 ):
@@ -177,6 +179,12 @@ def test_a_date_stored_at_the_end_of_the_calendar_leaves_the_feed_readable(
     assert response.status_code == 200
     target = events(response)[f"action-{council_action.pk}-target@127.0.0.1"]
     assert target[1] == datetime.date.max
+    [event] = [
+        event
+        for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        if str(event["uid"]).startswith(f"action-{council_action.pk}-")
+    ]
+    assert "DTEND" not in event  # a day long, as an event without an end is
 
 
 def test_a_provisional_session_is_marked_so_in_the_feed(client, tsb_staff):
