@@ -10,6 +10,7 @@ from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
     MinValueValidator,
+    ProhibitNullCharactersValidator,
     URLValidator,
 )
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,10 @@ WEB_ADDRESS_MESSAGE = _(
 # Evidence is opened by readers in a browser: only web pages, never ftp:,
 # file: or javascript: links.
 web_address_validator = URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_MESSAGE)
+
+# Django's own refusal of a NUL, which every form and the API give: PostgreSQL
+# keeps no such character in a text. For services that read text no form checked.
+NULL_CHARACTERS_MESSAGE = ProhibitNullCharactersValidator.message
 
 # Django's own validators fill in the limit and the length the user typed.
 TOO_LONG_MESSAGE = _(

@@ -15,7 +15,7 @@ from wtsa_tracker.errors import StaleVersion, TransitionRefused
 from .. import permissions
 from ..choices import AssessmentRating, AssessmentState, MeetingKind
 from ..models import Assessment, GoverningBodyMeeting, User
-from ..validators import RATIONALE_MAX_LENGTH, text_too_long
+from ..validators import NULL_CHARACTERS_MESSAGE, RATIONALE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
 
 
@@ -30,7 +30,7 @@ def _clean(rating: str, rationale: str, meeting: GoverningBodyMeeting) -> Assess
     elif len(rationale) > RATIONALE_MAX_LENGTH:
         errors["rationale"] = text_too_long(RATIONALE_MAX_LENGTH, len(rationale))
     elif "\x00" in rationale:
-        errors["rationale"] = _("Null characters are not allowed.")
+        errors["rationale"] = NULL_CHARACTERS_MESSAGE
     if meeting.kind != MeetingKind.COUNCIL:
         errors["meeting"] = _("An assessment is for the reporting period of a Council session.")
     if errors:

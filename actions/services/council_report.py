@@ -432,13 +432,11 @@ def _xlsx_row(sheet, values: list) -> list:
     opening: a report or a rationale written "=HYPERLINK(…)" would send
     Council's readers elsewhere. Marked as a string, it shows as written.
     """
-    return [
-        _cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
-        for value in values
-    ]
+    return [_cell(sheet, value) if isinstance(value, str) else value for value in values]
 
 
 def _cell(sheet, value: Any) -> WriteOnlyCell:
+    """A cell of ``value``, kept as text where openpyxl would read a formula."""
     cell = WriteOnlyCell(sheet, value=value)
     if cell.data_type == "f":
         cell.data_type = "s"

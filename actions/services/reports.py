@@ -19,7 +19,12 @@ from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefuse
 from .. import permissions, selectors
 from ..choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES, ReportState
 from ..models import Action, EvidenceLink, ProgressReport, User
-from ..validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH, text_too_long
+from ..validators import (
+    NOTE_MAX_LENGTH,
+    NULL_CHARACTERS_MESSAGE,
+    REPORT_TEXT_MAX_LENGTH,
+    text_too_long,
+)
 from .common import compare_and_set
 from .notifications import report_moved_notify
 
@@ -283,8 +288,7 @@ def progress_report_transition(
     if len(note.strip()) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
     if "\x00" in note:
-        # As every form and the API say: PostgreSQL keeps no such character in a text.
-        raise ValidationError({"note": _("Null characters are not allowed.")})
+        raise ValidationError({"note": NULL_CHARACTERS_MESSAGE})
     now = now or timezone.now()
     expected_version = report.version if expected_version is None else expected_version
     values: dict[str, Any] = {"state": to, "updated_at": now}
