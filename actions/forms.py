@@ -4,6 +4,8 @@ import datetime
 import uuid
 
 from django import forms
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
@@ -25,6 +27,9 @@ from .validators import (
 
 # Each label, help text, error list and input in one block, for spacing.
 FIELD_TEMPLATE = "actions/_field.html"
+
+# The suggestions of the plan's focal point box (a <datalist>).
+PEOPLE_LIST_ID = "plan_focal_point_people"
 
 
 def group_fields(form: forms.BaseForm) -> None:
@@ -65,22 +70,55 @@ class StatusChangeForm(forms.Form):
     version = VersionField()
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person of the field's queryset, given by username or e-mail address.
+
+    The username as typed first; then, in any case, a username or an e-mail
+    address that only one of them has.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        person = None
+        if text and "\x00" not in text:
+            person = self.queryset.filter(username=text).first()
+            if person is None:
+                matches = list(
+                    self.queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2]
+                )
+                person = matches[0] if len(matches) == 1 else None
+        if person is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return person
+
+
 class ActionPlanningForm(forms.Form):
     """Focal point and target date: what owning staff plan, not the status."""
 
-    # A username typed in: a list of every person of the Bureaux involved ran
-    # to 1,400 options for a TSB action, most of the page (issue 13).
-    focal_point = forms.ModelChoiceField(
+    # Typed, with suggestions as one types (``people_list``): a list of every
+    # person of the Bureaux involved ran to 1,400 options for a TSB action,
+    # most of the page (issue 13).
+    focal_point = PersonChoiceField(
         label=_("Focal point"),
         queryset=User.objects.none(),
         to_field_name="username",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_(
-            "The username of a person of a Bureau working on this action; empty for nobody."
+            "Type a name, username or e-mail address and choose the person from the "
+            "suggestions: someone of a Bureau working on this action. Empty for nobody."
         ),
         error_messages={
-            "invalid_choice": _("No one of the Bureaux working on this action has this username.")
+            "invalid_choice": _(
+                "No one of the Bureaux working on this action has this username or "
+                "e-mail address. Type part of a name and choose from the suggestions."
+            )
         },
     )
     target_date = forms.DateField(
@@ -90,6 +128,8 @@ class ActionPlanningForm(forms.Form):
         validators=planning_date_validators,
     )
     version = VersionField()
+
+    people_list_id = PEOPLE_LIST_ID
 
     def __init__(self, *args, action: Action, **kwargs):
         kwargs.setdefault("auto_id", "plan_%s")
@@ -110,6 +150,18 @@ class ActionPlanningForm(forms.Form):
         if action.focal_point_id:
             people = people | User.objects.filter(pk=action.focal_point_id)
         self.fields["focal_point"].queryset = people
+        # The suggestions come as the user types (htmx); without JavaScript
+        # the username or e-mail address typed in is enough.
+        self.fields["focal_point"].widget.attrs.update(
+            {
+                "list": PEOPLE_LIST_ID,
+                "hx-get": reverse("action_people", args=[action.pk]),
+                "hx-trigger": "input changed delay:300ms, focus once",
+                "hx-target": f"#{PEOPLE_LIST_ID}",
+                "hx-swap": "outerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
 
     def changes(self, action: Action) -> dict:
         """The fields the user changed: a focal point left as it was is not checked again."""

@@ -810,6 +810,33 @@ def _day_after(day: datetime.date) -> datetime.date:
     return day if day == datetime.date.max else day + datetime.timedelta(days=1)
 
 
+# How many people the focal point box suggests at a time, and how much of
+# what was typed is read: enough to find anyone by a few letters of a name.
+PEOPLE_SUGGESTED = 20
+PEOPLE_SEARCH_WORDS = 4
+PEOPLE_SEARCH_MAX_LENGTH = 100
+
+
+def people_matching(people: QuerySet[User], text: str) -> list[User]:
+    """The first people whose name, username or e-mail address has every word typed.
+
+    With nothing typed, the first people by name.
+    """
+    words = text[:PEOPLE_SEARCH_MAX_LENGTH].replace("\x00", "").split()[:PEOPLE_SEARCH_WORDS]
+    for word in words:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return list(
+        people.select_related("bureau")
+        .only("username", "first_name", "last_name", "bureau__code")
+        .order_by("last_name", "first_name", "username")[:PEOPLE_SUGGESTED]
+    )
+
+
 def unread_notification_count(user: User) -> int:
     """How many notifications the user has not marked read (the header's badge)."""
     return Notification.objects.filter(recipient=user).unread().count()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("actions/<int:pk>/plan/", views.action_plan, name="action_plan"),
+    path("actions/<int:pk>/people/", views.action_people, name="action_people"),
     path("actions/<int:pk>/reports/", views.report_create, name="report_create"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/state/", views.report_transition, name="report_transition"),

@@ -20,7 +20,7 @@ from .council import (
     council_report_snapshot_download,
 )
 from .dashboard import dashboard
-from .detail import action_detail, action_plan, action_status, report_create
+from .detail import action_detail, action_people, action_plan, action_status, report_create
 from .exports import export_create, export_detail, export_download
 from .lists import action_export, action_list, my_actions
 from .notifications import (
@@ -50,6 +50,7 @@ __all__ = [
     "action_detail",
     "action_export",
     "action_list",
+    "action_people",
     "action_plan",
     "council_readiness",
     "action_status",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -14,9 +14,15 @@ from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefuse
 
 from .. import permissions
 from ..display import action_name, day, moment, person
-from ..forms import ActionPlanningForm, ProgressReportForm, StatusChangeForm, evidence_formset
+from ..forms import (
+    PEOPLE_LIST_ID,
+    ActionPlanningForm,
+    ProgressReportForm,
+    StatusChangeForm,
+    evidence_formset,
+)
 from ..models import Action
-from ..selectors import action_detail_queryset
+from ..selectors import action_detail_queryset, people_matching
 from ..services.actions import action_transition, action_update
 from ..services.reports import progress_report_create
 from .shared import detail_url, post_only, render_detail
@@ -175,6 +181,25 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
             extra_tags=PLAN_PANEL,
         )
     return redirect(detail_url(pk))
+
+
+@login_required
+@require_safe
+def action_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """Suggestions for the plan's focal point box, as the user types.
+
+    The people the plan may name (the form's own choices) whose name,
+    username or e-mail address has every word of ``?focal_point=``; only
+    for those who may change the plan.
+    """
+    action = get_object_or_404(
+        Action.objects.select_related("owner").prefetch_related("collaborators"), pk=pk
+    )
+    if not permissions.can_edit_action(request.user, action):
+        raise PermissionDenied(permissions.EDIT_ACTION_REFUSED)
+    choices = ActionPlanningForm(action=action).fields["focal_point"].queryset
+    people = people_matching(choices, request.GET.get("focal_point", ""))
+    return render(request, "actions/_people.html", {"people": people, "list_id": PEOPLE_LIST_ID})
 
 
 @login_required

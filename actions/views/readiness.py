@@ -46,7 +46,8 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
         rows = selectors.council_readiness(period, user)
         rows_page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
         for row in rows_page:
-            row.cells = [row.counts[value] for value in Readiness.values]
+            # Each count with its column's name: on a phone a row is a card.
+            row.cells = [{"label": r.label, "count": row.counts[r.value]} for r in Readiness]
             # A study group's actions count for its Bureau; a body no Bureau
             # supports (the membership) is listed by its own code.
             by_body = {"bureau" if row.bureau_is_staff else "owner": row.bureau_code}
@@ -73,7 +74,10 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
             period=period,
             rows=rows_page,
             total=sum(row.total for row in rows),
-            totals=[sum(row.counts[value] for row in rows) for value in Readiness.values],
+            totals=[
+                {"label": r.label, "count": sum(row.counts[r.value] for row in rows)}
+                for r in Readiness
+            ],
             gaps=gaps,
             reports_url=f"?council={session.pk}",
         )

@@ -249,22 +249,102 @@ def test_the_plan_is_saved_for_the_owning_bureau_and_refused_with_403_for_others
 def test_the_focal_point_is_chosen_among_staff_of_the_involved_bureaux(
     login, tsb_staff, bdt_staff, br_staff, tsb_action
 ):
-    # A username typed in, not a list of every person of the Bureaux involved.
+    # A box with suggestions as one types, not a list of every person of the Bureaux.
     page = detail(login(tsb_staff), tsb_action).content.decode()
     assert 'name="focal_point" autocomplete="off" spellcheck="false"' in page
+    assert 'list="plan_focal_point_people"' in page
+    assert '<datalist id="plan_focal_point_people"></datalist>' in page
     assert "<option" not in page
 
     response = plan(login(tsb_staff), tsb_action, focal_point=br_staff.username)
 
     assert response.status_code == 400
     assert (
-        "No one of the Bureaux working on this action has this username."
+        "No one of the Bureaux working on this action has this username or e-mail address."
         in response.content.decode()
     )
     assert Action.objects.get(pk=tsb_action.pk).focal_point is None
 
     plan(login(tsb_staff), tsb_action, focal_point=bdt_staff.username)  # BDT contributes
     assert Action.objects.get(pk=tsb_action.pk).focal_point == bdt_staff
+
+
+def suggestions(client, action, typed):
+    return client.get(reverse("action_people", args=[action.pk]), {"focal_point": typed})
+
+
+def test_the_focal_point_box_suggests_people_of_the_involved_bureaux_as_one_types(
+    login, tsb_staff, bdt_staff, br_staff, tsb_action
+):
+    builders.user("akeita", bureau="BDT", first_name="Amina", last_name="Keïta")
+    builders.user("akeita2", bureau="BR", first_name="Amina", last_name="Keïta")  # not involved
+    builders.user("akone", bureau="TSB", first_name="Amadou", last_name="Koné", is_active=False)
+    client = login(tsb_staff)
+
+    response = suggestions(client, tsb_action, "  AMINA keï ")
+
+    assert response.status_code == 200
+    assert response.content.decode().strip() == (
+        '<datalist id="plan_focal_point_people">'
+        '<option value="akeita">Amina Keïta · BDT</option></datalist>'
+    )
+    # Nothing typed yet (the box has the focus): the first people by name.
+    everyone = suggestions(client, tsb_action, "").content.decode()
+    assert everyone.count("<option") == 3
+    assert 'value="akeita"' in everyone
+    assert 'value="bdt_staff"' in everyone
+    assert 'value="br_staff"' not in everyone
+    assert 'value="akone"' not in everyone
+    # Unreadable input finds nobody rather than failing.
+    assert "<option" not in suggestions(client, tsb_action, "\x00" + "x" * 500).content.decode()
+
+
+def test_the_focal_point_box_suggests_at_most_twenty_people_in_constant_queries(
+    login, tsb_staff, tsb_action, django_assert_num_queries
+):
+    for n in range(25):
+        builders.user(f"tsb{n:02}", bureau="TSB", last_name=f"Staff {n:02}")
+    client = login(tsb_staff)
+    client.get(reverse("action_people", args=[tsb_action.pk]))  # the session, once
+
+    with django_assert_num_queries(6):
+        page = suggestions(client, tsb_action, "staff").content.decode()
+
+    # By name: tsb_staff has none and comes first, then Staff 00 to Staff 18.
+    assert page.count("<option") == 20
+    positions = [page.index(f'value="{name}"') for name in ("tsb_staff", "tsb00", "tsb18")]
+    assert positions == sorted(positions)
+    assert 'value="tsb19"' not in page
+
+
+@pytest.mark.parametrize(("persona", "allowed"), STATUS_RIGHTS)
+def test_only_those_who_plan_the_action_get_suggestions(
+    request, login, tsb_action, persona, allowed
+):
+    response = suggestions(login(request.getfixturevalue(persona)), tsb_action, "staff")
+
+    assert response.status_code == (200 if allowed else 403)
+
+
+def test_the_focal_point_may_be_typed_as_an_e_mail_address_or_in_another_case(
+    login, tsb_staff, bdt_staff, tsb_action
+):
+    bdt_staff.email = "B.Staff@itu.int"
+    bdt_staff.save()
+    twin = builders.user("Twin", bureau="TSB")
+    builders.user("twin", bureau="TSB")
+
+    assert plan(login(tsb_staff), tsb_action, focal_point=" b.staff@ITU.int ").status_code == 302
+    assert Action.objects.get(pk=tsb_action.pk).focal_point == bdt_staff
+
+    # A username exactly as typed wins; in another case, two people could be meant.
+    version = Action.objects.get(pk=tsb_action.pk).version
+    assert plan(login(tsb_staff), tsb_action, version, focal_point="Twin").status_code == 302
+    assert Action.objects.get(pk=tsb_action.pk).focal_point == twin
+    version = Action.objects.get(pk=tsb_action.pk).version
+    response = plan(login(tsb_staff), tsb_action, version, focal_point="TWIN")
+    assert response.status_code == 400
+    assert Action.objects.get(pk=tsb_action.pk).focal_point == twin
 
 
 def test_an_invalid_target_date_shows_an_error_and_writes_nothing(login, tsb_staff, tsb_action):

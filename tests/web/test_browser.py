@@ -282,6 +282,18 @@ def assert_no_sideways_scroll(page: Page) -> None:
     assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths}"
 
 
+def assert_cards_fit(page: Page) -> None:
+    """Every cell of every table that turns into cards is within the screen's width."""
+    outside = page.evaluate(
+        """() => Array.from(document.querySelectorAll("table.data--cards tbody > tr > *"))
+            .map((cell) => [cell.textContent.trim().slice(0, 40), cell.getBoundingClientRect()])
+            .filter(([, box]) => box.left < 0 || box.right > window.innerWidth)
+            .map(([text, box]) => [text, box.left, box.right])"""
+    )
+    assert page.locator("table.data--cards tbody tr").count() > 0, page.url
+    assert outside == [], f"{page.url}: cells beyond the screen: {outside}"
+
+
 def screenshot(page: Page, folder: Path, name: str) -> None:
     """Kept in the test's temporary folder, to look at after a run (--basetemp=DIR)."""
     page.screenshot(path=folder / f"{name}.png", full_page=True)
@@ -297,7 +309,16 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     page.set_viewport_size(PHONE)
     log_in(page, live_server.url, "amina")
     assert_no_sideways_scroll(page)
+    # The charts by Bureau and by resolution: a card per row, its bar included.
+    expect(page.locator("table.chart.data--cards").first).to_be_visible()
+    assert_cards_fit(page)
     screenshot(page, tmp_path, "phone-dashboard")
+
+    # The resolutions: a card each, nothing hidden sideways in a scrolling box.
+    page.goto(f"{live_server.url}/resolutions/")
+    assert_cards_fit(page)
+    assert_no_sideways_scroll(page)
+    screenshot(page, tmp_path, "phone-resolutions")
 
     page.goto(f"{live_server.url}/actions/?involves=BDT&status=not_started")
     # The header shows every section, on a few short lines, and leaves the screen to the content.
@@ -341,6 +362,13 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_accessible(page)
     screenshot(page, tmp_path, "phone-filters-open")
 
+    # "Show actions" folds them away again: the actions chosen are in sight.
+    page.get_by_role("button", name="Show actions").click()
+    expect(page.get_by_label("Text")).to_be_hidden()
+    expect(cards).to_have_count(1)
+    expect(cards.first.locator(".cell--status")).to_be_in_viewport()
+    assert_cards_fit(page)
+
     # The action's page: the report box counts its characters as one types.
     page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
     report_box = page.get_by_label("What was done")
@@ -349,6 +377,17 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, tmp_path, "phone-action")
+
+    # The focal point: a few letters of a name, and the box suggests the person.
+    focal_point = page.get_by_label("Focal point")
+    with page.expect_response(re.compile(r"/people/\?focal_point=dia")):
+        focal_point.press_sequentially("dia")
+    expect(page.locator("#plan_focal_point_people option")).to_have_count(1)
+    expect(page.locator("#plan_focal_point_people option")).to_have_attribute("value", "amina")
+    focal_point.fill("amina")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator("#planning").get_by_text("Saved the focal point")).to_be_in_viewport()
+    assert Action.objects.get(pk=res73_action.pk).focal_point == amina
 
     # A status change says so where the phone user is, not only at the top of the page.
     status_panel = page.locator("#status-panel")

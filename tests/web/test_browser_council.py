@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from actions.choices import ReportingRecipient, ReportState, Role
 from actions.models import ProgressReport, ResolutionReportingDuty
 from tests import builders
-from tests.web.test_browser import assert_accessible, log_in
+from tests.web.test_browser import assert_accessible, assert_cards_fit, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +60,12 @@ def test_a_coordinator_sees_what_is_missing_and_approves_reports_in_bulk(
     row = page.get_by_role("row", name="TSB (yours) Res. 73 3 0 2 0 1")
     expect(row).to_be_visible()
     assert_accessible(page)
+    # On a phone each Bureau and resolution is a card, its counts named.
+    page.set_viewport_size({"width": 390, "height": 844})
+    card = page.locator("table.data--cards tbody tr").first
+    expect(card.get_by_role("cell", name="Approved: 0")).to_be_visible()  # not a bare "0"
+    assert_cards_fit(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     nav.get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1, name="Progress reports")).to_be_visible()

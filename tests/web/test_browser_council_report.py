@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from actions.choices import AssessmentState, ReportState, Role
 from actions.models import Assessment, CouncilReportSnapshot
 from tests import builders
+from tests.web.test_browser import assert_cards_fit
 from wtsa_tracker.celery import app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,6 +99,10 @@ def test_a_coordinator_assesses_then_generates_previews_downloads_and_freezes_th
     expect(page.get_by_text("No approved report for this period")).to_be_visible()
     expect(page.get_by_text("Workshops held; the BDT item has not started.")).to_be_visible()
     assert_accessible(page)
+    # On a phone each action of the report is a card: nothing to scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_cards_fit(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Word (.docx)").click()

@@ -95,6 +95,18 @@
     });
   }
 
+  // On a phone, showing the actions folds the filters away, so that the
+  // actions shown are in sight rather than below the whole form.
+  document.addEventListener("submit", function (event) {
+    if (window.matchMedia("(min-width: 48rem)").matches) {
+      return;
+    }
+    event.target.querySelectorAll("details[data-open-when-wide]").forEach(function (fold) {
+      fold.open = false;
+      fold.scrollIntoView({ block: "nearest" });
+    });
+  });
+
   addCounters();
   openFoldsWhenWide();
   document.addEventListener("htmx:afterSettle", addCounters);
