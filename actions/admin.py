@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
@@ -723,9 +723,10 @@ class ImportUploadForm(forms.Form):
 
 
 def _enqueue(task_name: str, job: ImportJob) -> None:
-    # Looked up by name: the admin and the tasks are both entry points, and
-    # entry points do not import each other.
-    current_app.tasks[task_name].delay_on_commit(job.pk)
+    # Sent by name, once the job is saved: the admin and the tasks are both
+    # entry points, and entry points do not import each other; a web process
+    # has not loaded the tasks, so its registry does not know them.
+    transaction.on_commit(lambda: current_app.send_task(task_name, args=[job.pk]))
 
 
 class ResolutionImportAdmin(resolutions_admin.ResolutionAdmin):

@@ -7,6 +7,7 @@ worker) while the page polls its progress.
 
 import datetime
 import time
+from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -175,6 +176,16 @@ def wait_for(job: ImportJob, *states: str) -> ImportJob:
     raise AssertionError(f"import still {job.state}: {job.stage}")
 
 
+@contextmanager
+def tasks_unknown_to_this_process(*names: str):
+    """As in a web process, which never imports ``actions.tasks``."""
+    removed = {name: app.tasks.pop(name, None) for name in names}
+    try:
+        yield
+    finally:
+        app.tasks.update({name: task for name, task in removed.items() if task is not None})
+
+
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_previewed_and_applied_by_a_worker_with_progress_shown(client, settings):
@@ -184,13 +195,16 @@ def test_a_large_file_is_previewed_and_applied_by_a_worker_with_progress_shown(c
     settings.IMPORT_SYNC_MAX_BYTES = 1024  # the seed (80 kB) counts as large
     client.force_login(admin_user)
 
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+    # A web process has not loaded the tasks: the upload is queued by name.
+    with tasks_unknown_to_this_process("actions.tasks.preview_import"):
         uploaded = upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
-        job = ImportJob.objects.get()
-        assert uploaded.status_code == 302
-        assert uploaded["Location"] == job_url(job)
-        page = client.get(job_url(job)).content.decode()
-        assert 'id="import-progress"' in page or "Preview of importing" in page
+    job = ImportJob.objects.get()
+    assert uploaded.status_code == 302
+    assert uploaded["Location"] == job_url(job)
+    page = client.get(job_url(job)).content.decode()
+    assert 'id="import-progress"' in page
+
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
 
         wait_for(job, ImportState.PREVIEWED, ImportState.FAILED)
         assert job.state == ImportState.PREVIEWED, job.error
