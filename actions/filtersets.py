@@ -16,6 +16,7 @@ from wtsa_tracker.filters import (
     IntegerFilter,
     MultiColumnOrderingFilter,
 )
+from wtsa_tracker.forms import PersonChoiceField
 
 from . import selectors
 from .choices import (
@@ -32,19 +33,23 @@ from .choices import (
 from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressReport, User
 
 
-def _username_filter(label: str) -> filters.ModelChoiceFilter:
-    """A person by the username typed in, not picked from a list.
+class PersonFilter(filters.ModelChoiceFilter):
+    """A person by the username or e-mail address typed in, not picked from a list.
 
     A list of every account made a page 2,000 options long (issue 13).
     """
-    return filters.ModelChoiceFilter(
-        queryset=User.objects.all(),
-        to_field_name="username",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"invalid_choice": _("No account has this username.")},
-        label=label,
-        help_text=_("The person's username, e.g. jsmith."),
-    )
+
+    field_class = PersonChoiceField
+
+    def __init__(self, label: str):
+        super().__init__(
+            queryset=User.objects.all(),
+            to_field_name="username",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            error_messages={"invalid_choice": _("No account has this username or e-mail address.")},
+            label=label,
+            help_text=_("The person's username or e-mail address."),
+        )
 
 
 def _council_filter(help_text: str) -> IdChoiceFilter:
@@ -125,7 +130,7 @@ class ActionFilterSet(FilterSet):
     )
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
-    focal_point = _username_filter(_("Focal point"))
+    focal_point = PersonFilter(_("Focal point"))
     needs_review = BooleanFilter(label=_("Needs review"))
     q = filters.CharFilter(method="filter_text", label=_("Text"))
     # Readiness for a Council session: the readiness page's gaps, as a list.
@@ -208,7 +213,7 @@ class ProgressReportFilterSet(FilterSet):
     bureau = filters.ModelChoiceFilter(
         queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
     )
-    author = _username_filter(_("Author"))
+    author = PersonFilter(_("Author"))
     report_date = filters.DateFromToRangeFilter(label=_("Date"))
     period = filters.DateFromToRangeFilter(
         method="filter_period",

@@ -4,12 +4,12 @@ import datetime
 import uuid
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
 from wtsa_tracker.filters import NUMBER_MAX
+from wtsa_tracker.forms import PersonChoiceField
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportState
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
@@ -68,34 +68,6 @@ class StatusChangeForm(forms.Form):
         help_text=_("Why the status changes, for the history."),
     )
     version = VersionField()
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A person of the field's queryset, given by username or e-mail address.
-
-    The username as typed first; then, in any case, a username or an e-mail
-    address that only one of them has.
-    """
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
-        person = None
-        if text and "\x00" not in text:
-            person = self.queryset.filter(username=text).first()
-            if person is None:
-                matches = list(
-                    self.queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2]
-                )
-                person = matches[0] if len(matches) == 1 else None
-        if person is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return person
 
 
 class ActionPlanningForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Form templates through Jinja2 where Django ships them for it, else Django's engine.
+"""Form parts shared by the apps: the renderer, and a person given by name.
+
+Form templates go through Jinja2 where Django ships them for it, else
+Django's engine.
 
 Django's own form and widget templates exist for both engines. Through
 Jinja2 the actions list's filter form (fourteen fields, some with a checkbox
@@ -8,6 +11,8 @@ for Django's engine (the admin's widgets, django-filter's) is still found
 and rendered by it.
 """
 
+from django import forms
+from django.db.models import Q
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 from django.utils.functional import cached_property
@@ -27,3 +32,32 @@ class FormRenderer(BaseRenderer):
             return self.jinja2.get_template(template_name)
         except TemplateDoesNotExist:
             return self.django.get_template(template_name)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person of the field's queryset, given by username or e-mail address.
+
+    The username as typed first; then, in any case, a username or an e-mail
+    address that only one of them has. Usernames are often e-mail addresses,
+    and people know each other's addresses rather than their usernames.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        person = None
+        if text and "\x00" not in text:
+            person = self.queryset.filter(username=text).first()
+            if person is None:
+                matches = list(
+                    self.queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2]
+                )
+                person = matches[0] if len(matches) == 1 else None
+        if person is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return person

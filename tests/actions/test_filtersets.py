@@ -109,3 +109,14 @@ def test_yes_no_values_are_read(actions, value, expected):
 
     assert filterset.is_valid(), filterset.errors
     assert filterset.form.cleaned_data["needs_review"] is expected
+
+
+def test_a_focal_point_is_found_by_username_or_e_mail_address(actions):
+    person = builders.user("jsmith", bureau="TSB", email="John.Smith@itu.int")
+    Action.objects.filter(pk=actions["bdt"].pk).update(focal_point=person)
+
+    assert filtered(focal_point="jsmith") == {actions["bdt"]}
+    assert filtered(focal_point="john.smith@ITU.int") == {actions["bdt"]}
+    refused = ActionFilterSet({"focal_point": "John Smith"}, queryset=Action.objects.all())
+    assert not refused.is_valid()
+    assert refused.errors["focal_point"] == ["No account has this username or e-mail address."]

@@ -112,7 +112,7 @@ def test_make_run_prints_little_ends_with_the_address_and_stops_cleanly_on_ctrl_
         "Database ready.",
         "Web server, Celery worker and beat running. Stop with Ctrl-C.",
         f"Open http://127.0.0.1:{port}/ and log in as admin (forgot the password? "
-        ".venv/bin/python manage.py set_password admin)",
+        "DJANGO_ENV=development .venv/bin/python manage.py set_password admin)",
     ], started
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10) as page:
         assert page.status == 200

@@ -205,7 +205,6 @@ def test_a_large_file_is_previewed_and_applied_by_a_worker_with_progress_shown(c
     assert 'id="import-progress"' in page
 
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-
         wait_for(job, ImportState.PREVIEWED, ImportState.FAILED)
         assert job.state == ImportState.PREVIEWED, job.error
         assert job.done == job.total == 28

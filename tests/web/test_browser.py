@@ -432,7 +432,17 @@ def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has
     page.locator(".filters-fold > summary").click(force=True)
     expect(page.get_by_label("Text")).to_be_visible()
     expect(page.locator("table.data--cards thead")).to_be_visible()
+    # "Show actions" leaves them open: there is room beside the table.
+    page.get_by_role("button", name="Show actions").click()
+    expect(page.get_by_label("Text")).to_be_visible()
     assert_accessible(page)
+
+    # Saving the plan returns to its panel, and says so there, not only at the top.
+    page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
+    page.get_by_label("Target date").fill("2027-06-30")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator("#planning").get_by_text("Saved the focal point")).to_be_in_viewport()
+    assert Action.objects.get(pk=res73_action.pk).target_date == datetime.date(2027, 6, 30)
 
 
 def test_every_page_has_an_icon_and_the_browser_finds_one_at_the_root(

@@ -75,6 +75,11 @@ def test_a_coordinator_sees_what_is_missing_and_approves_reports_in_bulk(
     assert_accessible(page)
     for checkbox in page.get_by_role("checkbox", name="Select the report of").all():
         checkbox.check()
+    # Returning asks for a reason first, and the ticks stay.
+    page.get_by_role("button", name="Return selected").click()
+    expect(page.get_by_label("Reason for returning")).to_be_focused()
+    expect(page.get_by_role("checkbox", name="Select the report of").first).to_be_checked()
+    assert set(ProgressReport.objects.values_list("state", flat=True)) == {"submitted"}
     page.get_by_role("button", name="Approve selected").click()
     expect(page.get_by_text("2 reports approved.")).to_be_visible()
     expect(page.get_by_role("heading", name="0 reports")).to_be_visible()

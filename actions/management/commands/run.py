@@ -58,7 +58,7 @@ class Command(BaseCommand):
             else:
                 login = (
                     f"{username} (forgot the password? "
-                    f".venv/bin/python manage.py set_password {username})"
+                    f"DJANGO_ENV=development .venv/bin/python manage.py set_password {username})"
                 )
             self.stdout.write(f"Open {url} and log in as {login}")
             self.stdout.flush()
