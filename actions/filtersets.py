@@ -210,8 +210,11 @@ class ProgressReportFilterSet(FilterSet):
     state = filters.MultipleChoiceFilter(choices=ReportState.choices, label=_("State"))
     action = IdFilter(field_name="action", label=_("Action"))
     resolution = IntegerFilter(field_name="action__resolution__number", label=_("Resolution"))
+    # The Bureau a report is filed for: only Bureaux (and the GS) file reports.
     bureau = filters.ModelChoiceFilter(
-        queryset=Body.objects.all(), to_field_name="code", label=_("Bureau")
+        queryset=Body.objects.filter(kind__in=STAFF_BODY_KINDS),
+        to_field_name="code",
+        label=_("Bureau"),
     )
     author = PersonFilter(_("Author"))
     report_date = filters.DateFromToRangeFilter(label=_("Date"))

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_safe
 from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import selectors
-from ..choices import COUNCIL_RECIPIENTS, MeetingKind, Readiness
-from ..models import GoverningBodyMeeting
+from ..choices import COUNCIL_RECIPIENTS, Readiness
 from .shared import action_list_url, may_add_meetings
 
 COUNCIL_DUTIES = sorted(recipient.value for recipient in COUNCIL_RECIPIENTS)
@@ -28,11 +27,12 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
     """Per Bureau and resolution, the Council actions with an approved report, and the gaps."""
     user = request.user
     today = timezone.localdate()
-    sessions = list(GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL))
+    # The latest first, as on the Council report's and the assessments' pages.
+    sessions = list(selectors.council_meetings())
     chosen = request.GET.get("meeting", "")
     session = next((s for s in sessions if str(s.pk) == chosen), None)
-    if session is None:
-        session = next((s for s in sessions if s.start_date >= today), None)
+    if session is None:  # the next session
+        session = next((s for s in reversed(sessions) if s.start_date >= today), None)
     context = {
         "section": "readiness",
         "sessions": sessions,

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 
 from actions.choices import ActionStatus, Strength
-from actions.filtersets import ActionFilterSet
-from actions.models import Action, ReportingObligation
+from actions.filtersets import ActionFilterSet, ProgressReportFilterSet
+from actions.models import Action, ProgressReport, ReportingObligation
 from tests import builders
 
 
@@ -120,3 +120,14 @@ def test_a_focal_point_is_found_by_username_or_e_mail_address(actions):
     refused = ActionFilterSet({"focal_point": "John Smith"}, queryset=Action.objects.all())
     assert not refused.is_valid()
     assert refused.errors["focal_point"] == ["No account has this username or e-mail address."]
+
+
+def test_reports_are_filtered_by_a_bureau_and_never_offered_other_bodies(actions):
+    choices = ProgressReportFilterSet({}, queryset=ProgressReport.objects.all()).form
+    offered = {body.code for body in choices.fields["bureau"].queryset}
+    assert {"TSB", "BDT", "BR"} <= offered
+    assert "T-SG17" not in offered
+    study_group = ProgressReportFilterSet(
+        {"bureau": "T-SG17"}, queryset=ProgressReport.objects.all()
+    )
+    assert not study_group.is_valid()

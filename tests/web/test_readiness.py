@@ -180,6 +180,21 @@ def test_an_earlier_session_can_be_chosen(login, council, res, tsb_staff):
     assert response.context["rows"][0].counts["missing"] == 4
 
 
+def test_the_next_session_is_shown_first_and_the_menu_lists_the_latest_first(
+    login, council, res, tsb_staff
+):
+    builders.meeting(D(2027, 6, 15), name="Council 2027")
+
+    response = login(tsb_staff).get(reverse("council_readiness"))
+
+    assert response.context["session"] == council  # 2026: the next one in March 2026
+    assert [s.name for s in response.context["sessions"]] == [
+        "Council 2027",
+        "Council 2026",
+        "Council 2025",
+    ]
+
+
 def test_without_a_next_session_the_page_says_an_administrator_records_one(login, res, tsb_staff):
     response = login(tsb_staff).get(reverse("council_readiness"))
 
