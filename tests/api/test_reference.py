@@ -130,3 +130,15 @@ def test_a_projected_session_is_listed_as_provisional_with_its_deadlines(reader)
         "2027-03-31",
         "2027-04-14",
     )
+
+
+def test_the_browsable_api_fits_a_phone_and_sends_no_inline_style_element(client, reader):
+    client.force_login(reader)
+
+    response = client.get("/api/actions/", HTTP_ACCEPT="text/html")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "<style" not in page  # the Content-Security-Policy refuses style elements
+    assert "<title>Action List – WTSA Implementation Tracker API</title>" in page
