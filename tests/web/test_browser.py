@@ -121,7 +121,9 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     assert (report.author, report.state) == (amina, ReportState.SUBMITTED)
 
     # The status buttons swap the status panel in place.
+    # A plan being typed meanwhile is kept: only its version follows the action.
     status_panel = page.locator("#status-panel")
+    page.get_by_label("Target date").fill("2027-03-31")
     status_panel.get_by_label("Note (optional)").fill("Workshop series started.")
     status_panel.get_by_role("button", name="In progress").click()
     expect(
@@ -133,8 +135,12 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     expect(page.locator("#status-heading")).to_be_focused()
     expect(page.locator("#timeline")).to_contain_text("Workshop series started.")
     expect(page.locator("#planning input[name=version]")).to_have_value("2")
+    expect(page.get_by_label("Target date")).to_have_value("2027-03-31")
     assert_accessible(page)
     assert Action.objects.get(pk=res73_action.pk).status == ActionStatus.IN_PROGRESS
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.locator("#planning").get_by_text("Saved the focal point")).to_be_visible()
+    assert Action.objects.get(pk=res73_action.pk).target_date == datetime.date(2027, 3, 31)
 
     # The dashboard shows it.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
