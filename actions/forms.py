@@ -73,7 +73,7 @@ class StatusChangeForm(forms.Form):
 class ActionPlanningForm(forms.Form):
     """Focal point and target date: what owning staff plan, not the status."""
 
-    # Typed, with suggestions as one types (``people_list``): a list of every
+    # Typed, with suggestions as one types (``views.action_people``): a list of every
     # person of the Bureaux involved ran to 1,400 options for a TSB action,
     # most of the page (issue 13).
     focal_point = PersonChoiceField(

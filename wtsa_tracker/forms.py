@@ -1,4 +1,4 @@
-"""Form parts shared by the apps: the renderer, and a person given by name.
+"""Form parts shared by the apps: the renderer, and a person given by username or e-mail.
 
 Form templates go through Jinja2 where Django ships them for it, else
 Django's engine.
