@@ -18,9 +18,10 @@ from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -245,6 +246,58 @@ def _period_text(data: dict[str, Any]) -> str:
     return f"{day(start)} – {day(end)}"
 
 
+def _summary_text(data: dict[str, Any]) -> str:
+    """The summary of the report in sentences, each count agreeing with its noun.
+
+    In English whatever the language of the page that asked for it, as the rest
+    of the document; ngettext is there for English's own plurals.
+    """
+    with translation.override("en"):
+        return _summary_sentences(data)
+
+
+def _summary_sentences(data: dict[str, Any]) -> str:
+    summary = data["summary"]
+    scope = ", ".join(v for v in data["scope"].values() if v)
+    resolutions = ngettext(
+        "%(n)d WTSA resolution", "%(n)d WTSA resolutions", summary["resolutions"]
+    ) % {"n": summary["resolutions"]}
+    actions = ngettext(
+        "%(n)d action that reports to Council",
+        "%(n)d actions that report to Council",
+        summary["actions"],
+    ) % {"n": summary["actions"]}
+    with_report = summary["with_approved_report"]
+    without = summary["without_approved_report"]
+    assessed = summary["assessed"]
+    sentences = [
+        _(
+            "This document reports on the implementation of %(resolutions)s (%(actions)s) "
+            "in the period %(period)s%(scope)s."
+        )
+        % {
+            "resolutions": resolutions,
+            "actions": actions,
+            "period": _period_text(data),
+            "scope": _(", for %(scope)s") % {"scope": scope} if scope else "",
+        },
+        ngettext(
+            "%(n)d action has an approved progress report for the period;",
+            "%(n)d actions have an approved progress report for the period;",
+            with_report,
+        )
+        % {"n": with_report},
+        ngettext("%(n)d has none.", "%(n)d have none.", without) % {"n": without},
+        ngettext(
+            "%(n)d resolution carries a confirmed Resolution 83 assessment.",
+            "%(n)d resolutions carry a confirmed Resolution 83 assessment.",
+            assessed,
+        )
+        % {"n": assessed},
+    ]
+    return " ".join(sentences)
+
+
 class _Hyperlinks:
     """The web addresses a document links to, each related to it once.
 
@@ -329,17 +382,8 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
     ).bold = True
 
     summary = data["summary"]
-    scope = ", ".join(v for v in data["scope"].values() if v)
     document.add_heading("Summary", level=2)
-    document.add_paragraph(
-        f"This document reports on the implementation of {summary['resolutions']} WTSA "
-        f"resolutions ({summary['actions']} actions that report to Council) in the period "
-        f"{_period_text(data)}"
-        + (f", for {scope}" if scope else "")
-        + f". {summary['with_approved_report']} actions have an approved progress report for "
-        f"the period; {summary['without_approved_report']} have none. "
-        f"{summary['assessed']} resolutions carry a confirmed Resolution 83 assessment."
-    )
+    document.add_paragraph(_summary_text(data))
     document.add_heading("Action required", level=2)
     document.add_paragraph("The Council is invited to take note of this report.")
     document.add_heading("References", level=2)
@@ -452,6 +496,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     sheet = workbook.create_sheet("Summary")
     sheet.append(_header(sheet, ["Council report", data["document_number"]]))
     sheet.append(_xlsx_row(sheet, ["Council session", data["meeting"]["name"]]))
+    sheet.append(_xlsx_row(sheet, ["Summary", _summary_text(data)]))
     sheet.append(["Reporting period", data["period"]["start"], data["period"]["end"]])
     sheet.append(["Generated", data["generated_at"]])
     sheet.append(["Actions", summary["actions"]])

@@ -493,3 +493,33 @@ def test_evidence_in_the_word_file_is_a_link_to_its_address(council, world, tsb_
     assert [(rel.target_ref, rel.is_external) for rel in links] == [
         ("https://itu.int/ws/ewaste", True)
     ]
+
+
+def test_the_summary_counts_one_as_one_in_the_word_file_and_the_spreadsheet(council, world):
+    # Resolution 73: two actions, one with an approved report, one confirmed assessment.
+    data = data_for(council, resolution=world["res73"])
+    expected = (
+        "This document reports on the implementation of 1 WTSA resolution (2 actions that "
+        "report to Council) in the period 1 May 2026 – 20 April 2027, for WTSA-20 Resolution "
+        "73. 1 action has an approved progress report for the period; 1 has none. "
+        "1 resolution carries a confirmed Resolution 83 assessment."
+    )
+
+    text, _tables = _docx_text(council_report_docx(data=data))
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data)))
+
+    assert expected in text
+    summary = {row[0]: row[1:] for row in workbook["Summary"].iter_rows(values_only=True) if row}
+    assert summary["Summary"][0] == expected
+
+
+def test_the_summary_counts_several_as_several(council, world):
+    data = data_for(council)
+
+    text, _tables = _docx_text(council_report_docx(data=data))
+
+    assert "implementation of 2 WTSA resolutions (3 actions that report to Council)" in text
+    assert "2 actions have an approved progress report for the period; 1 has none." in text
+    one = _docx_text(council_report_docx(data=data_for(council, resolution=world["res44"])))[0]
+    assert "(1 action that reports to Council)" in one
+    assert "0 have none. 0 resolutions carry a confirmed" in one

@@ -389,3 +389,15 @@ def test_a_report_on_one_resolution_names_it_by_number_and_takes_its_latest_vers
         assert refused.status_code == 400
         assert message in refused.content.decode()
     assert CouncilReportRun.objects.count() == runs
+
+
+def test_the_preview_counts_one_as_one(login, council, res73, tsb_coordinator):
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+
+    preview = client.get(reverse("council_report_run_preview", args=[run.pk]))
+
+    text = " ".join(preview.content.decode().split())
+    assert "1 action of 1 resolution reports to Council; 1 has an approved progress report" in text
+    assert "0 have none." in text
