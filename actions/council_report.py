@@ -96,12 +96,26 @@ def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _action_row(action: Action) -> dict[str, Any]:
+def _parts_sharing_a_verb(actions: list[Action]) -> set[tuple[int, str]]:
+    """(resolution, verb) pairs with more than one addressee among these actions.
+
+    Items are numbered within their part, so "instructs the Director of TSB" and
+    "instructs all ITU-T study groups" may both have an item 6: in the report,
+    such items say whom they address, or a reader could not tell them apart.
+    """
+    addressees: dict[tuple[int, str], set[str]] = {}
+    for action in actions:
+        whom = " ".join(action.clause.addressee.split()).casefold()
+        addressees.setdefault((action.resolution_id, action.clause.verb), set()).add(whom)
+    return {part for part, names in addressees.items() if len(names) > 1}
+
+
+def _action_row(action: Action, *, with_addressee: bool) -> dict[str, Any]:
     owner = action.owner
     return {
         "id": action.pk,
         "number": action.number,
-        "item": clause_reference(action.clause),
+        "item": clause_reference(action.clause, addressee=with_addressee),
         "text": action.clause.text,
         "owner": owner.code if owner else "",
         "bureau": (
@@ -174,6 +188,7 @@ def council_report_data(
         .filter(meeting=meeting, resolution_id__in=resolution_ids)
         .select_related("proposed_by", "confirmed_by")
     }
+    shared = _parts_sharing_a_verb(actions)
     by_status: Counter[str] = Counter()
     by_bureau: dict[str, Counter[str]] = {}
     resolutions: list[dict[str, Any]] = []
@@ -193,7 +208,9 @@ def council_report_data(
                 "assessment": _assessment(assessments.get(res.pk)),
             }
             resolutions.append(current)
-        row = _action_row(action)
+        row = _action_row(
+            action, with_addressee=(action.resolution_id, action.clause.verb) in shared
+        )
         current["actions"].append(row)
         by_status[action.status] += 1
         by_bureau.setdefault(row["bureau"] or _("No owner"), Counter())[action.status] += 1

@@ -6,6 +6,7 @@ exports and reports call them directly.
 
 import datetime
 import difflib
+import re
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -17,9 +18,41 @@ DAY_FORMAT = "j F Y"
 MOMENT_FORMAT = "j F Y, H:i"
 
 
-def clause_reference(clause) -> str:
-    """Where the item stands in the text: "instructs 3", or "instructs" for a lone item."""
+# The Bureaux as staff name them: "the Director of TSB" reads the same as the
+# Director of the Telecommunication Standardization Bureau, in a narrow cell.
+_BUREAU_NAMES = (
+    (re.compile(r"\bthe\s+Telecommunication\s+Standardization\s+Bureau\b", re.I), "TSB"),
+    (re.compile(r"\bthe\s+Telecommunication\s+Development\s+Bureau\b", re.I), "BDT"),
+    (re.compile(r"\bthe\s+Radiocommunication\s+Bureau\b", re.I), "BR"),
+)
+# "…, in collaboration with the Directors of the other Bureaux": partners, not
+# whom the part addresses.
+_PARTNERS = re.compile(
+    r",?\s*\b(?:in\s+(?:close\s+)?(?:collaboration|co-?operation|consultation|coordination)"
+    r"|together|jointly|with\s+the\s+assistance)\b.*",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def addressee_name(addressee: str) -> str:
+    """Whom a part addresses, short: "the Director of TSB", without its partners."""
+    name = _PARTNERS.sub("", " ".join(addressee.split()))
+    for long_name, code in _BUREAU_NAMES:
+        name = long_name.sub(code, name)
+    return name.strip(" ,;:")
+
+
+def clause_reference(clause, *, addressee: bool = False) -> str:
+    """Where the item stands in the text: "instructs 3", or "instructs" for a lone item.
+
+    With ``addressee``, the part is named by whom it addresses too, for a
+    resolution where two parts share a verb and both number an item 6:
+    "instructs all ITU-T study groups, 6".
+    """
     verb = clause.get_verb_display()
+    whom = addressee_name(clause.addressee) if addressee else ""
+    if whom:
+        return f"{verb} {whom}, {clause.label}" if clause.label else f"{verb} {whom}"
     return f"{verb} {clause.label}" if clause.label else verb
 
 

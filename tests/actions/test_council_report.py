@@ -523,3 +523,33 @@ def test_the_summary_counts_several_as_several(council, world):
     one = _docx_text(council_report_docx(data=data_for(council, resolution=world["res44"])))[0]
     assert "(1 action that reports to Council)" in one
     assert "0 have none. 0 resolutions carry a confirmed" in one
+
+
+def test_two_items_numbered_alike_in_parts_with_one_verb_say_whom_they_address(council, world):
+    # Resolution 73's "instructs the Director of TSB … 6" and "instructs all ITU-T
+    # study groups 6": two rows "instructs 6" could not be told apart.
+    for action, whom in (
+        (
+            world["reported"],
+            "the Director of the Telecommunication Standardization Bureau, in "
+            "collaboration with the Directors of the other Bureaux",
+        ),
+        (world["silent"], "all ITU-T study groups"),
+    ):
+        Clause.objects.filter(pk=action.clause_id).update(addressee=whom, label="6")
+    Clause.objects.filter(pk=world["other"].clause_id).update(addressee="Member States")
+
+    data = data_for(council)
+
+    items = {row["id"]: row["item"] for entry in data["resolutions"] for row in entry["actions"]}
+    assert items == {
+        world["reported"].pk: "instructs the Director of TSB, 6",
+        world["silent"].pk: "instructs all ITU-T study groups, 6",
+        # Alone with its verb in Resolution 44: the number is enough.
+        world["other"].pk: "instructs 1",
+    }
+    _text, tables = _docx_text(council_report_docx(data=data))
+    assert [row[0] for row in tables[3][1:]] == [
+        "instructs the Director of TSB, 6",
+        "instructs all ITU-T study groups, 6",
+    ]
