@@ -231,6 +231,8 @@ def council_report_data(
             "place": meeting.place,
             "start_date": _iso(meeting.start_date),
             "end_date": _iso(meeting.end_date),
+            # Projected from Council's rhythm, not confirmed: the report says so.
+            "provisional": meeting.provisional,
         },
         "period": {"start": _iso(period.start), "end": _iso(period.end)},
         "scope": {

@@ -74,6 +74,14 @@ def action_name(action) -> str:
     }
 
 
+def session_name(meeting) -> str:
+    """A session by its name, marked when its dates are only projected: "Council 2027
+    (provisional)"."""
+    if meeting.provisional:
+        return _("%(name)s (provisional)") % {"name": meeting.name}
+    return meeting.name
+
+
 def person(user) -> str:
     """A user's full name, or the username when the account has none."""
     if user is None:

@@ -12,6 +12,7 @@ from wtsa_tracker.filters import NUMBER_MAX
 from wtsa_tracker.forms import PersonChoiceField
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportState
+from .display import session_name
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
 from .selectors import council_meetings
 from .services.reports import MAX_EVIDENCE_LINKS, Evidence
@@ -282,6 +283,8 @@ class CouncilReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = _council_sessions()
+        # A projected session is chosen knowing that its dates may still move.
+        self.fields["meeting"].label_from_instance = session_name
         group_fields(self)
 
     def clean_resolution(self) -> Resolution | None:

@@ -241,6 +241,12 @@ def _table(document, headers: list[str]) -> Table:
     return table
 
 
+def _session_name(data: dict[str, Any]) -> str:
+    # A report frozen before sessions were marked has no "provisional": confirmed.
+    meeting = data["meeting"]
+    return f"{meeting['name']} (provisional)" if meeting.get("provisional") else meeting["name"]
+
+
 def _period_text(data: dict[str, Any]) -> str:
     start, end = parse_date(data["period"]["start"]), parse_date(data["period"]["end"])
     return f"{day(start)} – {day(end)}"
@@ -364,7 +370,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
     meeting = data["meeting"]
     generated = parse_datetime(data["generated_at"])
     heading = document.add_paragraph()
-    heading.add_run(f"{meeting['name']}").bold = True
+    heading.add_run(_session_name(data)).bold = True
     if meeting["place"]:
         heading.add_run(f"\n{meeting['place']}, {day(parse_date(meeting['start_date']))}")
     for line in (
@@ -495,7 +501,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
 
     sheet = workbook.create_sheet("Summary")
     sheet.append(_header(sheet, ["Council report", data["document_number"]]))
-    sheet.append(_xlsx_row(sheet, ["Council session", data["meeting"]["name"]]))
+    sheet.append(_xlsx_row(sheet, ["Council session", _session_name(data)]))
     sheet.append(_xlsx_row(sheet, ["Summary", _summary_text(data)]))
     sheet.append(["Reporting period", data["period"]["start"], data["period"]["end"]])
     sheet.append(["Generated", data["generated_at"]])

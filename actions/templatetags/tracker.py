@@ -6,13 +6,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from actions.choices import ActionStatus, ReportState
-from actions.display import action_name, clause_reference, day, moment, person
+from actions.display import action_name, clause_reference, day, moment, person, session_name
 from actions.validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH
 
 register = template.Library()
 
 register.filter("action_name", action_name)
 register.filter("clause_reference", clause_reference)
+register.filter("session_name", session_name)
 register.filter("person", person)
 register.filter("day", day)
 register.filter("moment", moment)

@@ -553,3 +553,28 @@ def test_two_items_numbered_alike_in_parts_with_one_verb_say_whom_they_address(c
         "instructs the Director of TSB, 6",
         "instructs all ITU-T study groups, 6",
     ]
+
+
+def test_a_projected_session_is_marked_provisional_in_the_word_file_and_the_spreadsheet(
+    council, world
+):
+    GoverningBodyMeeting.objects.filter(pk=council.pk).update(provisional=True)
+    council.refresh_from_db()
+    data = data_for(council)
+
+    text, _tables = _docx_text(council_report_docx(data=data))
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data)))
+
+    assert data["meeting"]["provisional"] is True
+    assert text.startswith("Council 2027 (provisional)\nGeneva, 18 May 2027")
+    summary = {row[0]: row[1:] for row in workbook["Summary"].iter_rows(values_only=True) if row}
+    assert summary["Council session"][0] == "Council 2027 (provisional)"
+
+
+def test_a_confirmed_session_is_not_marked_provisional(council, world):
+    data = data_for(council)
+
+    text, _tables = _docx_text(council_report_docx(data=data))
+
+    assert data["meeting"]["provisional"] is False
+    assert "provisional" not in text

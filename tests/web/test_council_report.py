@@ -401,3 +401,26 @@ def test_the_preview_counts_one_as_one(login, council, res73, tsb_coordinator):
     text = " ".join(preview.content.decode().split())
     assert "1 action of 1 resolution reports to Council; 1 has an approved progress report" in text
     assert "0 have none." in text
+
+
+def test_a_projected_session_is_marked_provisional_in_the_menu_the_run_and_the_preview(
+    login, council, res73, tsb_coordinator
+):
+    builders.meeting(datetime.date(2026, 4, 28), name="Council 2026")
+    council.provisional = True
+    council.save()
+    client = login(tsb_coordinator)
+
+    page = client.get(reverse("council_report"))
+    menu = {
+        str(choice.instance): label
+        for choice, label in page.context["form"]["meeting"].field.choices
+    }
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+    run_page = client.get(reverse("council_report_run", args=[run.pk]))
+    preview = client.get(reverse("council_report_run_preview", args=[run.pk]))
+
+    assert menu == {"Council 2027": "Council 2027 (provisional)", "Council 2026": "Council 2026"}
+    assert "Council 2027 (provisional)" in run_page.content.decode()
+    assert "Council 2027 (provisional)" in preview.content.decode()
