@@ -49,6 +49,10 @@ GENERATE_TASK = "actions.tasks.generate_council_report"
 # A bar of the chart at full length, in characters: the widest a table cell holds.
 CHART_WIDTH = 40
 NO_REPORT = "No approved report for this period"
+TITLE = "Implementation of the resolutions of the World Telecommunication Standardization Assembly"
+# Who the Word file's properties name as its author: the Bureau whose Director
+# reports (``SOURCE``), not the library that wrote it.
+AUTHOR = "ITU Telecommunication Standardization Bureau (TSB)"
 
 
 # --- Requesting and generating -------------------------------------------------
@@ -352,6 +356,19 @@ def _progress_text(cell: _Cell, progress: list[dict[str, Any]], links: _Hyperlin
             evidence.append(links.link(link["url"]))
 
 
+def _set_properties(document, data: dict[str, Any], generated: datetime.datetime) -> None:
+    """Title, author, dates and language, as a document library or Word's File › Info shows."""
+    properties = document.core_properties
+    properties.title = f"{TITLE} ({data['document_number']})"
+    properties.subject = f"Report to {data['meeting']['name']}"
+    properties.author = properties.last_modified_by = AUTHOR
+    properties.comments = data["source"]
+    properties.keywords = "WTSA; ITU Council; Resolution 83"
+    # python-docx writes the time as UTC ("…Z") whatever its zone: convert first.
+    properties.created = properties.modified = generated.astimezone(datetime.UTC)
+    properties.language = "en"
+
+
 def council_report_docx(*, data: dict[str, Any]) -> bytes:
     """The report as a Council document: number, date, source, title, summary, a table per
     resolution with its actions and its assessment, page numbers in the footer."""
@@ -369,6 +386,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
 
     meeting = data["meeting"]
     generated = parse_datetime(data["generated_at"])
+    _set_properties(document, data, generated)
     heading = document.add_paragraph()
     heading.add_run(_session_name(data)).bold = True
     if meeting["place"]:
@@ -383,9 +401,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
     document.add_paragraph().add_run(data["source"]).bold = True
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.add_run(
-        "IMPLEMENTATION OF THE RESOLUTIONS OF THE WORLD TELECOMMUNICATION STANDARDIZATION ASSEMBLY"
-    ).bold = True
+    title.add_run(TITLE.upper()).bold = True
 
     summary = data["summary"]
     document.add_heading("Summary", level=2)

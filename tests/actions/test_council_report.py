@@ -578,3 +578,19 @@ def test_a_confirmed_session_is_not_marked_provisional(council, world):
 
     assert data["meeting"]["provisional"] is False
     assert "provisional" not in text
+
+
+def test_the_word_file_says_what_it_is_who_wrote_it_and_when(council, world):
+    properties = Document(io.BytesIO(council_report_docx(data=data_for(council)))).core_properties
+
+    assert properties.title == (
+        "Implementation of the resolutions of the World Telecommunication Standardization "
+        "Assembly (C27/35-E)"
+    )
+    assert properties.subject == "Report to Council 2027"
+    assert properties.author == "ITU Telecommunication Standardization Bureau (TSB)"
+    assert properties.last_modified_by == properties.author
+    assert "python-docx" not in properties.comments
+    assert properties.created == GENERATED
+    assert properties.modified == GENERATED
+    assert properties.language == "en"
