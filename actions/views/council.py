@@ -64,7 +64,11 @@ def council_report(request: HttpRequest) -> HttpResponse:
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
-                messages.success(request, _("The report is being generated."))
+                # What was done, not how it stands: the message stays on screen
+                # beside the status panel, which speaks for the run as it changes.
+                messages.success(
+                    request, _("Report %(number)s requested.") % {"number": run.document_number}
+                )
                 return redirect("council_report_run", run.pk)
         status = 400
     runs = permissions.council_report_runs_visible_to(user).for_list().filter(snapshot=None)[:10]

@@ -424,3 +424,20 @@ def test_a_projected_session_is_marked_provisional_in_the_menu_the_run_and_the_p
     assert menu == {"Council 2027": "Council 2027 (provisional)", "Council 2026": "Council 2026"}
     assert "Council 2027 (provisional)" in run_page.content.decode()
     assert "Council 2027 (provisional)" in preview.content.decode()
+
+
+def test_the_run_page_of_a_finished_report_does_not_say_it_is_being_generated(
+    login, council, res73, tsb_coordinator
+):
+    # The message of the request is shown on the first view of the run page,
+    # which may come after the worker has finished (or stay on screen while
+    # the status panel turns to "ready").
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+
+    page = client.get(reverse("council_report_run", args=[run.pk])).content.decode()
+
+    assert "The report is ready." in page
+    assert "being generated" not in page
+    assert "Report C27/35-E requested." in page
