@@ -31,8 +31,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table, _Cell
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from resolutions.models import Resolution
@@ -466,19 +466,51 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
 
 # --- The spreadsheet ------------------------------------------------------------
 
+# (title, width in characters): wide enough for the title, or for the text
+# below it where that wraps.
 ACTION_COLUMNS = [
-    "Assembly",
-    "Resolution",
-    "Action",
-    "Item",
-    "Text",
-    "Owner",
-    "Bureau",
-    "Collaborators",
-    "Status",
-    "Approved progress in the period",
-    "Evidence",
+    ("Assembly", 10),
+    ("Resolution", 11),
+    ("Action", 8),
+    ("Item", 28),
+    ("Text", 60),
+    ("Owner", 10),
+    ("Bureau", 8),
+    ("Collaborators", 16),
+    ("Status", 12),
+    ("Approved progress in the period", 80),
+    ("Evidence", 45),
 ]
+ASSESSMENT_COLUMNS = [
+    ("Assembly", 10),
+    ("Resolution", 11),
+    ("Title", 50),
+    ("Rating", 40),
+    ("Rationale", 60),
+    ("Confirmed by", 24),
+    ("Confirmed at", 20),
+]
+EVIDENCE_COLUMNS = [
+    ("Assembly", 10),
+    ("Resolution", 11),
+    ("Action", 8),
+    ("Item", 28),
+    ("Report", 24),
+    ("Title", 40),
+    ("Address", 60),
+]
+NO_ASSESSMENT = "No confirmed assessment for this period"
+# Dates as the site writes them ("9 October 2026"), but numbers a spreadsheet sorts.
+DATE_FORMAT = "d mmmm yyyy"
+MOMENT_FORMAT = "d mmmm yyyy hh:mm"
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+LINK_FONT = Font(color="0563C1", underline="single")
+
+
+def _columns(sheet, columns: list[tuple[str, int]]) -> None:
+    for index, (_title, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append(_header(sheet, [title for title, _width in columns]))
 
 
 def _header(sheet, titles: list[str]) -> list[WriteOnlyCell]:
@@ -491,14 +523,20 @@ def _header(sheet, titles: list[str]) -> list[WriteOnlyCell]:
     return row
 
 
-def _xlsx_row(sheet, values: list) -> list:
+def _xlsx_row(sheet, values: list, *, alignment: Alignment | None = None) -> list:
     """A row whose texts stay texts: one that begins with "=" would be a live formula.
 
     openpyxl writes such a string as a formula, which the spreadsheet runs on
     opening: a report or a rationale written "=HYPERLINK(…)" would send
     Council's readers elsewhere. Marked as a string, it shows as written.
+    With ``alignment``, every cell of the row is aligned so (long text wraps).
     """
-    return [_cell(sheet, value) if isinstance(value, str) else value for value in values]
+    if alignment is None:
+        return [_cell(sheet, value) if isinstance(value, str) else value for value in values]
+    row = [value if isinstance(value, Cell) else _cell(sheet, value) for value in values]
+    for cell in row:
+        cell.alignment = alignment
+    return row
 
 
 def _cell(sheet, value: Any) -> WriteOnlyCell:
@@ -509,18 +547,71 @@ def _cell(sheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
+def _date_cell(sheet, value: str | None) -> WriteOnlyCell | None:
+    if not value:
+        return None
+    cell = WriteOnlyCell(sheet, value=parse_date(value))
+    cell.number_format = DATE_FORMAT
+    return cell
+
+
+def _moment_cell(sheet, value: str | None) -> WriteOnlyCell | None:
+    """A moment in the site's time zone (``TIME_ZONE``), to the second: a spreadsheet
+    keeps no time zone, and Geneva's time is the one its readers work to."""
+    if not value:
+        return None
+    local = timezone.localtime(parse_datetime(value), timezone.get_default_timezone())
+    cell = WriteOnlyCell(sheet, value=local.replace(tzinfo=None, microsecond=0))
+    cell.number_format = MOMENT_FORMAT
+    return cell
+
+
+def _link_cell(sheet, url: str) -> WriteOnlyCell:
+    cell = _cell(sheet, url)
+    cell.hyperlink = url
+    cell.font = LINK_FONT
+    return cell
+
+
+def _progress_cell_text(progress: list[dict[str, Any]]) -> str:
+    return (
+        "\n\n".join(
+            f"{p['bureau']}, {day(parse_date(p['report_date']))}: {p['text']}" for p in progress
+        )
+        or NO_REPORT
+    )
+
+
+def _evidence_cell(sheet, progress: list[dict[str, Any]]) -> WriteOnlyCell:
+    """The addresses of an action's evidence; a link when there is one (a cell holds one
+    link: the Evidence sheet has each of several)."""
+    urls = [link["url"] for report in progress for link in report["evidence"]]
+    if len(urls) == 1:
+        return _link_cell(sheet, urls[0])
+    return _cell(sheet, "\n".join(urls))
+
+
 def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     """The report as a workbook (write-only, so memory stays flat): a summary sheet, every
-    action with an autofilter and a frozen header, and the assessments."""
+    action with an autofilter and a frozen header, the assessments and the evidence."""
     workbook = Workbook(write_only=True)
     summary = data["summary"]
 
     sheet = workbook.create_sheet("Summary")
+    for letter, width in zip("ABCDEF", (24, 18, 12, 18, 12, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.append(_header(sheet, ["Council report", data["document_number"]]))
     sheet.append(_xlsx_row(sheet, ["Council session", _session_name(data)]))
     sheet.append(_xlsx_row(sheet, ["Summary", _summary_text(data)]))
-    sheet.append(["Reporting period", data["period"]["start"], data["period"]["end"]])
-    sheet.append(["Generated", data["generated_at"]])
+    sheet.append(
+        [
+            "Reporting period",
+            _date_cell(sheet, data["period"]["start"]),
+            "to",
+            _date_cell(sheet, data["period"]["end"]),
+        ]
+    )
+    sheet.append(["Generated", _moment_cell(sheet, data["generated_at"])])
     sheet.append(["Actions", summary["actions"]])
     sheet.append(["With an approved report", summary["with_approved_report"]])
     sheet.append(["Without one", summary["without_approved_report"]])
@@ -538,11 +629,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     sheet = workbook.create_sheet("Actions")
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_COLUMNS))}{summary['actions'] + 1}"
-    for letter, width in zip(
-        "ABCDEFGHIJK", (10, 10, 8, 14, 60, 10, 8, 16, 12, 80, 40), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    sheet.append(_header(sheet, ACTION_COLUMNS))
+    _columns(sheet, ACTION_COLUMNS)
     for entry in data["resolutions"]:
         for action in entry["actions"]:
             progress = action["progress"]
@@ -559,31 +646,16 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
                         action["bureau"],
                         ", ".join(action["collaborators"]),
                         action["status_label"],
-                        "\n\n".join(
-                            f"{p['bureau']}, {p['report_date']}: {p['text']}" for p in progress
-                        )
-                        or NO_REPORT,
-                        "\n".join(link["url"] for p in progress for link in p["evidence"]),
+                        _progress_cell_text(progress),
+                        _evidence_cell(sheet, progress),
                     ],
+                    alignment=WRAPPED,
                 )
             )
 
     sheet = workbook.create_sheet("Assessments")
     sheet.freeze_panes = "A2"
-    sheet.append(
-        _header(
-            sheet,
-            [
-                "Assembly",
-                "Resolution",
-                "Title",
-                "Rating",
-                "Rationale",
-                "Confirmed by",
-                "Confirmed at",
-            ],
-        )
-    )
+    _columns(sheet, ASSESSMENT_COLUMNS)
     for entry in data["resolutions"]:
         assessment = entry["assessment"] or {}
         sheet.append(
@@ -593,13 +665,38 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
                     entry["assembly"],
                     entry["number"],
                     entry["title"],
-                    assessment.get("rating_label", "No confirmed assessment for this period"),
+                    assessment.get("rating_label", NO_ASSESSMENT),
                     assessment.get("rationale", ""),
                     assessment.get("confirmed_by", ""),
-                    assessment.get("confirmed_at", ""),
+                    _moment_cell(sheet, assessment.get("confirmed_at")),
                 ],
+                alignment=WRAPPED,
             )
         )
+
+    sheet = workbook.create_sheet("Evidence")
+    sheet.freeze_panes = "A2"
+    _columns(sheet, EVIDENCE_COLUMNS)
+    for entry in data["resolutions"]:
+        for action in entry["actions"]:
+            for report in action["progress"]:
+                made = f"{report['bureau']}, {day(parse_date(report['report_date']))}"
+                for link in report["evidence"]:
+                    sheet.append(
+                        _xlsx_row(
+                            sheet,
+                            [
+                                entry["assembly"],
+                                entry["number"],
+                                action["number"],
+                                action["item"],
+                                made,
+                                link["title"],
+                                _link_cell(sheet, link["url"]),
+                            ],
+                            alignment=WRAPPED,
+                        )
+                    )
 
     buffer = io.BytesIO()
     workbook.save(buffer)

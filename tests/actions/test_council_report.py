@@ -23,6 +23,7 @@ from actions.models import (
     Assessment,
     CouncilReportRun,
     CouncilReportSnapshot,
+    EvidenceLink,
     GoverningBodyMeeting,
 )
 from actions.services.actions import actions_supersede
@@ -235,7 +236,7 @@ def test_the_word_file_reads_like_a_council_document_and_matches_the_data(counci
 def test_the_spreadsheet_has_every_action_a_summary_and_the_assessments(council, world):
     workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data_for(council))))
 
-    assert workbook.sheetnames == ["Summary", "Actions", "Assessments"]
+    assert workbook.sheetnames == ["Summary", "Actions", "Assessments", "Evidence"]
     actions = workbook["Actions"]
     assert actions.freeze_panes == "A2"
     assert actions.auto_filter.ref == "A1:K4"
@@ -247,12 +248,17 @@ def test_the_spreadsheet_has_every_action_a_summary_and_the_assessments(council,
         (73, "BDT", "In progress"),
     ]
     assert rows[2][9] == (
-        "BDT, 2027-02-01: BDT trained forty experts.\n\n"
-        "TSB, 2027-03-01: Five workshops on e-waste held."
+        "BDT, 1 February 2027: BDT trained forty experts.\n\n"
+        "TSB, 1 March 2027: Five workshops on e-waste held."
     )
     assert rows[3][9] == "No approved report for this period"
     summary = {row[0]: row[1:] for row in workbook["Summary"].iter_rows(values_only=True) if row}
-    assert summary["Reporting period"][:2] == ("2026-05-01", "2027-04-20")
+    start, to, end = summary["Reporting period"][:3]
+    assert (start.date().isoformat(), to, end.date().isoformat()) == (
+        "2026-05-01",
+        "to",
+        "2027-04-20",
+    )
     assert summary["Actions"][0] == 3
     assessments = list(workbook["Assessments"].iter_rows(values_only=True))
     assert [(r[1], r[3]) for r in assessments[1:]] == [
@@ -266,6 +272,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(council, w
     Clause.objects.filter(pk=world["other"].clause_id).update(text=link)
     Assessment.objects.filter(rationale__startswith="Workshops").update(rationale=link)
     Resolution.objects.filter(number=44).update(title="=1+1")
+    EvidenceLink.objects.update(title="=1+2")
 
     workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data_for(council))))
 
@@ -274,6 +281,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(council, w
     title, rationale = workbook["Assessments"]["C2"], workbook["Assessments"]["E3"]
     assert (title.value, title.data_type) == ("=1+1", "s")
     assert (rationale.value, rationale.data_type) == (link, "s")
+    assert workbook["Evidence"]["F2"].value == "=1+2"
     formulas = [
         cell.coordinate
         for sheet in workbook
@@ -594,3 +602,65 @@ def test_the_word_file_says_what_it_is_who_wrote_it_and_when(council, world):
     assert properties.created == GENERATED
     assert properties.modified == GENERATED
     assert properties.language == "en"
+
+
+def _summary_rows(workbook):
+    return {row[0].value: row[1:] for row in workbook["Summary"].iter_rows() if row[0].value}
+
+
+def test_the_spreadsheet_writes_dates_and_times_as_dates_in_the_sites_time_zone(council, world):
+    data = council_report_data(
+        meeting=council,
+        document_number="C27/35-E",
+        generated_at=datetime.datetime(2026, 12, 4, 7, 37, 37, 38453, tzinfo=datetime.UTC),
+    )
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data)))
+
+    summary = _summary_rows(workbook)
+    start, to, end = summary["Reporting period"][:3]
+    assert [start.value.isoformat(), to.value, end.value.isoformat()] == [
+        "2026-05-01T00:00:00",
+        "to",
+        "2027-04-20T00:00:00",
+    ]
+    assert start.is_date
+    assert end.is_date
+    assert start.number_format == end.number_format == "d mmmm yyyy"
+    generated = summary["Generated"][0]
+    # 07:37 UTC is 08:37 in Geneva (settings.TIME_ZONE), to the second.
+    assert generated.value.isoformat() == "2026-12-04T08:37:37"
+    assert generated.number_format == "d mmmm yyyy hh:mm"
+    confirmed_at = workbook["Assessments"]["G3"]
+    assert confirmed_at.is_date
+    assert confirmed_at.value.microsecond == 0
+
+
+def test_the_spreadsheet_columns_fit_their_labels_and_long_text_wraps(council, world):
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data_for(council))))
+
+    for name in ("Summary", "Actions", "Assessments"):
+        sheet = workbook[name]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and not cell.alignment.wrap_text:
+                    if cell.column_letter == "B" and name == "Summary":
+                        continue  # the summary sentence runs on over empty cells
+                    width = sheet.column_dimensions[cell.column_letter].width
+                    assert len(cell.value) <= width, (name, cell.coordinate, cell.value)
+    actions = workbook["Actions"]
+    for column in "EJ":
+        assert actions[f"{column}2"].alignment.wrap_text
+        assert actions[f"{column}2"].alignment.vertical == "top"
+    assessments = workbook["Assessments"]
+    assert assessments["E3"].alignment.wrap_text
+
+
+def test_evidence_in_the_spreadsheet_is_a_link_to_its_address(council, world):
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data_for(council))))
+
+    evidence = workbook["Actions"]["K3"]
+    assert evidence.value == "https://itu.int/ws/ewaste"
+    assert evidence.hyperlink.target == "https://itu.int/ws/ewaste"
+    rows = list(workbook["Evidence"].iter_rows(min_row=2))
+    assert [(row[1].value, row[5].value) for row in rows] == [(73, "Workshop page")]
+    assert rows[0][6].hyperlink.target == "https://itu.int/ws/ewaste"
