@@ -17,6 +17,7 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from resolutions.models import Assembly, Resolution
 
@@ -661,22 +662,32 @@ def assessment_suggestion(resolution: Resolution, meeting: GoverningBodyMeeting)
     values = {"total": total, **figures}
     if figures["completed"] == total:
         return SuggestedRating(
-            AssessmentRating.FULLY_MET, _("All %(total)s actions are completed.") % values
+            AssessmentRating.FULLY_MET,
+            ngettext("Its one action is completed.", "All %(total)s actions are completed.", total)
+            % values,
         )
     if figures["covered"] == 0 and figures["started"] == 0:
         assembly_closed = resolution.assembly.end_date
         if (period.end - assembly_closed).days < 365:
             return SuggestedRating(
                 AssessmentRating.TOO_EARLY,
-                _(
+                ngettext(
+                    "Its one action has not started, and the assembly closed less than a "
+                    "year before the end of the period.",
                     "None of the %(total)s actions has started, and the assembly closed less "
-                    "than a year before the end of the period."
+                    "than a year before the end of the period.",
+                    total,
                 )
                 % values,
             )
         return SuggestedRating(
             AssessmentRating.NOT_MET,
-            _("None of the %(total)s actions has started or has an approved report.") % values,
+            ngettext(
+                "Its one action has not started and has no approved report.",
+                "None of the %(total)s actions has started or has an approved report.",
+                total,
+            )
+            % values,
         )
     share = figures["covered"] / total
     if share >= 0.75:
@@ -686,9 +697,12 @@ def assessment_suggestion(resolution: Resolution, meeting: GoverningBodyMeeting)
     else:
         rating = AssessmentRating.NOT_MET
     reason = (
-        _(
+        ngettext(
+            "%(covered)s of %(total)s action is completed or has an approved report for the "
+            "period (%(completed)s completed, %(started)s started).",
             "%(covered)s of %(total)s actions are completed or have an approved report for the "
-            "period (%(completed)s completed, %(started)s started)."
+            "period (%(completed)s completed, %(started)s started).",
+            total,
         )
         % values
     )

@@ -214,6 +214,25 @@ def test_approved_reports_in_the_period_count_toward_the_suggestion(council, tsb
     assert suggestion.reason.startswith("3 of 4 actions are completed or have an approved report")
 
 
+def test_a_resolution_of_one_action_is_suggested_in_the_singular(council, tsb_staff):
+    started = builders.resolution(6)
+    action = builders.action(started, status=ActionStatus.IN_PROGRESS)
+    builders.report(action, author=tsb_staff, state=ReportState.APPROVED, **IN_PERIOD)
+    idle = builders.resolution(7)
+    builders.action(idle, status=ActionStatus.NOT_STARTED)
+    done = builders.resolution(8)
+    builders.action(done, status=ActionStatus.COMPLETED)
+
+    assert assessment_suggestion(started, council).reason == (
+        "1 of 1 action is completed or has an approved report for the period "
+        "(0 completed, 1 started)."
+    )
+    assert assessment_suggestion(idle, council).reason == (
+        "Its one action has not started and has no approved report."
+    )
+    assert assessment_suggestion(done, council).reason == "Its one action is completed."
+
+
 def test_few_actions_carried_out_suggests_partly_or_not_met(council, tsb_staff):
     res = builders.resolution(3)
     actions = _actions(res, [ActionStatus.IN_PROGRESS] * 4)
