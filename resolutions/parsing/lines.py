@@ -119,10 +119,14 @@ LETTERED = re.compile(r"^([ivx]{1,5}\)|[a-z]{1,2}\))\s?((?:bis|ter|quater)\b)?\s
 
 # Headings that are not clauses (annexes, study-group mandates). ITU places
 # annexes after the operative part, so everything after one is skipped too.
+# ITU names the resolution in an annex heading, its revision in brackets within
+# the brackets: "ANNEX A (to Resolution 44 (Rev. Geneva, 2022))", "Annex 1 to
+# Resolution 44".
+_BRACKETS = r"\((?:[^()]|\([^()]*\))*\)"
 SKIPPED_HEADINGS = [
     re.compile(
         r"^(?:ANNEX|APPENDIX|ATTACHMENT)(?:ES)?(?:\s+[A-Z0-9]+(?:\s*(?:,|&|and)\s*[A-Z0-9]+)*)?"
-        r"(?:\s*\([^()]*\))?\s*(?:[:.\-–].*)?$",
+        rf"(?:\s*{_BRACKETS}|\s+to\s+Resolution\s+\d+(?:\s*{_BRACKETS})?)?\s*(?:[:.\-–].*)?$",
         re.IGNORECASE,
     ),
     re.compile(r"^Mandates?\s+of\b", re.IGNORECASE),

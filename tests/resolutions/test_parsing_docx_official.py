@@ -286,6 +286,30 @@ def test_annexes_and_appendices_are_kept_as_text_and_reported():
     ]
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "ANNEX (to Resolution 44 (Rev. Hammamet, 2016))",
+        "ANNEX A (to Resolution 44 (Rev. Hammamet, 2016))",
+        "Annex 1 to Resolution 44",
+        "annex 1 to resolution 44 (Rev. Hammamet, 2016)",
+    ],
+)
+def test_annex_headings_as_itu_writes_them_keep_the_annex_apart_in_text_and_word(heading):
+    # ITU names the resolution in its annex heading, with the revision in
+    # brackets inside the brackets; the action plan that follows is no action.
+    annex = [heading, "Action plan", table([["Programme", "Responsible"], ["1", "TSB"]])]
+    as_text = [heading, "Action plan", "Programme Responsible", "1 TSB"]
+    for document in (
+        parse(resolution_44() + annex),
+        parse_text("\n".join(resolution_44() + as_text)),
+    ):
+        (resolution,) = document.resolutions
+        assert resolution.iter_items()[-1].text == "to continue implementing the action plan;"
+        assert [(a.heading, a.line) for a in resolution.annexes] == [(heading, 10)]
+        assert "annex_kept_as_text" in codes(document)
+
+
 def test_a_table_is_read_as_text_and_reported():
     body = resolution_44()
     body[-1:] = [
