@@ -19,6 +19,7 @@ import datetime
 import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,17 +71,74 @@ class ResolutionSync:
     previous_directives: dict[str, Directive] = field(default_factory=dict)
 
 
+# The assembly that adopts WTSA texts names itself in their preface; any other
+# name is another conference's text (PP, WTDC, RA), whatever its number.
+_WTSA_PREFACE = re.compile(r"^The\s+World\s+Telecommunication\s+Standardization\s+Assembly\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Places as an assembly may be recorded locally, by the name ITU prints in English.
+_PLACE_NAMES = {"geneve": "geneva", "genf": "geneva", "ginevra": "geneva"}
+
+
+def _place_key(place: str) -> str:
+    """A place compared without regard to accents, case, spacing or a country after it."""
+    place = re.split(r"[,(]", place)[0]
+    plain = unicodedata.normalize("NFKD", place).encode("ascii", "ignore").decode()
+    key = " ".join(plain.casefold().split())
+    return _PLACE_NAMES.get(key, key)
+
+
 def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
-    """Refuse a text whose heading names another assembly's year ("Rev. Geneva, 2022")."""
-    years = {int(year) for year in re.findall(r"\b(?:19|20)\d\d\b", parsed.revision_text)}
-    if years and not years & {assembly.start_date.year, assembly.end_date.year}:
+    """Refuse a text of another conference, or one naming another assembly's place or year.
+
+    The heading ("Rev. Geneva, 2022") and the preface ("The World
+    Telecommunication Standardization Assembly (Geneva, 2022),") are both
+    checked: PP-22 (Bucharest) and WTDC-22 (Kigali) met in WTSA-20's year, so
+    the year alone let their texts overwrite WTSA resolutions of the same number.
+    """
+    if parsed.preface and not _WTSA_PREFACE.match(parsed.preface):
+        conference = re.split(r"[(,]", parsed.preface)[0].strip()
         raise ImportRefused(
             _(
-                "Resolution %(number)d is headed (%(revision)s), which is not %(assembly)s: "
-                "choose the assembly that adopted this text."
+                "Resolution %(number)d is not a WTSA text: it was adopted by %(conference)s "
+                "(its text says “%(preface)s”), and only resolutions of the World "
+                "Telecommunication Standardization Assembly can be imported."
             )
-            % {"number": parsed.number, "revision": parsed.revision_text, "assembly": assembly}
+            % {
+                "number": parsed.number,
+                "conference": conference[:1].lower() + conference[1:],
+                "preface": parsed.preface,
+            }
         )
+    named = re.search(r"\(([^()]*)\)", parsed.preface)
+    for wording, revision in (
+        (_("is headed (%(revision)s)"), parsed.revision_text),
+        (_("says it was adopted in (%(revision)s)"), named.group(1) if named else ""),
+    ):
+        described = _("Resolution %(number)d") % {"number": parsed.number} + " "
+        described += wording % {"revision": revision}
+        years = {int(year) for year in _YEAR.findall(revision)}
+        if years and not years & {assembly.start_date.year, assembly.end_date.year}:
+            raise ImportRefused(
+                _(
+                    "%(described)s, which is not %(assembly)s: choose the assembly that adopted "
+                    "this text."
+                )
+                % {"described": described, "assembly": assembly}
+            )
+        place = _YEAR.sub("", re.sub(r"^\s*Rev\b\.?", "", revision)).strip(" ,;.")
+        if place and _place_key(place) != _place_key(assembly.place):
+            raise ImportRefused(
+                _(
+                    "%(described)s, which names %(place)s, not %(assembly_place)s where "
+                    "%(assembly)s met: choose the assembly that adopted this text."
+                )
+                % {
+                    "described": described,
+                    "place": place,
+                    "assembly_place": assembly.place,
+                    "assembly": assembly.code,
+                }
+            )
 
 
 def _source_hash(parsed: ParsedResolution) -> str:

@@ -46,13 +46,17 @@ def user(
     return created
 
 
+# Where the assemblies met: an import checks a text's heading against the place.
+PLACES = {"WTSA-16": "Hammamet", "WTSA-20": "Geneva", "WTSA-24": "New Delhi"}
+
+
 def assembly(code: str = "WTSA-20", start: datetime.date | None = None) -> Assembly:
     start = start or datetime.date(2022, 3, 1)
     found, _ = Assembly.objects.get_or_create(
         code=code,
         defaults={
             "name": f"World Telecommunication Standardization Assembly ({code})",
-            "place": "Geneva",
+            "place": PLACES.get(code, "Geneva"),
             "start_date": start,
             "end_date": start + datetime.timedelta(days=8),
         },

@@ -44,9 +44,14 @@ _LETTER = re.compile(r"^[a-z]{1,2}\)(?:bis|ter|quater)?")
 # Standardization Assembly (Geneva, 2022)," -- neither is a clause.
 # In an official Word file the history line carries footnote calls run into it
 # ("(Hammamet, 2016)1, bis"), which a text export leaves as typed marks.
+# Another conference's text opens with its own name ("The Plenipotentiary
+# Conference ...", "The World Telecommunication Development Conference ..."):
+# kept as the preface, so that the import refuses it as no WTSA text.
 _PREFACE = re.compile(
     r"^\(.*\b\d{4}\b.*\)(?:[\s,*]*(?:\d{1,2}|bis|ter|quater)\b)*[\s,.;*]*$"
-    r"|^The\s+World\s+Telecommunication\s+Standardization\s+Assembly\b",
+    r"|^The\s+(?:World\s+Telecommunication\s+(?:Standardization\s+Assembly|Development\s+Conference)"
+    r"|Plenipotentiary\s+Conference|(?:ITU\s+)?Radiocommunication\s+Assembly"
+    r"|World\s+Radiocommunication\s+Conference)\b",
     re.IGNORECASE,
 )
 _EXPECTED_PART = "a part heading such as 'considering', 'resolves' or 'instructs'"
@@ -142,6 +147,7 @@ class _ResolutionBuilder:
         # line by line made a long item quadratic.
         self.pending: list[str] = []
         self.in_annex = False
+        self.preface = ""
 
     # -- driving -------------------------------------------------------------
 
@@ -236,6 +242,8 @@ class _ResolutionBuilder:
             if _PREFACE.match(line.text):
                 # Footnotes called from the history line are the resolution's.
                 self.skipped.append(line.text)
+                if line.text[:4].casefold() == "the ":
+                    self.preface = line.text
                 self.footnotes.extend(line.footnotes)
                 return
             raise ParseError(
@@ -489,4 +497,5 @@ class _ResolutionBuilder:
             skipped_headings=self.skipped,
             source_text="\n".join(self.source[self.heading.number - 1 : self.last_line]),
             annexes=self.annexes,
+            preface=self.preface,
         )

@@ -180,6 +180,9 @@ class ParsedResolution:
     skipped_headings: list[str] = field(default_factory=list)
     source_text: str = ""
     annexes: list[ParsedAnnex] = field(default_factory=list)
+    # The line naming who adopted the text: "The World Telecommunication
+    # Standardization Assembly (Geneva, 2022)," (or another conference's name).
+    preface: str = ""
 
     @property
     def has_directive_part(self) -> bool:

@@ -351,3 +351,80 @@ def test_a_word_file_of_another_assembly_is_refused_and_nothing_is_written(wtsa2
         call_command("import_resolutions", str(path), "--assembly", "WTSA-24")
 
     assert not Resolution.objects.exists()
+
+
+# -- texts of another conference or another assembly -----------------------------
+
+
+def other_text(heading: str, preface: str | None = None) -> bytes:
+    """A short resolution as ITU prints it, with the heading and preface given."""
+    return builders.word_file(
+        [
+            heading,
+            "Establishment of study groups",
+            *([preface] if preface else []),
+            "instructs",
+            "the Director of the Telecommunication Standardization Bureau",
+            "1\tto provide the necessary support to the study groups;",
+        ]
+    )
+
+
+def refused(tmp_path, data: bytes, assembly: str = "WTSA-20") -> str:
+    path = tmp_path / "Res.docx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as error:
+        call_command("import_resolutions", str(path), "--assembly", assembly)
+    assert not Resolution.objects.exists()
+    return str(error.value)
+
+
+@pytest.mark.parametrize(
+    "heading", ["RESOLUTION 73 (Rev. Bucharest, 2022)", "RESOLUTION 2 (Rev. Kigali, 2022)"]
+)
+def test_a_heading_of_the_assemblys_year_but_another_place_is_refused(wtsa20, tmp_path, heading):
+    # PP-22 (Bucharest) and WTDC-22 (Kigali) met in WTSA-20's year: the year
+    # alone let their texts overwrite WTSA resolutions of the same number.
+    message = refused(tmp_path, other_text(heading))
+    place = heading.split(". ")[1].split(",")[0]
+    assert f"names {place}, not Geneva where WTSA-20 met" in message
+    assert "choose the assembly that adopted this text" in message
+
+
+@pytest.mark.parametrize(
+    ("preface", "conference"),
+    [
+        (
+            "The Plenipotentiary Conference of the International Telecommunication Union "
+            "(Bucharest, 2022),",
+            "the Plenipotentiary Conference of the International Telecommunication Union",
+        ),
+        (
+            "The World Telecommunication Development Conference (Kigali, 2022),",
+            "the World Telecommunication Development Conference",
+        ),
+        ("The Radiocommunication Assembly,", "the Radiocommunication Assembly"),
+    ],
+)
+def test_a_text_of_another_conference_is_refused_as_not_a_wtsa_text(
+    wtsa20, tmp_path, preface, conference
+):
+    message = refused(tmp_path, other_text("RESOLUTION 2 (Rev. Geneva, 2022)", preface))
+    assert f"Resolution 2 is not a WTSA text: it was adopted by {conference} (" in message
+    assert "only resolutions of the World Telecommunication Standardization Assembly" in message
+
+
+def test_a_heading_without_place_or_year_is_checked_against_its_preface(wtsa20, tmp_path):
+    preface = "The World Telecommunication Standardization Assembly (Hammamet, 2016),"
+    message = refused(tmp_path, other_text("RESOLUTION 44", preface))
+    assert "Resolution 44 says it was adopted in (Hammamet, 2016), which is not WTSA-20" in message
+
+
+def test_the_place_is_compared_without_regard_to_accents_or_case(wtsa20):
+    Assembly.objects.filter(pk=wtsa20.pk).update(place="GENÈVE")
+    wtsa20.refresh_from_db()
+    preface = "The World Telecommunication Standardization Assembly (Geneva, 2022),"
+    for heading in ("RESOLUTION 2 (Rev. Geneva, 2022)", "RESOLUTION 3 (Rev. genève, 2022)"):
+        document = parse_document(name="Res.docx", data=other_text(heading, preface))
+        report = resolution_import(document=document, assembly=wtsa20)
+        assert report.created

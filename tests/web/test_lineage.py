@@ -55,7 +55,7 @@ def test_the_lineage_page_lists_both_versions_and_the_changed_items(client, read
     page = client.get(lineage_url("WTSA-24", 73)).content.decode()
 
     assert "WTSA-20 (Geneva)" in page
-    assert "WTSA-24 (Geneva)" in page
+    assert "WTSA-24 (New Delhi)" in page
     assert "<ins>and publish</ins>" in page
     assert "dropped" in page  # the Joint Task Force item
     assert "ITU/WMO/UNESCO" in page
