@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .cleaning import collapse_spaces, extract_footnotes, normalise_chars
-from .types import Footnote
+from .types import Footnote, ParseError
 
 
 class Kind(Enum):
@@ -217,10 +217,28 @@ def _match_label(text: str) -> tuple[str, str] | None:
     return None
 
 
+# A proposal to an assembly (a contribution, not the adopted text) marks each
+# change with "MOD", "ADD", "SUP" or "NOC" and its reference ("EUR/36A2/1"), and
+# follows it with "Reasons: ...". Its texts are drafts: importing them would
+# glue the reasons into items and merge draft resolutions into others.
+_PROPOSAL = re.compile(r"^(?:(?:MOD|ADD|SUP|NOC)\s+[A-Z]{2,6}/[0-9A-Za-z()]+/\d+\b|Reasons\s*:)")
+PROPOSAL_REFUSAL = (
+    "marks a proposal to the assembly (MOD, ADD, SUP or NOC markers, 'Reasons:' paragraphs), "
+    "not the text the assembly adopted: import the resolutions as published after the assembly"
+)
+
+
 def classify_lines(numbered_lines: list[tuple[int, str]]) -> list[Line]:
-    """Classify (line number, raw text) pairs, splitting run-on items first."""
+    """Classify (line number, raw text) pairs, splitting run-on items first.
+
+    Raises ``ParseError`` on the first line that marks a proposal to an assembly.
+    """
     lines: list[Line] = []
     for number, raw in numbered_lines:
+        text = collapse_spaces(normalise_chars(raw))
+        if _PROPOSAL.match(text):
+            shown = text if len(text) <= 70 else text[:69] + "…"
+            raise ParseError(number, f"{shown!r} {PROPOSAL_REFUSAL}")
         for piece in split_run_ons(raw):
             lines.append(classify(number, piece))
     return lines

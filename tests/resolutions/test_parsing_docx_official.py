@@ -451,3 +451,49 @@ def test_python_docx_documents_still_read_as_before():
     stream.seek(0)
     (resolution,) = parse_docx(stream).resolutions
     assert [i.key for i in resolution.iter_items()] == ["considering.1/a)", "instructs.1/1"]
+
+
+# -- proposals to an assembly ------------------------------------------------------
+
+PROPOSAL_REFUSAL = (
+    "marks a proposal to the assembly (MOD, ADD, SUP or NOC markers, 'Reasons:' "
+    "paragraphs), not the text the assembly adopted: import the resolutions as published "
+    "after the assembly"
+)
+
+
+@pytest.mark.parametrize(
+    ("marker", "line"),
+    [
+        ("MOD\tAPT/35A1/1", 3),
+        ("SUP\tEUR/36A2/1", 3),
+        ("ADD\tEUR/36A2/2", 3),
+        ("NOC\tIAP/39A1/4", 3),
+    ],
+)
+def test_a_proposal_with_mod_add_sup_or_noc_markers_is_refused_naming_the_paragraph(marker, line):
+    # A contribution to the assembly: its markers sit before the heading,
+    # where a cover page would be skipped, so the refusal must look for them.
+    body = ["WORLD TELECOMMUNICATION STANDARDIZATION ASSEMBLY (WTSA-24)", "Addendum 1", marker]
+    body += resolution_44() + ["Reasons:\tTo align with the outcomes of PP-22."]
+    with pytest.raises(ParseError) as caught:
+        parse(body)
+    assert caught.value.line == line
+    assert f"{marker.replace(chr(9), ' ')!r} {PROPOSAL_REFUSAL}" in str(caught.value)
+
+
+def test_a_reasons_paragraph_alone_is_enough_to_refuse_a_proposal_in_text_and_word():
+    body = resolution_44() + ["Reasons:\tEditorial.", "RESOLUTION 83 (Rev. Hammamet, 2016)"]
+    for read in (parse, lambda lines: parse_text("\n".join(lines))):
+        with pytest.raises(ParseError) as caught:
+            read(body)
+        assert caught.value.line == 10
+        assert f"'Reasons: Editorial.' {PROPOSAL_REFUSAL}" in str(caught.value)
+
+
+def test_a_word_mod_or_add_in_item_text_is_no_proposal_marker():
+    body = resolution_44()
+    body[-1] = "1\tto continue implementing the action plan;"
+    body += ["ADD the new programme to the plan", "MOD elements as needed;"]
+    (resolution,) = parse(body).resolutions
+    assert resolution.iter_items()[-1].text.endswith("MOD elements as needed;")
