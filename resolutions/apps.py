@@ -7,7 +7,12 @@ from .parsing import DocxLimits, set_default_limits
 
 # The settings that give the caps on an imported Word file.
 DOCX_LIMIT_SETTINGS = frozenset(
-    {"IMPORT_DOCX_MAX_UNCOMPRESSED_MB", "IMPORT_DOCX_MAX_MEMBERS", "IMPORT_DOCX_MAX_RATIO"}
+    {
+        "IMPORT_DOCX_MAX_UNCOMPRESSED_MB",
+        "IMPORT_DOCX_MAX_MEMBERS",
+        "IMPORT_DOCX_MAX_RATIO",
+        "IMPORT_DOCX_MAX_TEXT_MB",
+    }
 )
 
 
@@ -17,6 +22,7 @@ def docx_limits_from_settings() -> DocxLimits:
         max_uncompressed_bytes=settings.IMPORT_DOCX_MAX_UNCOMPRESSED_MB * 1024 * 1024,
         max_members=settings.IMPORT_DOCX_MAX_MEMBERS,
         max_ratio=settings.IMPORT_DOCX_MAX_RATIO,
+        max_text_bytes=settings.IMPORT_DOCX_MAX_TEXT_MB * 1024 * 1024,
     )
 
 

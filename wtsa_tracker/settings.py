@@ -335,6 +335,9 @@ IMPORT_DOCX_MAX_UNCOMPRESSED_MB = env.int(
 )
 IMPORT_DOCX_MAX_MEMBERS = env.int("IMPORT_DOCX_MAX_MEMBERS", default=2000, validate=Range(min=1))
 IMPORT_DOCX_MAX_RATIO = env.int("IMPORT_DOCX_MAX_RATIO", default=200, validate=Range(min=1))
+# The text a Word file's document and footnotes unpack to: a whole proceedings
+# volume holds 10-20 MB of it (see DocxLimits.max_text_bytes).
+IMPORT_DOCX_MAX_TEXT_MB = env.int("IMPORT_DOCX_MAX_TEXT_MB", default=40, validate=Range(min=1))
 # A worker that claimed a reminder or notification e-mail has this long to send
 # it; after that the next sweep takes it over (the worker died or hung).
 # Longer than EMAIL_TIMEOUT, so a slow send is not taken over while it runs.

@@ -84,6 +84,12 @@ class DocxLimits:
     max_members: int = 2000
     max_ratio: int = 200
     ratio_from_bytes: int = 1024 * 1024
+    # The parts whose text is read (the document and its footnotes), unpacked.
+    # A whole WTSA proceedings volume, the largest text imported, has a
+    # document part of 10-20 MB: 40 MB leaves it room to double, while a part
+    # of hundreds of MB that the other caps let through (compressed 100 to 1
+    # within a 256 MB archive) is refused before minutes of parsing.
+    max_text_bytes: int = 40 * 1024 * 1024
 
 
 _default_limits = DocxLimits()
@@ -110,6 +116,7 @@ def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None
     """
     limits = limits or _default_limits
     with _package(file, limits) as archive:
+        _check_text_size(archive, limits)
         reader = _BodyReader(_footnote_bodies(archive))
         reader.read(archive)
     return reader.document()
@@ -199,6 +206,24 @@ def _check_members(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
                 f"more than the {limits.max_ratio:,} to 1 allowed (a ZIP bomb?): refused "
                 "before unpacking",
             )
+
+
+def _check_text_size(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
+    """Refuse text parts too large to read, by the sizes the directory declares.
+
+    A part cannot unpack to more than it declares: reading stops there and
+    fails its checksum.
+    """
+    main = _main_part(archive)
+    parts = {main, _related(archive, main, _FOOTNOTES)}
+    total = sum(archive.NameToInfo[name].file_size for name in parts if name in archive.NameToInfo)
+    if total > limits.max_text_bytes:
+        raise ParseError(
+            0,
+            f"the Word file's text unpacks to {_megabytes(total)}, more than the "
+            f"{_megabytes(limits.max_text_bytes)} allowed (a whole proceedings volume needs "
+            "less than 20 MB): refused before reading",
+        )
 
 
 def _safe_parser() -> etree.XMLParser:

@@ -93,6 +93,24 @@ def test_a_part_compressed_more_than_the_ratio_allows_is_refused():
     )
 
 
+def test_text_parts_that_unpack_to_more_than_the_text_cap_are_refused_quickly_before_parsing():
+    # Case 49f: 4 MB of Word, under every cap on the archive, whose document
+    # part unpacks to 250 MB of XML took two minutes and 2 GB to read.
+    data = word_file(SMALL + ["2\tto report to Council on this item at length;"] * 20000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.getinfo("word/document.xml").file_size > 2 * MB
+    started = time.perf_counter()
+    with pytest.raises(ParseError) as caught:
+        parse_docx(io.BytesIO(data), limits=DocxLimits(max_text_bytes=2 * MB, max_ratio=10**6))
+    assert time.perf_counter() - started < 0.5
+    assert str(caught.value).startswith("the Word file's text unpacks to ")
+    assert str(caught.value).endswith(
+        "more than the 2.0 MB allowed (a whole proceedings volume needs less than 20 MB): "
+        "refused before reading"
+    )
+    assert DocxLimits().max_text_bytes == 40 * MB
+
+
 def test_a_file_with_too_many_parts_is_refused():
     pictures = {f"word/media/image{n}.png": b"x" for n in range(2001)}
     with pytest.raises(ParseError, match=r"^the Word file has 2,005 parts, more than the 2,000"):
@@ -114,8 +132,9 @@ def test_the_caps_come_from_the_settings(settings):
         parse_document(name="Res01.docx", data=word_file(SMALL))
     settings.IMPORT_DOCX_MAX_UNCOMPRESSED_MB = 3
     settings.IMPORT_DOCX_MAX_RATIO = 50
+    settings.IMPORT_DOCX_MAX_TEXT_MB = 2
     assert default_limits() == DocxLimits(
-        max_uncompressed_bytes=3 * MB, max_members=3, max_ratio=50
+        max_uncompressed_bytes=3 * MB, max_members=3, max_ratio=50, max_text_bytes=2 * MB
     )
 
 
