@@ -137,9 +137,17 @@ def _package(file: str | Path | IO[bytes], limits: DocxLimits) -> Iterator[zipfi
             _check_members(archive, limits)
             try:
                 yield archive
-            except (zipfile.BadZipFile, KeyError, EOFError, OSError, etree.XMLSyntaxError) as exc:
+            except etree.XMLSyntaxError as exc:
+                # The XML library's own words ("use XML_PARSE_HUGE option") mean
+                # nothing to staff, and a deep nesting or an entity bomb is refused alike.
+                raise ParseError(
+                    0,
+                    "the Word document cannot be read: its XML is too deeply nested or "
+                    "damaged. Open it in Word and save it again as .docx (Word Document)",
+                ) from exc
+            except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
                 # A member whose data does not match the directory (a forged
-                # size fails its checksum) or whose XML is broken.
+                # size fails its checksum).
                 raise ParseError(0, f"not a Word document ({exc})") from exc
 
 

@@ -209,7 +209,8 @@ def test_malformed_text_stops_with_the_line_and_writes_nothing(wtsa20, tmp_path)
     ("content", "message"),
     [
         (b"", "line"),
-        (b"\xff\xfe\x00garbage", "neither a Word document nor UTF-8 text"),
+        (b"\x80garbage", "neither a Word document nor UTF-8 text"),
+        (b"\xff\xfeR\x00E", "starts as UTF-16 text but is damaged"),
         (b"PK\x03\x04 not really a zip", "not a Word document"),
     ],
 )

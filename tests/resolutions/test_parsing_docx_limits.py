@@ -174,3 +174,13 @@ def test_a_volume_of_a_megabyte_of_text_is_read_in_seconds_and_bounded_memory(tm
     assert result["outcome"] == "560 resolutions"
     assert result["seconds"] < 20
     assert result["growth_mb"] < 100
+
+
+def test_xml_nested_too_deeply_is_refused_without_the_xml_librarys_internals():
+    nested = "<w:sdt><w:sdtContent>" * 300 + "</w:sdtContent></w:sdt>" * 300
+    with pytest.raises(ParseError) as caught:
+        parse_docx(io.BytesIO(word_file(SMALL + [nested])))
+    assert str(caught.value) == (
+        "the Word document cannot be read: its XML is too deeply nested or damaged. Open it "
+        "in Word and save it again as .docx (Word Document)"
+    )

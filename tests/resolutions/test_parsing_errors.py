@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from resolutions.parsing import ParseError, parse_text
+from resolutions.parsing import ParseError, parse_document, parse_text
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "wtsa20_itud_background.txt"
 
@@ -172,3 +172,56 @@ def test_label_without_text_is_an_error() -> None:
     error = error_of("RESOLUTION 29\nTitle\nconsidering\na)\nrecalling\nb) text\n")
     assert error.line == 4
     assert "item 'a)' has no text" in str(error)
+
+
+# -- files of the wrong kind or encoding --------------------------------------------
+
+RES83 = (
+    "RESOLUTION 83 (Rev. Geneva, 2022)\n"
+    "Evaluation of the implementation of WTSA Resolutions\n"
+    "instructs\n"
+    "the Director of the Telecommunication Standardization Bureau\n"
+    "1\tto assess the implementation of the WTSA Resolutions – by all parties concerned.\n"
+)
+# The first bytes of an OLE compound file: an old .doc, or any password-protected
+# Word file (Word encrypts a .docx into one).
+OLE = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504)
+OLD_OR_LOCKED = (
+    "is an old Word 97–2003 document or a password-protected one: open it in Word and "
+    "save it as .docx (Word Document) without a password"
+)
+
+
+@pytest.mark.parametrize("name", ["Res83.docx", "Res83.doc", "Res83"])
+def test_an_old_word_or_password_protected_file_is_refused_saying_how_to_save_it(name) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_document(name=name, data=OLE)
+    assert str(caught.value) == f"{name} {OLD_OR_LOCKED}"
+
+
+@pytest.mark.parametrize("name", ["Res83.pdf", "Res83.docx"])
+def test_a_pdf_is_refused_as_a_pdf(name) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_document(name=name, data=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
+    assert str(caught.value) == (
+        f"{name} is a PDF, which cannot be imported: import the Word (.docx) file of the "
+        "resolutions, as ITU publishes them"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_with_a_byte_order_mark_is_read(encoding) -> None:
+    bom = "\ufeff" if encoding != "utf-16" else ""  # the utf-16 codec writes its own
+    document = parse_document(name="Res83.txt", data=(bom + RES83).encode(encoding))
+    assert document == parse_text(RES83)
+
+
+def test_windows_1252_text_is_refused_naming_the_line_and_how_to_save_it() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_document(name="Res83.txt", data=RES83.replace("\n", "\r\n").encode("cp1252"))
+    assert caught.value.line == 5
+    assert str(caught.value) == (
+        "line 5: Res83.txt is neither a Word document nor UTF-8 text (this line is written in "
+        "another encoding, such as Windows-1252): save the file as UTF-8 text (in Notepad: "
+        "File › Save as, Encoding: UTF-8) and import it again"
+    )

@@ -16,7 +16,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="A .txt (UTF-8) or .docx file.")
+        parser.add_argument(
+            "path",
+            type=Path,
+            help="A .txt (UTF-8, or UTF-16 with a byte order mark) or .docx file.",
+        )
         parser.add_argument(
             "--assembly", default="WTSA-20", help="Assembly code (default: WTSA-20)."
         )
