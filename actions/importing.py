@@ -74,6 +74,7 @@ __all__ = [
     "import_job_preview",
     "import_jobs_expire",
     "import_plan",
+    "refusal_message",
     "resolution_import",
 ]
 
@@ -479,13 +480,25 @@ def _job_failed(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
+def refusal_message(error: ParseError | ImportRefused) -> str:
+    """Why a file was refused, then that nothing was written: one full stop per sentence.
+
+    A parse error has no full stop of its own ("line 5: expected ..."); a
+    refusal of the import is a sentence with one.
+    """
+    reason = str(error).rstrip()
+    if not reason.endswith((".", "!", "?")):
+        reason += "."
+    return _("%(reason)s Nothing was imported.") % {"reason": reason}
+
+
 def import_job_preview(*, job_id: int) -> ImportJob:
     """Work out the preview of a stored upload; a file that cannot be imported is refused."""
     job = ImportJob.objects.select_related("assembly").get(pk=job_id)
     try:
         plan = _job_plan(job)
     except (ParseError, ImportRefused) as error:
-        return _job_failed(job, _("%(error)s. Nothing was imported.") % {"error": error})
+        return _job_failed(job, refusal_message(error))
     _job_stage(job, "", state=ImportState.PREVIEWED, report=plan.report.as_dict())
     return job
 
@@ -510,7 +523,7 @@ def import_job_apply(*, job_id: int, now: datetime.datetime | None = None) -> Im
         _job_stage(job, _("Writing"))
         report = import_apply(plan=plan, now=now, by=job.created_by)
     except (ParseError, ImportRefused) as error:
-        return _job_failed(job, _("%(error)s. Nothing was imported.") % {"error": error})
+        return _job_failed(job, refusal_message(error))
     _job_stage(job, "", state=ImportState.APPLIED, report=report.as_dict())
     default_storage.delete(job.stored_as)
     return job

@@ -19,7 +19,7 @@ from django.urls import reverse
 from actions.choices import ImportState
 from actions.importing import import_jobs_expire
 from actions.models import Action, ImportJob
-from resolutions.models import Resolution
+from resolutions.models import Assembly, Resolution
 from tests import builders
 from tests.resolutions.test_import import SEED_TEXT, word_resolution
 from wtsa_tracker.celery import app
@@ -77,6 +77,17 @@ def test_malformed_upload_shows_the_error_and_writes_nothing(client, superuser, 
     assert "Nothing was imported" in response.content.decode()
     assert "Apply this import" not in response.content.decode()
     assert not Resolution.objects.exists()
+
+
+def test_a_refused_upload_says_so_in_sentences_with_one_full_stop_each(client, superuser, wtsa20):
+    client.force_login(superuser)
+    builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
+
+    upload(client, Assembly.objects.get(code="WTSA-24"), "Res99.docx", word_resolution())
+
+    error = ImportJob.objects.get().error
+    assert error.endswith("choose the assembly that adopted this text. Nothing was imported.")
+    assert ".." not in error
 
 
 def test_apply_without_a_preview_imports_nothing(client, superuser, wtsa20):

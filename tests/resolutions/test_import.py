@@ -429,3 +429,13 @@ def test_the_place_is_compared_without_regard_to_accents_or_case(wtsa20):
         document = parse_document(name="Res.docx", data=other_text(heading, preface))
         report = resolution_import(document=document, assembly=wtsa20)
         assert report.created
+
+
+def test_a_refusal_from_the_command_ends_with_one_full_stop_per_sentence(wtsa20, tmp_path):
+    message = refused(tmp_path, other_text("RESOLUTION 2 (Rev. Kigali, 2022)"))
+    assert message.endswith("choose the assembly that adopted this text. Nothing was imported.")
+    assert ".." not in message
+    path = tmp_path / "bad.txt"
+    path.write_bytes(b"just some words\n")
+    with pytest.raises(CommandError, match=r"found 'just some words'\. Nothing was imported\.$"):
+        call_command("import_resolutions", str(path))

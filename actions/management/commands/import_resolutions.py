@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.importing import ImportRefused, resolution_import
+from actions.importing import ImportRefused, refusal_message, resolution_import
 from resolutions.models import Assembly
 from resolutions.parsing import ParseError, parse_document
 
@@ -57,10 +57,8 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 suppress_missing=complete_set,
             )
-        except ParseError as error:
-            raise CommandError(f"{path}: {error}. Nothing was imported.") from None
-        except ImportRefused as error:
-            raise CommandError(f"{path}: {error} Nothing was imported.") from None
+        except (ParseError, ImportRefused) as error:
+            raise CommandError(f"{path}: {refusal_message(error)}") from None
         for line in report.notices:
             self.stdout.write(self.style.WARNING(f"  Note: {line}"))
         for line in report.changes:
