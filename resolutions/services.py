@@ -125,7 +125,7 @@ def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
                 )
                 % {"described": described, "assembly": assembly}
             )
-        place = _YEAR.sub("", re.sub(r"^\s*Rev\b\.?", "", revision)).strip(" ,;.")
+        place = _YEAR.sub("", re.sub(r"^\s*Rev\b\.?", "", revision, flags=re.I)).strip(" ,;.")
         if place and _place_key(place) != _place_key(assembly.place):
             raise ImportRefused(
                 _(

@@ -43,6 +43,7 @@ _MATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOCUMENT = "/officeDocument"
 _FOOTNOTES = "/footnotes"
+_STYLES = "/styles"
 
 _BODY, _P, _R, _TBL, _TR = _W + "body", _W + "p", _W + "r", _W + "tbl", _W + "tr"
 _T, _FOOTNOTE_REF, _FOOTNOTE = _W + "t", _W + "footnoteReference", _W + "footnote"
@@ -50,6 +51,8 @@ _ID, _TYPE, _VAL = _W + "id", _W + "type", _W + "val"
 _RPR, _PPR, _TRPR = _W + "rPr", _W + "pPr", _W + "trPr"
 _DEL, _INS, _MOVE_FROM, _MOVE_TO = _W + "del", _W + "ins", _W + "moveFrom", _W + "moveTo"
 _VANISH, _VERT_ALIGN = _W + "vanish", _W + "vertAlign"
+_CAPS, _STYLE, _BASED_ON = _W + "caps", _W + "style", _W + "basedOn"
+_P_STYLE, _R_STYLE, _STYLE_ID = _W + "pStyle", _W + "rStyle", _W + "styleId"
 # Run content that stands for characters. A soft line break (w:br, also page
 # and column breaks) separates words like a space.
 _CHARACTERS = {
@@ -117,7 +120,7 @@ def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None
     limits = limits or _default_limits
     with _package(file, limits) as archive:
         _check_text_size(archive, limits)
-        reader = _BodyReader(_footnote_bodies(archive))
+        reader = _BodyReader(_footnote_bodies(archive), _capital_styles(archive))
         reader.read(archive)
     return reader.document()
 
@@ -223,7 +226,7 @@ def _check_text_size(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
     fails its checksum.
     """
     main = _main_part(archive)
-    parts = {main, _related(archive, main, _FOOTNOTES)}
+    parts = {main, _related(archive, main, _FOOTNOTES), _related(archive, main, _STYLES)}
     total = sum(archive.NameToInfo[name].file_size for name in parts if name in archive.NameToInfo)
     if total > limits.max_text_bytes:
         raise ParseError(
@@ -289,6 +292,38 @@ def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
     return bodies
 
 
+def _capital_styles(archive: zipfile.ZipFile) -> frozenset[str]:
+    """The styles showing their text in capitals (w:caps), by themselves or their base style.
+
+    ITU's heading style shows "Resolution 83" typed in mixed case as "RESOLUTION 83".
+    """
+    name = _related(archive, _main_part(archive), _STYLES)
+    if name is None or name not in archive.NameToInfo:
+        return frozenset()
+    root = etree.fromstring(archive.read(name), _safe_parser())
+    own: dict[str, bool | None] = {}
+    based_on: dict[str, str] = {}
+    for style in root.iter(_STYLE):
+        style_id = style.get(_STYLE_ID, "")
+        properties = style.find(_RPR)
+        caps = properties.find(_CAPS) if properties is not None else None
+        own[style_id] = None if caps is None else _is_on(caps)
+        parent = style.find(_BASED_ON)
+        if parent is not None:
+            based_on[style_id] = parent.get(_VAL, "")
+
+    def in_capitals(style_id: str) -> bool:
+        for _depth in range(len(own)):  # a loop of basedOn ends here
+            if own.get(style_id) is not None:
+                return bool(own[style_id])
+            if style_id not in based_on:
+                return False
+            style_id = based_on[style_id]
+        return False
+
+    return frozenset(style_id for style_id in own if in_capitals(style_id))
+
+
 # -- paragraphs ----------------------------------------------------------------
 
 
@@ -297,12 +332,14 @@ class _Paragraph:
     """The text of one paragraph as Word shows it with all changes accepted."""
 
     element: etree._Element
+    capital_styles: frozenset[str] = frozenset()
     pieces: list[str] = field(default_factory=list)
     footnote_ids: list[str] = field(default_factory=list)
     typed_marks: list[str] = field(default_factory=list)
     pictures: int = 0
     revised: bool = False
     mark_deleted: bool = False
+    capitals: bool = False  # the text being walked is shown in capitals (w:caps)
 
     @property
     def text(self) -> str:
@@ -316,6 +353,8 @@ class _Paragraph:
                 # A deleted paragraph mark joins this paragraph to the next one.
                 self.mark_deleted = mark.find(_DEL) is not None
                 self.revised = self.mark_deleted or mark.find(_INS) is not None
+            style = properties.find(_P_STYLE)
+            self.capitals = style is not None and style.get(_VAL) in self.capital_styles
         self._walk(self.element)
         return self
 
@@ -331,7 +370,8 @@ class _Paragraph:
             if tag in _PICTURES:
                 self.pictures += 1
             elif tag == _T:
-                self.pieces.append(child.text or "")
+                text = child.text or ""
+                self.pieces.append(text.upper() if self.capitals else text)
             elif tag in _CHARACTERS:
                 self.pieces.append(_CHARACTERS[tag])
             elif tag == _FOOTNOTE_REF:
@@ -355,6 +395,17 @@ class _Paragraph:
                 if typed.isdigit() and len(typed) <= 2 and run.find(_FOOTNOTE_REF) is None:
                     self.pieces.append(f"[footnoteRef:{typed}]")
                     return
+            # Word shows the run in capitals by its own w:caps, else by its style's.
+            paragraph_capitals = self.capitals
+            caps = properties.find(_CAPS)
+            style = properties.find(_R_STYLE)
+            if caps is not None:
+                self.capitals = _is_on(caps)
+            elif style is not None and style.get(_VAL) in self.capital_styles:
+                self.capitals = True
+            self._walk(run)
+            self.capitals = paragraph_capitals
+            return
         self._walk(run)
 
 
@@ -396,8 +447,9 @@ class _Table:
 class _BodyReader:
     """Streams the main document part into lines of text, one per paragraph."""
 
-    def __init__(self, footnote_bodies: dict[str, str]) -> None:
+    def __init__(self, footnote_bodies: dict[str, str], capital_styles: frozenset[str]) -> None:
         self.footnote_bodies = footnote_bodies
+        self.capital_styles = capital_styles
         self.texts: list[str] = []  # what the grammar reads: footnote calls as markers
         self.sources: list[str] = []  # the same with footnote bodies, kept as source text
         self.displayed: dict[str, str] = {}  # footnote body by the number Word displays
@@ -458,7 +510,7 @@ class _BodyReader:
         if _row_deleted(element):
             self.revised = True
             return
-        paragraph = _Paragraph(element).read()
+        paragraph = _Paragraph(element, self.capital_styles).read()
         self.revised |= paragraph.revised
         number = len(self.texts) + 1
         text, source = self._number_footnotes(paragraph)

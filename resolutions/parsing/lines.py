@@ -48,8 +48,10 @@ class Line:
 
 
 # Upper case and alone on its line, as ITU writes headings: a line holding only
-# a citation such as "Resolution 196 (Rev. Dubai, 2018)" is not a heading.
-RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?\s*$")
+# a citation such as "Resolution 196 (Rev. Dubai, 2018)" is not a heading. A
+# footnote mark may follow ("RESOLUTION 83 (Rev. Geneva, 2022)*"): ITU marks
+# notes on a whole resolution with an asterisk.
+RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?[\s*†‡]*$")
 # Other texts of a proceedings volume ("OPINION 1 (Rev. ...)", "RECOMMENDATION
 # ITU-T A.1", "PART II – ..."): each ends the resolution before it, and what
 # follows up to the next resolution heading is not a resolution.

@@ -425,7 +425,12 @@ def test_the_place_is_compared_without_regard_to_accents_or_case(wtsa20):
     Assembly.objects.filter(pk=wtsa20.pk).update(place="GENÈVE")
     wtsa20.refresh_from_db()
     preface = "The World Telecommunication Standardization Assembly (Geneva, 2022),"
-    for heading in ("RESOLUTION 2 (Rev. Geneva, 2022)", "RESOLUTION 3 (Rev. genève, 2022)"):
+    headings = [
+        "RESOLUTION 2 (Rev. Geneva, 2022)",
+        "RESOLUTION 3 (Rev. genève, 2022)",
+        "RESOLUTION 4 (REV. GENEVA, 2022)",  # as a heading style in capitals shows it
+    ]
+    for heading in headings:
         document = parse_document(name="Res.docx", data=other_text(heading, preface))
         report = resolution_import(document=document, assembly=wtsa20)
         assert report.created

@@ -238,3 +238,86 @@ def test_docx_with_the_same_resolution_twice_is_a_parse_error() -> None:
 def test_docx_resolution_without_title_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match=r"^line 2: RESOLUTION 44 has no title"):
         parse_docx(build_docx(["RESOLUTION 44 (Rev. Geneva, 2022)", ("instructs", "")]))
+
+
+# -- headings as Word shows them ---------------------------------------------------
+
+
+def save(document) -> io.BytesIO:
+    stream = io.BytesIO()
+    document.save(stream)
+    stream.seek(0)
+    return stream
+
+
+def add_footnotes(document, notes: dict[int, str]) -> None:
+    bodies = "".join(
+        f'<w:footnote w:id="{number}"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
+        for number, text in notes.items()
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        CONTENT_TYPE.WML_FOOTNOTES,
+        f"<w:footnotes {W}>{bodies}</w:footnotes>".encode(),
+        document.part.package,
+    )
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
+def test_a_heading_typed_in_mixed_case_that_word_shows_in_capitals_is_a_heading() -> None:
+    # ITU's heading style shows "Resolution 83 (Rev. Geneva, 2022)" as
+    # "RESOLUTION 83 (REV. GENEVA, 2022)": capitals by the paragraph style
+    # (through the style it is based on) or by the run itself.
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    capitals = document.styles.add_style("ResNoBase", WD_STYLE_TYPE.PARAGRAPH)
+    capitals.font.all_caps = True
+    heading = document.styles.add_style("ResNo", WD_STYLE_TYPE.PARAGRAPH)
+    heading.base_style = capitals
+    document.add_paragraph("Resolution 83 (Rev. Geneva, 2022)", style="ResNo")
+    for text in RES44[1:6]:
+        document.add_paragraph(plain(text))
+    document.add_paragraph().add_run("Resolution 84 (Rev. Geneva, 2022)").font.all_caps = True
+    for text in RES44[1:6]:
+        document.add_paragraph(plain(text))
+    unshown = document.add_paragraph("Resolution 85 (Rev. Geneva, 2022)", style="ResNo")
+    unshown.runs[0].font.all_caps = False  # the run turns the style's capitals off
+
+    resolutions = parse_docx(save(document)).resolutions
+
+    assert [(r.number, r.revision_text) for r in resolutions] == [
+        (83, "REV. GENEVA, 2022"),
+        (84, "REV. GENEVA, 2022"),
+    ]
+    assert resolutions[0].title == RES44[1]  # a title in a plain style keeps its case
+    assert "Resolution 85 (Rev. Geneva, 2022)" in resolutions[1].parts[0].items[-1].text
+
+
+@pytest.mark.parametrize("mark", ["*", " *", "**", "†"])
+def test_a_heading_with_a_footnote_mark_after_it_is_a_heading(mark) -> None:
+    body = [f"RESOLUTION 83 (Rev. Geneva, 2022){mark}", *(plain(p) for p in RES44[1:])]
+    for document in (parse_docx(build_docx(body)), parse_text("\n".join(body))):
+        (resolution,) = document.resolutions
+        assert (resolution.number, resolution.revision_text) == (83, "Rev. Geneva, 2022")
+
+
+def test_a_heading_with_a_custom_mark_word_footnote_keeps_the_footnote() -> None:
+    document = Document()
+    heading = document.add_paragraph("RESOLUTION 83 (Rev. Geneva, 2022)")
+    heading._p.append(
+        parse_xml(f'<w:r {W}><w:footnoteReference w:customMarkFollows="1" w:id="1"/></w:r>')
+    )
+    heading._p.append(
+        parse_xml(f'<w:r {W}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>*</w:t></w:r>')
+    )
+    for text in RES44[1:]:
+        document.add_paragraph(plain(text))
+    add_footnotes(document, {1: "This resolution should be read with Resolution 1."})
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert resolution.number == 83
+    assert [f.text for f in resolution.footnotes] == [
+        "This resolution should be read with Resolution 1."
+    ]
