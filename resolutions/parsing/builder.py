@@ -43,12 +43,13 @@ _LETTER = re.compile(r"^[a-z]{1,2}\)(?:bis|ter|quater)?")
 # history "(Montreal, 2000; ...; Geneva, 2022)" and "The World Telecommunication
 # Standardization Assembly (Geneva, 2022)," -- neither is a clause.
 # In an official Word file the history line carries footnote calls run into it
-# ("(Hammamet, 2016)1, bis"), which a text export leaves as typed marks.
+# ("(Hammamet, 2016)1, bis"), which a text export leaves as typed marks, and
+# a typed superscript mark with no footnote of its number stays as "¹".
 # Another conference's text opens with its own name ("The Plenipotentiary
 # Conference ...", "The World Telecommunication Development Conference ..."):
 # kept as the preface, so that the import refuses it as no WTSA text.
 _PREFACE = re.compile(
-    r"^\(.*\b\d{4}\b.*\)(?:[\s,*]*(?:\d{1,2}|bis|ter|quater)\b)*[\s,.;*]*$"
+    r"^\(.*\b\d{4}\b.*\)(?:[\s,*]*(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2}|bis|ter|quater)\b)*[\s,.;*]*$"
     r"|^The\s+(?:World\s+Telecommunication\s+(?:Standardization\s+Assembly|Development\s+Conference)"
     r"|Plenipotentiary\s+Conference|(?:ITU\s+)?Radiocommunication\s+Assembly"
     r"|World\s+Radiocommunication\s+Conference)\b",

@@ -63,6 +63,7 @@ _CHARACTERS = {
     _W + "noBreakHyphen": "\u2011",
     _W + "softHyphen": "",
 }
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # Not text: pictures, charts, text boxes, embedded objects and equations.
 _PICTURES = frozenset(
     {_W + "drawing", _W + "pict", _W + "object", _MATH + "oMath", _MATH + "oMathPara"}
@@ -333,6 +334,9 @@ class _Paragraph:
 
     element: etree._Element
     capital_styles: frozenset[str] = frozenset()
+    # How many footnotes the file has: a typed superscript number is a call
+    # only of a footnote that exists (Word numbers them 1, 2... in order).
+    footnote_count: int = 0
     pieces: list[str] = field(default_factory=list)
     footnote_ids: list[str] = field(default_factory=list)
     typed_marks: list[str] = field(default_factory=list)
@@ -389,11 +393,15 @@ class _Paragraph:
                 return  # hidden text
             align = properties.find(_VERT_ALIGN)
             if align is not None and align.get(_VAL) == "superscript":
-                # A footnote call typed as a superscript number rather than made
-                # with Word's footnote command: "(Hammamet, 2016)1".
                 typed = "".join(t.text or "" for t in run.iter(_T)).strip()
                 if typed.isdigit() and len(typed) <= 2 and run.find(_FOOTNOTE_REF) is None:
-                    self.pieces.append(f"[footnoteRef:{typed}]")
+                    if 1 <= int(typed) <= self.footnote_count:
+                        # A footnote call typed as a superscript number rather than
+                        # made with Word's footnote command: "(Hammamet, 2016)1".
+                        self.pieces.append(f"[footnoteRef:{typed}]")
+                    else:
+                        # A power or a unit with no footnote of that number: "W/m²", "10³".
+                        self.pieces.append(typed.translate(_SUPERSCRIPT_DIGITS))
                     return
             # Word shows the run in capitals by its own w:caps, else by its style's.
             paragraph_capitals = self.capitals
@@ -510,7 +518,7 @@ class _BodyReader:
         if _row_deleted(element):
             self.revised = True
             return
-        paragraph = _Paragraph(element, self.capital_styles).read()
+        paragraph = _Paragraph(element, self.capital_styles, len(self.footnote_bodies)).read()
         self.revised |= paragraph.revised
         number = len(self.texts) + 1
         text, source = self._number_footnotes(paragraph)
@@ -556,8 +564,12 @@ class _BodyReader:
                 "expected a heading such as 'RESOLUTION 44 (Rev. Geneva, 2022)' in the Word "
                 "document, found none",
             )
+        # A typed call "1" reads the footnote Word shows as 1, unless a real call
+        # of the file gave that number to another one.
+        in_order = enumerate(self.footnote_bodies.values(), start=1)
+        bodies = {str(number): body for number, body in in_order} | self.displayed
         resolutions, notices = build_resolutions(
-            lines[first:], self.sources, footnote_bodies=self.displayed
+            lines[first:], self.sources, footnote_bodies=bodies
         )
         check_unique(resolutions)
         start = lines[first].number

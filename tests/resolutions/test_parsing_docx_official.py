@@ -71,13 +71,42 @@ def test_footnote_calls_run_into_the_history_line_are_kept_as_the_resolutions_fo
     assert [p.verb for p in resolution.parts] == ["considering", "instructs"]
 
 
+def superscript(text: str) -> str:
+    return f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>{text}</w:t></w:r>'
+
+
 def test_a_history_line_with_a_typed_footnote_mark_and_bis_is_not_a_clause():
-    superscript = '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>'
-    history = wml_paragraph("(Hammamet, 2016)", superscript, ", bis")
-    (resolution,) = parse(resolution_44(history=[history])).resolutions
+    history = wml_paragraph("(Hammamet, 2016)", superscript("1"), ", bis")
+    document = parse(resolution_44(history=[history]), footnotes={7: "Read with Resolution 1."})
+    (resolution,) = document.resolutions
     assert resolution.skipped_headings[0] == "(Hammamet, 2016), bis"
-    assert resolution.footnotes == [Footnote("1", "")]
+    assert resolution.footnotes == [Footnote("1", "Read with Resolution 1.")]
     assert resolution.parts[0].items[0].text == "that the gap persists;"
+
+
+def test_a_typed_mark_without_its_footnote_stays_in_the_text_and_the_history_is_no_clause():
+    history = wml_paragraph("(Hammamet, 2016)", superscript("1"), ", bis")
+    (resolution,) = parse(resolution_44(history=[history])).resolutions
+    assert resolution.skipped_headings[0] == "(Hammamet, 2016)¹, bis"
+    assert resolution.footnotes == []
+    assert resolution.parts[0].items[0].text == "that the gap persists;"
+
+
+def test_superscript_digits_with_no_footnote_of_that_number_are_kept_as_superscripts():
+    # Resolution 72 writes units and powers with superscript digits: they are
+    # footnote calls only where the file has a footnote of that number.
+    body = resolution_44()
+    body[5] = wml_paragraph("a)\tthat 10 W/m", superscript("2"), " applies above 2 GHz;")
+    body[-1] = wml_paragraph(
+        "1\tto publish limits of 10", superscript("3"), " times the reference", superscript("1")
+    )
+    document = parse(body, footnotes={4: "As measured by ITU-T K.52."})
+    (resolution,) = document.resolutions
+    considering, instructs = (part.items[0] for part in resolution.parts)
+    assert considering.text == "that 10 W/m² applies above 2 GHz;"
+    assert considering.footnotes == []
+    assert instructs.text == "to publish limits of 10³ times the reference"
+    assert instructs.footnotes == [Footnote("1", "As measured by ITU-T K.52.")]
 
 
 def test_the_same_history_line_exported_as_text_is_not_a_clause_either():
