@@ -34,9 +34,11 @@ from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressRepo
 
 
 class PersonFilter(filters.ModelChoiceFilter):
-    """A person by the username or e-mail address typed in, not picked from a list.
+    """A person by the username typed in (in any case), not picked from a list.
 
-    A list of every account made a page 2,000 options long (issue 13).
+    A list of every account made a page 2,000 options long (issue 13). Not
+    by e-mail address: the lists are open to every signed-in person, and the
+    answer would tell them whose an address is.
     """
 
     field_class = PersonChoiceField
@@ -46,9 +48,9 @@ class PersonFilter(filters.ModelChoiceFilter):
             queryset=User.objects.all(),
             to_field_name="username",
             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-            error_messages={"invalid_choice": _("No account has this username or e-mail address.")},
+            error_messages={"invalid_choice": _("No account has this username.")},
             label=label,
-            help_text=_("The person's username or e-mail address."),
+            help_text=_("The person's username."),
         )
 
 

@@ -78,6 +78,7 @@ class ActionPlanningForm(forms.Form):
     # person of the Bureaux involved ran to 1,400 options for a TSB action,
     # most of the page (issue 13).
     focal_point = PersonChoiceField(
+        by_email=True,  # among the people of the Bureaux involved only
         label=_("Focal point"),
         queryset=User.objects.none(),
         to_field_name="username",

@@ -832,18 +832,23 @@ PEOPLE_SEARCH_MAX_LENGTH = 100
 
 
 def people_matching(people: QuerySet[User], text: str) -> list[User]:
-    """The first people whose name, username or e-mail address has every word typed.
+    """The first people whose name or username has every word typed, in any case.
 
-    With nothing typed, the first people by name.
+    With nothing typed, the first people by name. Not by e-mail address: a
+    few letters at a time would spell out colleagues' addresses. SQLite
+    compares only ASCII letters without regard to case, so each word is also
+    tried as it is written in names ("KONÉ" finds "Koné" there too).
     """
     words = text[:PEOPLE_SEARCH_MAX_LENGTH].replace("\x00", "").split()[:PEOPLE_SEARCH_WORDS]
     for word in words:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(username__icontains=word)
-            | Q(email__icontains=word)
-        )
+        found = Q()
+        for form in {word, word.lower(), word.capitalize()}:
+            found |= (
+                Q(first_name__icontains=form)
+                | Q(last_name__icontains=form)
+                | Q(username__icontains=form)
+            )
+        people = people.filter(found)
     return list(
         people.select_related("bureau")
         .only("username", "first_name", "last_name", "bureau__code")

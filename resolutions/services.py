@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from .models import Assembly, Clause, Resolution, ResolutionReference
 from .parsing import Directive, Footnote, ParsedItem, ParsedPart, ParsedResolution
+from .parsing.cleaning import quote
 from .parsing.directives import analyse_directive
 from .parsing.types import DIRECTIVE_STRENGTH
 
@@ -100,19 +101,23 @@ def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
         raise ImportRefused(
             _(
                 "Resolution %(number)d is not a WTSA text: it was adopted by %(conference)s "
-                "(its text says “%(preface)s”), and only resolutions of the World "
+                "(its text says %(preface)s), and only resolutions of the World "
                 "Telecommunication Standardization Assembly can be imported."
             )
             % {
                 "number": parsed.number,
-                "conference": conference[:1].lower() + conference[1:],
-                "preface": parsed.preface,
+                "conference": conference[:1].lower() + conference[1:80],
+                "preface": quote(parsed.preface),
             }
         )
-    named = re.search(r"\(([^()]*)\)", parsed.preface)
+    # The brackets that date the preface: "(WTSA-20) (Geneva, 2022)" names its place second.
+    named = next(
+        (group for group in re.findall(r"\(([^()]*)\)", parsed.preface) if _YEAR.search(group)),
+        "",
+    )
     for wording, revision in (
         (_("is headed (%(revision)s)"), parsed.revision_text),
-        (_("says it was adopted in (%(revision)s)"), named.group(1) if named else ""),
+        (_("says it was adopted in (%(revision)s)"), named),
     ):
         described = _("Resolution %(number)d") % {"number": parsed.number} + " "
         described += wording % {"revision": revision}

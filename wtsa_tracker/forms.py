@@ -1,4 +1,4 @@
-"""Form parts shared by the apps: the renderer, and a person given by username or e-mail.
+"""Form parts shared by the apps: the renderer, and a person given by username.
 
 Form templates go through Jinja2 where Django ships them for it, else
 Django's engine.
@@ -35,12 +35,18 @@ class FormRenderer(BaseRenderer):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    """A person of the field's queryset, given by username or e-mail address.
+    """A person of the field's queryset, given by username (or e-mail address).
 
-    The username as typed first; then, in any case, a username or an e-mail
-    address that only one of them has. Usernames are often e-mail addresses,
-    and people know each other's addresses rather than their usernames.
+    The username as typed first; then, in any case, a username (or, with
+    ``by_email``, an e-mail address) that only one of them has. Colleagues
+    know each other's addresses rather than their usernames; a field open to
+    every signed-in person must not tell whose an address is, so e-mail
+    addresses are only for fields whose choices the user may already see.
     """
+
+    def __init__(self, *args, by_email: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_email = by_email
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -50,9 +56,10 @@ class PersonChoiceField(forms.ModelChoiceField):
         if text and "\x00" not in text:
             person = self.queryset.filter(username=text).first()
             if person is None:
-                matches = list(
-                    self.queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))[:2]
-                )
+                lookup = Q(username__iexact=text)
+                if self.by_email:
+                    lookup |= Q(email__iexact=text)
+                matches = list(self.queryset.filter(lookup)[:2])
                 person = matches[0] if len(matches) == 1 else None
         if person is None:
             raise forms.ValidationError(

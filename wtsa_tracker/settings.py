@@ -137,7 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept between requests (DB_CONN_MAX_AGE), as on
     # PostgreSQL: opening one runs the PRAGMAs below and Django's function
     # registrations, and closing the last one checkpoints the WAL, 1.5–2 ms
-    # of each API request (issue 13).
+    # of each API request under gunicorn (issue 13). Django's runserver, which
+    # `make run` starts, still closes them at the end of each request thread.
     DATABASES["default"]["ENGINE"] = "wtsa_tracker.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -335,7 +336,7 @@ IMPORT_DOCX_MAX_UNCOMPRESSED_MB = env.int(
 )
 IMPORT_DOCX_MAX_MEMBERS = env.int("IMPORT_DOCX_MAX_MEMBERS", default=2000, validate=Range(min=1))
 IMPORT_DOCX_MAX_RATIO = env.int("IMPORT_DOCX_MAX_RATIO", default=200, validate=Range(min=1))
-# The text a Word file's document and footnotes unpack to: a whole proceedings
+# The text a Word file's document, footnotes and styles unpack to: a whole proceedings
 # volume holds 10-20 MB of it (see DocxLimits.max_text_bytes).
 IMPORT_DOCX_MAX_TEXT_MB = env.int("IMPORT_DOCX_MAX_TEXT_MB", default=40, validate=Range(min=1))
 # A worker that claimed a reminder or notification e-mail has this long to send

@@ -195,6 +195,10 @@ def render_detail(
         "timeline": timeline.entries,
         "timeline_older": timeline.older,
         "timeline_is_first_page": before is None,
+        # After a refused change (409) the plan form may show values someone
+        # else has changed since: its version must not follow the action's on
+        # its own (the status panel's htmx swap takes only #plan-version-sync).
+        "plan_version_follows": status != 409,
         "can_change_status": can_change,
         "can_edit_action": can_edit,
         "can_write_report": can_write,

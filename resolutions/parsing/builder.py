@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from .bodies import body_at
-from .cleaning import fill_footnotes, merge_footnotes
+from .cleaning import fill_footnotes, merge_footnotes, quote
 from .directives import analyse_directive, split_addressee
 from .lines import Kind, Line, is_dotted_label, is_number_label
 from .references import unique_references
@@ -56,11 +56,6 @@ _PREFACE = re.compile(
     re.IGNORECASE,
 )
 _EXPECTED_PART = "a part heading such as 'considering', 'resolves' or 'instructs'"
-
-
-def quote(text: str, limit: int = 70) -> str:
-    """Quote source text for an error message, shortened if long."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def build_resolutions(

@@ -85,3 +85,8 @@ def merge_footnotes(*groups: list[Footnote]) -> list[Footnote]:
             if not merged.get(note.number):
                 merged[note.number] = note.text
     return [Footnote(number, text) for number, text in merged.items()]
+
+
+def quote(text: str, limit: int = 70) -> str:
+    """Quote source text for an error message, shortened if long."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

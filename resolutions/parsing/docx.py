@@ -23,6 +23,7 @@ Pictures, charts, equations and embedded objects are skipped with a notice.
 from __future__ import annotations
 
 import posixpath
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -64,6 +65,10 @@ _CHARACTERS = {
     _W + "softHyphen": "",
 }
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# A footnote number typed as a superscript: one or two ASCII digits.
+_TYPED_MARK = re.compile(r"[0-9]{1,2}")
+# The first word of a heading Word shows in capitals, typed in any case.
+_HEADING_WORD = re.compile(r"^(\s*)resolution\b(?=\s+\d)", re.IGNORECASE)
 # Not text: pictures, charts, text boxes, embedded objects and equations.
 _PICTURES = frozenset(
     {_W + "drawing", _W + "pict", _W + "object", _MATH + "oMath", _MATH + "oMathPara"}
@@ -121,7 +126,11 @@ def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None
     limits = limits or _default_limits
     with _package(file, limits) as archive:
         _check_text_size(archive, limits)
-        reader = _BodyReader(_footnote_bodies(archive), _capital_styles(archive))
+        reader = _BodyReader(
+            _footnote_bodies(archive),
+            _capital_styles(archive),
+            typed_calls=not _calls_footnotes(archive),
+        )
         reader.read(archive)
     return reader.document()
 
@@ -274,6 +283,17 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     return main
 
 
+def _calls_footnotes(archive: zipfile.ZipFile) -> bool:
+    """Whether the body calls a footnote with Word's footnote command (w:footnoteReference)."""
+    marker, tail = b"footnoteReference", b""
+    with archive.open(_main_part(archive)) as stream:
+        while chunk := stream.read(1 << 20):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker) :]
+    return False
+
+
 def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
     """Footnote text by footnote id, as the footnotes part holds it."""
     name = _related(archive, _main_part(archive), _FOOTNOTES)
@@ -335,8 +355,11 @@ class _Paragraph:
     element: etree._Element
     capital_styles: frozenset[str] = frozenset()
     # How many footnotes the file has: a typed superscript number is a call
-    # only of a footnote that exists (Word numbers them 1, 2... in order).
+    # only of a footnote that exists (Word numbers them 1, 2... in order), and
+    # only in a file that makes no call with Word's footnote command: there a
+    # superscript number is a power or a unit ("W/m²", "10³").
     footnote_count: int = 0
+    typed_calls: bool = False
     pieces: list[str] = field(default_factory=list)
     footnote_ids: list[str] = field(default_factory=list)
     typed_marks: list[str] = field(default_factory=list)
@@ -344,10 +367,17 @@ class _Paragraph:
     revised: bool = False
     mark_deleted: bool = False
     capitals: bool = False  # the text being walked is shown in capitals (w:caps)
+    shown_in_capitals: bool = False  # some of the paragraph's text is
 
     @property
     def text(self) -> str:
-        return "".join(self.pieces)
+        text = "".join(self.pieces)
+        if self.shown_in_capitals:
+            # A heading typed "Resolution 83 (Rev. Geneva, 2022)" that Word shows
+            # in capitals reads as one: only its first word is changed, the rest
+            # is kept as typed ("Rev. Geneva, 2022").
+            text = _HEADING_WORD.sub(r"\1RESOLUTION", text, count=1)
+        return text
 
     def read(self) -> _Paragraph:
         properties = self.element.find(_PPR)
@@ -374,8 +404,8 @@ class _Paragraph:
             if tag in _PICTURES:
                 self.pictures += 1
             elif tag == _T:
-                text = child.text or ""
-                self.pieces.append(text.upper() if self.capitals else text)
+                self.pieces.append(child.text or "")
+                self.shown_in_capitals |= self.capitals
             elif tag in _CHARACTERS:
                 self.pieces.append(_CHARACTERS[tag])
             elif tag == _FOOTNOTE_REF:
@@ -394,8 +424,9 @@ class _Paragraph:
             align = properties.find(_VERT_ALIGN)
             if align is not None and align.get(_VAL) == "superscript":
                 typed = "".join(t.text or "" for t in run.iter(_T)).strip()
-                if typed.isdigit() and len(typed) <= 2 and run.find(_FOOTNOTE_REF) is None:
-                    if 1 <= int(typed) <= self.footnote_count:
+                # ASCII digits only: "²".isdigit() is true, and int("²") fails.
+                if _TYPED_MARK.fullmatch(typed) and run.find(_FOOTNOTE_REF) is None:
+                    if self.typed_calls and 1 <= int(typed) <= self.footnote_count:
                         # A footnote call typed as a superscript number rather than
                         # made with Word's footnote command: "(Hammamet, 2016)1".
                         self.pieces.append(f"[footnoteRef:{typed}]")
@@ -455,8 +486,15 @@ class _Table:
 class _BodyReader:
     """Streams the main document part into lines of text, one per paragraph."""
 
-    def __init__(self, footnote_bodies: dict[str, str], capital_styles: frozenset[str]) -> None:
+    def __init__(
+        self,
+        footnote_bodies: dict[str, str],
+        capital_styles: frozenset[str],
+        *,
+        typed_calls: bool,
+    ) -> None:
         self.footnote_bodies = footnote_bodies
+        self.typed_calls = typed_calls
         self.capital_styles = capital_styles
         self.texts: list[str] = []  # what the grammar reads: footnote calls as markers
         self.sources: list[str] = []  # the same with footnote bodies, kept as source text
@@ -518,7 +556,9 @@ class _BodyReader:
         if _row_deleted(element):
             self.revised = True
             return
-        paragraph = _Paragraph(element, self.capital_styles, len(self.footnote_bodies)).read()
+        paragraph = _Paragraph(
+            element, self.capital_styles, len(self.footnote_bodies), self.typed_calls
+        ).read()
         self.revised |= paragraph.revised
         number = len(self.texts) + 1
         text, source = self._number_footnotes(paragraph)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .cleaning import collapse_spaces, extract_footnotes, normalise_chars
+from .cleaning import collapse_spaces, extract_footnotes, normalise_chars, quote
 from .types import Footnote, ParseError
 
 
@@ -51,7 +51,7 @@ class Line:
 # a citation such as "Resolution 196 (Rev. Dubai, 2018)" is not a heading. A
 # footnote mark may follow ("RESOLUTION 83 (Rev. Geneva, 2022)*"): ITU marks
 # notes on a whole resolution with an asterisk.
-RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?[\s*†‡]*$")
+RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?[\s*†‡⁰¹²³⁴⁵⁶⁷⁸⁹]*$")
 # Other texts of a proceedings volume ("OPINION 1 (Rev. ...)", "RECOMMENDATION
 # ITU-T A.1", "PART II – ..."): each ends the resolution before it, and what
 # follows up to the next resolution heading is not a resolution.
@@ -123,11 +123,13 @@ LETTERED = re.compile(r"^([ivx]{1,5}\)|[a-z]{1,2}\))\s?((?:bis|ter|quater)\b)?\s
 # annexes after the operative part, so everything after one is skipped too.
 # ITU names the resolution in an annex heading, its revision in brackets within
 # the brackets: "ANNEX A (to Resolution 44 (Rev. Geneva, 2022))", "Annex 1 to
-# Resolution 44".
+# Resolution 44". An annex's id is short ("A", "1", "A and B"): a longer one
+# would let a long word be split into ids and "and"s in exponentially many ways.
 _BRACKETS = r"\((?:[^()]|\([^()]*\))*\)"
 SKIPPED_HEADINGS = [
     re.compile(
-        r"^(?:ANNEX|APPENDIX|ATTACHMENT)(?:ES)?(?:\s+[A-Z0-9]+(?:\s*(?:,|&|and)\s*[A-Z0-9]+)*)?"
+        r"^(?:ANNEX|APPENDIX|ATTACHMENT)(?:ES)?"
+        r"(?:\s+[A-Z0-9]{1,4}(?:\s*[,&]\s*[A-Z0-9]{1,4}|\s+and\s+[A-Z0-9]{1,4})*)?"
         rf"(?:\s*{_BRACKETS}|\s+to\s+Resolution\s+\d+(?:\s*{_BRACKETS})?)?\s*(?:[:.\-–].*)?$",
         re.IGNORECASE,
     ),
@@ -223,7 +225,10 @@ def _match_label(text: str) -> tuple[str, str] | None:
 # change with "MOD", "ADD", "SUP" or "NOC" and its reference ("EUR/36A2/1"), and
 # follows it with "Reasons: ...". Its texts are drafts: importing them would
 # glue the reasons into items and merge draft resolutions into others.
-_PROPOSAL = re.compile(r"^(?:(?:MOD|ADD|SUP|NOC)\s+[A-Z]{2,6}/[0-9A-Za-z()]+/\d+\b|Reasons\s*:)")
+_PROPOSAL = re.compile(r"^(?:MOD|ADD|SUP|NOC)(?:\s+[A-Z]{2,6}/[0-9A-Za-z()]+/\d+\b|\s*$)")
+# "Reasons:" alone may open a paragraph of an adopted text; in a file with a
+# marker it is a proposal's, and refused as one.
+_REASONS = re.compile(r"^Reasons\s*:")
 PROPOSAL_REFUSAL = (
     "marks a proposal to the assembly (MOD, ADD, SUP or NOC markers, 'Reasons:' paragraphs), "
     "not the text the assembly adopted: import the resolutions as published after the assembly"
@@ -236,11 +241,11 @@ def classify_lines(numbered_lines: list[tuple[int, str]]) -> list[Line]:
     Raises ``ParseError`` on the first line that marks a proposal to an assembly.
     """
     lines: list[Line] = []
-    for number, raw in numbered_lines:
-        text = collapse_spaces(normalise_chars(raw))
-        if _PROPOSAL.match(text):
-            shown = text if len(text) <= 70 else text[:69] + "…"
-            raise ParseError(number, f"{shown!r} {PROPOSAL_REFUSAL}")
+    texts = [(number, collapse_spaces(normalise_chars(raw)), raw) for number, raw in numbered_lines]
+    proposal = any(_PROPOSAL.match(text) for _, text, _ in texts)
+    for number, text, raw in texts:
+        if proposal and (_PROPOSAL.match(text) or _REASONS.match(text)):
+            raise ParseError(number, f"{quote(text)} {PROPOSAL_REFUSAL}")
         for piece in split_run_ons(raw):
             lines.append(classify(number, piece))
     return lines

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .builder import build_resolutions, check_unique, quote
-from .cleaning import collapse_spaces, normalise_chars
+from .builder import build_resolutions, check_unique
+from .cleaning import collapse_spaces, normalise_chars, quote
 from .lines import Kind, classify_lines
 from .types import Notice, ParsedDocument, ParsedResolution, ParseError
 

@@ -421,6 +421,21 @@ def test_a_heading_without_place_or_year_is_checked_against_its_preface(wtsa20, 
     assert "Resolution 44 says it was adopted in (Hammamet, 2016), which is not WTSA-20" in message
 
 
+def test_a_preface_naming_the_assembly_before_its_place_is_dated_by_its_place(wtsa20):
+    preface = "The World Telecommunication Standardization Assembly (WTSA-20) (Geneva, 2022),"
+    document = parse_document(
+        name="Res.docx", data=other_text("RESOLUTION 2 (Rev. Geneva, 2022)", preface)
+    )
+    assert resolution_import(document=document, assembly=wtsa20).created
+
+
+def test_a_refusal_quotes_a_long_preface_shortened(wtsa20, tmp_path):
+    preface = "The Plenipotentiary Conference (Bucharest, 2022), " + "and so on " * 200
+    message = refused(tmp_path, other_text("RESOLUTION 2 (Rev. Geneva, 2022)", preface))
+    assert "its text says 'The Plenipotentiary Conference (Bucharest, 2022), and so on" in message
+    assert len(message) < 600
+
+
 def test_the_place_is_compared_without_regard_to_accents_or_case(wtsa20):
     Assembly.objects.filter(pk=wtsa20.pk).update(place="GENÈVE")
     wtsa20.refresh_from_db()

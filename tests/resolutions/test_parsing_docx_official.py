@@ -15,6 +15,7 @@ import docx
 import pytest
 
 from resolutions.parsing import Footnote, ParseError, parse_docx, parse_text
+from resolutions.parsing.lines import Kind, classify_lines
 from resolutions.parsing.types import NOTICE_CODES
 from tests.builders import wml_footnote_call, wml_paragraph, word_file
 
@@ -107,6 +108,34 @@ def test_superscript_digits_with_no_footnote_of_that_number_are_kept_as_superscr
     assert considering.footnotes == []
     assert instructs.text == "to publish limits of 10³ times the reference"
     assert instructs.footnotes == [Footnote("1", "As measured by ITU-T K.52.")]
+
+
+def test_in_a_file_calling_its_footnotes_with_words_command_superscripts_are_text():
+    # Where Word's footnote command makes the calls, a superscript number is a
+    # power or a unit, whatever number of footnotes the file has.
+    body = resolution_44(history=[wml_paragraph(HISTORY, wml_footnote_call(2))])
+    body[5] = wml_paragraph("a)\tthat 10 W/m", superscript("2"), " applies;")
+    body[-1] = wml_paragraph("1\tto publish limits of 10", superscript("3"), " times;")
+    footnotes = {2: "First.", 3: "Second.", 4: "Third."}
+    (resolution,) = parse(body, footnotes=footnotes).resolutions
+    considering, instructs = (part.items[0] for part in resolution.parts)
+    assert considering.text == "that 10 W/m² applies;"
+    assert instructs.text == "to publish limits of 10³ times;"
+    assert considering.footnotes == instructs.footnotes == []
+
+
+def test_a_superscript_character_in_a_superscript_run_is_kept():
+    body = resolution_44()
+    body[5] = wml_paragraph("a)\tthat 10 W/m", superscript("²"), " applies;")
+    (resolution,) = parse(body).resolutions
+    assert resolution.parts[0].items[0].text == "that 10 W/m² applies;"
+
+
+def test_a_heading_followed_by_a_typed_mark_with_no_footnote_is_a_heading():
+    body = resolution_44()
+    body[0] = wml_paragraph("RESOLUTION 44 (Rev. Hammamet, 2016)", superscript("1"))
+    (resolution,) = parse(body).resolutions
+    assert (resolution.number, resolution.revision_text) == (44, "Rev. Hammamet, 2016")
 
 
 def test_the_same_history_line_exported_as_text_is_not_a_clause_either():
@@ -339,6 +368,16 @@ def test_annex_headings_as_itu_writes_them_keep_the_annex_apart_in_text_and_word
         assert "annex_kept_as_text" in codes(document)
 
 
+def test_a_long_line_that_almost_reads_as_an_annex_heading_is_read_at_once():
+    # The heading's ids ("A and B") could once split a long word into ids and
+    # "and"s in exponentially many ways: this line took longer than a day.
+    line = "ANNEX " + "aand" * 40 + "!"
+    (classified,) = classify_lines([(1, line)])
+    assert classified.kind is not Kind.SKIPPED
+    (heading,) = classify_lines([(1, "ANNEXES A and B (to Resolution 44)")])
+    assert heading.kind is Kind.SKIPPED
+
+
 def test_a_table_is_read_as_text_and_reported():
     body = resolution_44()
     body[-1:] = [
@@ -511,13 +550,19 @@ def test_a_proposal_with_mod_add_sup_or_noc_markers_is_refused_naming_the_paragr
     assert f"{marker.replace(chr(9), ' ')!r} {PROPOSAL_REFUSAL}" in str(caught.value)
 
 
-def test_a_reasons_paragraph_alone_is_enough_to_refuse_a_proposal_in_text_and_word():
-    body = resolution_44() + ["Reasons:\tEditorial.", "RESOLUTION 83 (Rev. Hammamet, 2016)"]
+def test_a_reasons_paragraph_refuses_a_file_only_beside_a_proposal_marker():
+    marked = resolution_44() + ["SUP", "RESOLUTION 83 (Rev. Hammamet, 2016)", "Reasons:\tOld."]
     for read in (parse, lambda lines: parse_text("\n".join(lines))):
         with pytest.raises(ParseError) as caught:
-            read(body)
+            read(marked)
         assert caught.value.line == 10
-        assert f"'Reasons: Editorial.' {PROPOSAL_REFUSAL}" in str(caught.value)
+        assert f"'SUP' {PROPOSAL_REFUSAL}" in str(caught.value)
+
+    # An adopted text may open a paragraph with "Reasons:": it is no proposal.
+    adopted = resolution_44() + ["Reasons:\tsee the action plan in the annex."]
+    for read in (parse, lambda lines: parse_text("\n".join(lines))):
+        (resolution,) = read(adopted).resolutions
+        assert "Reasons: see the action plan" in resolution.iter_items()[-1].text
 
 
 def test_a_word_mod_or_add_in_item_text_is_no_proposal_marker():

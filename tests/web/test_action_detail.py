@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.choices import ActionStatus, ReportingRecipient
-from actions.models import Action, ReportingObligation, StatusChange
+from actions.models import Action, ReportingObligation, StatusChange, User
 from actions.permissions import allowed_next_statuses
 from actions.services.actions import action_transition, action_update
 from tests import builders
@@ -183,6 +183,31 @@ def test_a_stale_status_change_is_refused_and_shows_who_changed_it(
     assert StatusChange.objects.count() == 1
 
 
+def test_after_a_stale_status_change_the_plan_form_keeps_the_version_it_was_shown_with(
+    login, tsb_staff, tsb_coordinator, bdt_staff, tsb_action
+):
+    # The status panel's swap carries the plan form's version along only when
+    # the change succeeded: after a 409 the plan form still shows the values
+    # loaded with the page, and a newer version would let it overwrite
+    # someone else's plan without a word.
+    client = login(tsb_staff)
+    assert 'id="plan-version-sync"' in detail(client, tsb_action).content.decode()
+    action_update(
+        action=Action.objects.get(pk=tsb_action.pk),
+        by=tsb_coordinator,
+        expected_version=1,
+        changes={"focal_point": bdt_staff},
+    )
+
+    response = change_status(client, tsb_action, "in_progress", version=1)
+
+    assert response.status_code == 409
+    assert 'id="plan-version-sync"' not in response.content.decode()
+    stale_plan = plan(client, tsb_action, version=1, target_date="2027-01-31")
+    assert stale_plan.status_code == 409
+    assert Action.objects.get(pk=tsb_action.pk).focal_point == bdt_staff
+
+
 def test_a_status_no_longer_reachable_after_someone_elses_change_is_reported_as_stale(
     login, tsb_staff, tsb_coordinator, tsb_action
 ):
@@ -281,7 +306,7 @@ def test_the_focal_point_box_suggests_people_of_the_involved_bureaux_as_one_type
     builders.user("akone", bureau="TSB", first_name="Amadou", last_name="Koné", is_active=False)
     client = login(tsb_staff)
 
-    response = suggestions(client, tsb_action, "  AMINA keï ")
+    response = suggestions(client, tsb_action, "  AMINA KEÏ ")
 
     assert response.status_code == 200
     assert response.content.decode().strip() == (
@@ -295,6 +320,11 @@ def test_the_focal_point_box_suggests_people_of_the_involved_bureaux_as_one_type
     assert 'value="bdt_staff"' in everyone
     assert 'value="br_staff"' not in everyone
     assert 'value="akone"' not in everyone
+    # Names only: a few letters at a time would spell out an e-mail address.
+    akeita = User.objects.get(username="akeita")
+    akeita.email = "amina.keita@itu.int"
+    akeita.save()
+    assert "<option" not in suggestions(client, tsb_action, "itu.int").content.decode()
     # Unreadable input finds nobody rather than failing.
     assert "<option" not in suggestions(client, tsb_action, "\x00" + "x" * 500).content.decode()
 
