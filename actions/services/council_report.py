@@ -507,10 +507,14 @@ WRAPPED = Alignment(wrap_text=True, vertical="top")
 LINK_FONT = Font(color="0563C1", underline="single")
 
 
-def _columns(sheet, columns: list[tuple[str, int]]) -> None:
+def _table_sheet(workbook, name: str, columns: list[tuple[str, int]]):
+    """A sheet of rows under a frozen header row, its columns as wide as given."""
+    sheet = workbook.create_sheet(name)
+    sheet.freeze_panes = "A2"
     for index, (_title, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(_header(sheet, [title for title, _width in columns]))
+    return sheet
 
 
 def _header(sheet, titles: list[str]) -> list[WriteOnlyCell]:
@@ -626,10 +630,8 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
             [entry["bureau"], entry["n"], *[entry["by_status"][s.value] for s in ActionStatus]]
         )
 
-    sheet = workbook.create_sheet("Actions")
-    sheet.freeze_panes = "A2"
+    sheet = _table_sheet(workbook, "Actions", ACTION_COLUMNS)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_COLUMNS))}{summary['actions'] + 1}"
-    _columns(sheet, ACTION_COLUMNS)
     for entry in data["resolutions"]:
         for action in entry["actions"]:
             progress = action["progress"]
@@ -653,9 +655,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
                 )
             )
 
-    sheet = workbook.create_sheet("Assessments")
-    sheet.freeze_panes = "A2"
-    _columns(sheet, ASSESSMENT_COLUMNS)
+    sheet = _table_sheet(workbook, "Assessments", ASSESSMENT_COLUMNS)
     for entry in data["resolutions"]:
         assessment = entry["assessment"] or {}
         sheet.append(
@@ -674,9 +674,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
             )
         )
 
-    sheet = workbook.create_sheet("Evidence")
-    sheet.freeze_panes = "A2"
-    _columns(sheet, EVIDENCE_COLUMNS)
+    sheet = _table_sheet(workbook, "Evidence", EVIDENCE_COLUMNS)
     for entry in data["resolutions"]:
         for action in entry["actions"]:
             for report in action["progress"]:
