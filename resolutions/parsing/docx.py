@@ -35,6 +35,7 @@ from typing import IO
 from lxml import etree
 
 from .builder import build_resolutions, check_unique
+from .docx_numbering import ListNumbering
 from .lines import Kind, classify_lines
 from .types import Notice, ParsedDocument, ParseError
 
@@ -45,6 +46,7 @@ _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationsh
 _OFFICE_DOCUMENT = "/officeDocument"
 _FOOTNOTES = "/footnotes"
 _STYLES = "/styles"
+_NUMBERING = "/numbering"
 
 _BODY, _P, _R, _TBL, _TR = _W + "body", _W + "p", _W + "r", _W + "tbl", _W + "tr"
 _T, _FOOTNOTE_REF, _FOOTNOTE = _W + "t", _W + "footnoteReference", _W + "footnote"
@@ -93,7 +95,7 @@ class DocxLimits:
     max_members: int = 2000
     max_ratio: int = 200
     ratio_from_bytes: int = 1024 * 1024
-    # The parts whose text is read (the document and its footnotes), unpacked.
+    # The parts read (the document, its footnotes, styles and numbering), unpacked.
     # A whole WTSA proceedings volume, the largest text imported, has a
     # document part of 10-20 MB: 40 MB leaves it room to double, while a part
     # of hundreds of MB that the other caps let through (compressed 100 to 1
@@ -126,9 +128,11 @@ def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None
     limits = limits or _default_limits
     with _package(file, limits) as archive:
         _check_text_size(archive, limits)
+        styles = _part_root(archive, _STYLES)
         reader = _BodyReader(
             _footnote_bodies(archive),
-            _capital_styles(archive),
+            _capital_styles(styles),
+            ListNumbering(_part_root(archive, _NUMBERING), styles),
             typed_calls=not _calls_footnotes(archive),
         )
         reader.read(archive)
@@ -236,7 +240,7 @@ def _check_text_size(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
     fails its checksum.
     """
     main = _main_part(archive)
-    parts = {main, _related(archive, main, _FOOTNOTES), _related(archive, main, _STYLES)}
+    parts = {main, *(_related(archive, main, part) for part in (_FOOTNOTES, _STYLES, _NUMBERING))}
     total = sum(archive.NameToInfo[name].file_size for name in parts if name in archive.NameToInfo)
     if total > limits.max_text_bytes:
         raise ParseError(
@@ -313,15 +317,21 @@ def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
     return bodies
 
 
-def _capital_styles(archive: zipfile.ZipFile) -> frozenset[str]:
+def _part_root(archive: zipfile.ZipFile, suffix: str) -> etree._Element | None:
+    """The XML of a small part related to the document (its styles, its numbering), if any."""
+    name = _related(archive, _main_part(archive), suffix)
+    if name is None or name not in archive.NameToInfo:
+        return None
+    return etree.fromstring(archive.read(name), _safe_parser())
+
+
+def _capital_styles(root: etree._Element | None) -> frozenset[str]:
     """The styles showing their text in capitals (w:caps), by themselves or their base style.
 
     ITU's heading style shows "Resolution 83" typed in mixed case as "RESOLUTION 83".
     """
-    name = _related(archive, _main_part(archive), _STYLES)
-    if name is None or name not in archive.NameToInfo:
+    if root is None:
         return frozenset()
-    root = etree.fromstring(archive.read(name), _safe_parser())
     own: dict[str, bool | None] = {}
     based_on: dict[str, str] = {}
     for style in root.iter(_STYLE):
@@ -490,10 +500,12 @@ class _BodyReader:
         self,
         footnote_bodies: dict[str, str],
         capital_styles: frozenset[str],
+        numbering: ListNumbering,
         *,
         typed_calls: bool,
     ) -> None:
         self.footnote_bodies = footnote_bodies
+        self.numbering = numbering
         self.typed_calls = typed_calls
         self.capital_styles = capital_styles
         self.texts: list[str] = []  # what the grammar reads: footnote calls as markers
@@ -563,6 +575,11 @@ class _BodyReader:
         number = len(self.texts) + 1
         text, source = self._number_footnotes(paragraph)
         text, source = self.carry[0] + text, self.carry[1] + source
+        # Word counts a numbered paragraph even when it is empty, but shows no label
+        # for it; a paragraph whose mark was deleted is part of the next one.
+        label = "" if paragraph.mark_deleted else self.numbering.label(element)
+        if label and text.strip():
+            text, source = f"{label}\t{text}", f"{label}\t{source}"
         if paragraph.mark_deleted:
             # Keep the line count equal to Word's paragraph count: this one reads
             # as empty, its text opens the next one.

@@ -1,0 +1,242 @@
+"""Word's automatic list numbering, written into the text as ITU types it.
+
+A paragraph that Word numbers itself (``w:numPr``, set on the paragraph or
+on its style) holds no number in its text: Word draws "1.", "a)" or "iii)"
+from the numbering part. Read as it is, an "instructs" part numbered that
+way is one long paragraph. ``ListNumbering`` counts such paragraphs as Word
+does and gives each the label ITU types by hand ("1", "a)", "iii)", "1.2",
+"–" for a bullet), so that the line grammar reads them as items.
+
+What is read: the levels of each list (start, number format, label text),
+a list's restart (``startOverride``), numbering set by a paragraph style
+(through the styles it is based on), and a level's own paragraph style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_VAL = _W + "val"
+_NUM_PR, _NUM_ID, _ILVL = _W + "numPr", _W + "numId", _W + "ilvl"
+_P_PR, _P_STYLE = _W + "pPr", _W + "pStyle"
+
+# Word shows at most nine levels (0-8), and counts to 32,767 at most: a larger
+# start in a crafted file would only make the label long to write.
+_LEVELS = 9
+_LARGEST = 32767
+_ROMAN = [
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+]
+# A label of numbers and dots: "1", "1.", "1.2", "(1)", "1)".
+_NUMBERS = re.compile(r"^\(?(\d+(?:\.\d+)*)[.)]?$")
+# A label of one letter or roman number: "a)", "(a)", "a.", "iii)", "A".
+_LETTERS = re.compile(r"^\(?([A-Za-z]{1,5})[.)]?$")
+
+
+def _roman(number: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def _letters(number: int) -> str:
+    # Word's a..z, then aa..zz, then aaa...
+    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+def _formatted(number: int, number_format: str) -> str:
+    if number_format in ("lowerLetter", "upperLetter"):
+        text = _letters(max(number, 1))
+        return text.upper() if number_format == "upperLetter" else text
+    if number_format in ("lowerRoman", "upperRoman"):
+        text = _roman(max(number, 1))
+        return text.upper() if number_format == "upperRoman" else text
+    if number_format == "decimalZero":
+        return f"{number:02d}"
+    return str(number)  # decimal, and the formats of other scripts read as numbers
+
+
+def itu_label(shown: str) -> str:
+    """The label as ITU types it for the label Word shows: "1." is "1", "(a)" is "a)"."""
+    shown = shown.strip()
+    numbers = _NUMBERS.match(shown)
+    if numbers:
+        return numbers.group(1)
+    letters = _LETTERS.match(shown)
+    if letters:
+        return letters.group(1).lower() + ")"
+    return shown
+
+
+@dataclass(frozen=True)
+class _Level:
+    start: int = 1
+    number_format: str = "decimal"
+    text: str = ""  # "%1.", "%1.%2", "(%2)"; the bullet's character for a bullet
+
+
+@dataclass
+class _List:
+    """A list definition (abstractNum): its levels and where its count stands."""
+
+    levels: dict[int, _Level]
+    style_levels: dict[str, int]  # a level's own paragraph style -> that level
+    counts: list[int | None] = field(default_factory=lambda: [None] * _LEVELS)
+
+    def next_label(self, level: int) -> str:
+        current = self.counts[level]
+        self.counts[level] = self._level(level).start if current is None else current + 1
+        for deeper in range(level + 1, _LEVELS):
+            self.counts[deeper] = None  # a new item restarts the lists under it
+        definition = self._level(level)
+        if definition.number_format == "none":
+            return ""
+        if definition.number_format == "bullet":
+            return "–"
+
+        def number(match: re.Match) -> str:
+            shown_level = int(match.group(1)) - 1
+            if not 0 <= shown_level < _LEVELS:
+                return ""
+            count = self.counts[shown_level]
+            own = self._level(shown_level)
+            return _formatted(own.start if count is None else count, own.number_format)
+
+        return itu_label(re.sub(r"%(\d)", number, definition.text))
+
+    def restart(self, level: int, start: int) -> None:
+        self.counts[level] = start - 1
+        for deeper in range(level + 1, _LEVELS):
+            self.counts[deeper] = None
+
+    def _level(self, level: int) -> _Level:
+        return self.levels.get(level, _Level(text=f"%{level + 1}"))
+
+
+class ListNumbering:
+    """The labels of Word's numbered paragraphs, in the order they are read."""
+
+    def __init__(self, numbering: etree._Element | None, styles: etree._Element | None) -> None:
+        self.lists: dict[str, _List] = {}
+        self.list_of: dict[str, str] = {}  # numId -> abstractNumId
+        self.restarts: dict[str, dict[int, int]] = {}  # numId -> level -> start
+        self.started: set[str] = set()
+        self.style_numbering: dict[str, tuple[str | None, int | None]] = {}
+        if numbering is not None:
+            self._read_numbering(numbering)
+        if styles is not None:
+            self._read_styles(styles)
+
+    def label(self, paragraph: etree._Element) -> str:
+        """The paragraph's label ("" when Word does not number it); counts it if it is numbered."""
+        properties = paragraph.find(_P_PR)
+        style_id = ""
+        num_id: str | None = None
+        level: int | None = None
+        if properties is not None:
+            style = properties.find(_P_STYLE)
+            style_id = style.get(_VAL, "") if style is not None else ""
+            own = properties.find(_NUM_PR)
+            if own is not None:
+                num_id, level = _num_pr(own)
+        if style_id and (num_id is None or level is None):
+            style_num, style_level = self.style_numbering.get(style_id, (None, None))
+            num_id = style_num if num_id is None else num_id
+            level = style_level if level is None else level
+        if not num_id or num_id == "0" or num_id not in self.list_of:
+            return ""  # numId 0 takes a style's numbering away
+        numbered = self.lists[self.list_of[num_id]]
+        if level is None:
+            level = numbered.style_levels.get(style_id, 0)
+        level = min(max(level, 0), _LEVELS - 1)
+        if num_id not in self.started:
+            # A list Word restarts is a new numId pointing at the same definition.
+            self.started.add(num_id)
+            for restarted, start in self.restarts.get(num_id, {}).items():
+                numbered.restart(restarted, start)
+        return numbered.next_label(level)
+
+    def _read_numbering(self, root: etree._Element) -> None:
+        for definition in root.iter(_W + "abstractNum"):
+            levels: dict[int, _Level] = {}
+            style_levels: dict[str, int] = {}
+            for lvl in definition.iter(_W + "lvl"):
+                index = _int(lvl.get(_W + "ilvl"), 0)
+                levels[index] = _Level(
+                    start=_int(_child_value(lvl, "start"), 1),
+                    number_format=_child_value(lvl, "numFmt") or "decimal",
+                    text=_child_value(lvl, "lvlText") or "",
+                )
+                if style := _child_value(lvl, "pStyle"):
+                    style_levels[style] = index
+            self.lists[definition.get(_W + "abstractNumId", "")] = _List(levels, style_levels)
+        for num in root.iter(_W + "num"):
+            num_id = num.get(_W + "numId", "")
+            abstract = _child_value(num, "abstractNumId")
+            if abstract not in self.lists:
+                continue
+            self.list_of[num_id] = abstract
+            for override in num.iter(_W + "lvlOverride"):
+                start = _child_value(override, "startOverride")
+                if start is not None:
+                    level = _int(override.get(_W + "ilvl"), 0)
+                    self.restarts.setdefault(num_id, {})[level] = _int(start, 1)
+
+    def _read_styles(self, root: etree._Element) -> None:
+        own: dict[str, tuple[str | None, int | None]] = {}
+        based_on: dict[str, str] = {}
+        for style in root.iter(_W + "style"):
+            style_id = style.get(_W + "styleId", "")
+            properties = style.find(_P_PR)
+            numbering = properties.find(_NUM_PR) if properties is not None else None
+            if numbering is not None:
+                own[style_id] = _num_pr(numbering)
+            if parent := _child_value(style, "basedOn"):
+                based_on[style_id] = parent
+        for style_id in {*own, *based_on}:
+            current = style_id
+            for _depth in range(len(based_on) + 1):  # a loop of basedOn ends here
+                if current in own:
+                    self.style_numbering[style_id] = own[current]
+                    break
+                if current not in based_on:
+                    break
+                current = based_on[current]
+
+
+def _num_pr(element: etree._Element) -> tuple[str | None, int | None]:
+    num_id = _child_value(element, "numId")
+    level = _child_value(element, "ilvl")
+    return num_id, None if level is None else _int(level, 0)
+
+
+def _child_value(element: etree._Element, name: str) -> str | None:
+    child = element.find(_W + name)
+    return None if child is None else child.get(_VAL)
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        number = int(value) if value is not None else default
+    except ValueError:
+        return default
+    return min(max(number, 0), _LARGEST)
