@@ -111,7 +111,7 @@ def action_list_rows(page: Iterable[dict], *, user: User) -> list[dict[str, Any]
     own reporting duties, and those written for their whole resolutions.
     """
     page = list(page)
-    lists = selectors.action_lists(Action.objects.filter(pk__in=[row["id"] for row in page]))
+    lists = selectors.page_action_lists(page)
     today = timezone.localdate()
     may_change = _memoized(
         lambda bureau_id: permissions.can_change_status_owned_by(user, bureau_id)
