@@ -35,8 +35,8 @@ from typing import IO
 from lxml import etree
 
 from .builder import build_resolutions, check_unique
-from .docx_numbering import ListNumbering
-from .lines import Kind, classify_lines
+from .docx_numbering import ListNumbering, inherited
+from .lines import Kind, classify, classify_lines
 from .types import Notice, ParsedDocument, ParseError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -81,6 +81,8 @@ _NOT_SHOWN = frozenset(
     {_PPR, _RPR, _W + "instrText", _W + "delText", _DEL, _MOVE_FROM, _MC + "Fallback"}
 )
 _REVISIONS = frozenset({_DEL, _INS, _MOVE_FROM, _MOVE_TO})
+# Lines that Word may number by their style but that are not items.
+_HEADINGS = frozenset({Kind.RESOLUTION, Kind.OTHER, Kind.PART, Kind.SKIPPED})
 
 
 @dataclass(frozen=True)
@@ -332,27 +334,18 @@ def _capital_styles(root: etree._Element | None) -> frozenset[str]:
     """
     if root is None:
         return frozenset()
-    own: dict[str, bool | None] = {}
+    own: dict[str, bool] = {}
     based_on: dict[str, str] = {}
     for style in root.iter(_STYLE):
         style_id = style.get(_STYLE_ID, "")
         properties = style.find(_RPR)
         caps = properties.find(_CAPS) if properties is not None else None
-        own[style_id] = None if caps is None else _is_on(caps)
+        if caps is not None:
+            own[style_id] = _is_on(caps)
         parent = style.find(_BASED_ON)
         if parent is not None:
             based_on[style_id] = parent.get(_VAL, "")
-
-    def in_capitals(style_id: str) -> bool:
-        for _depth in range(len(own)):  # a loop of basedOn ends here
-            if own.get(style_id) is not None:
-                return bool(own[style_id])
-            if style_id not in based_on:
-                return False
-            style_id = based_on[style_id]
-        return False
-
-    return frozenset(style_id for style_id in own if in_capitals(style_id))
+    return frozenset(style_id for style_id, on in inherited(own, based_on).items() if on)
 
 
 # -- paragraphs ----------------------------------------------------------------
@@ -576,9 +569,10 @@ class _BodyReader:
         text, source = self._number_footnotes(paragraph)
         text, source = self.carry[0] + text, self.carry[1] + source
         # Word counts a numbered paragraph even when it is empty, but shows no label
-        # for it; a paragraph whose mark was deleted is part of the next one.
+        # for it; a paragraph whose mark was deleted is part of the next one. A
+        # heading in a numbered style ("RESOLUTION 44", "instructs") stays a heading.
         label = "" if paragraph.mark_deleted else self.numbering.label(element)
-        if label and text.strip():
+        if label and text.strip() and classify(number, text).kind not in _HEADINGS:
             text, source = f"{label}\t{text}", f"{label}\t{source}"
         if paragraph.mark_deleted:
             # Keep the line count equal to Word's paragraph count: this one reads

@@ -7,15 +7,19 @@ way is one long paragraph. ``ListNumbering`` counts such paragraphs as Word
 does and gives each the label ITU types by hand ("1", "a)", "iii)", "1.2",
 "–" for a bullet), so that the line grammar reads them as items.
 
-What is read: the levels of each list (start, number format, label text),
-a list's restart (``startOverride``), numbering set by a paragraph style
-(through the styles it is based on), and a level's own paragraph style.
+What is read: the levels of each list (start, number format, label text,
+legal numbering), a list's restart (``startOverride``) and the levels it
+redefines, lists made from a list style (``numStyleLink``), numbering set by
+a paragraph style (list and level each inherited through ``basedOn``), and a
+level's own paragraph style. Not read: ``lvlRestart`` (a level restarts
+under any higher one) and formats spelled in words (read as digits).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from lxml import etree
 
@@ -23,6 +27,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _VAL = _W + "val"
 _NUM_PR, _NUM_ID, _ILVL = _W + "numPr", _W + "numId", _W + "ilvl"
 _P_PR, _P_STYLE = _W + "pPr", _W + "pStyle"
+
+T = TypeVar("T")
 
 # Word shows at most nine levels (0-8), and counts to 32,767 at most: a larger
 # start in a crafted file would only make the label long to write.
@@ -92,6 +98,7 @@ class _Level:
     start: int = 1
     number_format: str = "decimal"
     text: str = ""  # "%1.", "%1.%2", "(%2)"; the bullet's character for a bullet
+    legal: bool = False  # w:isLgl: every level's number shown as a decimal ("1.1", not "I.1")
 
 
 @dataclass
@@ -102,12 +109,13 @@ class _List:
     style_levels: dict[str, int]  # a level's own paragraph style -> that level
     counts: list[int | None] = field(default_factory=lambda: [None] * _LEVELS)
 
-    def next_label(self, level: int) -> str:
+    def next_label(self, level: int, overrides: dict[int, _Level]) -> str:
+        """Count one more paragraph at ``level``; ``overrides``: the levels its list redefines."""
         current = self.counts[level]
-        self.counts[level] = self._level(level).start if current is None else current + 1
+        definition = overrides.get(level) or self._level(level)
+        self.counts[level] = definition.start if current is None else current + 1
         for deeper in range(level + 1, _LEVELS):
             self.counts[deeper] = None  # a new item restarts the lists under it
-        definition = self._level(level)
         if definition.number_format == "none":
             return ""
         if definition.number_format == "bullet":
@@ -118,8 +126,9 @@ class _List:
             if not 0 <= shown_level < _LEVELS:
                 return ""
             count = self.counts[shown_level]
-            own = self._level(shown_level)
-            return _formatted(own.start if count is None else count, own.number_format)
+            own = overrides.get(shown_level) or self._level(shown_level)
+            number_format = "decimal" if definition.legal else own.number_format
+            return _formatted(own.start if count is None else count, number_format)
 
         return itu_label(re.sub(r"%(\d)", number, definition.text))
 
@@ -139,6 +148,7 @@ class ListNumbering:
         self.lists: dict[str, _List] = {}
         self.list_of: dict[str, str] = {}  # numId -> abstractNumId
         self.restarts: dict[str, dict[int, int]] = {}  # numId -> level -> start
+        self.redefined: dict[str, dict[int, _Level]] = {}  # numId -> level -> its own definition
         self.started: set[str] = set()
         self.style_numbering: dict[str, tuple[str | None, int | None]] = {}
         if numbering is not None:
@@ -173,22 +183,30 @@ class ListNumbering:
             self.started.add(num_id)
             for restarted, start in self.restarts.get(num_id, {}).items():
                 numbered.restart(restarted, start)
-        return numbered.next_label(level)
+        return numbered.next_label(level, self.redefined.get(num_id, {}))
 
     def _read_numbering(self, root: etree._Element) -> None:
+        linked: dict[str, str] = {}  # abstractNumId -> the list style whose levels it uses
+        defining: dict[str, str] = {}  # list style -> the abstractNumId that defines it
         for definition in root.iter(_W + "abstractNum"):
+            abstract_id = definition.get(_W + "abstractNumId", "")
             levels: dict[int, _Level] = {}
             style_levels: dict[str, int] = {}
             for lvl in definition.iter(_W + "lvl"):
-                index = _int(lvl.get(_W + "ilvl"), 0)
-                levels[index] = _Level(
-                    start=_int(_child_value(lvl, "start"), 1),
-                    number_format=_child_value(lvl, "numFmt") or "decimal",
-                    text=_child_value(lvl, "lvlText") or "",
-                )
+                index = min(_int(lvl.get(_W + "ilvl"), 0), _LEVELS - 1)
+                levels[index] = _level(lvl)
                 if style := _child_value(lvl, "pStyle"):
                     style_levels[style] = index
-            self.lists[definition.get(_W + "abstractNumId", "")] = _List(levels, style_levels)
+            self.lists[abstract_id] = _List(levels, style_levels)
+            if style := _child_value(definition, "numStyleLink"):
+                linked[abstract_id] = style
+            if style := _child_value(definition, "styleLink"):
+                defining[style] = abstract_id
+        # A list made from a list style (Word's "List Styles") has no levels of
+        # its own: it uses, and counts with, the list that defines the style.
+        for abstract_id, style in linked.items():
+            if defining.get(style, abstract_id) != abstract_id:
+                self.lists[abstract_id] = self.lists[defining[style]]
         for num in root.iter(_W + "num"):
             num_id = num.get(_W + "numId", "")
             abstract = _child_value(num, "abstractNumId")
@@ -196,31 +214,71 @@ class ListNumbering:
                 continue
             self.list_of[num_id] = abstract
             for override in num.iter(_W + "lvlOverride"):
+                level = min(_int(override.get(_W + "ilvl"), 0), _LEVELS - 1)
                 start = _child_value(override, "startOverride")
                 if start is not None:
-                    level = _int(override.get(_W + "ilvl"), 0)
                     self.restarts.setdefault(num_id, {})[level] = _int(start, 1)
+                lvl = override.find(_W + "lvl")
+                if lvl is not None:
+                    # The list shows this level its own way (a list pasted from
+                    # another document): "a)" where the definition says "1.".
+                    self.redefined.setdefault(num_id, {})[level] = _level(lvl)
 
     def _read_styles(self, root: etree._Element) -> None:
-        own: dict[str, tuple[str | None, int | None]] = {}
+        num_ids: dict[str, str] = {}
+        levels: dict[str, int] = {}
         based_on: dict[str, str] = {}
         for style in root.iter(_W + "style"):
             style_id = style.get(_W + "styleId", "")
             properties = style.find(_P_PR)
             numbering = properties.find(_NUM_PR) if properties is not None else None
             if numbering is not None:
-                own[style_id] = _num_pr(numbering)
+                num_id, level = _num_pr(numbering)
+                if num_id is not None:
+                    num_ids[style_id] = num_id
+                if level is not None:
+                    levels[style_id] = level
             if parent := _child_value(style, "basedOn"):
                 based_on[style_id] = parent
-        for style_id in {*own, *based_on}:
-            current = style_id
-            for _depth in range(len(based_on) + 1):  # a loop of basedOn ends here
-                if current in own:
-                    self.style_numbering[style_id] = own[current]
-                    break
-                if current not in based_on:
-                    break
-                current = based_on[current]
+        # The list and the level are each inherited on their own: a style may
+        # take its base style's list and set only its level.
+        num_ids, levels = inherited(num_ids, based_on), inherited(levels, based_on)
+        for style_id in num_ids.keys() | levels.keys():
+            self.style_numbering[style_id] = (num_ids.get(style_id), levels.get(style_id))
+
+
+def inherited(own: dict[str, T], based_on: dict[str, str]) -> dict[str, T]:
+    """Each style's value: its own, else its base style's, up the chain (``w:basedOn``).
+
+    Every style is resolved once, so a long chain costs as much as its length;
+    a loop of basedOn ends where it closes.
+    """
+    resolved: dict[str, T] = dict(own)
+    unset: set[str] = set()
+    for start in based_on:
+        chain: list[str] = []
+        style = start
+        while style not in resolved and style not in unset and style in based_on:
+            if style in chain:
+                break  # a loop
+            chain.append(style)
+            style = based_on[style]
+        if style in resolved:
+            for link in chain:
+                resolved[link] = resolved[style]
+        else:
+            unset.update(chain)
+    return resolved
+
+
+def _level(lvl: etree._Element) -> _Level:
+    legal = lvl.find(_W + "isLgl")
+    return _Level(
+        start=_int(_child_value(lvl, "start"), 1),
+        number_format=_child_value(lvl, "numFmt") or "decimal",
+        text=_child_value(lvl, "lvlText") or "",
+        legal=legal is not None and legal.get(_VAL) not in ("0", "false", "off"),
+    )
 
 
 def _num_pr(element: etree._Element) -> tuple[str | None, int | None]:

@@ -95,11 +95,14 @@ OPERATIVE_HEADINGS = [
     for pattern, verb in _OPERATIVE
 ]
 
-# Typed numbering: "1\tto ...", "5 that ...", "1bis", "4 ter". The text must
-# start with a letter or quote so that a wrapped "2020 and beyond" is not read
-# as item 2020.
+# Typed numbering: "1\tto ...", "5 that ...", "1bis", "4 ter". After a space the
+# text must start with a letter, a bracket or a quote, so that a wrapped "2020
+# and beyond" is not read as item 2020; after a tab, as ITU types a label (and
+# as the Word reader writes Word's own), it may start with anything:
+# "2\t5G and IMT-2030 studies", "3\t...and to report".
 NUMBERED = re.compile(
-    r"^(\d{1,2})(?:\s?(bis|ter|quater|quinquies)(?=\s))?\s+(?=[A-Za-z\"“‘(])(.*)$"
+    r"^(\d{1,2})(?:\s?(bis|ter|quater|quinquies)(?=\s))?"
+    r"(?:\s+(?=[A-Za-z\"“‘(«])|\t\s*(?=\S))(.*)$"
 )
 # "1.1", "1.11.1" (paragraphs of a section); only a section reads them as items.
 DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=[A-Za-z\"“‘(])(.*)$")

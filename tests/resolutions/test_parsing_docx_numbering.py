@@ -185,3 +185,181 @@ def test_a_crafted_start_far_beyond_words_largest_is_read_at_once() -> None:
 )
 def test_the_label_word_shows_becomes_the_label_itu_types(shown, label) -> None:
     assert itu_label(shown) == label
+
+
+def test_a_list_made_from_a_list_style_uses_the_levels_that_define_the_style() -> None:
+    # Word's "List Styles": list 11 only names the style ITUList; list 10 defines it.
+    document = Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="10"><w:styleLink w:val="ITUList"/>'
+            f"{level(0, 'decimal', '%1)')}{level(1, 'lowerLetter', '%2)')}</w:abstractNum>"
+        )
+    )
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="11"><w:numStyleLink w:val="ITUList"/>'
+            "</w:abstractNum>"
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {W} w:numId="21"><w:abstractNumId w:val="11"/></w:num>'))
+    head(document)
+    numbered(document, "to continue the action plan:", 21)
+    numbered(document, "for developing countries;", 21, ilvl=1)
+    numbered(document, "for least developed countries;", 21, ilvl=1)
+    numbered(document, "to report to Council;", 21)
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [i.key for i in resolution.iter_items()] == [
+        "instructs.1/1",
+        "instructs.1/1/a)",
+        "instructs.1/1/b)",
+        "instructs.1/2",
+    ]
+
+
+def test_a_level_the_list_redefines_is_shown_its_own_way() -> None:
+    # Pasted from another document: the list shows level 0 as "a)" where its
+    # definition says "1.".
+    document = Document()
+    add_list(
+        document,
+        level(0, "decimal", "%1."),
+        restarts=f'<w:lvlOverride w:ilvl="0">{level(0, "lowerLetter", "%1)")}</w:lvlOverride>',
+    )
+    for text in HEAD[:3]:
+        document.add_paragraph(text)
+    document.add_paragraph("resolves")
+    document.add_paragraph("1\tthat the plan be continued in:")
+    numbered(document, "developing countries;", 91)
+    numbered(document, "least developed countries;", 91)
+    document.add_paragraph(HEAD[3])
+    document.add_paragraph("1\tto report to Council;")
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [(i.key, i.text) for i in resolution.iter_items()] == [
+        ("resolves.1/1", "that the plan be continued in:"),
+        ("resolves.1/1/a)", "developing countries;"),
+        ("resolves.1/1/b)", "least developed countries;"),
+        ("instructs.1/1", "to report to Council;"),
+    ]
+
+
+def test_headings_in_a_numbered_style_stay_headings() -> None:
+    # A delegation's template numbers its headings; the heading, the part
+    # headings and an annex heading are still read as such.
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    add_list(document, level(0, "decimal", "%1"))
+    outline = document.styles.add_style("Numbered heading", WD_STYLE_TYPE.PARAGRAPH)
+    outline.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>')
+    )
+    document.add_paragraph(HEAD[0], style="Numbered heading")
+    document.add_paragraph(HEAD[1])
+    document.add_paragraph(HEAD[2])
+    document.add_paragraph("considering", style="Numbered heading")
+    document.add_paragraph("a)\tthat the gap remains;")
+    document.add_paragraph(HEAD[3], style="Numbered heading")
+    document.add_paragraph(ITEMS[0], style="List Number")
+    document.add_paragraph("ANNEX", style="Numbered heading")
+    document.add_paragraph("Action plan", style="List Number")
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert (resolution.number, resolution.title) == (44, HEAD[1])
+    assert [(i.key, i.text) for i in resolution.iter_items()] == [
+        ("considering.1/a)", "that the gap remains;"),
+        ("instructs.1/1", ITEMS[0]),
+    ]
+
+
+def test_an_item_word_numbers_may_start_with_a_digit_a_guillemet_or_an_ellipsis() -> None:
+    document = Document()
+    head(document)
+    texts = [
+        "to continue the work;",
+        "5G and IMT-2030 studies to be pursued;",
+        "«Connect 2030» goals to be supported;",
+        "...and to report to Council.",
+    ]
+    for text in texts:
+        document.add_paragraph(text, style="List Number")
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [(i.key, i.text) for i in resolution.iter_items()] == [
+        (f"instructs.1/{n}", text) for n, text in enumerate(texts, start=1)
+    ]
+    # Typed with a tab after the number, as ITU types labels, the text reads the same.
+    typed = [*HEAD, *(f"{n}\t{text}" for n, text in enumerate(texts, start=1))]
+    (from_text,) = parse_text("\n".join(typed)).resolutions
+    assert [(i.key, i.text) for i in from_text.iter_items()] == [
+        (i.key, i.text) for i in resolution.iter_items()
+    ]
+    # After a space, a number before a digit is still a wrapped line ("2020 and beyond").
+    (wrapped,) = parse_text("\n".join([*HEAD, "1\tto plan for", "20 30 and beyond;"])).resolutions
+    assert [(i.key, i.text) for i in wrapped.iter_items()] == [
+        ("instructs.1/1", "to plan for 20 30 and beyond;")
+    ]
+
+
+def test_a_style_that_sets_only_its_level_keeps_its_base_styles_list() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    add_list(document, level(0, "decimal", "%1") + level(1, "lowerLetter", "%2)"))
+    item = document.styles.add_style("Item 1", WD_STYLE_TYPE.PARAGRAPH)
+    item.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>'))
+    sub_item = document.styles.add_style("Item 2", WD_STYLE_TYPE.PARAGRAPH)
+    sub_item.base_style = item
+    sub_item.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W}><w:ilvl w:val="1"/></w:numPr>')
+    )
+    head(document)
+    document.add_paragraph("to do A:", style="Item 1")
+    document.add_paragraph("for X;", style="Item 2")
+    document.add_paragraph("to do B;", style="Item 1")
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [i.key for i in resolution.iter_items()] == [
+        "instructs.1/1",
+        "instructs.1/1/a)",
+        "instructs.1/2",
+    ]
+
+
+def test_a_legal_numbering_level_shows_every_number_as_a_decimal() -> None:
+    document = Document()
+    legal = (
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:isLgl/>'
+        '<w:lvlText w:val="%1.%2"/></w:lvl>'
+    )
+    add_list(document, level(0, "upperRoman", "SECTION %1") + legal)
+    for text in HEAD[:3]:
+        document.add_paragraph(text)
+    document.add_paragraph("SECTION 1 – General")
+    numbered(document, "The assembly meets every four years.", 90, ilvl=1)
+    numbered(document, "Its rules are these.", 90, ilvl=1)
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [i.key for i in resolution.iter_items()] == ["section.1/1.1", "section.1/1.2"]
+
+
+def test_styles_inherit_along_long_chains_and_loops_end() -> None:
+    from resolutions.parsing.docx_numbering import inherited
+
+    chain = {f"s{n}": f"s{n - 1}" for n in range(1, 20_000)}
+    loop = {"a": "b", "b": "a", "c": "a"}
+
+    resolved = inherited({"s0": "90"}, chain | loop)
+
+    assert resolved["s19999"] == "90"
+    assert resolved["s1"] == "90"
+    assert not {"a", "b", "c"} & resolved.keys()
