@@ -3,10 +3,9 @@
 The data is a plain, JSON-ready dict, so that the web preview, the Word file
 and the spreadsheet are written from the same thing, and a frozen snapshot
 keeps exactly what its files were made from. Which actions are in it is
-``Action.objects.reporting_to_council()``, less those a later assembly had
-superseded before the period began (``in_force_on``); only approved progress reports
-whose period overlaps the session's reporting period go in, all of them, in
-date order.
+``Action.objects.reporting_to_council()`` among the texts in force during the
+period (``in_force_during``); only approved progress reports whose period
+overlaps the session's reporting period go in, all of them, in date order.
 """
 
 from __future__ import annotations
@@ -173,7 +172,11 @@ def council_report_data(
     """
     period = reporting_period(meeting)
     actions = list(
-        _scope(Action.objects.reporting_to_council().in_force_on(period.start), bureau, resolution)
+        _scope(
+            Action.objects.reporting_to_council().in_force_during(period.start, period.end),
+            bureau,
+            resolution,
+        )
         .select_related("resolution__assembly", "clause", "owner__supporting_bureau")
         .prefetch_related(
             "collaborators",

@@ -191,21 +191,34 @@ class ActionQuerySet(models.QuerySet):
         """Actions whose progress must be reported to ITU Council: the one definition of it."""
         return self.reporting_to(COUNCIL_RECIPIENTS)
 
-    def in_force_on(self, day: datetime.date) -> "ActionQuerySet":
-        """Without the actions a later assembly had already superseded before ``day``.
+    def in_force_during(self, start: datetime.date, end: datetime.date) -> "ActionQuerySet":
+        """The actions of the texts in force at some time from ``start`` to ``end``.
 
-        A superseded action's work goes on in the action that continues it (or
-        the assembly dropped the item), so a Council period that starts after
-        that has nothing to ask of it; the period in which it was superseded
-        still reports on it. Over thirty years of assemblies this keeps each
-        Council report, and its readiness, to the texts in force. An action
-        superseded without a recorded change stays in.
+        Left out: the actions of an assembly that closed after ``end`` (its
+        texts were not adopted yet), and those superseded before ``start`` --
+        by a recorded change, or by the close of the later assembly that
+        revised or dropped their resolution, even when its texts were imported
+        later: a superseded action's work goes on in the action that continues
+        it (or the assembly dropped the item), so a Council period that starts
+        after that has nothing to ask of it. The period in which it was
+        superseded still reports on it. Over thirty years of assemblies this
+        keeps each Council report, and its readiness, to the texts in force.
         """
-        start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
         superseded_before = StatusChange.objects.filter(
-            action=OuterRef("pk"), to_status=ActionStatus.SUPERSEDED, changed_at__lt=start
+            action=OuterRef("pk"), to_status=ActionStatus.SUPERSEDED, changed_at__lt=start_at
         )
-        return self.exclude(Q(status=ActionStatus.SUPERSEDED) & Exists(superseded_before))
+        revised_before = Resolution.objects.filter(
+            revises=OuterRef("resolution"), assembly__end_date__lt=start
+        )
+        replaced_before = (
+            Exists(superseded_before)
+            | Exists(revised_before)
+            | Q(resolution__suppressed_by__end_date__lt=start)
+        )
+        return self.filter(resolution__assembly__end_date__lte=end).exclude(
+            Q(status=ActionStatus.SUPERSEDED) & replaced_before
+        )
 
     def with_latest_approved_report(self) -> "ActionQuerySet":
         """Annotate each action with its latest approved report: ``latest_report_date``,

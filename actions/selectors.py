@@ -539,7 +539,7 @@ def with_readiness(actions: QuerySet[Action], period: ReportingPeriod) -> QueryS
     """``actions`` that report to Council in the period, each with its ``readiness`` for it."""
     return (
         actions.reporting_to_council()
-        .in_force_on(period.start)
+        .in_force_during(period.start, period.end)
         .annotate(readiness=_readiness(period))
     )
 

@@ -147,6 +147,39 @@ def test_an_action_superseded_before_the_period_is_left_out_and_one_superseded_i
     assert data["summary"]["actions"] == 2
 
 
+def test_texts_a_later_assembly_replaced_before_the_period_are_left_out_however_late_imported(
+    council, world
+):
+    # WTSA-24 closed in October 2024, before the period (from 1 May 2026), but
+    # its texts were imported during the period: Resolution 73's WTSA-20
+    # actions are superseded by a change dated in the period.
+    builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
+    res73_24 = builders.resolution(73, assembly_code="WTSA-24", revises=world["res73"])
+    continuing = builders.council_duty(
+        builders.action(res73_24, owner="TSB", continues=world["reported"])
+    )
+    # The same for Resolution 44, which WTSA-24 dropped.
+    Resolution.objects.filter(pk=world["res44"].pk).update(suppressed_by=res73_24.assembly)
+    in_period = datetime.datetime(2026, 12, 4, 9, 0, tzinfo=datetime.UTC)
+    actions_supersede(
+        closing=[(world["reported"], "Revised."), (world["other"], "Suppressed.")], now=in_period
+    )
+
+    data = data_for(council)
+
+    assert action_ids(data) == [world["silent"].pk, continuing.pk]
+
+
+def test_texts_of_an_assembly_that_closed_after_the_period_are_left_out(council, world):
+    builders.assembly("WTSA-28", start=datetime.date(2028, 10, 1))
+    later = builders.resolution(101, assembly_code="WTSA-28")
+    builders.council_duty(builders.action(later, owner="TSB"))
+
+    data = data_for(council)
+
+    assert action_ids(data) == [world["other"].pk, world["reported"].pk, world["silent"].pk]
+
+
 def test_only_approved_text_of_the_period_goes_in_oldest_first(council, world):
     data = data_for(council)
     rows = {row["id"]: row for entry in data["resolutions"] for row in entry["actions"]}
