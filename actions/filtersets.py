@@ -15,6 +15,7 @@ from wtsa_tracker.filters import (
     IdFilter,
     IntegerFilter,
     MultiColumnOrderingFilter,
+    SearchFilter,
 )
 from wtsa_tracker.forms import PersonChoiceField
 
@@ -134,7 +135,7 @@ class ActionFilterSet(FilterSet):
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
     focal_point = PersonFilter(_("Focal point"))
     needs_review = BooleanFilter(label=_("Needs review"))
-    q = filters.CharFilter(method="filter_text", label=_("Text"))
+    q = SearchFilter(method="filter_text", label=_("Text"))
     # Readiness for a Council session: the readiness page's gaps, as a list.
     council = _council_filter(_("The session whose reporting period readiness is for (its id)."))
     readiness = filters.MultipleChoiceFilter(

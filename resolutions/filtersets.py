@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resolutions.choices import DIRECTIVE_VERBS, ClauseVerb, PartKind, RevisionMarker
 from resolutions.models import Assembly, Clause, Resolution
-from wtsa_tracker.filters import BooleanFilter, FilterSet, IntegerFilter
+from wtsa_tracker.filters import BooleanFilter, FilterSet, IntegerFilter, SearchFilter
 
 
 class ResolutionFilterSet(FilterSet):
@@ -15,7 +15,7 @@ class ResolutionFilterSet(FilterSet):
     )
     number = IntegerFilter(label=_("Number"))
     marker = filters.MultipleChoiceFilter(choices=RevisionMarker.choices, label=_("Marker"))
-    q = filters.CharFilter(method="filter_text", label=_("Text"))
+    q = SearchFilter(method="filter_text", label=_("Text"))
 
     class Meta:
         model = Resolution

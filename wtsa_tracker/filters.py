@@ -39,6 +39,31 @@ class IntegerFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# A text search is bounded: each word adds a condition over several columns,
+# and a query string of 2,000 words held a worker for seconds before failing.
+SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_WORDS = 10
+
+
+def validate_search_words(value: str) -> None:
+    words = len(value.split())
+    if words > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Search for at most %(limit)d words; this search has %(count)d."),
+            code="too_many_words",
+            params={"limit": SEARCH_MAX_WORDS, "count": words},
+        )
+
+
+class SearchFilter(filters.CharFilter):
+    """Words that must all appear (its method says where): at most 10 words, 200 characters."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("validators", [validate_search_words])
+        super().__init__(*args, **kwargs)
+
+
 class IdFilter(IntegerFilter):
     """An object's id: a whole number up to the largest bigint."""
 

@@ -53,7 +53,8 @@ class PersonChoiceField(forms.ModelChoiceField):
             return None
         text = str(value).strip()
         person = None
-        if text and "\x00" not in text:
+        # No account has a name longer than an e-mail address may be (254).
+        if text and "\x00" not in text and len(text) <= 254:
             person = self.queryset.filter(username=text).first()
             if person is None:
                 lookup = Q(username__iexact=text)

@@ -213,3 +213,32 @@ def test_the_browsable_api_renders_for_a_signed_in_user(res73_action, bdt_staff,
         response = client.get(url, HTTP_ACCEPT="text/html")
         assert response.status_code == 200, url
         assert b"<html" in response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field", "says"),
+    [
+        ("/api/actions/", {"q": "a " * 2000}, "q", "at most 10 words; this search has 2000"),
+        ("/api/actions/", {"q": "a" * 201}, "q", "at most 200 characters"),
+        ("/api/resolutions/", {"q": "gap " * 11}, "q", "at most 10 words; this search has 11"),
+        ("/api/actions/", {"focal_point": "a" * 60_000}, "focal_point", "No account"),
+        ("/api/progress-reports/", {"author": "a" * 60_000}, "author", "No account"),
+    ],
+)
+def test_a_search_too_long_or_of_too_many_words_is_a_400_that_says_so(
+    res73_action, bdt_staff, path, params, field, says
+):
+    # 2,000 words took seconds of work per request, then failed with a 500.
+    response = client_for(bdt_staff).get(path, params)
+
+    assert response.status_code == 400
+    assert says in str(response.json())
+    assert field in str(response.json())
+
+
+def test_a_search_of_ten_words_is_answered(res73_action, bdt_staff):
+    words = "ICTs environment climate change ICTs environment climate change ICTs climate"
+
+    response = client_for(bdt_staff).get("/api/actions/", {"q": words})
+
+    assert [row["id"] for row in response.json()["results"]] == [res73_action.pk]

@@ -251,6 +251,7 @@ def test_the_involves_filter_lists_what_a_bureau_owns_or_contributes_to(login, r
         ({"status": "finished"}, "status", "Select a valid choice. finished is not one of the"),
         ({"target_date_after": "notadate"}, "target_date", "Enter a valid date."),
         ({"involves": "T-SG17"}, "involves", "Select a valid choice."),
+        ({"q": "gap " * 11}, "q", "Search for at most 10 words; this search has 11."),
     ],
 )
 def test_a_filter_that_cannot_be_read_is_shown_as_an_error_with_no_results(
