@@ -28,7 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -49,6 +49,11 @@ GENERATE_TASK = "actions.tasks.generate_council_report"
 # A bar of the chart at full length, in characters: the widest a table cell holds.
 CHART_WIDTH = 40
 NO_REPORT = "No approved report for this period"
+# The action table's columns in cm, filling A4 landscape within 2 cm margins:
+# the text and the progress get the room, the item and the status what they need.
+ACTION_COLUMN_WIDTHS = (2.2, 7.0, 1.8, 2.7, 2.2, 9.8)
+XLSX_CELL_LIMIT = 32767
+CUT_NOTE = " […] (cut: a spreadsheet cell holds 32,767 characters; the Word file has all of it)"
 TITLE = "Implementation of the resolutions of the World Telecommunication Standardization Assembly"
 # Who the Word file's properties name as its author: the Bureau whose Director
 # reports (``SOURCE``), not the library that wrote it.
@@ -234,9 +239,16 @@ def _page_number_field(paragraph) -> None:
     paragraph._p.append(field)
 
 
-def _table(document, headers: list[str]) -> Table:
+def _table(document, headers: list[str], *, widths: tuple[float, ...] = ()) -> Table:
+    """A table with a header row; ``widths`` (cm) give each column its room, where
+    Word would otherwise share the page equally."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    if widths:
+        table.autofit = False
+        for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
+            # The grid for Word's layout, the cell for LibreOffice's; added rows take the grid's.
+            column.width = cell.width = Cm(width)
     header_row = table.rows[0]
     # Repeated at the top of every page the table runs onto, as in a printed Council document.
     header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
@@ -331,6 +343,16 @@ class _Hyperlinks:
         return hyperlink
 
 
+def _progress_label(report: dict[str, Any]) -> str:
+    """Who reported, when, and the period the report covers: "TSB, 1 March 2027
+    (for 1 June 2026 – 31 March 2027)", so that earlier work does not read as this period's."""
+    label = f"{report['bureau']}, {day(parse_date(report['report_date']))}"
+    if report.get("period_start") and report.get("period_end"):
+        start, end = parse_date(report["period_start"]), parse_date(report["period_end"])
+        label += f" (for {day(start)} – {day(end)})"
+    return label
+
+
 def _progress_text(cell: _Cell, progress: list[dict[str, Any]], links: _Hyperlinks) -> None:
     tc = cell._tc
     if not progress:
@@ -346,8 +368,7 @@ def _progress_text(cell: _Cell, progress: list[dict[str, Any]], links: _Hyperlin
     for report in progress:
         paragraph = tc.p_lst[0] if first else new_paragraph()
         first = False
-        when = day(parse_date(report["report_date"]))
-        paragraph.append(_run(f"{report['bureau']}, {when}: ", bold=True))
+        paragraph.append(_run(f"{_progress_label(report)}: ", bold=True))
         paragraph.append(_run(report["text"]))
         for link in report["evidence"]:
             evidence = new_paragraph()
@@ -377,8 +398,10 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
     style.font.name = "Calibri"
     style.font.size = Pt(11)
     section = document.sections[0]
+    # A4 landscape, as ITU prints its documents (python-docx starts on US Letter).
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = Cm(2)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"{data['document_number']} – ")
@@ -442,6 +465,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         table = _table(
             document,
             ["Item", "Text", "Owner", "Collaborators", "Status", "Progress in the period"],
+            widths=ACTION_COLUMN_WIDTHS,
         )
         for action in entry["actions"]:
             cells = _cells(table, table.add_row())
@@ -578,12 +602,11 @@ def _link_cell(sheet, url: str) -> WriteOnlyCell:
 
 
 def _progress_cell_text(progress: list[dict[str, Any]]) -> str:
-    return (
-        "\n\n".join(
-            f"{p['bureau']}, {day(parse_date(p['report_date']))}: {p['text']}" for p in progress
-        )
-        or NO_REPORT
-    )
+    text = "\n\n".join(f"{_progress_label(p)}: {p['text']}" for p in progress) or NO_REPORT
+    if len(text) > XLSX_CELL_LIMIT:
+        # A spreadsheet cell holds at most 32,767 characters: cut where it says so.
+        text = text[: XLSX_CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+    return text
 
 
 def _evidence_cell(sheet, progress: list[dict[str, Any]]) -> WriteOnlyCell:

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
+from django.template.loader import render_to_string
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from openpyxl import load_workbook
@@ -281,8 +282,8 @@ def test_the_spreadsheet_has_every_action_a_summary_and_the_assessments(council,
         (73, "BDT", "In progress"),
     ]
     assert rows[2][9] == (
-        "BDT, 1 February 2027: BDT trained forty experts.\n\n"
-        "TSB, 1 March 2027: Five workshops on e-waste held."
+        "BDT, 1 February 2027 (for 1 June 2026 – 31 March 2027): BDT trained forty experts.\n\n"
+        "TSB, 1 March 2027 (for 1 June 2026 – 31 March 2027): Five workshops on e-waste held."
     )
     assert rows[3][9] == "No approved report for this period"
     summary = {row[0]: row[1:] for row in workbook["Summary"].iter_rows(values_only=True) if row}
@@ -511,6 +512,51 @@ def test_the_word_tables_repeat_their_header_row_on_every_page(council, world):
     for table in document.tables:
         assert "w:tblHeader" in table.rows[0]._tr.xml
         assert "w:tblHeader" not in table.rows[-1]._tr.xml
+
+
+def test_each_report_says_the_period_it_covers_in_the_word_file_and_the_preview(council, world):
+    data = data_for(council)
+    _text, tables = _docx_text(council_report_docx(data=data))
+
+    assert tables[3][1][5].startswith(
+        "BDT, 1 February 2027 (for 1 June 2026 – 31 March 2027): BDT trained forty experts."
+    )
+    html = render_to_string("actions/council/_report_body.html", {"data": data})
+    assert "TSB, 1 March 2027 (for 1 June 2026 – 31 March 2027):" in html
+
+
+def test_the_word_file_is_a4_landscape_and_gives_the_text_and_progress_the_room(council, world):
+    document = Document(io.BytesIO(council_report_docx(data=data_for(council))))
+
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
+    res73_table = document.tables[3]
+    widths = [round(column.width.cm, 1) for column in res73_table.columns]
+    assert widths == [2.2, 7.0, 1.8, 2.7, 2.2, 9.8]
+    room = section.page_width - section.left_margin - section.right_margin
+    assert round(sum(widths), 1) == round(room / 360_000, 1)  # EMU per cm
+    assert [round(cell.width.cm, 1) for cell in res73_table.rows[1].cells] == widths
+
+
+def test_a_progress_cell_too_long_for_a_spreadsheet_says_it_was_cut(council, world, tsb_staff):
+    for n in range(9):
+        builders.report(
+            world["reported"],
+            author=tsb_staff,
+            state=ReportState.APPROVED,
+            text=f"Report {n}: " + "e-waste work " * 330,
+            **IN_PERIOD,
+        )
+    data = data_for(council)
+
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data)))
+
+    rows = list(workbook["Actions"].iter_rows(values_only=True))
+    progress = rows[2][9]  # Resolution 73's action reported on
+    assert len(progress) == 32767
+    assert progress.endswith("the Word file has all of it)")
+    _text, tables = _docx_text(council_report_docx(data=data))
+    assert "Report 8: " in tables[3][1][5]
 
 
 def test_evidence_in_the_word_file_is_a_link_to_its_address(council, world, tsb_staff):
