@@ -7,10 +7,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from actions.views.accounts import InvitationConfirmView, PasswordResetView
+from wtsa_tracker.api.exceptions import api_bad_request, api_page_not_found
 
 admin.site.site_header = _("WTSA Implementation Tracker")
 admin.site.site_title = _("WTSA Implementation Tracker")
 admin.site.index_title = _("Back office")
+
+# Errors outside any view: JSON under /api/, as the API's own errors are.
+handler400 = api_bad_request
+handler404 = api_page_not_found
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).

@@ -314,3 +314,38 @@ def test_the_api_root_asks_for_a_token_like_every_endpoint(tsb_staff):
     assert refused.status_code == 401
     assert refused.json()["code"] == "not_authenticated"
     assert "actions" in client_for(tsb_staff).get("/api/").json()
+
+
+def test_an_address_under_the_api_that_no_view_answers_is_a_json_404(staff, client):
+    response = staff.get("/api/nope/")
+    page = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No API endpoint at this address.", "code": "not_found"}
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_too_many_parameters_is_a_json_400_that_says_so(staff, tsb_action, settings, debug):
+    # In DEBUG this was a 500 (DRF could not render Django's refusal), else an HTML page.
+    settings.DEBUG = debug
+    client = staff
+    many = "&".join(f"a{n}=1" for n in range(1100))
+
+    listed = client.get(f"/api/actions/?{many}")
+    posted = client.post(
+        f"/api/actions/{tsb_action.pk}/transition/",
+        many,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_IF_MATCH=f'W/"action-{tsb_action.pk}-v1"',
+    )
+
+    for response in (listed, posted):
+        assert response.status_code == 400
+        assert response.json() == {
+            "detail": "The request has too many parameters.",
+            "code": "too_many_parameters",
+        }
+    tsb_action.refresh_from_db()
+    assert tsb_action.version == 1

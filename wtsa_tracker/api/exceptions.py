@@ -14,7 +14,11 @@ Mapping of what Django and the services raise:
 - ``TransitionRefused`` → 400, ``code: transition_refused``, the reason in ``detail``;
 - django ``PermissionDenied`` → 403 with the service's reason;
 - ``StaleVersion`` (another write won the compare-and-set) → 412 with the current ETag;
-- ``RequestDataTooBig`` (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) → 413.
+- ``RequestDataTooBig`` (a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``) → 413;
+- ``TooManyFieldsSent`` (more parameters than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``) → 400.
+
+An address under ``/api/`` that no view answers gets the same shape
+(``api_page_not_found``, ``api_bad_request``), not the site's HTML page.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -44,6 +49,12 @@ class TooLarge(exceptions.APIException):
     default_detail = _("The request body is too large.")
 
 
+class TooManyParameters(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "too_many_parameters"
+    default_detail = _("The request has too many parameters.")
+
+
 class Refused(exceptions.APIException):
     """A status or state change the rules do not allow from where the object stands."""
 
@@ -54,6 +65,8 @@ class Refused(exceptions.APIException):
 def _translate(exc: Exception) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         return TooLarge()
+    if isinstance(exc, TooManyFieldsSent):
+        return TooManyParameters()
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, DjangoValidationError):
@@ -104,3 +117,23 @@ class ErrorSerializer(serializers.Serializer):
         required=False, help_text=_("Field name → messages, for a 400 caused by the input.")
     )
     current_version = serializers.IntegerField(required=False, allow_null=True)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def api_page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: JSON under ``/api/``, the site's page elsewhere."""
+    if _is_api(request):
+        body = {"detail": str(_("No API endpoint at this address.")), "code": "not_found"}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def api_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler400``: JSON under ``/api/``, the site's page elsewhere."""
+    if _is_api(request):
+        body = {"detail": str(_("The request could not be read.")), "code": "bad_request"}
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)
