@@ -52,6 +52,7 @@ from actions.validators import (
     web_address_validator,
 )
 from resolutions.models import Clause, Resolution
+from wtsa_tracker.api.base import StrictInputSerializer
 from wtsa_tracker.api.fields import (
     EtagField,
     LabelField,
@@ -405,8 +406,13 @@ class ActionDetailSerializer(ActionSerializer):
         read_only_fields = fields
 
 
-class ActionUpdateSerializer(serializers.Serializer):
+class ActionUpdateSerializer(StrictInputSerializer):
     """Planning fields staff of the owning Bureau keep up to date (PATCH: send what changes)."""
+
+    unknown_field_hint = _(
+        "Only focal_point and target_date change here; the status changes through "
+        "POST /api/actions/<id>/transition/."
+    )
 
     focal_point = serializers.SlugRelatedField(
         slug_field="username",
@@ -420,7 +426,7 @@ class ActionUpdateSerializer(serializers.Serializer):
     )
 
 
-class ActionTransitionSerializer(serializers.Serializer):
+class ActionTransitionSerializer(StrictInputSerializer):
     status = ActionStatusField()
     note = _limited_text(
         NOTE_MAX_LENGTH,
@@ -530,7 +536,7 @@ class ProgressReportUpdateSerializer(_ReportContentSerializer):
     """Text and period of a draft or returned report; evidence is replaced only if sent."""
 
 
-class ReportReviewSerializer(serializers.Serializer):
+class ReportReviewSerializer(StrictInputSerializer):
     note = _limited_text(
         NOTE_MAX_LENGTH,
         allow_blank=True,
@@ -539,7 +545,7 @@ class ReportReviewSerializer(serializers.Serializer):
     )
 
 
-class ReportSubmitSerializer(serializers.Serializer):
+class ReportSubmitSerializer(StrictInputSerializer):
     """Submitting takes no input."""
 
 
@@ -595,5 +601,5 @@ class AssessmentProposeSerializer(AssessmentContentSerializer):
     )
 
 
-class AssessmentConfirmSerializer(serializers.Serializer):
+class AssessmentConfirmSerializer(StrictInputSerializer):
     """Confirming takes no input."""

@@ -199,11 +199,23 @@ def test_the_status_cannot_be_changed_by_editing_the_action(res73_action, bdt_st
     url = f"/api/actions/{res73_action.pk}/"
 
     response = client.patch(
-        url, {"status": "completed"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
+        url,
+        {"status": "completed", "owner": "TSB", "target_date": "2026-05-01"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(client, url),
     )
 
-    assert response.status_code == 200
-    assert Action.objects.get(pk=res73_action.pk).status == ActionStatus.NOT_STARTED
+    # Refused as a whole, saying where a status changes: a 200 had changed nothing.
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert sorted(errors) == ["owner", "status"]
+    assert "POST /api/actions/<id>/transition/" in errors["status"][0]
+    stored = Action.objects.get(pk=res73_action.pk)
+    assert (stored.status, stored.target_date, stored.version) == (
+        ActionStatus.NOT_STARTED,
+        res73_action.target_date,
+        1,
+    )
 
 
 def test_the_browsable_api_renders_for_a_signed_in_user(res73_action, bdt_staff, client):
@@ -242,3 +254,21 @@ def test_a_search_of_ten_words_is_answered(res73_action, bdt_staff):
     response = client_for(bdt_staff).get("/api/actions/", {"q": words})
 
     assert [row["id"] for row in response.json()["results"]] == [res73_action.pk]
+
+
+def test_a_transition_with_a_key_it_does_not_take_is_refused_and_changes_nothing(
+    res73_action, bdt_staff
+):
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    response = client.post(
+        f"{url}transition/",
+        {"status": "in_progress", "target_date": "2026-05-01"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(client, url),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"target_date": ["This field cannot be set here."]}
+    assert Action.objects.get(pk=res73_action.pk).status == ActionStatus.NOT_STARTED

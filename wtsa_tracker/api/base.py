@@ -9,7 +9,12 @@ backend, ``PageOrCursorPagination`` and ``api_exception_handler``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.viewsets import GenericViewSet
 
 
@@ -27,3 +32,26 @@ class TrackerViewSet(GenericViewSet):
             # them by id so that page numbers cut the list the same way each time.
             queryset = queryset.order_by(*queryset.query.order_by, "pk")
         return queryset
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """The body of a write, refusing keys it does not take instead of ignoring them.
+
+    A client that sends ``{"status": "completed"}`` to an action's PATCH must
+    learn that nothing changed, not get a 200. ``unknown_field_hint`` may say
+    where such a change is made instead.
+    """
+
+    unknown_field_hint = ""
+    # Sent by the browsable API's HTML forms alongside the fields.
+    ALWAYS_ACCEPTED = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - self.ALWAYS_ACCEPTED)
+            if unknown:
+                message = str(_("This field cannot be set here."))
+                if self.unknown_field_hint:
+                    message = f"{message} {self.unknown_field_hint}"
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
