@@ -18,10 +18,11 @@ class TransitionRefused(Exception):
 class StaleVersion(Exception):
     """Somebody else changed the object since the caller read it; nothing was written."""
 
-    def __init__(self, current: Model):
+    def __init__(self, current: Model, message: str | None = None):
         self.current = current
         super().__init__(
-            _(
+            message
+            or _(
                 "%(object)s was changed by someone else (now version %(version)s). "
                 "Nothing was saved."
             )

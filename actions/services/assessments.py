@@ -80,7 +80,15 @@ def assessment_propose(
                 _("The assessment for this period is confirmed: it can no longer change.")
             )
         if expected_version is None:
-            raise StaleVersion(current)
+            # A new proposal where one exists: say so, rather than "changed by someone else".
+            raise StaleVersion(
+                current,
+                _(
+                    "%(object)s exists already (version %(version)s): revise it, sending its "
+                    "ETag, instead of proposing another. Nothing was saved."
+                )
+                % {"object": current, "version": current.version},
+            )
         compare_and_set(Assessment, current, expected_version, by=by, **values)
     return current
 

@@ -96,6 +96,8 @@ def test_a_second_proposal_for_the_period_is_a_412_naming_the_first(
 
     assert response.status_code == 412
     assert response["ETag"] == f'W/"assessment-{Assessment.objects.get().pk}-v1"'
+    # Not "changed by someone else": the client sent no version to be stale.
+    assert "exists already (version 1): revise it" in response.json()["detail"]
     assert Assessment.objects.get().rationale == "Half done."
 
 
