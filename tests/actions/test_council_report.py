@@ -523,6 +523,8 @@ def test_each_report_says_the_period_it_covers_in_the_word_file_and_the_preview(
     )
     html = render_to_string("actions/council/_report_body.html", {"data": data})
     assert "TSB, 1 March 2027 (for 1 June 2026 – 31 March 2027):" in html
+    # Text in Arabic reads right to left, its punctuation on the right side.
+    assert '<span dir="auto">Five workshops on e-waste held.</span>' in html
 
 
 def test_the_word_file_is_a4_landscape_and_gives_the_text_and_progress_the_room(council, world):
