@@ -215,7 +215,11 @@ def test_a_large_file_is_previewed_and_applied_by_a_worker_with_progress_shown(c
     page = client.get(job_url(job)).content.decode()
     assert 'id="import-progress"' in page
 
-    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+    # A worker still busy when the test ends must stop before the next broker test
+    # starts one: celery's default 10 s left it running, taking that test's messages.
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=60
+    ):
         wait_for(job, ImportState.PREVIEWED, ImportState.FAILED)
         assert job.state == ImportState.PREVIEWED, job.error
         assert job.done == job.total == 28
