@@ -55,12 +55,25 @@ def level(index: int, number_format: str, text: str, start: int = 1) -> str:
     )
 
 
+def num_pr(num_id: int | None = None, ilvl: int | None = None):
+    """A w:numPr element with the list and the level given (either may be left out)."""
+    ilvl_xml = "" if ilvl is None else f'<w:ilvl w:val="{ilvl}"/>'
+    num_id_xml = "" if num_id is None else f'<w:numId w:val="{num_id}"/>'
+    return parse_xml(f"<w:numPr {W}>{ilvl_xml}{num_id_xml}</w:numPr>")
+
+
+def numbered_style(document, name: str, **numbering):
+    """A paragraph style that numbers its paragraphs (``num_pr``'s arguments)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.element.get_or_add_pPr().append(num_pr(**numbering))
+    return style
+
+
 def numbered(document, text: str, num_id: int, ilvl: int | None = 0):
     paragraph = document.add_paragraph(text)
-    ilvl_xml = "" if ilvl is None else f'<w:ilvl w:val="{ilvl}"/>'
-    paragraph._p.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {W}>{ilvl_xml}<w:numId w:val="{num_id}"/></w:numPr>')
-    )
+    paragraph._p.get_or_add_pPr().append(num_pr(num_id, ilvl))
     return paragraph
 
 
@@ -137,10 +150,7 @@ def test_a_style_based_on_a_numbered_style_is_numbered_and_bullets_read_as_dashe
 
     document = Document()
     add_list(document, level(0, "decimal", "%1") + level(1, "bullet", "\uf0b7"))
-    item_style = document.styles.add_style("Instructs item", WD_STYLE_TYPE.PARAGRAPH)
-    item_style.element.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>')
-    )
+    item_style = numbered_style(document, "Instructs item", num_id=90)
     derived = document.styles.add_style("Instructs item 2", WD_STYLE_TYPE.PARAGRAPH)
     derived.base_style = item_style
     head(document)
@@ -251,14 +261,10 @@ def test_a_level_the_list_redefines_is_shown_its_own_way() -> None:
 def test_headings_in_a_numbered_style_stay_headings() -> None:
     # A delegation's template numbers its headings; the heading, the part
     # headings and an annex heading are still read as such.
-    from docx.enum.style import WD_STYLE_TYPE
 
     document = Document()
     add_list(document, level(0, "decimal", "%1"))
-    outline = document.styles.add_style("Numbered heading", WD_STYLE_TYPE.PARAGRAPH)
-    outline.element.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>')
-    )
+    numbered_style(document, "Numbered heading", num_id=90)
     document.add_paragraph(HEAD[0], style="Numbered heading")
     document.add_paragraph(HEAD[1])
     document.add_paragraph(HEAD[2])
@@ -309,17 +315,12 @@ def test_an_item_word_numbers_may_start_with_a_digit_a_guillemet_or_an_ellipsis(
 
 
 def test_a_style_that_sets_only_its_level_keeps_its_base_styles_list() -> None:
-    from docx.enum.style import WD_STYLE_TYPE
 
     document = Document()
     add_list(document, level(0, "decimal", "%1") + level(1, "lowerLetter", "%2)"))
-    item = document.styles.add_style("Item 1", WD_STYLE_TYPE.PARAGRAPH)
-    item.element.get_or_add_pPr().append(parse_xml(f'<w:numPr {W}><w:numId w:val="90"/></w:numPr>'))
-    sub_item = document.styles.add_style("Item 2", WD_STYLE_TYPE.PARAGRAPH)
+    item = numbered_style(document, "Item 1", num_id=90)
+    sub_item = numbered_style(document, "Item 2", ilvl=1)
     sub_item.base_style = item
-    sub_item.element.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {W}><w:ilvl w:val="1"/></w:numPr>')
-    )
     head(document)
     document.add_paragraph("to do A:", style="Item 1")
     document.add_paragraph("for X;", style="Item 2")
