@@ -6,7 +6,6 @@ import io
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 from docx import Document
@@ -15,18 +14,12 @@ from playwright.sync_api import Page, expect
 from actions.choices import AssessmentState, ReportState, Role
 from actions.models import Assessment, CouncilReportSnapshot
 from tests import builders
-from tests.web.test_browser import assert_cards_fit
+from tests.web.test_browser import assert_accessible, assert_cards_fit
 from wtsa_tracker.celery import app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "secret-pass-123"
-AXE = Axe()
-
-
-def assert_accessible(page: Page) -> None:
-    results = AXE.run(page)
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 @pytest.fixture
