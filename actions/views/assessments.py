@@ -28,17 +28,20 @@ def _resolution(assembly: str, number: int) -> Resolution:
     return get_object_or_404(Resolution.objects.for_list(), assembly__code=assembly, number=number)
 
 
-def _chosen_meeting(request: HttpRequest) -> GoverningBodyMeeting | None:
-    """The period asked for (``?meeting=``), else the one reports are written for now."""
+def _chosen_meeting(request: HttpRequest) -> tuple[GoverningBodyMeeting | None, bool]:
+    """The period asked for (``?meeting=``), else the one reports are written for now.
+
+    The second value is true when a session was asked for that is not one.
+    """
     sessions = selectors.council_meetings()
     chosen = request.POST.get("meeting") or request.GET.get("meeting")
     pk = parse_id(chosen or "")
     if pk is not None:
         found = sessions.filter(pk=pk).first()
         if found is not None:
-            return found
+            return found, False
     current = selectors.open_reporting_period(timezone.localdate())
-    return current.meeting if current else sessions.first()
+    return (current.meeting if current else sessions.first()), bool(chosen)
 
 
 def _render(
@@ -49,7 +52,15 @@ def _render(
     unsaved: str = "",
 ) -> HttpResponse:
     user = request.user
-    meeting = _chosen_meeting(request)
+    meeting, unknown = _chosen_meeting(request)
+    if unknown and request.method != "POST":
+        # A stale link or a typed address: said, over the current period.
+        messages.error(
+            request,
+            _("There is no Council session “%(meeting)s”: choose one from the list.")
+            % {"meeting": request.GET["meeting"][:20]},
+        )
+        status = 400
     current = (
         Assessment.objects.for_list().filter(resolution=resolution, meeting=meeting).first()
         if meeting

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wtsa_tracker.pagination import DeferredJoinPaginator
@@ -31,6 +33,15 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
     sessions = list(selectors.council_meetings())
     chosen = request.GET.get("meeting", "")
     session = next((s for s in sessions if str(s.pk) == chosen), None)
+    # A session asked for that is not one (a stale link, a typed address) is
+    # refused with a 400 that says so, over the next session's counts.
+    status = 400 if chosen and session is None else 200
+    if status == 400:
+        messages.error(
+            request,
+            _("There is no Council session “%(meeting)s”: choose one from the list.")
+            % {"meeting": chosen[:20]},
+        )
     if session is None:  # the next session
         session = next((s for s in reversed(sessions) if s.start_date >= today), None)
     context = {
@@ -81,4 +92,4 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
             gaps=gaps,
             reports_url=f"?council={session.pk}",
         )
-    return render(request, "actions/council_readiness.html", context)
+    return render(request, "actions/council_readiness.html", context, status=status)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from resolutions.choices import PartKind
@@ -223,12 +225,22 @@ def resolution_lineage(request: HttpRequest, assembly: str, number: int) -> Http
         Resolution.objects.select_related("assembly"), assembly__code=assembly, number=number
     )
     versions = _versions(resolution)
-    codes = [version.assembly.code for version in versions]
+    # Codes as the page links them, in any case as a person may type them.
+    by_code = {version.assembly.code.casefold(): version for version in versions}
     newer = request.GET.get("to", resolution.assembly.code)
-    after = versions[codes.index(newer)] if newer in codes else resolution
+    after = by_code.get(newer.casefold(), resolution)
     position = versions.index(after)
-    older = request.GET.get("from", codes[position - 1] if position else "")
-    before = versions[codes.index(older)] if older in codes else None
+    older = request.GET.get("from", versions[position - 1].assembly.code if position else "")
+    before = by_code.get(older.casefold())
+    # A version asked for that this resolution does not have (a stale link, a
+    # typed address) is refused with a 400 that says so, over the default pair.
+    unknown = [code for code in (newer, older) if code and code.casefold() not in by_code]
+    if unknown:
+        messages.error(
+            request,
+            _("Resolution %(number)s has no version of “%(code)s”: choose one from the list.")
+            % {"number": resolution.number, "code": unknown[0][:20]},
+        )
     changes: list[ClauseChange] = []
     if before is not None and before != after:
         for old, new in clause_pairs(before=_clauses(before), after=_clauses(after)):
@@ -243,4 +255,6 @@ def resolution_lineage(request: HttpRequest, assembly: str, number: int) -> Http
         "changes": changes,
         "changed_count": sum(1 for change in changes if change.kind != "same"),
     }
-    return render(request, "resolutions/resolution_lineage.html", context)
+    return render(
+        request, "resolutions/resolution_lineage.html", context, status=400 if unknown else 200
+    )

@@ -1,5 +1,6 @@
 """Page numbers with any ordering, or a cursor in a fixed order."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -66,6 +67,17 @@ def test_a_page_size_above_the_limit_is_capped(reader):
     response = client_for(reader).get("/api/actions/", {"page_size": 100000})
 
     assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("mode", [{}, {"cursor": ""}])
+@pytest.mark.parametrize("size", ["abc", "0", "-5", "2.5", "٣"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_refused(reader, size, mode):
+    builders.action(builders.resolution(73))
+
+    response = client_for(reader).get("/api/actions/", {"page_size": size, **mode})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["page_size"] == ["A whole number of rows, from 1 to 200."]
 
 
 def test_a_deep_page_reads_ids_then_rows_and_keeps_the_lists_order(reader):

@@ -184,13 +184,17 @@ def test_every_persona_reads_the_council_report_and_assessment_pages(
     assert b"Suggested rating" in page.content
 
 
-@pytest.mark.parametrize("meeting", ["²", "٣", "1_0", "99999999999999999999999", "-1"])
-def test_an_unreadable_period_shows_the_current_one(login, council, res73, tsb_staff, meeting):
+@pytest.mark.parametrize("meeting", ["²", "٣", "1_0", "99999999999999999999999", "-1", "99999"])
+def test_a_period_that_is_not_a_session_is_refused_over_the_current_one(
+    login, council, res73, tsb_staff, meeting
+):
     page = login(tsb_staff).get(
         reverse("resolution_assessments", args=["WTSA-20", 73]), {"meeting": meeting}
     )
 
-    assert page.status_code == 200
+    assert page.status_code == 400
+    assert f"There is no Council session “{meeting[:20]}”" in page.content.decode()
+    assert page.context["meeting"] == council
     assert b"Suggested rating" in page.content
 
 

@@ -87,6 +87,29 @@ def test_a_suppressed_resolution_says_so_on_its_page_and_its_lineage(
     assert "No other assembly" in lineage
 
 
+def test_versions_may_be_named_in_any_case(client, reader, two_assemblies):
+    client.force_login(reader)
+
+    response = client.get(lineage_url("WTSA-24", 73), {"from": "wtsa-20", "to": "wtsa-24"})
+
+    assert response.status_code == 200
+    assert response.context["before"].assembly.code == "WTSA-20"
+    assert response.context["after"].assembly.code == "WTSA-24"
+
+
+@pytest.mark.parametrize("asked", [{"from": "WTSA-16"}, {"to": "WTSA-28"}])
+def test_a_version_the_resolution_does_not_have_is_refused_with_a_400_that_says_so(
+    client, reader, two_assemblies, asked
+):
+    client.force_login(reader)
+    (code,) = asked.values()
+
+    response = client.get(lineage_url("WTSA-24", 73), asked)
+
+    assert response.status_code == 400
+    assert f"Resolution 73 has no version of “{code}”" in response.content.decode()
+
+
 def test_the_lineage_page_needs_a_login(client, two_assemblies):
     response = client.get(lineage_url("WTSA-24", 73))
 

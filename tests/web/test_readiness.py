@@ -180,6 +180,18 @@ def test_an_earlier_session_can_be_chosen(login, council, res, tsb_staff):
     assert response.context["rows"][0].counts["missing"] == 4
 
 
+@pytest.mark.parametrize("asked", ["99999", "abc", "Council 2026"])
+def test_a_session_that_is_not_one_is_refused_with_a_400_that_says_so(
+    login, council, res, tsb_staff, asked
+):
+    response = login(tsb_staff).get(reverse("council_readiness"), {"meeting": asked})
+
+    assert response.status_code == 400
+    assert escape(f"There is no Council session “{asked}”") in response.content.decode()
+    # Over the next session's counts, with the menu to choose another.
+    assert response.context["session"] == council
+
+
 def test_the_next_session_is_shown_first_and_the_menu_lists_the_latest_first(
     login, council, res, tsb_staff
 ):

@@ -15,7 +15,8 @@ Two modes, chosen by the client:
   with ``ordering`` is refused with 400 rather than one of them being
   silently ignored.
 
-A malformed page, page size or cursor is a 4xx, never a 500.
+A malformed page, page size or cursor is a 4xx, never a 500; a page size
+that is not a whole number from 1 is a 400, never quietly the default.
 """
 
 from __future__ import annotations
@@ -35,17 +36,35 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
-class _Pages(pagination.PageNumberPagination):
+class _PageSize:
+    """``page_size``: a whole number from 1, at most ``MAX_PAGE_SIZE`` (a larger one is
+    cut to it, as documented). DRF's own reading falls back to the default for
+    "abc", 0 or -5; here such a value is a 400 that says so."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int:
+        asked = request.query_params.get(self.page_size_query_param)
+        if asked is None:
+            return self.page_size
+        if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("A whole number of rows, from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+                    ]
+                }
+            )
+        return min(int(asked), self.max_page_size)
+
+
+class _Pages(_PageSize, pagination.PageNumberPagination):
     django_paginator_class = DeferredJoinPaginator
-    page_size = PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
 
 
-class _Cursor(pagination.CursorPagination):
-    page_size = PAGE_SIZE
-    page_size_query_param = "page_size"
-    max_page_size = MAX_PAGE_SIZE
+class _Cursor(_PageSize, pagination.CursorPagination):
     ordering = ("id",)
     cursor_query_description = _(
         "Walk the list by cursor: empty for the first page, then the cursor in `next`. "
