@@ -6,6 +6,9 @@ keeps exactly what its files were made from. Which actions are in it is
 ``Action.objects.reporting_to_council()`` among the texts in force during the
 period (``in_force_during``); only approved progress reports whose period
 overlaps the session's reporting period go in, all of them, in date order.
+Each action's status is the one it had when the period closed (``status_on``),
+so a report for a past session made again later still tells that session's
+story; before the close, it is today's.
 """
 
 from __future__ import annotations
@@ -16,14 +19,23 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resolutions.models import Resolution
 
 from .choices import ActionStatus, AssessmentRating, MeetingKind, ReportState
 from .display import clause_reference
-from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressReport
+from .models import (
+    Action,
+    Assessment,
+    Body,
+    GoverningBodyMeeting,
+    ProgressReport,
+    StatusChange,
+)
 from .selectors import ReportingPeriod, reporting_period
 
 # The source line of every report of the TSB Director to Council.
@@ -91,6 +103,24 @@ def approved_in_period(period: ReportingPeriod) -> QuerySet[ProgressReport]:
     )
 
 
+def period_close(period: ReportingPeriod) -> datetime.datetime:
+    """The first moment after the period: midnight that ends its last day, Geneva's time."""
+    return datetime.datetime.combine(
+        period.end + datetime.timedelta(days=1),
+        datetime.time.min,
+        tzinfo=timezone.get_default_timezone(),
+    )
+
+
+def status_at_close(period: ReportingPeriod) -> Coalesce:
+    """An action's status when the period closed: what the first later change moved
+    it from, else its status now. Its history, never its present, for a past period."""
+    later = StatusChange.objects.filter(
+        action=OuterRef("pk"), changed_at__gte=period_close(period)
+    ).order_by("changed_at", "pk")
+    return Coalesce(Subquery(later.values("from_status")[:1]), F("status"))
+
+
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -123,8 +153,8 @@ def _action_row(action: Action, *, with_addressee: bool) -> dict[str, Any]:
             else ""
         ),
         "collaborators": [body.code for body in action.collaborators.all()],
-        "status": action.status,
-        "status_label": str(ActionStatus(action.status).label),
+        "status": action.status_at_close,
+        "status_label": str(ActionStatus(action.status_at_close).label),
         "progress": [
             {
                 "id": report.pk,
@@ -177,6 +207,7 @@ def council_report_data(
             bureau,
             resolution,
         )
+        .annotate(status_at_close=status_at_close(period))
         .select_related("resolution__assembly", "clause", "owner__supporting_bureau")
         .prefetch_related(
             "collaborators",
@@ -215,8 +246,8 @@ def council_report_data(
             action, with_addressee=(action.resolution_id, action.clause.verb) in shared
         )
         current["actions"].append(row)
-        by_status[action.status] += 1
-        by_bureau.setdefault(row["bureau"] or _("No owner"), Counter())[action.status] += 1
+        by_status[row["status"]] += 1
+        by_bureau.setdefault(row["bureau"] or _("No owner"), Counter())[row["status"]] += 1
         if on_progress is not None and (done % 500 == 0 or done == total):
             on_progress(done, total)
     for entry in resolutions:
@@ -238,6 +269,9 @@ def council_report_data(
             "provisional": meeting.provisional,
         },
         "period": {"start": _iso(period.start), "end": _iso(period.end)},
+        # The day the statuses are of: the period's last, or the day the report
+        # was made while the period runs.
+        "status_on": _iso(min(period.end, timezone.localdate(generated_at))),
         "scope": {
             "bureau": bureau.code if bureau else None,
             "resolution": res_label(resolution) if resolution else None,

@@ -343,6 +343,13 @@ class _Hyperlinks:
         return hyperlink
 
 
+def _status_heading(data: dict[str, Any]) -> str:
+    """"Status on 19 May 2026": the day the statuses are of (a report made before
+    statuses were dated says "Status")."""
+    status_on = data.get("status_on")
+    return f"Status on {day(parse_date(status_on))}" if status_on else "Status"
+
+
 def _progress_label(report: dict[str, Any]) -> str:
     """Who reported, when, and the period the report covers: "TSB, 1 March 2027
     (for 1 June 2026 – 31 March 2027)", so that earlier work does not read as this period's."""
@@ -439,7 +446,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
 
     document.add_heading("1 Executive summary", level=1)
     statuses = summary["by_status"]
-    table = _table(document, ["Status", "Actions", "Share"])
+    table = _table(document, [_status_heading(data), "Actions", "Share"])
     top = max((entry["n"] for entry in statuses), default=0) or 1
     for entry in statuses:
         cells = _cells(table, table.add_row())
@@ -464,7 +471,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         document.add_paragraph(f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}")
         table = _table(
             document,
-            ["Item", "Text", "Owner", "Collaborators", "Status", "Progress in the period"],
+            ["Item", "Text", "Owner", "Collaborators", _status_heading(data), "Progress in the period"],
             widths=ACTION_COLUMN_WIDTHS,
         )
         for action in entry["actions"]:
@@ -501,7 +508,7 @@ ACTION_COLUMNS = [
     ("Owner", 10),
     ("Bureau", 8),
     ("Collaborators", 16),
-    ("Status", 12),
+    ("Status", 28),  # "Status on 30 September 2027"
     ("Approved progress in the period", 80),
     ("Evidence", 45),
 ]
@@ -625,7 +632,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     summary = data["summary"]
 
     sheet = workbook.create_sheet("Summary")
-    for letter, width in zip("ABCDEF", (24, 18, 12, 18, 12, 12), strict=True):
+    for letter, width in zip("ABCDEF", (28, 18, 12, 18, 12, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.append(_header(sheet, ["Council report", data["document_number"]]))
     sheet.append(_xlsx_row(sheet, ["Council session", _session_name(data)]))
@@ -643,7 +650,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     sheet.append(["With an approved report", summary["with_approved_report"]])
     sheet.append(["Without one", summary["without_approved_report"]])
     sheet.append([])
-    sheet.append(_header(sheet, ["Status", "Actions"]))
+    sheet.append(_header(sheet, [_status_heading(data), "Actions"]))
     for entry in summary["by_status"]:
         sheet.append([entry["label"], entry["n"]])
     sheet.append([])
@@ -653,7 +660,11 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
             [entry["bureau"], entry["n"], *[entry["by_status"][s.value] for s in ActionStatus]]
         )
 
-    sheet = _table_sheet(workbook, "Actions", ACTION_COLUMNS)
+    columns = [
+        (_status_heading(data), width) if title == "Status" else (title, width)
+        for title, width in ACTION_COLUMNS
+    ]
+    sheet = _table_sheet(workbook, "Actions", columns)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_COLUMNS))}{summary['actions'] + 1}"
     for entry in data["resolutions"]:
         for action in entry["actions"]:

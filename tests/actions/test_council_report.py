@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import json
+import zoneinfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,13 +22,14 @@ from actions.council_report import (
     report_file_name,
 )
 from actions.models import (
+    Action,
     Assessment,
     CouncilReportRun,
     CouncilReportSnapshot,
     EvidenceLink,
     GoverningBodyMeeting,
 )
-from actions.services.actions import actions_supersede
+from actions.services.actions import action_transition, actions_supersede
 from actions.services.council_report import (
     council_report_docx,
     council_report_freeze,
@@ -40,6 +42,7 @@ from resolutions.models import Clause, Resolution
 from tests import builders
 
 GENERATED = datetime.datetime(2027, 4, 25, 9, 0, tzinfo=datetime.UTC)
+GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
 IN_PERIOD = {"period_start": datetime.date(2026, 6, 1), "period_end": datetime.date(2027, 3, 31)}
 BEFORE = {"period_start": datetime.date(2025, 1, 1), "period_end": datetime.date(2025, 12, 31)}
 
@@ -212,6 +215,54 @@ def test_the_report_narrows_to_a_bureau_or_a_resolution(council, world):
     assert action_ids(data_for(council, resolution=world["res44"])) == [world["other"].pk]
 
 
+def test_statuses_are_those_the_actions_had_when_the_period_closed(
+    council, world, tsb_staff, bdt_staff
+):
+    """Made again in 2028, the report for Council 2027 tells 2027's story."""
+    reported, silent = world["reported"], world["silent"]
+    changes = [
+        # In the period (documents due 20 April 2027): kept.
+        (reported, ActionStatus.IN_PROGRESS, tsb_staff, datetime.datetime(2027, 3, 10, 9)),
+        # The last evening of the period, Geneva's time: still in it.
+        (silent, ActionStatus.ONGOING, bdt_staff, datetime.datetime(2027, 4, 20, 21, 30)),
+        # After the close: not this report's.
+        (reported, ActionStatus.COMPLETED, tsb_staff, datetime.datetime(2027, 4, 21, 0, 30)),
+        (silent, ActionStatus.COMPLETED, bdt_staff, datetime.datetime(2027, 6, 1, 9)),
+    ]
+    for action, to, by, moment in changes:
+        action.refresh_from_db()
+        action_transition(action=action, to=to, by=by, now=moment.replace(tzinfo=GENEVA))
+    later = datetime.datetime(2028, 2, 1, 9, 0, tzinfo=datetime.UTC)
+
+    data = council_report_data(meeting=council, document_number="C27/35-E", generated_at=later)
+    rows = {row["id"]: row for entry in data["resolutions"] for row in entry["actions"]}
+    counts = {entry["status"]: entry["n"] for entry in data["summary"]["by_status"]}
+
+    assert Action.objects.get(pk=reported.pk).status == ActionStatus.COMPLETED
+    assert rows[reported.pk]["status"] == ActionStatus.IN_PROGRESS
+    assert rows[silent.pk]["status_label"] == "Ongoing"
+    assert rows[world["other"].pk]["status"] == ActionStatus.NOT_STARTED  # never changed
+    assert counts[ActionStatus.COMPLETED] == 0
+    assert data["status_on"] == "2027-04-20"
+
+
+def test_while_the_period_runs_statuses_are_todays(council, world, tsb_staff):
+    reported = world["reported"]
+    moment = datetime.datetime(2027, 4, 1, 9, 0, tzinfo=datetime.UTC)
+    action_transition(action=reported, to=ActionStatus.IN_PROGRESS, by=tsb_staff, now=moment)
+
+    data = council_report_data(
+        meeting=council,
+        document_number="C27/35-E",
+        generated_at=moment + datetime.timedelta(hours=1),
+    )
+    text, tables = _docx_text(council_report_docx(data=data))
+
+    assert data["status_on"] == "2027-04-01"
+    assert [row["status"] for row in data["resolutions"][1]["actions"]][0] == "in_progress"
+    assert tables[0][0][0] == "Status on 1 April 2027"
+
+
 def test_reading_the_data_takes_the_same_queries_for_more_actions(
     council, world, django_assert_num_queries, tsb_staff
 ):
@@ -252,7 +303,7 @@ def test_the_word_file_reads_like_a_council_document_and_matches_the_data(counci
         "Text",
         "Owner",
         "Collaborators",
-        "Status",
+        "Status on 20 April 2027",
         "Progress in the period",
     ]
     assert [row[2] for row in res73_table[1:]] == ["TSB", "BDT"]

@@ -5,9 +5,11 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from actions.choices import AssessmentState, ReportRunState, ReportState
+from actions.display import day
 from actions.models import Assessment, CouncilReportRun, CouncilReportSnapshot
 from actions.services.council_report import council_report_generate
 from tests import builders
@@ -405,6 +407,19 @@ def test_the_preview_counts_one_as_one(login, council, res73, tsb_coordinator):
     text = " ".join(preview.content.decode().split())
     assert "1 action of 1 resolution reports to Council; 1 has an approved progress report" in text
     assert "0 have none." in text
+
+
+def test_the_preview_says_the_day_the_statuses_are_of(login, council, res73, tsb_coordinator):
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+
+    page = client.get(reverse("council_report_run_preview", args=[run.pk])).content.decode()
+
+    # Made while the period runs (it ends 20 April 2027): today's statuses.
+    heading = f"Status on {day(timezone.localdate())}"
+    assert page.count(f'<th scope="col">{heading}</th>') == 2  # the summary, the actions
+    assert f'data-label="{heading}"' in page  # a card's label on a phone
 
 
 def test_a_projected_session_is_marked_provisional_in_the_menu_the_run_and_the_preview(
