@@ -74,9 +74,13 @@ def default_document_number(meeting: GoverningBodyMeeting) -> str:
 
 
 def report_file_name(data: dict[str, Any], fmt: str) -> str:
-    """``C27-WTSA-implementation-2027-05-18.docx``: the session and the day it was made."""
+    """``C27-WTSA-implementation-2027-05-18.docx``: the session, the scope if narrowed
+    (``C27-WTSA-implementation-TSB-…``, ``…-WTSA-20-Resolution-73-…``) and the day it
+    was made, so that two scopes downloaded the same day keep their own names."""
     made = data["generated_at"][:10]
-    return f"{data['meeting']['code']}-WTSA-implementation-{made}.{fmt}"
+    scope = [value for value in (data.get("scope") or {}).values() if value]
+    parts = [data["meeting"]["code"], "WTSA-implementation", *scope, made]
+    return re.sub(r"[^A-Za-z0-9.]+", "-", "-".join(parts)) + f".{fmt}"
 
 
 def _scope(

@@ -377,10 +377,18 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(council, w
     assert formulas == []
 
 
-def test_a_file_is_named_after_the_session_and_the_day(council, world):
-    data = data_for(council)
+def test_a_file_is_named_after_the_session_the_scope_and_the_day(council, world):
+    tsb = builders.body("TSB")
 
-    assert report_file_name(data, "docx") == "C27-WTSA-implementation-2027-04-25.docx"
+    assert report_file_name(data_for(council), "docx") == "C27-WTSA-implementation-2027-04-25.docx"
+    assert (
+        report_file_name(data_for(council, bureau=tsb), "xlsx")
+        == "C27-WTSA-implementation-TSB-2027-04-25.xlsx"
+    )
+    assert (
+        report_file_name(data_for(council, resolution=world["res73"]), "docx")
+        == "C27-WTSA-implementation-WTSA-20-Resolution-73-2027-04-25.docx"
+    )
 
 
 def test_a_council_session_is_found_by_its_code_or_its_name(council):
