@@ -89,7 +89,11 @@ def _scope(
     if bureau is not None:
         meeting_actions = meeting_actions.involving_bureau(bureau.pk)
     if resolution is not None:
-        meeting_actions = meeting_actions.filter(resolution=resolution)
+        # Every version: which of them was in force is the period's to say
+        # (``in_force_during``), so a past session's report on Resolution 73
+        # takes the text of its day, not the latest.
+        versions = [version.pk for version in resolution.lineage()]
+        meeting_actions = meeting_actions.filter(resolution__in=versions)
     return meeting_actions
 
 
@@ -304,7 +308,8 @@ def council_report_data(
 
 
 def res_label(resolution: Resolution) -> str:
-    return f"{resolution.assembly.code} Resolution {resolution.number}"
+    """A report's scope by resolution: its number, whichever version the period had."""
+    return f"Resolution {resolution.number}"
 
 
 def council_report_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:

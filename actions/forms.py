@@ -14,7 +14,7 @@ from wtsa_tracker.forms import PersonChoiceField
 from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportState
 from .display import session_name
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
-from .selectors import council_meetings
+from .selectors import council_meetings, reporting_period
 from .services.reports import MAX_EVIDENCE_LINKS, Evidence
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
@@ -271,7 +271,8 @@ class CouncilReportForm(forms.Form):
         min_value=1,
         max_value=NUMBER_MAX,
         help_text=_(
-            "Only this resolution, in its latest version, e.g. 73. Empty: all resolutions."
+            "Only this resolution, e.g. 73, in the version in force in the period. "
+            "Empty: all resolutions."
         ),
     )
     document_number = forms.CharField(
@@ -289,7 +290,9 @@ class CouncilReportForm(forms.Form):
         group_fields(self)
 
     def clean_resolution(self) -> Resolution | None:
-        """The latest version of the resolution with that number, if it is still in force."""
+        """The latest version of the resolution with that number, unless an assembly
+        suppressed it before the chosen session's period: the report then takes the
+        versions in force in the period (``Resolution.lineage``)."""
         number = self.cleaned_data["resolution"]
         if number is None:
             return None
@@ -303,11 +306,24 @@ class CouncilReportForm(forms.Form):
             raise forms.ValidationError(
                 _("There is no Resolution %(number)s."), code="unknown", params={"number": number}
             )
-        if latest.suppressed_by_id:
+        meeting = self.cleaned_data.get("meeting")
+        period = reporting_period(meeting) if meeting is not None else None
+        suppressed = latest.suppressed_by
+        if suppressed is not None and (period is None or suppressed.end_date < period.start):
             raise forms.ValidationError(
                 _("Resolution %(number)s was suppressed by %(assembly)s."),
                 code="suppressed",
-                params={"number": number, "assembly": latest.suppressed_by.code},
+                params={"number": number, "assembly": suppressed.code},
+            )
+        first = latest.lineage()[0].assembly
+        if period is not None and first.end_date > period.end:
+            raise forms.ValidationError(
+                _(
+                    "Resolution %(number)s was adopted by %(assembly)s, after this session’s "
+                    "reporting period."
+                ),
+                code="later",
+                params={"number": number, "assembly": first.code},
             )
         return latest
 

@@ -132,6 +132,23 @@ class Resolution(models.Model):
 
     natural_key.dependencies = ["resolutions.assembly"]
 
+    def lineage(self) -> list["Resolution"]:
+        """This resolution's versions across assemblies, oldest first, by the ``revises``
+        links: the same number in another assembly with no link is another text. One query."""
+        same_number = list(
+            Resolution.objects.select_related("assembly", "suppressed_by")
+            .filter(number=self.number)
+            .order_by("assembly__start_date")
+        )
+        by_pk = {version.pk: version for version in same_number}
+        chain = [by_pk.get(self.pk, self)]
+        while chain[0].revises_id in by_pk:
+            chain.insert(0, by_pk[chain[0].revises_id])
+        later = {version.revises_id: version for version in same_number if version.revises_id}
+        while chain[-1].pk in later:
+            chain.append(later[chain[-1].pk])
+        return chain
+
 
 class ResolutionReference(models.Model):
     """A resolution of another conference cited by a resolution's text."""

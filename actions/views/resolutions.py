@@ -195,23 +195,6 @@ class ClauseChange:
         return "same" if self.before.text == self.after.text else "changed"
 
 
-def _versions(resolution: Resolution) -> list[Resolution]:
-    """The resolution's versions across assemblies, oldest first, following the links."""
-    same_number = list(
-        Resolution.objects.select_related("assembly", "suppressed_by")
-        .filter(number=resolution.number)
-        .order_by("assembly__start_date")
-    )
-    by_pk = {version.pk: version for version in same_number}
-    chain = [resolution]
-    while chain[0].revises_id in by_pk:
-        chain.insert(0, by_pk[chain[0].revises_id])
-    later = {version.revises_id: version for version in same_number if version.revises_id}
-    while chain[-1].pk in later:
-        chain.append(later[chain[-1].pk])
-    return chain
-
-
 def _clauses(resolution: Resolution) -> list[Clause]:
     return list(resolution.clauses.current().select_related("action").order_by("order"))
 
@@ -224,7 +207,7 @@ def resolution_lineage(request: HttpRequest, assembly: str, number: int) -> Http
     resolution = get_object_or_404(
         Resolution.objects.select_related("assembly"), assembly__code=assembly, number=number
     )
-    versions = _versions(resolution)
+    versions = resolution.lineage()
     # Codes as the page links them, in any case as a person may type them.
     by_code = {version.assembly.code.casefold(): version for version in versions}
     newer = request.GET.get("to", resolution.assembly.code)

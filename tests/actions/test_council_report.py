@@ -263,6 +263,22 @@ def test_while_the_period_runs_statuses_are_todays(council, world, tsb_staff):
     assert tables[0][0][0] == "Status on 1 April 2027"
 
 
+def test_a_report_on_one_resolution_takes_the_version_in_force_in_the_period(council, world):
+    """Council 2027 reports on WTSA-20's Resolution 73 though WTSA-28 revised it since."""
+    wtsa28 = builders.assembly("WTSA-28", start=datetime.date(2028, 10, 10))
+    newer = builders.resolution(73, assembly_code="WTSA-28", revises=world["res73"])
+    builders.council_duty(builders.action(newer, owner="TSB"))
+    builders.assembly("WTSA-16", start=datetime.date(2016, 10, 25))
+    unrelated = builders.resolution(73, assembly_code="WTSA-16")  # no link: another text
+    builders.council_duty(builders.action(unrelated, owner="TSB"))
+
+    data = data_for(council, resolution=newer)
+
+    assert wtsa28.end_date > datetime.date(2027, 4, 20)
+    assert action_ids(data) == [world["reported"].pk, world["silent"].pk]
+    assert data["scope"]["resolution"] == "Resolution 73"
+
+
 def test_reading_the_data_takes_the_same_queries_for_more_actions(
     council, world, django_assert_num_queries, tsb_staff
 ):
@@ -387,7 +403,7 @@ def test_a_file_is_named_after_the_session_the_scope_and_the_day(council, world)
     )
     assert (
         report_file_name(data_for(council, resolution=world["res73"]), "docx")
-        == "C27-WTSA-implementation-WTSA-20-Resolution-73-2027-04-25.docx"
+        == "C27-WTSA-implementation-Resolution-73-2027-04-25.docx"
     )
 
 
@@ -648,8 +664,8 @@ def test_the_summary_counts_one_as_one_in_the_word_file_and_the_spreadsheet(coun
     data = data_for(council, resolution=world["res73"])
     expected = (
         "This document reports on the implementation of 1 WTSA resolution (2 actions that "
-        "report to Council) in the period 1 May 2026 – 20 April 2027, for WTSA-20 Resolution "
-        "73. 1 action has an approved progress report for the period; 1 has none. "
+        "report to Council) in the period 1 May 2026 – 20 April 2027, for Resolution 73. "
+        "1 action has an approved progress report for the period; 1 has none. "
         "1 resolution carries a confirmed Resolution 83 assessment."
     )
 

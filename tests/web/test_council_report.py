@@ -397,6 +397,34 @@ def test_a_report_on_one_resolution_names_it_by_number_and_takes_its_latest_vers
     assert CouncilReportRun.objects.count() == runs
 
 
+def test_a_resolution_is_refused_only_where_the_period_had_none_of_its_versions(
+    login, res73, tsb_coordinator
+):
+    """Council 2024 reports on texts WTSA-24 (15–23 October 2024) had not yet changed."""
+    council_2024 = builders.meeting(
+        datetime.date(2024, 6, 18),
+        name="Council 2024",
+        reporting_period_start_override=datetime.date(2023, 5, 1),
+    )
+    wtsa24 = builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
+    builders.resolution(9, suppressed_by=wtsa24)
+    builders.resolution(101, assembly_code="WTSA-24")
+    client = login(tsb_coordinator)
+
+    response, run = _generate(client, council_2024, resolution="9")
+    assert response.status_code == 302
+    assert (run.resolution.number, run.resolution.assembly.code) == (9, "WTSA-20")
+
+    refused = client.post(
+        reverse("council_report"), {"meeting": council_2024.pk, "resolution": "101"}
+    )
+    assert refused.status_code == 400
+    assert (
+        "Resolution 101 was adopted by WTSA-24, after this session’s reporting period."
+        in refused.content.decode()
+    )
+
+
 def test_the_preview_counts_one_as_one(login, council, res73, tsb_coordinator):
     client = login(tsb_coordinator)
     _, run = _generate(client, council)
