@@ -344,7 +344,7 @@ class _Hyperlinks:
 
 
 def _status_heading(data: dict[str, Any]) -> str:
-    """"Status on 19 May 2026": the day the statuses are of (a report made before
+    """ "Status on 19 May 2026": the day the statuses are of (a report made before
     statuses were dated says "Status")."""
     status_on = data.get("status_on")
     return f"Status on {day(parse_date(status_on))}" if status_on else "Status"
@@ -471,7 +471,10 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         document.add_paragraph(f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}")
         table = _table(
             document,
-            ["Item", "Text", "Owner", "Collaborators", _status_heading(data), "Progress in the period"],
+            [
+                *("Item", "Text", "Owner", "Collaborators"),
+                *(_status_heading(data), "Progress in the period"),
+            ],
             widths=ACTION_COLUMN_WIDTHS,
         )
         for action in entry["actions"]:

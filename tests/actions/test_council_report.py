@@ -220,18 +220,22 @@ def test_statuses_are_those_the_actions_had_when_the_period_closed(
 ):
     """Made again in 2028, the report for Council 2027 tells 2027's story."""
     reported, silent = world["reported"], world["silent"]
+
+    def geneva(*moment):
+        return datetime.datetime(*moment, tzinfo=GENEVA)
+
     changes = [
         # In the period (documents due 20 April 2027): kept.
-        (reported, ActionStatus.IN_PROGRESS, tsb_staff, datetime.datetime(2027, 3, 10, 9)),
+        (reported, ActionStatus.IN_PROGRESS, tsb_staff, geneva(2027, 3, 10, 9)),
         # The last evening of the period, Geneva's time: still in it.
-        (silent, ActionStatus.ONGOING, bdt_staff, datetime.datetime(2027, 4, 20, 21, 30)),
+        (silent, ActionStatus.ONGOING, bdt_staff, geneva(2027, 4, 20, 21, 30)),
         # After the close: not this report's.
-        (reported, ActionStatus.COMPLETED, tsb_staff, datetime.datetime(2027, 4, 21, 0, 30)),
-        (silent, ActionStatus.COMPLETED, bdt_staff, datetime.datetime(2027, 6, 1, 9)),
+        (reported, ActionStatus.COMPLETED, tsb_staff, geneva(2027, 4, 21, 0, 30)),
+        (silent, ActionStatus.COMPLETED, bdt_staff, geneva(2027, 6, 1, 9)),
     ]
     for action, to, by, moment in changes:
         action.refresh_from_db()
-        action_transition(action=action, to=to, by=by, now=moment.replace(tzinfo=GENEVA))
+        action_transition(action=action, to=to, by=by, now=moment)
     later = datetime.datetime(2028, 2, 1, 9, 0, tzinfo=datetime.UTC)
 
     data = council_report_data(meeting=council, document_number="C27/35-E", generated_at=later)
