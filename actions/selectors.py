@@ -425,8 +425,10 @@ def reporting_period(meeting: GoverningBodyMeeting) -> ReportingPeriod:
     """The period a session's report covers, up to its document deadline.
 
     It starts the day after the previous session of the same body had its
-    documents due, so consecutive reports neither overlap nor leave a gap; the
-    first session after an assembly reports from the day after the assembly
+    documents due, so consecutive reports neither overlap nor leave a gap,
+    across an assembly too: work on the old texts until the assembly closed
+    is reported with the next session's, as is the new texts' after it. The
+    first session recorded reports from the day after the latest assembly
     closed. A session may set its own start.
     """
     end = meeting.document_deadline
@@ -437,18 +439,23 @@ def reporting_period(meeting: GoverningBodyMeeting) -> ReportingPeriod:
         .order_by("-start_date")
         .first()
     )
-    assembly = Assembly.objects.filter(end_date__lt=end).order_by("-end_date").first()
-    start = _period_start(previous, assembly, default=end - datetime.timedelta(days=365))
+    if previous is not None:
+        start = previous.document_deadline + datetime.timedelta(days=1)
+    else:
+        assembly = Assembly.objects.filter(end_date__lt=end).order_by("-end_date").first()
+        start = (
+            assembly.end_date + datetime.timedelta(days=1)
+            if assembly is not None
+            else end - datetime.timedelta(days=365)
+        )
     return ReportingPeriod(meeting, min(start, end), end)
 
 
 def _period_start(
     previous: GoverningBodyMeeting | None, assembly: Assembly | None, *, default: datetime.date
 ) -> datetime.date:
-    """The day after the previous session's deadline or the assembly's close, the later.
-
-    A new assembly's resolutions are reported on from its close.
-    """
+    """The day after the previous session's deadline or the assembly's close, the later:
+    a report on a new assembly's action covers nothing before its texts existed."""
     starts = []
     if previous is not None:
         starts.append(previous.document_deadline + datetime.timedelta(days=1))

@@ -381,9 +381,9 @@ def test_the_api_readiness_costs_a_fixed_number_of_queries(
         ReportingObligation.objects.create(action=action, recipient=ReportingRecipient.COUNCIL)
     api = client_for(tsb_staff)
 
-    # the token and its user, the session, its period (the session before, the
-    # assembly), the user's Bureau, the counts
-    with django_assert_num_queries(6):
+    # the token and its user, the session, its period (the session before),
+    # the user's Bureau, the counts
+    with django_assert_num_queries(5):
         answer = api.get(f"/api/meetings/{council.pk}/readiness/")
 
     assert answer.json()["count"] == resolutions
