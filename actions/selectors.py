@@ -480,13 +480,17 @@ def report_period_default(
 ) -> tuple[datetime.date, datetime.date]:
     """The period a new progress report covers unless its writer says otherwise.
 
-    The open reporting period, which is what the next Council report collects.
-    With no next session recorded, from the day after the last session's
-    deadline (or the assembly's close) to today.
+    The open reporting period, which is what the next Council report collects,
+    from the close of the action's assembly where that came later. With no next
+    session recorded, from the day after the last session's deadline (or the
+    assembly's close) to today.
     """
     period = open_reporting_period(today)
     if period is not None:
-        return period.start, period.end
+        start = period.start
+        if assembly is not None:
+            start = max(start, min(assembly.end_date + datetime.timedelta(days=1), period.end))
+        return start, period.end
     last = (
         GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL, start_date__lt=today)
         .order_by("-start_date")

@@ -2,7 +2,7 @@
 
 import datetime
 
-from actions.selectors import open_reporting_period, reporting_period
+from actions.selectors import open_reporting_period, report_period_default, reporting_period
 from tests import builders
 
 D = datetime.date
@@ -72,3 +72,14 @@ def test_no_open_period_without_a_next_session(db):
     builders.meeting(D(2023, 7, 11))
 
     assert open_reporting_period(D(2024, 1, 15)) is None
+
+
+def test_a_report_on_a_new_assemblys_action_starts_at_its_close(db):
+    builders.meeting(D(2024, 6, 4))  # documents due 7 May 2024
+    builders.meeting(D(2025, 6, 17))
+    wtsa20 = builders.assembly("WTSA-20", start=D(2022, 3, 1))
+    wtsa24 = builders.assembly("WTSA-24", start=D(2024, 10, 15))  # closes 23 October 2024
+
+    assert report_period_default(D(2024, 11, 1), wtsa24)[0] == D(2024, 10, 24)
+    assert report_period_default(D(2024, 11, 1), wtsa20)[0] == D(2024, 5, 8)
+    assert report_period_default(D(2024, 11, 1))[0] == D(2024, 5, 8)
