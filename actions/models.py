@@ -1284,7 +1284,9 @@ class CouncilReportSnapshot(models.Model):
         verbose_name_plural = _("Council reports (frozen)")
 
     def __str__(self) -> str:
-        return f"{self.document_number} ({_('frozen')} {self.frozen_at:%Y-%m-%d %H:%M})"
+        # The site's time (Geneva), as every page shows a moment; stored in UTC.
+        frozen = timezone.localtime(self.frozen_at)
+        return f"{self.document_number} ({_('frozen')} {frozen:%Y-%m-%d %H:%M})"
 
 
 def make_message_id(key: str) -> str:

@@ -541,6 +541,17 @@ def test_comparing_two_snapshots_lists_the_actions_that_changed(
     ]
 
 
+def test_a_snapshot_names_its_freezing_in_genevas_time(council, world, tsb_coordinator):
+    frozen_at = datetime.datetime(2027, 4, 25, 9, 30, tzinfo=datetime.UTC)
+
+    snapshot = council_report_freeze(
+        run=_generate(council, tsb_coordinator), by=tsb_coordinator, now=frozen_at
+    )
+
+    # As the compare page's menus show it: 11:30 in Geneva (summer time).
+    assert str(snapshot) == "C27/35-E (frozen 2027-04-25 11:30)"
+
+
 def test_a_report_is_frozen_once_and_only_when_ready(council, world, tsb_coordinator):
     queued = council_report_request(meeting=council, by=tsb_coordinator)
     with pytest.raises(ValidationError):
