@@ -1567,7 +1567,8 @@ class Export(models.Model):
         verbose_name_plural = _("exports")
 
     def __str__(self) -> str:
-        return f"{self.requested_by} {self.created_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"
+        created = timezone.localtime(self.created_at)
+        return f"{self.requested_by} {created:%Y-%m-%d %H:%M} ({self.get_state_display()})"
 
     @property
     def finished(self) -> bool:

@@ -245,13 +245,46 @@ def action_csv_lines(actions: QuerySet[Action], *, today: datetime.date) -> Iter
 PROGRESS_EVERY_ROWS = 1000
 
 
+# How many exports one person may have waiting or being written at once: a
+# few, so that a script or an impatient hand cannot fill the workers' queue
+# and the disk for everyone. One asked for this long ago and not finished was
+# lost (a worker stopped), and no longer counts.
+EXPORTS_AT_ONCE = 3
+EXPORT_LOST_AFTER = datetime.timedelta(hours=1)
+
+
+class TooManyExports(Exception):
+    """The person has ``EXPORTS_AT_ONCE`` exports unfinished; nothing was queued."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "You have %(n)d exports waiting or being written: a new one can be asked "
+                "for when one of them is finished."
+            )
+            % {"n": EXPORTS_AT_ONCE}
+        )
+
+
 def export_start(*, user: User, query: str, rows_total: int) -> Export:
     """Record an export of the actions ``query`` selects and queue the task that writes it.
 
-    The task is named, not imported: services sit below the tasks that call
-    them. It is queued once the row is committed, so the worker finds it.
+    Refused with ``TooManyExports`` while the user has ``EXPORTS_AT_ONCE``
+    unfinished; the user's row is locked for the count, so two requests at
+    once cannot both slip under it. The task is named, not imported: services
+    sit below the tasks that call them. It is queued once the row is
+    committed, so the worker finds it.
     """
-    export = Export.objects.create(requested_by=user, query=query, rows_total=rows_total)
+    with transaction.atomic():
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        unfinished = Export.objects.filter(
+            requested_by=user,
+            state__in=[ExportState.QUEUED, ExportState.RUNNING],
+            created_at__gte=timezone.now() - EXPORT_LOST_AFTER,
+        )
+        if unfinished.count() >= EXPORTS_AT_ONCE:
+            raise TooManyExports
+        export = Export.objects.create(requested_by=user, query=query, rows_total=rows_total)
     transaction.on_commit(
         lambda: signature("actions.tasks.write_export", args=(export.pk,)).delay()
     )

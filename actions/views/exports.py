@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,7 +14,7 @@ from .. import permissions
 from ..choices import ExportState
 from ..filtersets import ActionFilterSet
 from ..models import Action
-from ..services.exports import export_start
+from ..services.exports import TooManyExports, export_start
 
 
 @login_required
@@ -28,9 +30,13 @@ def export_create(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
-    export = export_start(
-        user=request.user, query=query.urlencode(), rows_total=filterset.qs.count()
-    )
+    total = filterset.qs.count()
+    try:
+        export = export_start(user=request.user, query=query.urlencode(), rows_total=total)
+    except TooManyExports as refused:
+        messages.error(request, str(refused))
+        context = {"section": "actions", "total": total, "query": query.urlencode()}
+        return render(request, "actions/export_confirm.html", context, status=429)
     return redirect("export_detail", pk=export.pk)
 
 
@@ -51,7 +57,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(permissions.exports_of(request.user), pk=pk)
     if export.state != ExportState.READY or not export.file:
         raise Http404(_("This export is not ready."))
-    filename = f"wtsa-actions-{export.created_at:%Y-%m-%d}.csv"
+    filename = f"wtsa-actions-{timezone.localdate(export.created_at):%Y-%m-%d}.csv"
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=filename, content_type="text/csv"
     )

@@ -19,6 +19,7 @@ from actions.models import (
     ResolutionReportingDuty,
     User,
 )
+from actions.services.exports import EXPORT_LOST_AFTER, EXPORTS_AT_ONCE
 from actions.tasks import write_export
 from resolutions.choices import ClauseVerb
 from resolutions.models import Clause
@@ -125,6 +126,31 @@ def test_a_user_sees_and_downloads_only_their_own_export(
     assert other.get(reverse("export_detail", args=[export.pk])).status_code == 404
     assert other.get(reverse("export_download", args=[export.pk])).status_code == 404
     assert login(bdt_staff).get(reverse("export_download", args=[export.pk])).status_code == 200
+
+
+def test_a_person_has_at_most_three_exports_unfinished_and_is_told_so(
+    login, reader, tsb_staff, actions, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 12, 4, 9, 0, tzinfo=datetime.UTC))
+    client = login(reader)
+    for _ in range(EXPORTS_AT_ONCE):
+        assert client.post(f"{reverse('export_create')}?owner=BDT").status_code == 302
+
+    refused = client.post(f"{reverse('export_create')}?owner=BDT")
+
+    assert refused.status_code == 429
+    assert "You have 3 exports waiting or being written" in refused.content.decode()
+    assert "Prepare these actions as CSV" in refused.content.decode()  # to try again later
+    assert Export.objects.count() == EXPORTS_AT_ONCE
+    # Another person is not held up; a finished export frees its place.
+    assert login(tsb_staff).post(reverse("export_create")).status_code == 302
+    first = Export.objects.filter(requested_by=reader).earliest("pk")
+    first.state = ExportState.READY
+    first.save()
+    assert client.post(reverse("export_create")).status_code == 302
+    # One never finished an hour on was lost with its worker: it no longer counts.
+    time_machine.shift(EXPORT_LOST_AFTER + datetime.timedelta(minutes=1))
+    assert client.post(reverse("export_create")).status_code == 302
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_and_asks_for_no_export(client, actions):
