@@ -8,11 +8,13 @@ does and gives each the label ITU types by hand ("1", "a)", "iii)", "1.2",
 "–" for a bullet), so that the line grammar reads them as items.
 
 What is read: the levels of each list (start, number format, label text,
-legal numbering), a list's restart (``startOverride``) and the levels it
-redefines, lists made from a list style (``numStyleLink``), numbering set by
-a paragraph style (list and level each inherited through ``basedOn``), and a
-level's own paragraph style. Not read: ``lvlRestart`` (a level restarts
-under any higher one) and formats spelled in words (read as digits).
+legal numbering, when a level restarts: ``lvlRestart``), a list's restart
+(``startOverride``) and the levels it redefines, lists made from a list
+style (``numStyleLink``), numbering set by a paragraph style (list and level
+each inherited through ``basedOn``; the document's default paragraph style
+for a paragraph that names none), and a level's own paragraph style. Not
+read: formats spelled in words ("First", "One"; read as digits), and the
+labels of numbered paragraphs in footnotes (their text is read without them).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ _NUM_PR, _NUM_ID, _ILVL = _W + "numPr", _W + "numId", _W + "ilvl"
 _P_PR, _P_STYLE = _W + "pPr", _W + "pStyle"
 
 T = TypeVar("T")
+# How a Word on/off attribute is written.
+_ON, _OFF = ("1", "true", "on"), ("0", "false", "off")
 
 # Word shows at most nine levels (0-8), and counts to 32,767 at most: a larger
 # start in a crafted file would only make the label long to write.
@@ -99,6 +103,9 @@ class _Level:
     number_format: str = "decimal"
     text: str = ""  # "%1.", "%1.%2", "(%2)"; the bullet's character for a bullet
     legal: bool = False  # w:isLgl: every level's number shown as a decimal ("1.1", not "I.1")
+    # w:lvlRestart: restart under an item of this level (one-based) or any higher;
+    # 0, never; None, under any higher level (Word's default).
+    restart_under: int | None = None
 
 
 @dataclass
@@ -115,7 +122,10 @@ class _List:
         definition = overrides.get(level) or self._level(level)
         self.counts[level] = definition.start if current is None else current + 1
         for deeper in range(level + 1, _LEVELS):
-            self.counts[deeper] = None  # a new item restarts the lists under it
+            # A new item restarts the lists under it, unless a level says otherwise.
+            under = (overrides.get(deeper) or self._level(deeper)).restart_under
+            if under is None or under > deeper or (under and level < under):
+                self.counts[deeper] = None
         if definition.number_format == "none":
             return ""
         if definition.number_format == "bullet":
@@ -151,6 +161,7 @@ class ListNumbering:
         self.redefined: dict[str, dict[int, _Level]] = {}  # numId -> level -> its own definition
         self.started: set[str] = set()
         self.style_numbering: dict[str, tuple[str | None, int | None]] = {}
+        self.default_style = ""  # the paragraph style of a paragraph that names none
         if numbering is not None:
             self._read_numbering(numbering)
         if styles is not None:
@@ -168,6 +179,7 @@ class ListNumbering:
             own = properties.find(_NUM_PR)
             if own is not None:
                 num_id, level = _num_pr(own)
+        style_id = style_id or self.default_style
         if style_id and (num_id is None or level is None):
             style_num, style_level = self.style_numbering.get(style_id, (None, None))
             num_id = style_num if num_id is None else num_id
@@ -230,6 +242,8 @@ class ListNumbering:
         based_on: dict[str, str] = {}
         for style in root.iter(_W + "style"):
             style_id = style.get(_W + "styleId", "")
+            if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in _ON:
+                self.default_style = style_id
             properties = style.find(_P_PR)
             numbering = properties.find(_NUM_PR) if properties is not None else None
             if numbering is not None:
@@ -273,11 +287,13 @@ def inherited(own: dict[str, T], based_on: dict[str, str]) -> dict[str, T]:
 
 def _level(lvl: etree._Element) -> _Level:
     legal = lvl.find(_W + "isLgl")
+    restart = _child_value(lvl, "lvlRestart")
     return _Level(
         start=_int(_child_value(lvl, "start"), 1),
         number_format=_child_value(lvl, "numFmt") or "decimal",
         text=_child_value(lvl, "lvlText") or "",
-        legal=legal is not None and legal.get(_VAL) not in ("0", "false", "off"),
+        legal=legal is not None and legal.get(_VAL) not in _OFF,
+        restart_under=None if restart is None else _int(restart, 0),
     )
 
 

@@ -48,10 +48,13 @@ def add_list(document, levels: str, *, restarts: str = "") -> None:
     )
 
 
-def level(index: int, number_format: str, text: str, start: int = 1) -> str:
+def level(
+    index: int, number_format: str, text: str, start: int = 1, restart_under: int | None = None
+) -> str:
+    restart = "" if restart_under is None else f'<w:lvlRestart w:val="{restart_under}"/>'
     return (
         f'<w:lvl w:ilvl="{index}"><w:start w:val="{start}"/><w:numFmt w:val="{number_format}"/>'
-        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        f'{restart}<w:lvlText w:val="{text}"/></w:lvl>'
     )
 
 
@@ -364,3 +367,52 @@ def test_styles_inherit_along_long_chains_and_loops_end() -> None:
     assert resolved["s19999"] == "90"
     assert resolved["s1"] == "90"
     assert not {"a", "b", "c"} & resolved.keys()
+
+
+@pytest.mark.parametrize(
+    ("restart_under", "third"),
+    [
+        (0, "c)"),  # never restarts: the sub-items run on under the next item
+        (1, "a)"),  # restarts under an item of level 1
+        (2, "a)"),  # names its own level, not a higher one: ignored, Word's default
+    ],
+)
+def test_a_level_restarts_as_its_lvl_restart_says(restart_under, third) -> None:
+    document = Document()
+    add_list(
+        document,
+        level(0, "decimal", "%1.") + level(1, "lowerLetter", "%2)", restart_under=restart_under),
+    )
+    head(document)
+    numbered(document, "to continue the action plan:", 90)
+    numbered(document, "for developing countries;", 90, ilvl=1)
+    numbered(document, "for least developed countries;", 90, ilvl=1)
+    numbered(document, "to report to Council:", 90)
+    numbered(document, "every year;", 90, ilvl=1)
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [i.key for i in resolution.iter_items()][-1] == f"instructs.1/2/{third}"
+
+
+def test_paragraphs_that_name_no_style_take_the_default_styles_numbering() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    add_list(document, level(0, "decimal", "%1."))
+    # The default paragraph style ("Normal") numbers; the head names a style of its
+    # own, based on no other (one based on "Normal" would be numbered too).
+    document.styles["Normal"].element.get_or_add_pPr().append(num_pr(90, 0))
+    document.styles.add_style("Plain", WD_STYLE_TYPE.PARAGRAPH)
+    for text in HEAD:
+        document.add_paragraph(text, style="Plain")
+    for text in ITEMS:
+        document.add_paragraph(text)  # no w:pStyle: the default style's
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [(i.key, i.text) for i in resolution.iter_items()] == [
+        ("instructs.1/1", ITEMS[0]),
+        ("instructs.1/2", ITEMS[1]),
+        ("instructs.1/3", ITEMS[2]),
+    ]
