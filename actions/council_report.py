@@ -75,12 +75,51 @@ def default_document_number(meeting: GoverningBodyMeeting) -> str:
 
 def report_file_name(data: dict[str, Any], fmt: str) -> str:
     """``C27-WTSA-implementation-2027-05-18.docx``: the session, the scope if narrowed
-    (``C27-WTSA-implementation-TSB-…``, ``…-WTSA-20-Resolution-73-…``) and the day it
-    was made, so that two scopes downloaded the same day keep their own names."""
-    made = data["generated_at"][:10]
+    (``C27-WTSA-implementation-TSB-…``, ``…-Resolution-73-…``) and the day it was made
+    in Geneva, so that two scopes downloaded the same day keep their own names."""
+    made = timezone.localdate(datetime.datetime.fromisoformat(data["generated_at"])).isoformat()
     scope = [value for value in (data.get("scope") or {}).values() if value]
     parts = [data["meeting"]["code"], "WTSA-implementation", *scope, made]
     return re.sub(r"[^A-Za-z0-9.]+", "-", "-".join(parts)) + f".{fmt}"
+
+
+class NoResolutionInPeriod(Exception):
+    """No version of the resolution asked for was in force in the period: a sentence why."""
+
+
+def resolution_in_period(number: int, period: ReportingPeriod) -> Resolution:
+    """The resolution a report narrowed to ``number`` is about: the newest version with
+    that number adopted by the end of the period, unless it was suppressed before the
+    period began (the report then takes every version of its lineage in force in the
+    period).
+
+    Raises ``NoResolutionInPeriod`` with a sentence when there is none.
+    """
+    versions = list(
+        Resolution.objects.filter(number=number)
+        .select_related("assembly", "suppressed_by")
+        .order_by("-assembly__start_date")
+    )
+    if not versions:
+        raise NoResolutionInPeriod(_("There is no Resolution %(number)s.") % {"number": number})
+    adopted = [v for v in versions if v.assembly.end_date <= period.end]
+    if not adopted:
+        raise NoResolutionInPeriod(
+            _(
+                "Resolution %(number)s was adopted by %(assembly)s, after this session’s "
+                "reporting period."
+            )
+            % {"number": number, "assembly": versions[-1].assembly.code}
+        )
+    # The newest adopted by then; an older one with no link to it is another text.
+    newest = adopted[0]
+    suppressed = newest.suppressed_by
+    if suppressed is not None and suppressed.end_date < period.start:
+        raise NoResolutionInPeriod(
+            _("Resolution %(number)s was suppressed by %(assembly)s.")
+            % {"number": number, "assembly": suppressed.code}
+        )
+    return newest
 
 
 def _scope(

@@ -12,6 +12,7 @@ from wtsa_tracker.filters import NUMBER_MAX
 from wtsa_tracker.forms import PersonChoiceField
 
 from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportState
+from .council_report import NoResolutionInPeriod, resolution_in_period
 from .display import session_name
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
 from .selectors import council_meetings, reporting_period
@@ -290,42 +291,16 @@ class CouncilReportForm(forms.Form):
         group_fields(self)
 
     def clean_resolution(self) -> Resolution | None:
-        """The latest version of the resolution with that number, unless an assembly
-        suppressed it before the chosen session's period: the report then takes the
-        versions in force in the period (``Resolution.lineage``)."""
+        """The version of the resolution with that number in force in the chosen session's
+        period (``resolution_in_period``); refused with a sentence when there is none."""
         number = self.cleaned_data["resolution"]
-        if number is None:
-            return None
-        latest = (
-            Resolution.objects.filter(number=number)
-            .select_related("assembly", "suppressed_by")
-            .order_by("-assembly__start_date")
-            .first()
-        )
-        if latest is None:
-            raise forms.ValidationError(
-                _("There is no Resolution %(number)s."), code="unknown", params={"number": number}
-            )
         meeting = self.cleaned_data.get("meeting")
-        period = reporting_period(meeting) if meeting is not None else None
-        suppressed = latest.suppressed_by
-        if suppressed is not None and (period is None or suppressed.end_date < period.start):
-            raise forms.ValidationError(
-                _("Resolution %(number)s was suppressed by %(assembly)s."),
-                code="suppressed",
-                params={"number": number, "assembly": suppressed.code},
-            )
-        first = latest.lineage()[0].assembly
-        if period is not None and first.end_date > period.end:
-            raise forms.ValidationError(
-                _(
-                    "Resolution %(number)s was adopted by %(assembly)s, after this session’s "
-                    "reporting period."
-                ),
-                code="later",
-                params={"number": number, "assembly": first.code},
-            )
-        return latest
+        if number is None or meeting is None:
+            return None  # no scope, or no session to judge it by (the form says so)
+        try:
+            return resolution_in_period(number, reporting_period(meeting))
+        except NoResolutionInPeriod as missing:
+            raise forms.ValidationError(str(missing), code="not_in_period") from None
 
 
 class AssessmentForm(forms.Form):

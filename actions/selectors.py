@@ -482,14 +482,16 @@ def report_period_default(
 
     The open reporting period, which is what the next Council report collects,
     from the close of the action's assembly where that came later. With no next
-    session recorded, from the day after the last session's deadline (or the
-    assembly's close) to today.
+    session recorded, or an assembly that closed after its deadline, from the
+    day after the last session's deadline (or the assembly's close) to today.
     """
     period = open_reporting_period(today)
-    if period is not None:
+    # An assembly that closed after the open period's deadline (the session has
+    # not opened yet) has texts the period never saw: from its close to today.
+    if period is not None and (assembly is None or assembly.end_date < period.end):
         start = period.start
         if assembly is not None:
-            start = max(start, min(assembly.end_date + datetime.timedelta(days=1), period.end))
+            start = max(start, assembly.end_date + datetime.timedelta(days=1))
         return start, period.end
     last = (
         GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL, start_date__lt=today)

@@ -142,10 +142,13 @@ class Resolution(models.Model):
         )
         by_pk = {version.pk: version for version in same_number}
         chain = [by_pk.get(self.pk, self)]
-        while chain[0].revises_id in by_pk:
+        seen = {self.pk}  # a link typed wrong in the admin may close a loop: it ends there
+        while chain[0].revises_id in by_pk and chain[0].revises_id not in seen:
+            seen.add(chain[0].revises_id)
             chain.insert(0, by_pk[chain[0].revises_id])
         later = {version.revises_id: version for version in same_number if version.revises_id}
-        while chain[-1].pk in later:
+        while chain[-1].pk in later and later[chain[-1].pk].pk not in seen:
+            seen.add(later[chain[-1].pk].pk)
             chain.append(later[chain[-1].pk])
         return chain
 

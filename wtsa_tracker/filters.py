@@ -22,7 +22,8 @@ def parse_id(value: str) -> int | None:
     Only ASCII digits ("²" and "٣" are digits to Python's ``int``, "1_0" and
     " 12 " are numbers to it), and within the range of an id.
     """
-    if not (value.isascii() and value.isdecimal()):
+    # Longer than any id: never read (Python refuses to read 4,300 digits and more).
+    if not (value.isascii() and value.isdecimal()) or len(value) > len(str(ID_MAX)):
         return None
     number = int(value)
     return number if 0 < number <= ID_MAX else None

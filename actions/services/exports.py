@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from resolutions.choices import ClauseVerb
 
@@ -247,8 +247,8 @@ PROGRESS_EVERY_ROWS = 1000
 
 # How many exports one person may have waiting or being written at once: a
 # few, so that a script or an impatient hand cannot fill the workers' queue
-# and the disk for everyone. One asked for this long ago and not finished was
-# lost (a worker stopped), and no longer counts.
+# and the disk for everyone. One asked for this long ago and still unfinished
+# no longer counts (its worker may have stopped; its page says so).
 EXPORTS_AT_ONCE = 3
 EXPORT_LOST_AFTER = datetime.timedelta(hours=1)
 
@@ -256,35 +256,46 @@ EXPORT_LOST_AFTER = datetime.timedelta(hours=1)
 class TooManyExports(Exception):
     """The person has ``EXPORTS_AT_ONCE`` exports unfinished; nothing was queued."""
 
-    def __init__(self) -> None:
+    def __init__(self, unfinished: list[Export]) -> None:
+        self.unfinished = unfinished
+        n = len(unfinished)
         super().__init__(
-            _(
+            ngettext(
+                "You have %(n)d export waiting or being written: a new one can be asked "
+                "for when it is finished.",
                 "You have %(n)d exports waiting or being written: a new one can be asked "
-                "for when one of them is finished."
+                "for when one of them is finished.",
+                n,
             )
-            % {"n": EXPORTS_AT_ONCE}
+            % {"n": n}
         )
 
 
-def export_start(*, user: User, query: str, rows_total: int) -> Export:
-    """Record an export of the actions ``query`` selects and queue the task that writes it.
+def unfinished_exports(user: User) -> QuerySet[Export]:
+    """The user's exports waiting or being written, asked for within ``EXPORT_LOST_AFTER``."""
+    return Export.objects.filter(
+        requested_by=user,
+        state__in=[ExportState.QUEUED, ExportState.RUNNING],
+        created_at__gte=timezone.now() - EXPORT_LOST_AFTER,
+    ).order_by("created_at", "pk")
+
+
+def export_start(*, user: User, query: str, actions: QuerySet[Action]) -> Export:
+    """Record an export of the ``actions`` that ``query`` selects and queue the task that
+    writes it.
 
     Refused with ``TooManyExports`` while the user has ``EXPORTS_AT_ONCE``
-    unfinished; the user's row is locked for the count, so two requests at
-    once cannot both slip under it. The task is named, not imported: services
-    sit below the tasks that call them. It is queued once the row is
-    committed, so the worker finds it.
+    unfinished, before the actions are counted; the user's row is locked for
+    the check, so two requests at once cannot both slip under it. The task is
+    named, not imported: services sit below the tasks that call them. It is
+    queued once the row is committed, so the worker finds it.
     """
     with transaction.atomic():
         User.objects.select_for_update().only("pk").get(pk=user.pk)
-        unfinished = Export.objects.filter(
-            requested_by=user,
-            state__in=[ExportState.QUEUED, ExportState.RUNNING],
-            created_at__gte=timezone.now() - EXPORT_LOST_AFTER,
-        )
-        if unfinished.count() >= EXPORTS_AT_ONCE:
-            raise TooManyExports
-        export = Export.objects.create(requested_by=user, query=query, rows_total=rows_total)
+        unfinished = list(unfinished_exports(user)[:EXPORTS_AT_ONCE])
+        if len(unfinished) >= EXPORTS_AT_ONCE:
+            raise TooManyExports(unfinished)
+        export = Export.objects.create(requested_by=user, query=query, rows_total=actions.count())
     transaction.on_commit(
         lambda: signature("actions.tasks.write_export", args=(export.pk,)).delay()
     )

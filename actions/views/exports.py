@@ -14,7 +14,10 @@ from .. import permissions
 from ..choices import ExportState
 from ..filtersets import ActionFilterSet
 from ..models import Action
-from ..services.exports import TooManyExports, export_start
+from ..services.exports import EXPORT_LOST_AFTER, TooManyExports, export_start
+
+# Seconds a refused export is told to wait: an export of thousands of rows takes seconds.
+RETRY_EXPORT_AFTER = 30
 
 
 @login_required
@@ -24,19 +27,21 @@ def export_create(request: HttpRequest) -> HttpResponse:
     filterset = ActionFilterSet(request.GET, queryset=Action.objects.all())
     if not filterset.is_valid():
         lines = [_("Nothing was exported: these filters could not be read.")]
-        lines += [f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()]
+        lines += [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
         return HttpResponseBadRequest(
             "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
         )
     query = request.GET.copy()
     query.pop("page", None)
-    total = filterset.qs.count()
     try:
-        export = export_start(user=request.user, query=query.urlencode(), rows_total=total)
+        export = export_start(user=request.user, query=query.urlencode(), actions=filterset.qs)
     except TooManyExports as refused:
+        # Refused before the actions are counted: the page lists the exports to wait for.
         messages.error(request, str(refused))
-        context = {"section": "actions", "total": total, "query": query.urlencode()}
-        return render(request, "actions/export_confirm.html", context, status=429)
+        context = {"section": "actions", "query": query.urlencode(), "waiting": refused.unfinished}
+        response = render(request, "actions/export_confirm.html", context, status=429)
+        response["Retry-After"] = str(RETRY_EXPORT_AFTER)
+        return response
     return redirect("export_detail", pk=export.pk)
 
 
@@ -47,7 +52,10 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(permissions.exports_of(request.user), pk=pk)
     partial = request.htmx and request.htmx.target == "export-status"
     template = "actions/_export_status.html" if partial else "actions/export_detail.html"
-    return render(request, template, {"export": export, "section": "actions"})
+    # Unfinished long after it was asked for: its worker may have stopped.
+    stalled = not export.finished and export.created_at < timezone.now() - EXPORT_LOST_AFTER
+    context = {"export": export, "stalled": stalled, "section": "actions"}
+    return render(request, template, context)
 
 
 @login_required

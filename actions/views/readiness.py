@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from wtsa_tracker.filters import parse_id
 from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import selectors
@@ -32,7 +33,8 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
     # The latest first, as on the Council report's and the assessments' pages.
     sessions = list(selectors.council_meetings())
     chosen = request.GET.get("meeting", "")
-    session = next((s for s in sessions if str(s.pk) == chosen), None)
+    pk = parse_id(chosen)
+    session = next((s for s in sessions if s.pk == pk), None)
     # A session asked for that is not one (a stale link, a typed address) is
     # refused with a 400 that says so, over the next session's counts.
     status = 400 if chosen and session is None else 200

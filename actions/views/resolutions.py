@@ -96,15 +96,17 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
     assemblies = list(
         Assembly.objects.annotate(resolution_count=Count("resolutions")).order_by("-start_date")
     )
-    chosen_code = request.GET.get("assembly", "")
-    chosen = next((a for a in assemblies if a.code == chosen_code), None)
+    asked = request.GET.get("assembly", "")
+    # A code in any case, as a person may type it ("wtsa-20").
+    chosen = next((a for a in assemblies if a.code.casefold() == asked.casefold()), None)
+    chosen_code = chosen.code if chosen else asked
     resolutions = (
         Resolution.objects.select_related("assembly")
         .defer(*RESOLUTION_TEXT_FIELDS)
         .order_by("-assembly__start_date", "number")
     )
-    if chosen_code:
-        resolutions = resolutions.filter(assembly__code=chosen_code)
+    if asked:
+        resolutions = resolutions.filter(assembly=chosen) if chosen else resolutions.none()
     page = DeferredJoinPaginator(resolutions, RESOLUTIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -119,7 +121,9 @@ def resolution_list(request: HttpRequest) -> HttpResponse:
         # Where to look instead when the chosen assembly has nothing (yet).
         "other_assemblies": [a for a in assemblies if a.resolution_count and a.code != chosen_code],
     }
-    return render(request, "resolutions/resolution_list.html", context)
+    # An assembly that is not one: the page says so (its empty list), with a 400.
+    status = 400 if asked and chosen is None else 200
+    return render(request, "resolutions/resolution_list.html", context, status=status)
 
 
 def _count_actions(resolutions: list[Resolution]) -> None:
@@ -218,11 +222,11 @@ def resolution_lineage(request: HttpRequest, assembly: str, number: int) -> Http
     # A version asked for that this resolution does not have (a stale link, a
     # typed address) is refused with a 400 that says so, over the default pair.
     unknown = [code for code in (newer, older) if code and code.casefold() not in by_code]
-    if unknown:
+    for code in unknown:
         messages.error(
             request,
             _("Resolution %(number)s has no version of “%(code)s”: choose one from the list.")
-            % {"number": resolution.number, "code": unknown[0][:20]},
+            % {"number": resolution.number, "code": code[:20]},
         )
     changes: list[ClauseChange] = []
     if before is not None and before != after:

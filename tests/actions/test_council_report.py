@@ -411,6 +411,17 @@ def test_a_file_is_named_after_the_session_the_scope_and_the_day(council, world)
     )
 
 
+def test_a_file_is_named_after_the_day_in_geneva(council, world):
+    data = council_report_data(
+        meeting=council,
+        document_number="C27/35-E",
+        generated_at=datetime.datetime(2027, 4, 24, 22, 30, tzinfo=datetime.UTC),
+    )
+
+    # 00:30 on 25 April in Geneva, as the document's own date says.
+    assert report_file_name(data, "docx") == "C27-WTSA-implementation-2027-04-25.docx"
+
+
 def test_a_council_session_is_found_by_its_code_or_its_name(council):
     assert council_meeting_by_code("C27") == council
     assert council_meeting_by_code("c2027") == council

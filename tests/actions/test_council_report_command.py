@@ -65,7 +65,11 @@ def test_the_command_writes_the_spreadsheet_with_its_default_name(c27, tmp_path,
     [
         (["--meeting", "C26"], "No Council session"),
         (["--meeting", "C27", "--bureau", "XYZ"], "No Bureau"),
-        (["--meeting", "C27", "--resolution", "999"], "No Resolution 999"),
+        (["--meeting", "C27", "--resolution", "999"], "There is no Resolution 999"),
+        (
+            ["--meeting", "C27", "--resolution", "73", "--assembly", "WTSA-16"],
+            "No Resolution 73 of WTSA-16",
+        ),
     ],
 )
 def test_the_command_refuses_what_it_cannot_find_and_writes_nothing(
@@ -76,3 +80,19 @@ def test_the_command_refuses_what_it_cannot_find_and_writes_nothing(
     with pytest.raises(CommandError, match=message):
         call_command("council_report", *arguments)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_resolution_is_taken_in_the_version_of_the_period_or_refused_with_the_form_reason(
+    c27, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    builders.assembly("WTSA-28", start=datetime.date(2028, 10, 10))
+    builders.resolution(101, assembly_code="WTSA-28")
+
+    call_command("council_report", "--meeting", "C27", "--resolution", "73", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="adopted by WTSA-28, after this session"):
+        call_command("council_report", "--meeting", "C27", "--resolution", "101")
+
+    assert [path.name[:40] for path in tmp_path.iterdir()] == [
+        "C27-WTSA-implementation-Resolution-73-20"
+    ]

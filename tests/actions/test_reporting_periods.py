@@ -83,3 +83,12 @@ def test_a_report_on_a_new_assemblys_action_starts_at_its_close(db):
     assert report_period_default(D(2024, 11, 1), wtsa24)[0] == D(2024, 10, 24)
     assert report_period_default(D(2024, 11, 1), wtsa20)[0] == D(2024, 5, 8)
     assert report_period_default(D(2024, 11, 1))[0] == D(2024, 5, 8)
+
+
+def test_a_report_on_an_assembly_that_closed_after_the_deadline_runs_from_its_close(db):
+    builders.meeting(D(2024, 6, 4))  # documents due 7 May 2024
+    builders.meeting(D(2024, 11, 20))  # documents due 23 October 2024; opens later
+    wtsa24 = builders.assembly("WTSA-24", start=D(2024, 10, 20))  # closes 28 October 2024
+
+    # Not the open period (8 May – 23 October), which its texts never saw.
+    assert report_period_default(D(2024, 11, 1), wtsa24) == (D(2024, 10, 29), D(2024, 11, 1))

@@ -70,14 +70,29 @@ def test_a_page_size_above_the_limit_is_capped(reader):
 
 
 @pytest.mark.parametrize("mode", [{}, {"cursor": ""}])
-@pytest.mark.parametrize("size", ["abc", "0", "-5", "2.5", "٣"])
+@pytest.mark.parametrize("size", ["abc", "0", "000", "-5", "2.5", "٣", " 5"])
 def test_a_page_size_that_is_not_a_whole_number_from_1_is_refused(reader, size, mode):
     builders.action(builders.resolution(73))
 
     response = client_for(reader).get("/api/actions/", {"page_size": size, **mode})
 
     assert response.status_code == 400
-    assert response.json()["errors"]["page_size"] == ["A whole number of rows, from 1 to 200."]
+    assert response.json()["errors"]["page_size"] == [
+        "A whole number of rows from 1 (at most 200 are sent)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("size", "rows"), [("", 3), ("002", 2), ("9" * 5000, 3), ("0" * 5000 + "1", 1)]
+)
+def test_a_page_size_left_empty_is_the_default_and_any_long_number_is_read(reader, size, rows):
+    for _ in range(3):
+        builders.action(builders.resolution())
+
+    response = client_for(reader).get("/api/actions/", {"page_size": size})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == rows
 
 
 def test_a_deep_page_reads_ids_then_rows_and_keeps_the_lists_order(reader):

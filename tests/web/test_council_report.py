@@ -5,11 +5,9 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from docx import Document
 
 from actions.choices import AssessmentState, ReportRunState, ReportState
-from actions.display import day
 from actions.models import Assessment, CouncilReportRun, CouncilReportSnapshot
 from actions.services.council_report import council_report_generate
 from tests import builders
@@ -186,10 +184,14 @@ def test_every_persona_reads_the_council_report_and_assessment_pages(
     assert b"Suggested rating" in page.content
 
 
-@pytest.mark.parametrize("meeting", ["²", "٣", "1_0", "99999999999999999999999", "-1", "99999"])
+@pytest.mark.parametrize(
+    "meeting", ["²", "٣", "1_0", "99999999999999999999999", "-1", "99999", "9" * 5000, "tsag"]
+)
 def test_a_period_that_is_not_a_session_is_refused_over_the_current_one(
     login, council, res73, tsb_staff, meeting
 ):
+    if meeting == "tsag":  # a meeting, but not of Council
+        meeting = str(builders.meeting(datetime.date(2027, 1, 20), kind="tsag").pk)
     page = login(tsb_staff).get(
         reverse("resolution_assessments", args=["WTSA-20", 73]), {"meeting": meeting}
     )
@@ -409,11 +411,16 @@ def test_a_resolution_is_refused_only_where_the_period_had_none_of_its_versions(
     wtsa24 = builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
     builders.resolution(9, suppressed_by=wtsa24)
     builders.resolution(101, assembly_code="WTSA-24")
+    # The same number again, with no link between the two: the period's is WTSA-20's.
+    builders.resolution(44)
+    builders.resolution(44, assembly_code="WTSA-24")
     client = login(tsb_coordinator)
 
     response, run = _generate(client, council_2024, resolution="9")
     assert response.status_code == 302
     assert (run.resolution.number, run.resolution.assembly.code) == (9, "WTSA-20")
+    response, run = _generate(client, council_2024, resolution="44")
+    assert (run.resolution.number, run.resolution.assembly.code) == (44, "WTSA-20")
 
     refused = client.post(
         reverse("council_report"), {"meeting": council_2024.pk, "resolution": "101"}
@@ -437,15 +444,18 @@ def test_the_preview_counts_one_as_one(login, council, res73, tsb_coordinator):
     assert "0 have none." in text
 
 
-def test_the_preview_says_the_day_the_statuses_are_of(login, council, res73, tsb_coordinator):
+def test_the_preview_says_the_day_the_statuses_are_of(
+    login, council, res73, tsb_coordinator, time_machine
+):
+    # Made while the period runs (it ends 20 April 2027): today's statuses.
+    time_machine.move_to(datetime.datetime(2027, 3, 1, 9, 0, tzinfo=datetime.UTC))
     client = login(tsb_coordinator)
     _, run = _generate(client, council)
     council_report_generate(run_id=run.pk)
 
     page = client.get(reverse("council_report_run_preview", args=[run.pk])).content.decode()
 
-    # Made while the period runs (it ends 20 April 2027): today's statuses.
-    heading = f"Status on {day(timezone.localdate())}"
+    heading = "Status on 1 March 2027"
     assert page.count(f'<th scope="col">{heading}</th>') == 2  # the summary, the actions
     assert f'data-label="{heading}"' in page  # a card's label on a phone
 

@@ -136,21 +136,39 @@ def test_a_person_has_at_most_three_exports_unfinished_and_is_told_so(
     for _ in range(EXPORTS_AT_ONCE):
         assert client.post(f"{reverse('export_create')}?owner=BDT").status_code == 302
 
-    refused = client.post(f"{reverse('export_create')}?owner=BDT")
+    with CaptureQueriesContext(connection) as queries:
+        refused = client.post(f"{reverse('export_create')}?owner=BDT")
 
+    page = refused.content.decode()
     assert refused.status_code == 429
-    assert "You have 3 exports waiting or being written" in refused.content.decode()
-    assert "Prepare these actions as CSV" in refused.content.decode()  # to try again later
+    assert refused["Retry-After"] == "30"
+    assert "You have 3 exports waiting or being written" in page
+    for export in Export.objects.all():  # the three to wait for, each to follow
+        assert f'href="{reverse("export_detail", args=[export.pk])}"' in page
+    assert "Prepare these actions as CSV" in page  # to try again later
+    counted = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert not [sql for sql in counted if 'FROM "actions_action"' in sql]
     assert Export.objects.count() == EXPORTS_AT_ONCE
-    # Another person is not held up; a finished export frees its place.
-    assert login(tsb_staff).post(reverse("export_create")).status_code == 302
+    # A finished export frees its place.
     first = Export.objects.filter(requested_by=reader).earliest("pk")
     first.state = ExportState.READY
     first.save()
     assert client.post(reverse("export_create")).status_code == 302
-    # One never finished an hour on was lost with its worker: it no longer counts.
+    assert client.post(reverse("export_create")).status_code == 429
+    # One unfinished an hour on no longer counts, and its page says its worker may
+    # have stopped; a fresh one's does not.
     time_machine.shift(EXPORT_LOST_AFTER + datetime.timedelta(minutes=1))
     assert client.post(reverse("export_create")).status_code == 302
+    old = Export.objects.filter(requested_by=reader, state=ExportState.QUEUED).earliest("pk")
+    fresh = Export.objects.filter(requested_by=reader).latest("pk")
+    assert "has waited more than an hour" in detail(client, old)
+    assert "has waited more than an hour" not in detail(client, fresh)
+    # Another person is not held up.
+    assert login(tsb_staff).post(reverse("export_create")).status_code == 302
+
+
+def detail(client, export) -> str:
+    return client.get(reverse("export_detail", args=[export.pk])).content.decode()
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_and_asks_for_no_export(client, actions):

@@ -97,17 +97,30 @@ def test_versions_may_be_named_in_any_case(client, reader, two_assemblies):
     assert response.context["after"].assembly.code == "WTSA-24"
 
 
-@pytest.mark.parametrize("asked", [{"from": "WTSA-16"}, {"to": "WTSA-28"}])
+@pytest.mark.parametrize(
+    "asked", [{"from": "WTSA-16"}, {"to": "WTSA-28"}, {"from": "WTSA-12", "to": "WTSA-28"}]
+)
 def test_a_version_the_resolution_does_not_have_is_refused_with_a_400_that_says_so(
     client, reader, two_assemblies, asked
 ):
     client.force_login(reader)
-    (code,) = asked.values()
 
     response = client.get(lineage_url("WTSA-24", 73), asked)
 
     assert response.status_code == 400
-    assert f"Resolution 73 has no version of “{code}”" in response.content.decode()
+    for code in asked.values():
+        assert f"Resolution 73 has no version of “{code}”" in response.content.decode()
+
+
+def test_a_loop_of_revises_links_typed_in_the_admin_ends_the_lineage(db):
+    first = builders.resolution(73)
+    second = builders.resolution(73, assembly_code="WTSA-24", revises=first)
+    Resolution.objects.filter(pk=first.pk).update(revises=second)  # a loop
+    alone = builders.resolution(44)
+    Resolution.objects.filter(pk=alone.pk).update(revises=alone)  # revises itself
+
+    assert [r.pk for r in second.lineage()] == [first.pk, second.pk]
+    assert [r.pk for r in Resolution.objects.get(pk=alone.pk).lineage()] == [alone.pk]
 
 
 def test_the_lineage_page_needs_a_login(client, two_assemblies):

@@ -164,11 +164,21 @@ def test_an_assembly_without_resolutions_says_so_and_offers_the_others(login, re
     assert "1 resolution" in page
 
 
-def test_an_unknown_assembly_is_named_as_such(login, reader, res73):
-    page = login(reader).get(reverse("resolution_list"), {"assembly": "WTSA-99"}).content.decode()
+def test_an_unknown_assembly_is_named_as_such_with_a_400(login, reader, res73):
+    response = login(reader).get(reverse("resolution_list"), {"assembly": "WTSA-99"})
 
+    page = response.content.decode()
+    assert response.status_code == 400
     assert "There is no assembly “WTSA-99” in the tracker." in page
     assert "?assembly=WTSA-20" in page
+
+
+def test_an_assembly_may_be_named_in_any_case(login, reader, res73):
+    response = login(reader).get(reverse("resolution_list"), {"assembly": "wtsa-20"})
+
+    assert response.status_code == 200
+    assert [r.number for r in response.context["resolutions"]] == [73]
+    assert response.context["chosen"] == "WTSA-20"
 
 
 def test_an_empty_tracker_says_no_resolution_has_been_imported(login, reader):

@@ -38,26 +38,32 @@ MAX_PAGE_SIZE = 200
 
 class _PageSize:
     """``page_size``: a whole number from 1, at most ``MAX_PAGE_SIZE`` (a larger one is
-    cut to it, as documented). DRF's own reading falls back to the default for
-    "abc", 0 or -5; here such a value is a 400 that says so."""
+    cut to it, as documented; an empty one is the default). DRF's own reading
+    falls back to the default for "abc", 0 or -5; here such a value is a 400
+    that says so."""
 
     page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request: Request) -> int:
-        asked = request.query_params.get(self.page_size_query_param)
-        if asked is None:
-            return self.page_size
-        if not asked.isascii() or not asked.isdigit() or int(asked) < 1:
+        asked = request.query_params.get(self.page_size_query_param, "")
+        if not asked:
+            return self.page_size  # not asked, or left empty in a form
+        digits = asked.lstrip("0")
+        if not asked.isascii() or not asked.isdigit() or not digits:
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        _("A whole number of rows, from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}
+                        _("A whole number of rows from 1 (at most %(max)d are sent).")
+                        % {"max": MAX_PAGE_SIZE}
                     ]
                 }
             )
-        return min(int(asked), self.max_page_size)
+        # More digits than the most has: the most (Python reads no 4,300 digits).
+        if len(digits) > len(str(self.max_page_size)):
+            return self.max_page_size
+        return min(int(digits), self.max_page_size)
 
 
 class _Pages(_PageSize, pagination.PageNumberPagination):

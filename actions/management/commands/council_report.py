@@ -5,8 +5,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.choices import ReportFormat
-from actions.council_report import council_meeting_by_code
+from actions.council_report import (
+    NoResolutionInPeriod,
+    council_meeting_by_code,
+    resolution_in_period,
+)
 from actions.models import Body, GoverningBodyMeeting
+from actions.selectors import reporting_period
 from actions.services.council_report import council_report_write
 from resolutions.models import Resolution
 
@@ -27,13 +32,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output",
             type=Path,
-            help="Where to write it (default: C27-WTSA-implementation-<date>.<format> here).",
+            help=(
+                "Where to write it (default: C27-WTSA-implementation-[scope-]<date>.<format> here)."
+            ),
         )
         parser.add_argument("--document-number", default="", help="e.g. C27/35-E.")
         parser.add_argument("--bureau", help="Only the actions this Bureau owns or contributes to.")
-        parser.add_argument("--resolution", type=int, help="Only this resolution's actions.")
         parser.add_argument(
-            "--assembly", default="WTSA-20", help="The assembly of --resolution (WTSA-20)."
+            "--resolution",
+            type=int,
+            help="Only this resolution's actions, in the version in force in the period.",
+        )
+        parser.add_argument(
+            "--assembly",
+            help="With --resolution: this assembly's version rather than the period's.",
         )
 
     def handle(self, *args, meeting, fmt, output, document_number, **options):
@@ -47,13 +59,7 @@ class Command(BaseCommand):
             if bureau is None:
                 raise CommandError(f"No Bureau “{options['bureau']}”.")
         if options["resolution"] is not None:
-            resolution = Resolution.objects.filter(
-                assembly__code=options["assembly"], number=options["resolution"]
-            ).first()
-            if resolution is None:
-                raise CommandError(
-                    f"No Resolution {options['resolution']} of {options['assembly']}."
-                )
+            resolution = self._resolution(session, options["resolution"], options["assembly"])
         name, content = council_report_write(
             meeting=session,
             fmt=fmt,
@@ -64,3 +70,15 @@ class Command(BaseCommand):
         path = output or Path(name)
         path.write_bytes(content)
         self.stdout.write(f"Wrote {path} ({len(content)} bytes) for {session}.")
+
+    @staticmethod
+    def _resolution(session: GoverningBodyMeeting, number: int, assembly: str | None):
+        if assembly:
+            found = Resolution.objects.filter(assembly__code=assembly, number=number).first()
+            if found is None:
+                raise CommandError(f"No Resolution {number} of {assembly}.")
+            return found
+        try:
+            return resolution_in_period(number, reporting_period(session))
+        except NoResolutionInPeriod as missing:
+            raise CommandError(str(missing)) from None
