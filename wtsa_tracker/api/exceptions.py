@@ -9,7 +9,8 @@ with ``non_field_errors`` for errors about the request as a whole::
 
 Mapping of what Django and the services raise:
 
-- ``Http404`` → 404;
+- ``Http404`` → 404, naming what was not found ("No progress report 12, or it is
+  not shown to you.") where Django's sentence names a class;
 - django ``ValidationError`` → 400 with field errors;
 - ``TransitionRefused`` → 400, ``code: transition_refused``, the reason in ``detail``;
 - django ``PermissionDenied`` → 403 with the service's reason;
@@ -23,6 +24,7 @@ An address under ``/api/`` that no view answers gets the same shape
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -62,13 +64,32 @@ class Refused(exceptions.APIException):
     default_code = "transition_refused"
 
 
-def _translate(exc: Exception) -> Exception:
+# Django's sentence for an object it did not find: "No ProgressReport matches the
+# given query." (a class name, not words), replaced by one that names the object.
+_DJANGO_NOT_FOUND = re.compile(r"^No \w+ matches the given query\.$")
+
+
+def _not_found(exc: Http404, view: Any) -> exceptions.NotFound:
+    """A 404 that says what was not found: "No progress report 12, or it is not shown
+    to you." (a person may not tell a missing object from one they may not read)."""
+    message = str(exc)
+    queryset = getattr(view, "queryset", None)
+    if _DJANGO_NOT_FOUND.match(message) and queryset is not None:
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        message = _("No %(object)s %(id)s, or it is not shown to you.") % {
+            "object": queryset.model._meta.verbose_name,
+            "id": str(getattr(view, "kwargs", {}).get(lookup, ""))[:20],
+        }
+    return exceptions.NotFound(message or None)
+
+
+def _translate(exc: Exception, view: Any = None) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         return TooLarge()
     if isinstance(exc, TooManyFieldsSent):
         return TooManyParameters()
     if isinstance(exc, Http404):
-        return exceptions.NotFound(str(exc) or None)
+        return _not_found(exc, view)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, TransitionRefused):
@@ -89,7 +110,7 @@ def _first_message(errors: dict[str, Any]) -> str | None:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, fed the domain exceptions and reshaped into one error body."""
-    exc = _translate(exc)
+    exc = _translate(exc, context.get("view"))
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -139,4 +139,7 @@ class PageOrCursorPagination(pagination.BasePagination):
         parameters += [
             p for p in self.cursor.get_schema_operation_parameters(view) if p["name"] not in names
         ]
+        for parameter in parameters:
+            if parameter["name"] == self.pages.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
         return parameters
