@@ -21,7 +21,7 @@ from ..choices import AssessmentState
 from ..forms import AssessmentConfirmForm, AssessmentForm
 from ..models import Assessment, GoverningBodyMeeting
 from ..services.assessments import assessment_confirm, assessment_propose
-from .shared import assembly_code_in_any_case
+from .shared import assembly_code_in_any_case, say_no_such_session
 
 
 def _resolution(assembly: str, number: int) -> Resolution:
@@ -54,12 +54,7 @@ def _render(
     user = request.user
     meeting, unknown = _chosen_meeting(request)
     if unknown and request.method != "POST":
-        # A stale link or a typed address: said, over the current period.
-        messages.error(
-            request,
-            _("There is no Council session “%(meeting)s”: choose one from the list.")
-            % {"meeting": request.GET["meeting"][:20]},
-        )
+        say_no_such_session(request, request.GET["meeting"])
         status = 400
     current = (
         Assessment.objects.for_list().filter(resolution=resolution, meeting=meeting).first()

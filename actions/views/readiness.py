@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wtsa_tracker.filters import parse_id
@@ -16,7 +14,7 @@ from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import selectors
 from ..choices import COUNCIL_RECIPIENTS, Readiness
-from .shared import action_list_url, may_add_meetings
+from .shared import action_list_url, may_add_meetings, say_no_such_session
 
 COUNCIL_DUTIES = sorted(recipient.value for recipient in COUNCIL_RECIPIENTS)
 # Thirty years of assemblies give thousands of each: a page of them at a time.
@@ -39,11 +37,7 @@ def council_readiness(request: HttpRequest) -> HttpResponse:
     # refused with a 400 that says so, over the next session's counts.
     status = 400 if chosen and session is None else 200
     if status == 400:
-        messages.error(
-            request,
-            _("There is no Council session “%(meeting)s”: choose one from the list.")
-            % {"meeting": chosen[:20]},
-        )
+        say_no_such_session(request, chosen)
     if session is None:  # the next session
         session = next((s for s in reversed(sessions) if s.start_date >= today), None)
     context = {

@@ -11,6 +11,7 @@ from functools import wraps
 from http import HTTPStatus
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import (
     Http404,
     HttpRequest,
@@ -21,6 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from resolutions.models import Assembly
@@ -56,6 +58,16 @@ def report_list_url(**params) -> str:
 def unfinished_reports_url(user) -> str:
     """The reports page with every one of the user's unfinished reports."""
     return report_list_url(author=user.get_username(), state=sorted(EDITABLE_REPORT_STATES))
+
+
+def say_no_such_session(request: HttpRequest, asked: str) -> None:
+    """Tell the person that ``?meeting=`` names no Council session (a stale link, a
+    typed address); the page answers 400 over its default session."""
+    messages.error(
+        request,
+        _("There is no Council session “%(meeting)s”: choose one from the list.")
+        % {"meeting": asked[:20]},
+    )
 
 
 def may_add_meetings(user) -> bool:

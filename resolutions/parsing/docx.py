@@ -35,7 +35,7 @@ from typing import IO
 from lxml import etree
 
 from .builder import build_resolutions, check_unique
-from .docx_numbering import ListNumbering, inherited
+from .docx_numbering import ListNumbering, inherited, is_on
 from .lines import Kind, classify, classify_lines
 from .types import Notice, ParsedDocument, ParseError
 
@@ -341,7 +341,7 @@ def _capital_styles(root: etree._Element | None) -> frozenset[str]:
         properties = style.find(_RPR)
         caps = properties.find(_CAPS) if properties is not None else None
         if caps is not None:
-            own[style_id] = _is_on(caps)
+            own[style_id] = is_on(caps)
         parent = style.find(_BASED_ON)
         if parent is not None:
             based_on[style_id] = parent.get(_VAL, "")
@@ -422,7 +422,7 @@ class _Paragraph:
     def _run(self, run: etree._Element) -> None:
         properties = run.find(_RPR)
         if properties is not None:
-            if _is_on(properties.find(_VANISH)):
+            if is_on(properties.find(_VANISH)):
                 return  # hidden text
             align = properties.find(_VERT_ALIGN)
             if align is not None and align.get(_VAL) == "superscript":
@@ -442,17 +442,13 @@ class _Paragraph:
             caps = properties.find(_CAPS)
             style = properties.find(_R_STYLE)
             if caps is not None:
-                self.capitals = _is_on(caps)
+                self.capitals = is_on(caps)
             elif style is not None and style.get(_VAL) in self.capital_styles:
                 self.capitals = True
             self._walk(run)
             self.capitals = paragraph_capitals
             return
         self._walk(run)
-
-
-def _is_on(toggle: etree._Element | None) -> bool:
-    return toggle is not None and toggle.get(_VAL) not in ("0", "false", "off")
 
 
 def _inside(element: etree._Element, tag: str) -> etree._Element | None:

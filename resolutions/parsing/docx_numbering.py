@@ -31,8 +31,8 @@ _NUM_PR, _NUM_ID, _ILVL = _W + "numPr", _W + "numId", _W + "ilvl"
 _P_PR, _P_STYLE = _W + "pPr", _W + "pStyle"
 
 T = TypeVar("T")
-# How a Word on/off attribute is written.
-_ON, _OFF = ("1", "true", "on"), ("0", "false", "off")
+# How Word writes "on" in an on/off attribute (w:default="1").
+_ON = ("1", "true", "on")
 
 # Word shows at most nine levels (0-8), and counts to 32,767 at most: a larger
 # start in a crafted file would only make the label long to write.
@@ -286,15 +286,19 @@ def inherited(own: dict[str, T], based_on: dict[str, str]) -> dict[str, T]:
 
 
 def _level(lvl: etree._Element) -> _Level:
-    legal = lvl.find(_W + "isLgl")
     restart = _child_value(lvl, "lvlRestart")
     return _Level(
         start=_int(_child_value(lvl, "start"), 1),
         number_format=_child_value(lvl, "numFmt") or "decimal",
         text=_child_value(lvl, "lvlText") or "",
-        legal=legal is not None and legal.get(_VAL) not in _OFF,
+        legal=is_on(lvl.find(_W + "isLgl")),
         restart_under=None if restart is None else _int(restart, 0),
     )
+
+
+def is_on(toggle: etree._Element | None) -> bool:
+    """Whether a Word toggle (w:b, w:caps, w:isLgl…) is on: present, and not set off."""
+    return toggle is not None and toggle.get(_VAL) not in ("0", "false", "off")
 
 
 def _num_pr(element: etree._Element) -> tuple[str | None, int | None]:
