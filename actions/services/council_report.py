@@ -446,7 +446,8 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
 
     document.add_heading("1 Executive summary", level=1)
     statuses = summary["by_status"]
-    table = _table(document, [_status_heading(data), "Actions", "Share"])
+    status_heading = _status_heading(data)
+    table = _table(document, [status_heading, "Actions", "Share"])
     top = max((entry["n"] for entry in statuses), default=0) or 1
     for entry in statuses:
         cells = _cells(table, table.add_row())
@@ -471,10 +472,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         document.add_paragraph(f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}")
         table = _table(
             document,
-            [
-                *("Item", "Text", "Owner", "Collaborators"),
-                *(_status_heading(data), "Progress in the period"),
-            ],
+            ["Item", "Text", "Owner", "Collaborators", status_heading, "Progress in the period"],
             widths=ACTION_COLUMN_WIDTHS,
         )
         for action in entry["actions"]:
