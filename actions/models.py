@@ -245,17 +245,22 @@ class ActionQuerySet(models.QuerySet):
         """
         return self.with_latest_approved_report()
 
+    def for_table(self) -> "ActionQuerySet":
+        """What a row of the pages' tables of actions shows (``_action_table.html``):
+        the resolution, the item, the owner and the focal point, in one query."""
+        # Not the successor (``continued_by``): a reverse one-to-one join that
+        # SQLite's statistics, with the column mostly empty, turn into a scan of
+        # every action per row. The pages that show it ask for it.
+        return self.select_related("resolution__assembly", "clause", "owner", "focal_point").defer(
+            *_deferred("resolution", RESOLUTION_TEXT_FIELDS),
+            *_deferred("focal_point", USER_PRIVATE_FIELDS),
+        )
+
     def for_list(self) -> "ActionQuerySet":
-        return (
-            # Not the successor (``continued_by``): a reverse one-to-one join
-            # that SQLite's statistics, with the column mostly empty, turn into
-            # a scan of every action per row. The pages that show it ask for it.
-            self.select_related("resolution__assembly", "clause", "owner", "focal_point")
-            .defer(
-                *_deferred("resolution", RESOLUTION_TEXT_FIELDS),
-                *_deferred("focal_point", USER_PRIVATE_FIELDS),
-            )
-            .prefetch_related("collaborators", "obligations", "resolution__reporting_duties")
+        """A table's row and the many-valued parts an action's page and the API show:
+        collaborators and reporting duties, each prefetched in one query."""
+        return self.for_table().prefetch_related(
+            "collaborators", "obligations", "resolution__reporting_duties"
         )
 
 

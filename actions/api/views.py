@@ -444,7 +444,11 @@ class MeetingViewSet(
         "every Bureau's rows, their own Bureau's first, as on the web page.",
         parameters=[
             OpenApiParameter("page", int, description="A page number of the rows."),
-            OpenApiParameter("page_size", int, description="Rows per page (50; at most 200)."),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="Rows per page (50; at most 200).",
+            ),
         ],
         responses={200: s.CouncilReadinessSerializer, **READ_ERRORS},
     )

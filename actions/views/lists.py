@@ -45,7 +45,7 @@ def _body_label(body: Body) -> str:
 
 def _action_filterset(request: HttpRequest) -> ActionFilterSet:
     """The API's filters, with widgets a person can use without a manual."""
-    filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_list())
+    filterset = ActionFilterSet(request.GET, queryset=Action.objects.for_table())
     fields = filterset.form.fields
     for name in ("status", "strength", "reports_to"):
         fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].choices)
@@ -185,10 +185,10 @@ def action_export(request: HttpRequest) -> HttpResponse:
 @require_safe
 def my_actions(request: HttpRequest) -> HttpResponse:
     user = request.user
-    focal = list(Action.objects.filter(focal_point=user).for_list())
+    focal = list(Action.objects.filter(focal_point=user).for_table())
     page = None
     if user.bureau_id:
-        bureau_open = Action.objects.involving_bureau(user.bureau_id).open().for_list()
+        bureau_open = Action.objects.involving_bureau(user.bureau_id).open().for_table()
         page = DeferredJoinPaginator(bureau_open, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "section": "mine",

@@ -41,10 +41,18 @@ def test_the_schema_generates_without_warnings_and_is_valid_openapi(tmp_path):
 
     schema = json.loads((tmp_path / "schema.json").read_text())
     assert schema["openapi"].startswith("3")
-    # Lists say what the API refuses: a page size below 1 is a 400.
-    listing = schema["paths"]["/api/actions/"]["get"]["parameters"]
-    (page_size,) = [p for p in listing if p["name"] == "page_size"]
-    assert page_size["schema"] == {"type": "integer", "minimum": 1}
+    # Lists say what the API refuses: a page size below 1 is a 400, on every
+    # list, the readiness rows' included.
+    page_sizes = {
+        path: parameter["schema"]
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "page_size"
+    }
+    assert "/api/actions/" in page_sizes
+    assert "/api/meetings/{id}/readiness/" in page_sizes
+    assert {path: {"type": "integer", "minimum": 1} for path in page_sizes} == page_sizes
 
 
 @pytest.fixture

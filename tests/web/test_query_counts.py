@@ -74,19 +74,20 @@ def data(request, bdt_coordinator, bdt_staff):
     return {"res73": res73, "action": target, "draft": draft}
 
 
-# Page → queries with a logged-in BDT coordinator. Lists of actions load the
-# duties written for whole resolutions (one prefetch); the dashboard reads the
+# Page → queries with a logged-in BDT coordinator. A table of actions is one
+# query for its page's rows: it shows no collaborators or duties, so none are
+# prefetched (an action's page and the API read those); the dashboard reads the
 # next session's reporting period (the previous session, the assembly), its
 # readiness and the user's reports by state; an action's page the same period
 # for the new report's default, and the resolution's duties with their items.
 EXPECTED = {
     # A full page counts its user's unread notifications for the header: one query.
     "dashboard": 20,
-    "my_actions": 11,
-    "action_list": 14,
-    "action_list_filtered": 15,
-    "action_list_involving": 15,
-    "action_list_htmx": 8,
+    "my_actions": 8,
+    "action_list": 11,
+    "action_list_filtered": 12,
+    "action_list_involving": 12,
+    "action_list_htmx": 5,
     # the session and its user, the Bureau chosen, the count, the three lists, the rows
     "action_export": 8,
     "action_detail": 20,
