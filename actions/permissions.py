@@ -238,6 +238,9 @@ PROPOSE_ASSESSMENT_REFUSED = _(
     "may propose its assessment."
 )
 CONFIRM_ASSESSMENT_REFUSED = _("Only a TSB coordinator may confirm an assessment.")
+CONFIRM_OWN_ASSESSMENT_REFUSED = _(
+    "You proposed this rating: another TSB coordinator, or an administrator, confirms it."
+)
 GENERATE_REPORT_REFUSED = _(
     "Only coordinators may generate the Council report, for their own Bureau "
     "(TSB's coordinators for any scope)."
@@ -258,8 +261,24 @@ def can_propose_assessment(user: User, resolution) -> bool:
     return resolution.actions.involving_bureau(user.bureau_id).exists()
 
 
-def can_confirm_assessment(user: User) -> bool:
+def may_confirm_assessments(user: User) -> bool:
+    """TSB's coordinators and administrators confirm assessments (``can_confirm_assessment``)."""
     return is_administrator(user) or _is_tsb_coordinator(user)
+
+
+def can_confirm_assessment(user: User, assessment) -> bool:
+    """Never one the user proposed or last revised, administrators included:
+    confirming is a second pair of eyes, as approving a progress report is."""
+    return may_confirm_assessments(user) and assessment.proposed_by_id != user.pk
+
+
+def confirm_assessment_refusal(user: User) -> str:
+    """Why ``can_confirm_assessment`` said no."""
+    return (
+        CONFIRM_OWN_ASSESSMENT_REFUSED
+        if may_confirm_assessments(user)
+        else CONFIRM_ASSESSMENT_REFUSED
+    )
 
 
 def can_generate_council_report(user: User, bureau_id: int | None) -> bool:

@@ -91,7 +91,7 @@ class AssessmentWrite(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         if view.action == "confirm":
-            self.message = permissions.CONFIRM_ASSESSMENT_REFUSED
-            return permissions.can_confirm_assessment(request.user)
+            self.message = permissions.confirm_assessment_refusal(request.user)
+            return permissions.can_confirm_assessment(request.user, obj)
         self.message = permissions.PROPOSE_ASSESSMENT_REFUSED
         return permissions.can_propose_assessment(request.user, obj.resolution)

@@ -100,11 +100,18 @@ def assessment_confirm(
     expected_version: int,
     now: datetime.datetime | None = None,
 ) -> Assessment:
-    """Confirm a proposed assessment as read (TSB); from then on it goes to Council."""
-    if not permissions.can_confirm_assessment(by):
-        raise PermissionDenied(permissions.CONFIRM_ASSESSMENT_REFUSED)
+    """Confirm a proposed assessment as read (TSB); from then on it goes to Council.
+
+    Checked against ``assessment`` as given, which must be the version the
+    caller read: the row is then confirmed only if it is still that version.
+    """
+    if not permissions.can_confirm_assessment(by, assessment):
+        raise PermissionDenied(permissions.confirm_assessment_refusal(by))
     if assessment.state == AssessmentState.CONFIRMED:
         raise TransitionRefused(_("This assessment is confirmed already."))
+    if assessment.version != expected_version:
+        # Whoever proposed the version read is not known here: never confirm it blind.
+        raise StaleVersion(Assessment.objects.get(pk=assessment.pk))
     now = now or timezone.now()
     with transaction.atomic():
         compare_and_set(

@@ -79,7 +79,11 @@ def _render(
         "suggestion": selectors.assessment_suggestion(resolution, meeting) if meeting else None,
         "current": current,
         "form": form if may_propose and editable else None,
-        "may_confirm": permissions.can_confirm_assessment(user),
+        "may_confirm": current is not None and permissions.can_confirm_assessment(user, current),
+        # A TSB coordinator's own proposal: someone else confirms it.
+        "confirms_elsewhere": current is not None
+        and permissions.may_confirm_assessments(user)
+        and not permissions.can_confirm_assessment(user, current),
         "timeline": selectors.assessment_timeline(resolution),
         "unsaved": unsaved,
     }

@@ -96,6 +96,39 @@ def test_only_a_tsb_coordinator_confirms(
         assert assessment.state == AssessmentState.PROPOSED
 
 
+@pytest.mark.parametrize("persona", ["tsb_coordinator", "administrator"])
+@pytest.mark.parametrize("revised", [False, True], ids=["proposed", "revised"])
+def test_no_one_confirms_a_rating_they_proposed_or_revised(
+    request, council, res73, bdt_coordinator, persona, revised
+):
+    user = request.getfixturevalue(persona)
+    if revised:
+        propose(res73, council, bdt_coordinator)
+        assessment = propose(res73, council, user, rationale="Mine now.", expected_version=1)
+    else:
+        assessment = propose(res73, council, user)
+
+    with pytest.raises(PermissionDenied, match="You proposed this rating: another TSB"):
+        assessment_confirm(assessment=assessment, by=user, expected_version=assessment.version)
+
+    assert Assessment.objects.get().state == AssessmentState.PROPOSED
+    other = builders.user("tsb_coordinator_2", bureau="TSB", role="Bureau coordinator")
+    assessment_confirm(assessment=assessment, by=other, expected_version=assessment.version)
+    assert Assessment.objects.get().confirmed_by == other
+
+
+def test_a_confirmation_is_checked_against_the_version_it_confirms(
+    council, res73, bdt_coordinator, tsb_coordinator
+):
+    checked = propose(res73, council, bdt_coordinator)
+    propose(res73, council, tsb_coordinator, rationale="TSB's view.", expected_version=1)
+
+    # BDT's version 1 is the one checked; the row is now TSB's own version 2.
+    with pytest.raises(StaleVersion):
+        assessment_confirm(assessment=checked, by=tsb_coordinator, expected_version=2)
+    assert Assessment.objects.get().state == AssessmentState.PROPOSED
+
+
 def test_a_proposal_is_revised_with_the_version_read(council, res73, bdt_coordinator):
     first = propose(res73, council, bdt_coordinator)
 

@@ -178,6 +178,21 @@ def test_who_may_confirm(request, proposed, persona, expected):
     assert state == (AssessmentState.CONFIRMED if expected == 200 else AssessmentState.PROPOSED)
 
 
+def test_a_coordinator_may_not_confirm_their_own_proposal(res73, council, tsb_coordinator):
+    client = client_for(tsb_coordinator)
+    created = client.post("/api/assessments/", _body(res73, council), format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+
+    response = client.post(
+        f"/api/assessments/{pk}/confirm/", HTTP_IF_MATCH=f'W/"assessment-{pk}-v1"'
+    )
+
+    assert response.status_code == 403
+    assert "You proposed this rating" in response.json()["detail"]
+    assert Assessment.objects.get().state == AssessmentState.PROPOSED
+
+
 def test_confirming_without_if_match_is_a_428(proposed, tsb_coordinator):
     response = client_for(tsb_coordinator).post(f"/api/assessments/{proposed.pk}/confirm/")
 

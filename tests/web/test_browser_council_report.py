@@ -1,5 +1,6 @@
-"""A TSB coordinator assesses Resolution 73, then generates, previews, downloads and freezes
-the report to Council, a real Celery worker writing the files. axe-core on every page."""
+"""A TSB coordinator assesses Resolution 73 and a colleague confirms it; the colleague then
+generates, previews, downloads and freezes the report to Council, a real Celery worker
+writing the files. axe-core on every page."""
 
 import datetime
 import io
@@ -14,7 +15,7 @@ from playwright.sync_api import Page, expect
 from actions.choices import AssessmentState, ReportState, Role
 from actions.models import Assessment, CouncilReportSnapshot
 from tests import builders
-from tests.web.test_browser import assert_accessible, assert_cards_fit
+from tests.web.test_browser import assert_accessible, assert_cards_fit, log_in
 from wtsa_tracker.celery import app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,6 +47,7 @@ def world(db):
     builders.user(
         "tomas", bureau="TSB", role=Role.COORDINATOR, first_name="Tomas", last_name="Berg"
     )
+    builders.user("ana", bureau="TSB", role=Role.COORDINATOR, first_name="Ana", last_name="Lima")
     return council
 
 
@@ -71,6 +73,12 @@ def test_a_coordinator_assesses_then_generates_previews_downloads_and_freezes_th
     )
     page.get_by_role("button", name="Propose").click()
     expect(page.get_by_text("The assessment is proposed")).to_be_visible()
+    # A second pair of eyes: another TSB coordinator confirms it.
+    expect(page.get_by_text("You proposed this rating: another TSB coordinator")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm this assessment")).to_have_count(0)
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, live_server.url, "ana")
+    page.goto(live_server.url + "/resolutions/WTSA-20/73/assessments/")
     page.get_by_role("button", name="Confirm this assessment").click()
     expect(page.get_by_text("The assessment is confirmed")).to_be_visible()
     assert_accessible(page)

@@ -278,6 +278,27 @@ def test_a_tsb_coordinator_confirms_and_a_bdt_coordinator_may_not(
     assert Assessment.objects.get().state == AssessmentState.CONFIRMED
 
 
+def test_a_coordinator_who_proposed_is_told_someone_else_confirms(
+    login, council, res73, tsb_coordinator
+):
+    client = login(tsb_coordinator)
+    _propose(client, council)
+    assessment = Assessment.objects.get()
+
+    page = client.get(reverse("resolution_assessments", args=["WTSA-20", 73]))
+    assert b"Confirm this assessment" not in page.content
+    assert "You proposed this rating: another TSB coordinator" in page.content.decode()
+    refused = client.post(reverse("assessment_confirm", args=[assessment.pk]), {"version": 1})
+    assert refused.status_code == 403
+    assert "You proposed this rating" in refused.content.decode()
+    assert Assessment.objects.get().state == AssessmentState.PROPOSED
+
+    colleague = builders.user("tsb_coordinator_2", bureau="TSB", role="Bureau coordinator")
+    page = login(colleague).get(reverse("resolution_assessments", args=["WTSA-20", 73]))
+    assert b"Confirm this assessment" in page.content
+    assert b"You proposed this rating" not in page.content
+
+
 def test_a_stale_revision_keeps_the_other_proposal_and_shows_your_text(
     login, council, res73, bdt_coordinator, tsb_coordinator
 ):
