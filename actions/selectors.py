@@ -777,8 +777,8 @@ def calendar_events(
 
     Council deadlines concern anyone whose Bureau owns or contributes to an
     action that reports to Council, or who is focal point of one. Target
-    dates: those of the open actions the user is focal point of, or with
-    ``bureau_wide`` of every open action their Bureau owns.
+    dates: those of the open actions the user is focal point of, and with
+    ``bureau_wide`` those of every open action their Bureau owns too.
     """
     due = Action.objects.open().reporting_to_council()
     concerned = due.filter(focal_point=user)
@@ -827,7 +827,7 @@ def calendar_events(
             )
     targets = Action.objects.open().filter(target_date__isnull=False)
     if bureau_wide and user.bureau_id:
-        targets = targets.owned_by_bureau(user.bureau_id)
+        targets = targets.filter(focal_point=user) | targets.owned_by_bureau(user.bureau_id)
     else:
         targets = targets.filter(focal_point=user)
     for action in targets.select_related("resolution").order_by("target_date", "pk"):

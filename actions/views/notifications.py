@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,9 @@ from ..services.notifications import (
 )
 
 PAGE_ROWS = 50
+
+# ``?scope=`` of the calendar feed: the user's own deadlines (none given), or their Bureau's.
+CALENDAR_SCOPES = ("", "bureau")
 
 
 def _feed_url(request: HttpRequest, token: str) -> str:
@@ -103,6 +106,17 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     if found is None:
         raise Http404(_("No calendar at this address: it may have been replaced."))
+    scope = request.GET.get("scope", "")
+    if scope not in CALENDAR_SCOPES:
+        # A typing slip would otherwise give a narrower calendar that looks complete.
+        return HttpResponseBadRequest(
+            _(
+                "No calendar scope “%(scope)s”: leave it out for your own deadlines, or "
+                "give scope=bureau for every action your Bureau owns too."
+            )
+            % {"scope": scope},
+            content_type="text/plain; charset=utf-8",
+        )
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     site = settings.SITE_URL.rstrip("/")
     feed = icalendar.Calendar()
@@ -112,7 +126,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed.add("x-wr-timezone", settings.TIME_ZONE)
     stamp = timezone.now()
     events = selectors.calendar_events(
-        found.user, timezone.localdate(), bureau_wide=request.GET.get("scope") == "bureau"
+        found.user, timezone.localdate(), bureau_wide=scope == "bureau"
     )
     for item in events:
         event = icalendar.Event()

@@ -210,6 +210,47 @@ def test_a_user_with_nothing_due_at_council_gets_no_council_deadline(
     assert events(feed(client, token)) == {}
 
 
+def test_the_bureau_feed_adds_the_targets_of_every_action_the_bureau_owns(client, tsb_staff):
+    def targets(response):
+        return {summary for summary, _, _ in events(response).values() if "Target" in summary}
+
+    def action(resolution, number, **extra):
+        return builders.action(
+            builders.resolution(resolution), target_date=datetime.date(2027, 2, number), **extra
+        )
+
+    action(70, 1, owner="TSB", focal_point=tsb_staff)
+    action(71, 2, owner="TSB")
+    action(72, 3, owner="SG17")  # a study group TSB supports
+    action(73, 4, owner="BDT", focal_point=tsb_staff)
+    action(74, 5, owner="BDT")
+    action(75, 6, owner="TSB", status="completed")
+    token = notification_settings_get(user=tsb_staff).calendar_token
+
+    assert targets(feed(client, token)) == {
+        "Target date: Res. 70 action 1",
+        "Target date: Res. 73 action 1",
+    }
+    assert targets(feed(client, token, scope="bureau")) == {
+        "Target date: Res. 70 action 1",
+        "Target date: Res. 71 action 1",
+        "Target date: Res. 72 action 1",
+        "Target date: Res. 73 action 1",  # the user's own, though BDT owns it
+    }
+
+
+def test_an_unknown_calendar_scope_is_refused_with_the_two_it_takes(
+    client, council_action, tsb_staff
+):
+    token = notification_settings_get(user=tsb_staff).calendar_token
+
+    response = feed(client, token, scope="bureaux")
+
+    assert response.status_code == 400
+    assert "No calendar scope “bureaux”" in response.content.decode()
+    assert "scope=bureau" in response.content.decode()
+
+
 def test_a_rotated_calendar_url_stops_working(login, client, council_action, tsb_staff):
     old = notification_settings_get(user=tsb_staff).calendar_token
 
