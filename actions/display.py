@@ -13,6 +13,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from resolutions.choices import ClauseVerb
+
+from .choices import choice_label
+
 # One date style on every page, as ITU documents write it: "12 June 2025".
 DAY_FORMAT = "j F Y"
 MOMENT_FORMAT = "j F Y, H:i"
@@ -49,7 +53,7 @@ def clause_reference(clause, *, addressee: bool = False) -> str:
     resolution where two parts share a verb and both number an item 6:
     "instructs all ITU-T study groups, 6".
     """
-    verb = clause.get_verb_display()
+    verb = choice_label(ClauseVerb, clause.verb)  # for every row of a table
     whom = addressee_name(clause.addressee) if addressee else ""
     if whom:
         return f"{verb} {whom}, {clause.label}" if clause.label else f"{verb} {whom}"

@@ -16,13 +16,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from resolutions.choices import PartKind
+from resolutions.choices import ClauseVerb, PartKind
 from resolutions.models import Assembly, Clause, Resolution
 from resolutions.ordering import reading_order_key
 from resolutions.services import clause_pairs
 from wtsa_tracker.pagination import DeferredJoinPaginator
 
-from ..choices import OPEN_STATUSES, ActionStatus
+from ..choices import OPEN_STATUSES, ActionStatus, choice_label
 from ..display import word_diff
 from ..models import RESOLUTION_TEXT_FIELDS, Action
 from .shared import assembly_code_in_any_case
@@ -77,7 +77,7 @@ def _text_parts(resolution: Resolution, clauses: list[Clause]) -> list[Part]:
         if parent is not None:
             parent.children.append(item)
             continue
-        heading = clause.heading or clause.get_verb_display()
+        heading = clause.heading or choice_label(ClauseVerb, clause.verb)
         if not parts or (parts[-1].heading, parts[-1].addressee) != (heading, clause.addressee):
             parts.append(Part(heading, clause.addressee, clause.part == PartKind.OPERATIVE))
         parts[-1].items.append(item)
