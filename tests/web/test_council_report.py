@@ -297,6 +297,9 @@ def test_a_coordinator_who_proposed_is_told_someone_else_confirms(
     page = login(colleague).get(reverse("resolution_assessments", args=["WTSA-20", 73]))
     assert b"Confirm this assessment" in page.content
     assert b"You proposed this rating" not in page.content
+    # Revising it would make it theirs: the form says so before they do.
+    assert b"Revised, the proposal becomes yours" in page.content
+    assert b"Save the revision" in page.content
 
 
 def test_a_stale_revision_keeps_the_other_proposal_and_shows_your_text(
