@@ -30,7 +30,7 @@ from ..services.notifications import (
 
 PAGE_ROWS = 50
 
-# ``?scope=`` of the calendar feed: the user's own deadlines (none given), or their Bureau's.
+# ``?scope=`` of the calendar feed: the user's own deadlines (none given), or their Bureau's too.
 CALENDAR_SCOPES = ("", "bureau")
 
 
