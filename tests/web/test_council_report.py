@@ -505,6 +505,14 @@ def test_a_projected_session_is_marked_provisional_in_the_menu_the_run_and_the_p
     assert menu == {"Council 2027": "Council 2027 (provisional)", "Council 2026": "Council 2026"}
     assert "Council 2027 (provisional)" in run_page.content.decode()
     assert "Council 2027 (provisional)" in preview.content.decode()
+    # The other pages that choose a session say so too.
+    for url in (
+        reverse("council_readiness") + f"?meeting={council.pk}",
+        reverse("resolution_assessments", args=["WTSA-20", 73]) + f"?meeting={council.pk}",
+    ):
+        page = client.get(url).content.decode()
+        assert f'<option value="{council.pk}" selected>Council 2027 (provisional)</option>' in page
+        assert "Council 2026</option>" in page
 
 
 def test_the_run_page_of_a_finished_report_does_not_say_it_is_being_generated(

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.choices import ActionStatus, ExportState, ReportingRecipient, ReportState, Strength
 from actions.models import (
@@ -193,6 +194,9 @@ def test_the_export_page_shows_progress_and_keeps_asking_until_the_file_is_ready
 
     assert "1500 of 6000 actions written" in page
     assert '<progress max="100" value="25">' in page
+    # When it was asked for, as every page writes a moment: "4 December 2026, 21:55".
+    asked = timezone.localtime(export.created_at)
+    assert f"Asked for on {asked.day} {asked:%B %Y, %H:%M}. You can leave" in page
     assert 'hx-trigger="every 2s"' in page
     assert partial.lstrip().startswith('<div id="export-status"')
     assert "<html" not in partial
