@@ -283,11 +283,23 @@ class CouncilReportForm(forms.Form):
         help_text=_("As the Council secretariat assigned it, e.g. C27/35-E. Empty: C27/xx-E."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, own_bureau: Body | None = None, **kwargs):
+        """``own_bureau``: the one Bureau the user may report on (not TSB's coordinators)."""
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = _council_sessions()
         # A projected session is chosen knowing that its dates may still move.
         self.fields["meeting"].label_from_instance = session_name
+        if own_bureau is not None:
+            # Offered only what they may choose: never "All Bureaux" quietly narrowed.
+            bureau = self.fields["bureau"]
+            bureau.queryset = Body.objects.filter(pk=own_bureau.pk)
+            bureau.required = True
+            bureau.empty_label = None
+            bureau.initial = own_bureau.pk
+            bureau.help_text = _(
+                "The actions your Bureau owns or contributes to: TSB's coordinators report "
+                "on every Bureau."
+            )
         group_fields(self)
 
     def clean_resolution(self) -> Resolution | None:

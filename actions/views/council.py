@@ -49,10 +49,9 @@ def council_report(request: HttpRequest) -> HttpResponse:
     form = None
     status = 200
     if may_generate:
-        # Those who may only report on their own Bureau find it chosen already.
+        # Those who may only report on their own Bureau are offered that one alone.
         whole = permissions.can_generate_council_report(user, None)
-        initial = {} if whole else {"bureau": user.bureau_id}
-        form = CouncilReportForm(request.POST or None, initial=initial)
+        form = CouncilReportForm(request.POST or None, own_bureau=None if whole else user.bureau)
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(permissions.GENERATE_REPORT_REFUSED)

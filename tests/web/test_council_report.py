@@ -82,6 +82,22 @@ def test_who_may_generate_a_report_from_the_page(
         assert run is None
 
 
+def test_a_bureau_coordinator_is_offered_their_own_bureau_alone(
+    login, council, res73, bdt_coordinator
+):
+    client = login(bdt_coordinator)
+
+    field = client.get(reverse("council_report")).context["form"]["bureau"]
+    choices = [label for _, label in field.field.choices]
+    response, run = _generate(client, council, bureau=builders.body("TSB").pk)
+
+    [only] = choices  # no "All Bureaux", no TSB
+    assert only.startswith("BDT")
+    assert "TSB's coordinators report on every Bureau" in str(field.help_text)
+    assert response.status_code == 400
+    assert run is None
+
+
 def test_only_those_who_may_generate_see_the_form(login, council, reader, tsb_coordinator):
     assert b'name="document_number"' not in login(reader).get(reverse("council_report")).content
     page = login(tsb_coordinator).get(reverse("council_report"))
