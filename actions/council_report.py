@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resolutions.models import Resolution
+from resolutions.models import Clause, Resolution
 
 from .choices import ActionStatus, AssessmentRating, MeetingKind, ReportState
 from .display import clause_reference
@@ -186,13 +186,15 @@ def _parts_sharing_a_verb(actions: list[Action]) -> set[tuple[int, str]]:
     return {part for part, names in addressees.items() if len(names) > 1}
 
 
-def _action_row(action: Action, *, with_addressee: bool) -> dict[str, Any]:
+def _action_row(action: Action, sub_items: list[Clause], *, with_addressee: bool) -> dict[str, Any]:
     owner = action.owner
     return {
         "id": action.pk,
         "number": action.number,
         "item": clause_reference(action.clause, addressee=with_addressee),
         "text": action.clause.text,
+        # An item that ends "…developing countries:" reads on in its i), ii), iii).
+        "sub_items": [{"label": sub.label, "text": sub.text} for sub in sub_items],
         "owner": owner.code if owner else "",
         "bureau": (
             (owner.supporting_bureau.code if owner.supporting_bureau_id else owner.code)
@@ -248,13 +250,13 @@ def council_report_data(
     progress bar.
     """
     period = reporting_period(meeting)
+    scoped = _scope(
+        Action.objects.reporting_to_council().in_force_during(period.start, period.end),
+        bureau,
+        resolution,
+    )
     actions = list(
-        _scope(
-            Action.objects.reporting_to_council().in_force_during(period.start, period.end),
-            bureau,
-            resolution,
-        )
-        .annotate(status_at_close=status_at_close(period))
+        scoped.annotate(status_at_close=status_at_close(period))
         .select_related("resolution__assembly", "clause", "owner__supporting_bureau")
         .prefetch_related(
             "collaborators",
@@ -262,6 +264,12 @@ def council_report_data(
         )
         .order_by("resolution__assembly__start_date", "resolution__number", "number")
     )
+    sub_items: dict[int, list[Clause]] = {}
+    # By subquery: thirty years of assemblies are more ids than SQLite takes in a list.
+    for sub in Clause.objects.filter(parent__in=scoped.values("clause")).order_by(
+        "parent", "order"
+    ):
+        sub_items.setdefault(sub.parent_id, []).append(sub)
     resolution_ids = {action.resolution_id for action in actions}
     assessments = {
         a.resolution_id: a
@@ -290,7 +298,9 @@ def council_report_data(
             }
             resolutions.append(current)
         row = _action_row(
-            action, with_addressee=(action.resolution_id, action.clause.verb) in shared
+            action,
+            sub_items.get(action.clause_id, []),
+            with_addressee=(action.resolution_id, action.clause.verb) in shared,
         )
         current["actions"].append(row)
         by_status[row["status"]] += 1

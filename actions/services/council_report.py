@@ -228,6 +228,19 @@ def _set(cell: _Cell, text: str, *, bold: bool = False) -> None:
     cell._tc.p_lst[0].append(_run(text, bold=bold))
 
 
+def _add_paragraph(cell: _Cell, text: str) -> None:
+    """Another paragraph in the cell, below what it holds."""
+    paragraph = OxmlElement("w:p")
+    paragraph.append(_run(text))
+    cell._tc.append(paragraph)
+
+
+def _item_lines(action: dict[str, Any]) -> list[str]:
+    """The item's text, then each of its sub-items ("i) …"), one line each."""
+    subs = action.get("sub_items", [])  # none in the data of reports frozen before they were
+    return [action["text"], *(f"{sub['label']} {sub['text']}" for sub in subs)]
+
+
 def _page_number_field(paragraph) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
@@ -478,7 +491,10 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         for action in entry["actions"]:
             cells = _cells(table, table.add_row())
             _set(cells[0], action["item"])
-            _set(cells[1], action["text"])
+            first, *subs = _item_lines(action)
+            _set(cells[1], first)
+            for line in subs:
+                _add_paragraph(cells[1], line)
             _set(cells[2], action["owner"])
             _set(cells[3], ", ".join(action["collaborators"]))
             _set(cells[4], action["status_label"])
@@ -678,7 +694,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
                         entry["number"],
                         action["number"],
                         action["item"],
-                        action["text"],
+                        "\n".join(_item_lines(action)),
                         action["owner"],
                         action["bureau"],
                         ", ".join(action["collaborators"]),

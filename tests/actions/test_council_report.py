@@ -287,7 +287,7 @@ def test_reading_the_data_takes_the_same_queries_for_more_actions(
     council, world, django_assert_num_queries, tsb_staff
 ):
     data_for(council)  # caches shared by every later call (labels, deadline rules) warm up
-    with django_assert_num_queries(5) as few:
+    with django_assert_num_queries(6) as few:
         data_for(council)
     for _ in range(5):
         action = builders.council_duty(builders.action(world["res73"], collaborators=("BR",)))
@@ -295,6 +295,34 @@ def test_reading_the_data_takes_the_same_queries_for_more_actions(
     with django_assert_num_queries(len(few.captured_queries)):
         data = data_for(council)
     assert data["summary"]["actions"] == 8
+
+
+def test_an_item_with_sub_items_reads_in_full_in_the_preview_and_both_files(council, world):
+    item = world["reported"].clause
+    item.text = "to assist Member States, with emphasis on developing countries:"
+    item.save()
+    for label, text in (("ii)", "by workshops;"), ("i)", "by guidelines;")):
+        builders.clause(item.resolution, parent=item, label=label, text=text)
+    Clause.objects.filter(label="ii)").update(order=99)  # after i) in reading order
+
+    data = data_for(council)
+    [row] = [
+        a for r in data["resolutions"] for a in r["actions"] if a["id"] == world["reported"].pk
+    ]
+    _, tables = _docx_text(council_report_docx(data=data))
+    [cell] = [row[1] for table in tables for row in table if row[1].startswith("to assist")]
+    sheet = load_workbook(io.BytesIO(council_report_xlsx(data=data)))["Actions"]
+    [xlsx] = [c.value for r in sheet.iter_rows() for c in r if str(c.value).startswith("to assist")]
+    preview = render_to_string("actions/council/_report_body.html", {"data": data})
+
+    assert row["sub_items"] == [
+        {"label": "i)", "text": "by guidelines;"},
+        {"label": "ii)", "text": "by workshops;"},
+    ]
+    lines = [item.text, "i) by guidelines;", "ii) by workshops;"]
+    assert cell == "\n".join(lines)  # a paragraph each in the Word cell
+    assert xlsx == "\n".join(lines)
+    assert f"{item.text}<br>i) by guidelines;<br>ii) by workshops;" in preview
 
 
 def _docx_text(content: bytes) -> tuple[str, list[list[list[str]]]]:
