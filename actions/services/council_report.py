@@ -217,10 +217,15 @@ def _run(text: str, *, bold: bool = False, italic: bool = False, link: bool = Fa
             underline.set(qn("w:val"), "single")
             properties.extend([color, underline])
         run.append(properties)
-    text_element = OxmlElement("w:t")
-    text_element.set(qn("xml:space"), "preserve")
-    text_element.text = text
-    run.append(text_element)
+    # Word reads a line break in <w:t> as a space: a report's paragraphs are kept
+    # apart by <w:br/>, as python-docx's own runs do.
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if number:
+            run.append(OxmlElement("w:br"))
+        text_element = OxmlElement("w:t")
+        text_element.set(qn("xml:space"), "preserve")
+        text_element.text = line
+        run.append(text_element)
     return run
 
 

@@ -325,6 +325,35 @@ def test_an_item_with_sub_items_reads_in_full_in_the_preview_and_both_files(coun
     assert f"{item.text}<br>i) by guidelines;<br>ii) by workshops;" in preview
 
 
+def test_a_progress_report_keeps_its_paragraphs_in_the_word_file_and_the_preview(
+    council, world, tsb_staff
+):
+    builders.report(
+        world["other"],
+        author=tsb_staff,
+        state=ReportState.APPROVED,
+        text="Two workshops held.\r\nA guide is drafted.",
+        report_date=datetime.date(2027, 3, 2),
+        **IN_PERIOD,
+    )
+
+    data = data_for(council)
+    document = Document(io.BytesIO(council_report_docx(data=data)))
+    [cell] = [
+        cell
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        if "Two workshops held." in cell.text
+    ]
+    preview = render_to_string("actions/council/_report_body.html", {"data": data})
+
+    # Word shows a newline inside <w:t> as a space: the break is a <w:br/>.
+    assert "Two workshops held.\nA guide is drafted." in cell.text
+    assert "<w:br/>" in cell._tc.xml
+    assert "Two workshops held.<br>A guide is drafted." in preview
+
+
 def _docx_text(content: bytes) -> tuple[str, list[list[list[str]]]]:
     document = Document(io.BytesIO(content))
     text = "\n".join(p.text for p in document.paragraphs)
