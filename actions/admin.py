@@ -802,7 +802,12 @@ class ResolutionImportAdmin(resolutions_admin.ResolutionAdmin):
 
     def _job(self, request, token: str) -> ImportJob:
         self._check_import_permission(request)
-        job = ImportJob.objects.select_related("assembly").filter(token=token).first()
+        # A NUL never is in a token, and PostgreSQL refuses one in a query: not found.
+        job = (
+            None
+            if "\x00" in token
+            else ImportJob.objects.select_related("assembly").filter(token=token).first()
+        )
         # Another person's upload is nobody else's business, not even to know it exists.
         if job is None or (job.created_by_id != request.user.pk and not request.user.is_superuser):
             raise Http404(_("No such import."))

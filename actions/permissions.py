@@ -135,13 +135,17 @@ def is_bureau_staff_role(user: User) -> bool:
     return bool(role_names(user) & {Role.BUREAU_STAFF, Role.COORDINATOR})
 
 
-def can_edit_report(user: User, report: ProgressReport) -> bool:
-    """Only the writing Bureau edits or submits, and only before approval."""
-    if report.state not in EDITABLE_REPORT_STATES:
-        return False
+def writes_report(user: User, report: ProgressReport) -> bool:
+    """Staff of the Bureau that writes the report (or an administrator): they edit it while
+    it may be edited, and they alone see the history of its drafts."""
     if is_administrator(user):
         return True
     return is_bureau_staff(user) and user.bureau_id == report.bureau_id
+
+
+def can_edit_report(user: User, report: ProgressReport) -> bool:
+    """Only the writing Bureau edits or submits, and only before approval."""
+    return report.state in EDITABLE_REPORT_STATES and writes_report(user, report)
 
 
 def reports_visible_to(user: User, reports: QuerySet[ProgressReport] | None = None) -> QuerySet:

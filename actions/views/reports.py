@@ -114,6 +114,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, report, _fresh_report_form(report), evidence_formset(report=report)
         )
 
+    # Every answer below shows the report's history, its drafts included: for its Bureau only.
+    if not permissions.writes_report(user, report):
+        raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
     form = ProgressReportEditForm(request.POST)
     links = evidence_formset(request.POST)
     if not (form.is_valid() and links.is_valid()):

@@ -153,6 +153,14 @@ def test_an_upload_is_applied_only_once(client, superuser, wtsa20):
     assert Resolution.objects.count() == 28
 
 
+def test_an_import_address_with_a_nul_is_not_found(client, superuser, db):
+    client.force_login(superuser)
+    url = job_url(ImportJob(token="a")).replace("/a/", "/a%00b/")
+
+    # PostgreSQL refuses a NUL in a query: the address is still only not found.
+    assert client.get(url).status_code == 404
+
+
 def test_another_persons_upload_cannot_be_seen_or_applied(client, superuser, administrator, wtsa20):
     administrator.is_staff = True
     administrator.save()

@@ -265,6 +265,8 @@ def test_a_rotated_calendar_url_stops_working(login, client, council_action, tsb
 
 def test_an_unknown_calendar_url_is_not_found(client, db):
     assert feed(client, "not-a-token").status_code == 404
+    # PostgreSQL refuses a NUL in a query: the address is still only not found.
+    assert client.get("/calendar/a%00b.ics").status_code == 404
 
 
 def test_a_returned_report_shows_its_reason_on_the_authors_page(

@@ -162,6 +162,32 @@ def test_a_draft_of_another_bureau_cannot_be_opened_or_changed(
     assert ProgressReport.objects.get(pk=draft.pk).state == ReportState.DRAFT
 
 
+@pytest.mark.parametrize("body", ["empty", "complete"])
+def test_a_post_to_another_bureaus_report_shows_nothing_of_its_drafts(
+    login, tsb_staff, bdt_staff, tsb_action, body
+):
+    report = builders.report(tsb_action, author=tsb_staff, text="SECRET DRAFT WORDING")
+    progress_report_update(
+        report=report,
+        by=tsb_staff,
+        expected_version=report.version,
+        text="Public wording.",
+        period_start=report.period_start,
+        period_end=report.period_end,
+        evidence=[],
+        submit=True,
+    )
+    report.refresh_from_db()
+    data = {} if body == "empty" else report_data(text="Mine.", version=report.version)
+
+    # BDT collaborates on the action and sees the submitted report; not its drafts.
+    response = login(bdt_staff).post(reverse("report_edit", args=[report.pk]), data)
+
+    assert response.status_code == 403
+    assert "SECRET DRAFT" not in response.content.decode()
+    assert ProgressReport.objects.get(pk=report.pk).text == "Public wording."
+
+
 # --- Editing ---------------------------------------------------------------------
 
 
