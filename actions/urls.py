@@ -75,7 +75,9 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("notifications/calendar/rotate/", views.calendar_rotate, name="calendar_rotate"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # Tokens are secrets.token_urlsafe(): the slug alphabet, so a NUL or a stray character
+    # is no address at all (PostgreSQL refuses a NUL in a query).
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     # Across assemblies (issue 11): the versions of a resolution and their differences.
     path(
         "resolutions/<slug:assembly>/<int:number>/lineage/",
