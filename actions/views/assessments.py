@@ -70,6 +70,7 @@ def _render(
                 rating=current.rating, rationale=current.rationale, version=current.version
             )
         form = AssessmentForm(initial=initial)
+    may_confirm = current is not None and permissions.can_confirm_assessment(user, current)
     context = {
         "section": "resolutions",
         "resolution": resolution,
@@ -79,11 +80,11 @@ def _render(
         "suggestion": selectors.assessment_suggestion(resolution, meeting) if meeting else None,
         "current": current,
         "form": form if may_propose and editable else None,
-        "may_confirm": current is not None and permissions.can_confirm_assessment(user, current),
+        "may_confirm": may_confirm,
         # A TSB coordinator's own proposal: someone else confirms it.
         "confirms_elsewhere": current is not None
         and permissions.may_confirm_assessments(user)
-        and not permissions.can_confirm_assessment(user, current),
+        and not may_confirm,
         "timeline": selectors.assessment_timeline(resolution),
         "unsaved": unsaved,
     }
