@@ -19,6 +19,7 @@ its background task) and the ``import_resolutions`` command all call
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -60,6 +61,8 @@ from .services.actions import (
     actions_supersede,
     resolution_duties_add,
 )
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ImportPlan",
@@ -499,6 +502,9 @@ def import_job_preview(*, job_id: int) -> ImportJob:
         plan = _job_plan(job)
     except (ParseError, ImportRefused) as error:
         return _job_failed(job, refusal_message(error))
+    except Exception:
+        logger.exception("Preview of import %s stopped on an unexpected error", job.pk)
+        return _job_stopped(job)
     _job_stage(job, "", state=ImportState.PREVIEWED, report=plan.report.as_dict())
     return job
 
@@ -520,10 +526,15 @@ def import_job_apply(*, job_id: int, now: datetime.datetime | None = None) -> Im
         return job
     try:
         plan = _job_plan(job)
-        _job_stage(job, _("Writing"))
-        report = import_apply(plan=plan, now=now, by=job.created_by)
+        _job_stage(job, _("Writing"), done=0, total=len(plan.resolutions))
+        report = import_apply(
+            plan=plan, now=now, by=job.created_by, progress=_job_progress(job, _("Writing"))
+        )
     except (ParseError, ImportRefused) as error:
         return _job_failed(job, refusal_message(error))
+    except Exception:
+        logger.exception("Import %s stopped on an unexpected error", job.pk)
+        return _job_stopped(job)
     _job_stage(job, "", state=ImportState.APPLIED, report=report.as_dict())
     default_storage.delete(job.stored_as)
     return job
@@ -531,17 +542,35 @@ def import_job_apply(*, job_id: int, now: datetime.datetime | None = None) -> Im
 
 def import_job_fail(*, job_id: int) -> None:
     """Record that a task died on an upload, so its page stops waiting and says so."""
-    job = ImportJob.objects.get(pk=job_id)
-    _job_failed(job, _("The import stopped on an unexpected error. Nothing was imported."))
+    _job_stopped(ImportJob.objects.get(pk=job_id))
+
+
+def _job_stopped(job: ImportJob) -> ImportJob:
+    """Fail a job stopped by an unexpected error, saying what it wrote.
+
+    Resolutions are written one per transaction: those written before the
+    error stay, and importing the file again writes the rest (an import
+    compares with the database, so nothing is written twice).
+    """
+    job.refresh_from_db(fields=["state", "stage", "done", "total"])
+    if job.state == ImportState.APPLYING and job.stage == _("Writing") and job.done:
+        message = _(
+            "The import stopped on an unexpected error after %(done)d of %(total)d "
+            "resolutions, which are imported: import the file again to import the rest."
+        ) % {"done": job.done, "total": job.total}
+    else:
+        message = _("The import stopped on an unexpected error. Nothing was imported.")
+    return _job_failed(job, message)
 
 
 def import_jobs_expire(*, before: datetime.datetime) -> int:
-    """Forget uploads left unapplied since ``before``: their stored file and their row."""
-    stale = list(
-        ImportJob.objects.filter(created_at__lt=before).exclude(
-            state__in=[ImportState.PREVIEWING, ImportState.APPLYING]
-        )
-    )
+    """Forget uploads made before ``before``: their stored file and their row.
+
+    Whatever their state: a job still previewing or applying after a day was
+    lost with its worker (killed, or the broker restarted), and its page
+    would otherwise wait for ever.
+    """
+    stale = list(ImportJob.objects.filter(created_at__lt=before))
     for job in stale:
         default_storage.delete(job.stored_as)
     ImportJob.objects.filter(pk__in=[job.pk for job in stale]).delete()

@@ -26,6 +26,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -164,9 +165,9 @@ def _package(file: str | Path | IO[bytes], limits: DocxLimits) -> Iterator[zipfi
                     "the Word document cannot be read: its XML is too deeply nested or "
                     "damaged. Open it in Word and save it again as .docx (Word Document)",
                 ) from exc
-            except (zipfile.BadZipFile, KeyError, EOFError, OSError) as exc:
+            except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, OSError) as exc:
                 # A member whose data does not match the directory (a forged
-                # size fails its checksum).
+                # size fails its checksum) or whose compressed data is damaged.
                 raise ParseError(0, f"not a Word document ({exc})") from exc
 
 
@@ -223,6 +224,7 @@ def _check_members(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
             f"{_megabytes(limits.max_uncompressed_bytes)} allowed: refused before unpacking",
         )
     for member in members:
+        _check_readable(member)
         if member.file_size <= limits.ratio_from_bytes:
             continue
         if member.file_size > limits.max_ratio * max(member.compress_size, 1):
@@ -233,6 +235,28 @@ def _check_members(archive: zipfile.ZipFile, limits: DocxLimits) -> None:
                 f"more than the {limits.max_ratio:,} to 1 allowed (a ZIP bomb?): refused "
                 "before unpacking",
             )
+
+
+# Word writes its parts stored or deflated; Python also reads bzip2 and LZMA.
+_COMPRESSIONS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
+
+
+def _check_readable(member: zipfile.ZipInfo) -> None:
+    """Refuse a part Python's zipfile could not unpack (it would raise outside ParseError)."""
+    if member.flag_bits & 0x1:
+        raise ParseError(
+            0,
+            f"the Word file's part {member.filename!r} is encrypted: remove the password "
+            "in Word and save the file again as .docx (Word Document)",
+        )
+    if member.compress_type not in _COMPRESSIONS:
+        raise ParseError(
+            0,
+            f"not a Word document (its part {member.filename!r} is compressed with a "
+            f"method Word does not use, number {member.compress_type})",
+        )
 
 
 def _check_text_size(archive: zipfile.ZipFile, limits: DocxLimits) -> None:

@@ -59,6 +59,14 @@ def parse_text(text: str) -> ParsedDocument:
     raw = split_lines(text)
     if not text.strip():
         raise ParseError(1, f"the text is empty: {EXPECTED_HEADING}")
+    nul = text.find("\x00")
+    if nul >= 0:
+        # No text of resolutions holds one, and PostgreSQL refuses it in a column.
+        raise ParseError(
+            len(split_lines(text[:nul])),
+            "this line holds a NUL character, so the file is damaged or is not text (UTF-16 "
+            "text without its byte order mark reads so): save it again as UTF-8 text",
+        )
     normalised = [normalise_chars(line) for line in raw]
     table_1 = next((i for i, line in enumerate(normalised) if _TABLE_1.match(line)), None)
     table_2 = next((i for i, line in enumerate(normalised) if _TABLE_2.match(line)), None)

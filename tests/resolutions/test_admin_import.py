@@ -281,3 +281,102 @@ def test_uploads_left_unapplied_for_a_day_are_deleted_with_their_files(client, s
     assert (kept, removed) == (0, 1)
     assert not ImportJob.objects.exists()
     assert not default_storage.exists(job.stored_as)
+
+
+def test_a_damaged_word_upload_is_refused_with_its_reason(client, superuser, wtsa20):
+    client.force_login(superuser)
+    data = bytearray(word_resolution())
+    start = data.find(b"word/document.xml") + len("word/document.xml")
+    data[start : start + 8] = b"\xff" * 8  # the part's deflated data, damaged
+
+    response = upload(client, wtsa20, "Res99.docx", bytes(data))
+
+    assert response.status_code == 200
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.FAILED
+    assert job.error.startswith("not a Word document (")
+    assert job.error in response.content.decode()
+    assert not Resolution.objects.exists()
+
+
+def test_a_text_upload_with_a_nul_is_refused_at_its_preview(client, superuser, wtsa20):
+    client.force_login(superuser)
+    lines = SEED_TEXT.split("\n")
+    lines[200] += "\x00"
+
+    response = upload(client, wtsa20, "seed.txt", "\n".join(lines).encode())
+
+    assert "line 201: this line holds a NUL character" in response.content.decode()
+    assert ImportJob.objects.get().state == ImportState.FAILED
+    assert not Resolution.objects.exists()
+
+
+def test_an_unexpected_error_in_a_preview_fails_the_upload_and_says_so(
+    client, superuser, wtsa20, monkeypatch, caplog
+):
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("actions.importing.import_plan", broken)
+    client.force_login(superuser)
+
+    response = upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+
+    assert response.status_code == 200
+    assert "The import stopped on an unexpected error. Nothing was imported." in (
+        response.content.decode()
+    )
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.FAILED
+    assert not default_storage.exists(job.stored_as)
+    assert "a bug" in caplog.text
+
+
+def test_an_unexpected_error_while_writing_says_what_was_imported_and_a_new_upload_completes_it(
+    client, superuser, wtsa20, monkeypatch
+):
+    from actions import importing
+
+    written = importing.resolution_plan_apply
+    calls = []
+
+    def breaks_on_the_third(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("a bug")
+        return written(**kwargs)
+
+    monkeypatch.setattr(importing, "resolution_plan_apply", breaks_on_the_third)
+    client.force_login(superuser)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+
+    response = apply(client)
+
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.state == ImportState.FAILED
+    assert job.error == (
+        "The import stopped on an unexpected error after 2 of 28 resolutions, which are "
+        "imported: import the file again to import the rest."
+    )
+    assert Resolution.objects.count() == 2
+    assert job.error in client.get(response.url).content.decode()
+
+    monkeypatch.setattr(importing, "resolution_plan_apply", written)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+    client.post(job_url(ImportJob.objects.latest("pk")), {"apply": "1"})
+
+    assert Resolution.objects.count() == 28
+
+
+def test_an_upload_whose_worker_was_lost_is_forgotten_after_a_day(client, superuser, wtsa20):
+    client.force_login(superuser)
+    upload(client, wtsa20, "seed.txt", SEED_TEXT.encode())
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.APPLYING, stage="Writing")
+
+    kept = import_jobs_expire(before=job.created_at)
+    removed = import_jobs_expire(before=job.created_at + datetime.timedelta(hours=25))
+
+    assert (kept, removed) == (0, 1)
+    assert not default_storage.exists(job.stored_as)

@@ -184,3 +184,54 @@ def test_xml_nested_too_deeply_is_refused_without_the_xml_librarys_internals():
         "the Word document cannot be read: its XML is too deeply nested or damaged. Open it "
         "in Word and save it again as .docx (Word Document)"
     )
+
+
+def _forge_member(data: bytes, name: str, *, flags: int | None = None, method: int | None = None):
+    """``data`` with the named member's flags or compression method rewritten in both headers."""
+    forged = bytearray(data)
+    encoded = name.encode()
+    # Local header: flags at 6, method at 8, name at 30.
+    # Directory entry: flags at 8, method at 10, name at 46.
+    for signature, flags_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        at = forged.find(signature)
+        while at >= 0:
+            if forged[at + name_at : at + name_at + len(encoded)] == encoded:
+                if flags is not None:
+                    forged[at + flags_at : at + flags_at + 2] = flags.to_bytes(2, "little")
+                if method is not None:
+                    forged[at + flags_at + 2 : at + flags_at + 4] = method.to_bytes(2, "little")
+            at = forged.find(signature, at + 1)
+    assert forged != data
+    return bytes(forged)
+
+
+def test_a_part_whose_compressed_data_is_damaged_is_refused_as_not_a_word_document():
+    data = word_file(SMALL + ["2\tto report to Council on this item at length;"] * 50)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        member = archive.getinfo("word/document.xml")
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    damaged = bytearray(data)
+    damaged[start : start + 8] = b"\xff" * 8  # an invalid deflate block type
+    with pytest.raises(ParseError, match=r"^not a Word document \(Error -3 while decompressing"):
+        parse_docx(io.BytesIO(bytes(damaged)))
+
+
+def test_an_encrypted_part_is_refused_with_what_to_do():
+    forged = _forge_member(word_file(SMALL), "word/document.xml", flags=0x1)
+    with pytest.raises(ParseError) as caught:
+        parse_docx(io.BytesIO(forged))
+    assert str(caught.value) == (
+        "the Word file's part 'word/document.xml' is encrypted: remove the password in Word "
+        "and save the file again as .docx (Word Document)"
+    )
+
+
+@pytest.mark.parametrize("method", [9, 99])  # Deflate64 (Windows' own zip), and nonsense
+def test_a_part_compressed_with_a_method_python_cannot_unpack_is_refused(method):
+    forged = _forge_member(word_file(SMALL), "word/document.xml", method=method)
+    with pytest.raises(ParseError) as caught:
+        parse_docx(io.BytesIO(forged))
+    assert str(caught.value) == (
+        "not a Word document (its part 'word/document.xml' is compressed with a method Word "
+        f"does not use, number {method})"
+    )

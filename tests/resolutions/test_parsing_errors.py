@@ -225,3 +225,21 @@ def test_windows_1252_text_is_refused_naming_the_line_and_how_to_save_it() -> No
         "another encoding, such as Windows-1252): save the file as UTF-8 text (in Notepad: "
         "File › Save as, Encoding: UTF-8) and import it again"
     )
+
+
+def test_a_nul_character_is_refused_naming_its_line() -> None:
+    # PostgreSQL refuses a NUL in a text column: the file is refused at its preview.
+    lines = RES83.split("\n")
+    lines[3] = lines[3][:5] + "\x00" + lines[3][5:]
+    error = error_of("\n".join(lines))
+    assert str(error) == (
+        "line 4: this line holds a NUL character, so the file is damaged or is not text "
+        "(UTF-16 text without its byte order mark reads so): save it again as UTF-8 text"
+    )
+
+
+def test_utf16_text_without_its_byte_order_mark_is_refused_as_not_text() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_document(name="Res83.txt", data=RES83.encode("utf-16-le"))
+    assert caught.value.line == 1
+    assert "holds a NUL character" in str(caught.value)
