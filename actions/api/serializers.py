@@ -498,7 +498,12 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         return [s.value for s in permissions.allowed_next_report_states(_user(self), report)]
 
 
-class _ReportContentSerializer(serializers.Serializer):
+class _ReportContentSerializer(StrictInputSerializer):
+    unknown_field_hint = _(
+        "A report's state changes through POST /api/progress-reports/<id>/submit/, "
+        "approve/ or return/."
+    )
+
     text = _limited_text(REPORT_TEXT_MAX_LENGTH)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -533,7 +538,10 @@ class ProgressReportCreateSerializer(_ReportContentSerializer):
 
 
 class ProgressReportUpdateSerializer(_ReportContentSerializer):
-    """Text and period of a draft or returned report; evidence is replaced only if sent."""
+    """Text and period of a draft or returned report; evidence is replaced only if sent.
+
+    Its action and date are the report's for good: a key for either is refused.
+    """
 
 
 class ReportReviewSerializer(StrictInputSerializer):

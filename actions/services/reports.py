@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -57,6 +58,10 @@ def _clean_period(
     for field, value in (("report_date", report_date), ("period_start", period_start)):
         if value < EARLIEST_REPORT_DATE:
             raise ValidationError({field: _("A report cannot be dated before 1 January 1990.")})
+    if period_start > report_date:
+        raise ValidationError(
+            {"period_start": _("The reporting period cannot start after the report's date.")}
+        )
     if period_end < period_start:
         raise ValidationError(
             {"period_end": _("The reporting period cannot end before it starts.")}
@@ -106,10 +111,19 @@ def progress_report_create(
     report_date = report_date or timezone.localdate(now)
     if report_date > timezone.localdate(now):
         raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
-    if period_start is None or period_end is None:
-        default_start, default_end = selectors.report_period_default(
-            report_date, action.resolution.assembly
+    assembly = action.resolution.assembly
+    if report_date < assembly.start_date:
+        raise ValidationError(
+            {
+                "report_date": _(
+                    "A report on an action of %(assembly)s cannot be dated before the "
+                    "assembly opened on %(date)s."
+                )
+                % {"assembly": assembly.code, "date": date_format(assembly.start_date, "j F Y")}
+            }
         )
+    if period_start is None or period_end is None:
+        default_start, default_end = selectors.report_period_default(report_date, assembly)
         period_start = period_start or default_start
         period_end = period_end or max(default_end, period_start)
     _clean_period(period_start, period_end, report_date)

@@ -58,7 +58,82 @@ def test_a_report_dated_in_year_one_is_refused_with_a_sentence(staff, tsb_action
     )
 
     body = assert_refused(response)
-    assert body["errors"] == {"report_date": ["A report cannot be dated before 1 January 1990."]}
+    assert body["errors"] == {
+        "report_date": [
+            "A report on an action of WTSA-20 cannot be dated before the assembly opened on "
+            "1 March 2022."
+        ]
+    }
+    assert snapshot() == before
+
+
+def test_a_report_dated_before_its_actions_assembly_is_refused(staff, tsb_action):
+    before = snapshot()
+
+    refused = staff.post(
+        "/api/progress-reports/",
+        {**REPORT, "action": tsb_action.pk, "report_date": "2022-02-28"},
+        format="json",
+    )
+    accepted = staff.post(
+        "/api/progress-reports/",
+        {
+            "text": "Work began.",
+            "action": tsb_action.pk,
+            "report_date": "2022-03-01",
+            "period_start": "2022-03-01",
+            "period_end": "2022-03-01",
+        },
+        format="json",
+    )
+
+    assert list(assert_refused(refused)["errors"]) == ["report_date"]
+    assert accepted.status_code == 201, accepted.content
+    assert snapshot() != before
+
+
+@pytest.mark.parametrize("period_end", [None, "2199-12-31"])
+def test_a_period_starting_after_the_reports_date_is_refused_under_its_start(
+    staff, tsb_action, period_end
+):
+    body = {"text": "Soon.", "action": tsb_action.pk, "period_start": "2199-01-01"}
+    if period_end:
+        body["period_end"] = period_end
+    before = snapshot()
+
+    response = staff.post("/api/progress-reports/", body, format="json")
+
+    assert assert_refused(response)["errors"] == {
+        "period_start": ["The reporting period cannot start after the report's date."]
+    }
+    assert snapshot() == before
+
+
+def test_a_report_key_the_api_does_not_take_is_refused_not_ignored(staff, tsb_action):
+    created = staff.post(
+        "/api/progress-reports/", {**REPORT, "action": tsb_action.pk}, format="json"
+    )
+    report = created.json()
+    before = snapshot()
+
+    posted = staff.post(
+        "/api/progress-reports/",
+        {**REPORT, "action": tsb_action.pk, "state": "approved"},
+        format="json",
+    )
+    patched = staff.patch(
+        f"/api/progress-reports/{report['id']}/",
+        {"text": "New words.", "report_date": "2024-01-01"},
+        format="json",
+        HTTP_IF_MATCH=created["ETag"],
+    )
+
+    hint = (
+        "This field cannot be set here. A report's state changes through POST "
+        "/api/progress-reports/<id>/submit/, approve/ or return/."
+    )
+    assert assert_refused(posted)["errors"] == {"state": [hint]}
+    assert assert_refused(patched)["errors"] == {"report_date": [hint]}
     assert snapshot() == before
 
 
