@@ -39,6 +39,33 @@ def group_fields(form: forms.BaseForm) -> None:
         form_field.template_name = FIELD_TEMPLATE
 
 
+class StaffForm(forms.Form):
+    """A form of the staff pages: refused, it puts the focus on the first field in error.
+
+    The browser focuses an ``autofocus`` field as the page loads and scrolls
+    to it (htmx does the same in a swapped panel), so on a phone the user
+    lands on what to correct, not at the top of a long page. An error of the
+    whole form (a stale version) focuses its first field, under the message.
+    """
+
+    def add_error(self, field, error):
+        # Cleaning adds its errors here, and so does a view with a service's refusal,
+        # which may name a field the form does not have (a report's date): the form's own then.
+        if field is None and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+            return
+        super().add_error(field, error)
+        visible = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        first = next((name for name in visible if name in self._errors), None)
+        for name in visible:
+            self.fields[name].widget.attrs.pop("autofocus", None)
+        if first is None and visible:
+            first = visible[0]
+        if first is not None:
+            self.fields[first].widget.attrs["autofocus"] = True
+
+
 class DateInput(forms.DateInput):
     """The browser's own date picker; ISO dates both ways."""
 
@@ -57,7 +84,7 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(StaffForm):
     """The status panel: one button per allowed next status, and an optional note."""
 
     to = forms.ChoiceField(label=_("New status"), choices=ActionStatus.choices)
@@ -72,7 +99,7 @@ class StatusChangeForm(forms.Form):
     version = VersionField()
 
 
-class ActionPlanningForm(forms.Form):
+class ActionPlanningForm(StaffForm):
     """Focal point and target date: what owning staff plan, not the status."""
 
     # Typed, with suggestions as one types (``views.action_people``): a list of every
@@ -147,14 +174,22 @@ class ActionPlanningForm(forms.Form):
         }
 
 
-class ProgressReportForm(forms.Form):
+class ProgressReportForm(StaffForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "report_%s")
         super().__init__(*args, **kwargs)
         group_fields(self)
 
-    period_start = forms.DateField(label=_("Period from"), widget=DateInput)
-    period_end = forms.DateField(label=_("Period to"), widget=DateInput)
+    period_start = forms.DateField(
+        label=_("Period from"),
+        widget=DateInput,
+        error_messages={"required": _("Give the first day of the period the report covers.")},
+    )
+    period_end = forms.DateField(
+        label=_("Period to"),
+        widget=DateInput,
+        error_messages={"required": _("Give the last day of the period the report covers.")},
+    )
     # A one-time token per rendered form: sent twice, it makes one report.
     once = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
     text = forms.CharField(
@@ -193,7 +228,7 @@ class WebAddressField(forms.URLField):
     default_error_messages = {"invalid": web_address_validator.message}
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(StaffForm):
     url = WebAddressField(
         label=_("Link"), max_length=EVIDENCE_URL_MAX_LENGTH, required=False, assume_scheme="https"
     )
@@ -232,7 +267,7 @@ def evidence_formset(data=None, report: ProgressReport | None = None) -> BaseEvi
     return EvidenceFormSet(data, initial=initial, prefix="evidence")
 
 
-class ReportTransitionForm(forms.Form):
+class ReportTransitionForm(StaffForm):
     to = forms.ChoiceField(choices=ReportState.choices)
     note = forms.CharField(
         label=_("Reason for returning"),
@@ -251,7 +286,7 @@ def _council_sessions():
     return council_meetings()
 
 
-class CouncilReportForm(forms.Form):
+class CouncilReportForm(StaffForm):
     """What a coordinator asks for: the session, and optionally one Bureau or resolution."""
 
     meeting = forms.ModelChoiceField(
@@ -315,7 +350,7 @@ class CouncilReportForm(forms.Form):
             raise forms.ValidationError(str(missing), code="not_in_period") from None
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(StaffForm):
     """A proposed rating and its rationale for one Council period."""
 
     meeting = forms.ModelChoiceField(
@@ -325,12 +360,17 @@ class AssessmentForm(forms.Form):
     )
     # No rating chosen in advance: one preselected was sent unread, whatever the suggestion said.
     rating = forms.ChoiceField(
-        label=_("Rating"), choices=[("", _("Choose a rating")), *AssessmentRating.choices]
+        label=_("Rating"),
+        choices=[("", _("Choose a rating")), *AssessmentRating.choices],
+        error_messages={"required": _("Choose a rating.")},
     )
     rationale = forms.CharField(
         label=_("Rationale"),
         max_length=RATIONALE_MAX_LENGTH,
-        error_messages={"max_length": TOO_LONG_MESSAGE},
+        error_messages={
+            "required": _("Say why: what was done, what was not, and why this rating."),
+            "max_length": TOO_LONG_MESSAGE,
+        },
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What was done, what was not, and why this rating."),
     )
@@ -343,11 +383,11 @@ class AssessmentForm(forms.Form):
         group_fields(self)
 
 
-class AssessmentConfirmForm(forms.Form):
+class AssessmentConfirmForm(StaffForm):
     version = VersionField()
 
 
-class SnapshotCompareForm(forms.Form):
+class SnapshotCompareForm(StaffForm):
     """Two frozen reports to compare: the earlier (``a``) and the later (``b``)."""
 
     a = forms.ModelChoiceField(label=_("Earlier"), queryset=None, empty_label=None)

@@ -396,6 +396,18 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_accessible(page)
     screenshot(page, tmp_path, "phone-action")
 
+    # A report refused opens on the field to correct, not at the top of the long page.
+    page.get_by_label("Period from").fill("2026-06-30")
+    page.get_by_label("Period to").fill("2026-01-01")
+    page.get_by_role("button", name="Save as draft").click()
+    period_end = page.get_by_label("Period to")
+    expect(period_end).to_be_focused()
+    expect(period_end).to_be_in_viewport()
+    expect(
+        page.get_by_text("The reporting period cannot end before it starts.")
+    ).to_be_in_viewport()
+    assert not ProgressReport.objects.exists()
+
     # The focal point: a few letters of a name, and the box suggests the person.
     focal_point = page.get_by_label("Focal point")
     with page.expect_response(re.compile(r"/people/\?focal_point=dia")):

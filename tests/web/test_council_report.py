@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -270,6 +271,23 @@ def test_the_rating_starts_unchosen_and_must_be_chosen(login, council, res73, bd
     assert '<option value="" selected>Choose a rating</option>' in page
     assert refused.status_code == 400
     assert not Assessment.objects.exists()
+    # The page opens on the field to correct, its message saying what to do.
+    form = refused.content.decode()
+    assert form.count("autofocus") == 1
+    assert re.search(r'<select name="rating"[^>]* autofocus', form)
+    assert "Choose a rating." in form
+
+
+def test_an_empty_rationale_says_what_to_write_and_has_the_focus(
+    login, council, res73, bdt_coordinator
+):
+    refused = _propose(login(bdt_coordinator), council, rationale=" ")
+
+    form = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Say why: what was done, what was not, and why this rating." in form
+    assert form.count("autofocus") == 1
+    assert re.search(r'<textarea name="rationale"[^>]* autofocus', form)
 
 
 def test_a_bad_proposal_is_refused_with_the_form_and_writes_nothing(

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -111,20 +112,54 @@ def test_a_saved_draft_is_confirmed_and_shown_in_the_history(login, bdt_staff, t
     assert "a contribution from a collaborating Bureau" in page
 
 
+NOT_A_WEB_ADDRESS = "starts with http:// or https://"
+
+
+def focused_field(page: str) -> str:
+    """The name of the one field the page puts the focus on as it loads."""
+    (field,) = re.findall(r"<(?:input|textarea|select)\b[^>]*\bautofocus\b[^>]*>", page)
+    return re.search(r'name="([^"]+)"', field).group(1)
+
+
 @pytest.mark.parametrize(
-    ("overrides", "error"),
+    ("overrides", "error", "field"),
     [
-        ({"text": "   "}, "A progress report needs some text."),
-        ({"period_end": "2024-12-31"}, "The reporting period cannot end before it starts."),
-        ({"period_start": "someday"}, "Enter a valid date."),
-        ({"evidence-1-title": "A title alone"}, "Give the link this title belongs to."),
-        ({"evidence-0-url": "not a link at all"}, "starts with http:// or https://"),
-        ({"evidence-0-url": "ftp://ftp.itu.int/report.pdf"}, "starts with http:// or https://"),
-        ({"evidence-0-url": "javascript:alert(1)"}, "starts with http:// or https://"),
+        ({"text": "   "}, "A progress report needs some text.", "text"),
+        (
+            {"period_end": "2024-12-31"},
+            "The reporting period cannot end before it starts.",
+            "period_end",
+        ),
+        ({"period_start": "someday"}, "Enter a valid date.", "period_start"),
+        (
+            {"period_start": ""},
+            "Give the first day of the period the report covers.",
+            "period_start",
+        ),
+        (
+            {"evidence-1-title": "A title alone"},
+            "Give the link this title belongs to.",
+            "evidence-1-url",
+        ),
+        (
+            {"evidence-0-url": "not a link at all"},
+            "starts with http:// or https://",
+            "evidence-0-url",
+        ),
+        (
+            {"evidence-0-url": "ftp://ftp.itu.int/report.pdf"},
+            NOT_A_WEB_ADDRESS,
+            "evidence-0-url",
+        ),
+        (
+            {"evidence-0-url": "javascript:alert(1)"},
+            "starts with http:// or https://",
+            "evidence-0-url",
+        ),
     ],
 )
 def test_an_invalid_report_shows_the_errors_and_writes_nothing(
-    login, tsb_staff, tsb_action, overrides, error
+    login, tsb_staff, tsb_action, overrides, error, field
 ):
     response = create_report(login(tsb_staff), tsb_action, **overrides)
 
@@ -133,6 +168,8 @@ def test_an_invalid_report_shows_the_errors_and_writes_nothing(
     assert error in page
     assert "The report was not saved" in page
     assert 'aria-invalid="true"' in page
+    # On a phone the page opens on the field to correct, not at its top.
+    assert focused_field(page) == field
     assert not ProgressReport.objects.exists()
     assert not EvidenceLink.objects.exists()
 
@@ -267,6 +304,7 @@ def test_an_invalid_edit_shows_the_errors_and_writes_nothing(login, tsb_staff, t
 
     assert response.status_code == 400
     assert "A progress report needs some text." in response.content.decode()
+    assert focused_field(response.content.decode()) == "text"
     stored = ProgressReport.objects.get(pk=tsb_draft.pk)
     assert (stored.text, stored.version) == ("First draft.", 1)
 
@@ -536,3 +574,20 @@ def test_the_edit_page_of_a_returned_report_credits_the_writer_and_says_who_retu
     assert "Name the countries." in page
     name = f"Res. {tsb_action.resolution.number} · action 1 (instructs 1)"
     assert f'<a href="{reverse("action_detail", args=[tsb_action.pk])}">{name}</a>' in page
+
+
+def test_a_refusal_naming_a_field_the_form_lacks_is_shown_as_the_forms_own(login, tsb_staff):
+    # An assembly recorded before it meets: no report on its actions can be dated today.
+    builders.assembly("WTSA-28", start=datetime.date(2028, 10, 3))
+    action = builders.action(builders.resolution(1, assembly_code="WTSA-28"))
+
+    response = create_report(login(tsb_staff), action)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "A report on an action of WTSA-28 cannot be dated before the assembly opened on "
+        "3 October 2028." in page
+    )
+    assert focused_field(page) == "period_start"
+    assert not ProgressReport.objects.exists()
