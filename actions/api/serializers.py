@@ -540,8 +540,20 @@ class ProgressReportCreateSerializer(_ReportContentSerializer):
 class ProgressReportUpdateSerializer(_ReportContentSerializer):
     """Text and period of a draft or returned report; evidence is replaced only if sent.
 
-    Its action and date are the report's for good: a key for either is refused.
+    A report stays on its action: ``action`` may be sent (a client that PUTs
+    the body it POSTed) only if it is the report's own. Its date is for good.
     """
+
+    action = serializers.IntegerField(
+        required=False, help_text=_("The report's own action, if sent; it cannot change.")
+    )
+
+    def validate_action(self, value: int) -> int:
+        if value != self.instance.action_id:
+            raise serializers.ValidationError(
+                _("A report stays on its action: write a new report on the other action.")
+            )
+        return value
 
 
 class ReportReviewSerializer(StrictInputSerializer):

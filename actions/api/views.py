@@ -297,7 +297,9 @@ class ProgressReportViewSet(
     def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
         report = self.get_object()
         expected = check_if_match(request, report)
-        content = _validated(s.ProgressReportUpdateSerializer, request, partial=partial)
+        content = _validated(
+            s.ProgressReportUpdateSerializer, request, instance=report, partial=partial
+        )
         data = content.validated_data
         progress_report_update(
             report=report,

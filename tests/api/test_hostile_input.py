@@ -214,3 +214,31 @@ def test_more_evidence_links_than_the_page_offers_are_refused(staff, tsb_action)
     body = assert_refused(response)
     assert list(body["errors"]) == ["evidence_links"]
     assert snapshot() == before
+
+
+def test_a_report_is_rewritten_with_its_own_action_sent_but_never_moved_to_another(
+    staff, tsb_action
+):
+    from tests import builders
+
+    other = builders.action(owner="TSB")
+    created = staff.post(
+        "/api/progress-reports/", {**REPORT, "action": tsb_action.pk}, format="json"
+    )
+    url = f"/api/progress-reports/{created.json()['id']}/"
+
+    moved = staff.put(
+        url, {**REPORT, "action": other.pk}, format="json", HTTP_IF_MATCH=created["ETag"]
+    )
+    kept = staff.put(
+        url,
+        {**REPORT, "action": tsb_action.pk, "text": "Rewritten."},
+        format="json",
+        HTTP_IF_MATCH=created["ETag"],
+    )
+
+    assert assert_refused(moved)["errors"] == {
+        "action": ["A report stays on its action: write a new report on the other action."]
+    }
+    assert kept.status_code == 200, kept.content
+    assert (kept.json()["action"], kept.json()["text"]) == (tsb_action.pk, "Rewritten.")
