@@ -293,6 +293,8 @@ def council_report_data(
                 "title": res.title,
                 "marker": res.marker,
                 "marker_label": res.get_marker_display() if res.marker else "",
+                # As ITU cites it ("Rev. Geneva, 2022"), where the text says so.
+                "revision": res.revision_text,
                 "actions": [],
                 "assessment": _assessment(assessments.get(res.pk)),
             }

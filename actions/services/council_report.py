@@ -55,8 +55,8 @@ ACTION_COLUMN_WIDTHS = (2.2, 7.0, 1.8, 2.7, 2.2, 9.8)
 XLSX_CELL_LIMIT = 32767
 CUT_NOTE = " […] (cut: a spreadsheet cell holds 32,767 characters; the Word file has all of it)"
 TITLE = "Implementation of the resolutions of the World Telecommunication Standardization Assembly"
-# Who the Word file's properties name as its author: the Bureau whose Director
-# reports (``SOURCE``), not the library that wrote it.
+# Who the Word and spreadsheet files' properties name as their author: the
+# Bureau whose Director reports (``SOURCE``), not the library that wrote them.
 AUTHOR = "ITU Telecommunication Standardization Bureau (TSB)"
 
 
@@ -465,6 +465,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
     document.add_heading("1 Executive summary", level=1)
     statuses = summary["by_status"]
     status_heading = _status_heading(data)
+    document.add_paragraph("Actions by status", style="Caption")
     table = _table(document, [status_heading, "Actions", "Share"])
     top = max((entry["n"] for entry in statuses), default=0) or 1
     for entry in statuses:
@@ -474,6 +475,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         # A bar chart in the table itself: it prints, and every reader opens it.
         _set(cells[2], "█" * round(CHART_WIDTH * entry["n"] / top))
     document.add_paragraph()
+    document.add_paragraph("Actions by Bureau", style="Caption")
     table = _table(document, ["Bureau", "Actions", *[str(s.label) for s in ActionStatus]])
     for entry in summary["by_bureau"]:
         cells = _cells(table, table.add_row())
@@ -485,7 +487,8 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
     document.add_heading("2 Implementation, resolution by resolution", level=1)
     links = _Hyperlinks(document)
     for entry in data["resolutions"]:
-        marker = f" ({entry['marker_label']})" if entry["marker_label"] else ""
+        revision = entry.get("revision") or entry["marker_label"]
+        marker = f" ({revision})" if revision else ""
         document.add_heading(f"Resolution {entry['number']}{marker} – {entry['title']}", level=2)
         document.add_paragraph(f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}")
         table = _table(
@@ -651,6 +654,16 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     """The report as a workbook (write-only, so memory stays flat): a summary sheet, every
     action with an autofilter and a frozen header, the assessments and the evidence."""
     workbook = Workbook(write_only=True)
+    # The same title and author as the Word file (openpyxl names itself otherwise).
+    properties = workbook.properties
+    properties.title = f"{TITLE} ({data['document_number']})"
+    properties.subject = f"Report to {data['meeting']['name']}"
+    properties.creator = properties.lastModifiedBy = AUTHOR
+    properties.description = data["source"]
+    properties.keywords = "WTSA; ITU Council; Resolution 83"
+    generated = parse_datetime(data["generated_at"]).astimezone(datetime.UTC).replace(tzinfo=None)
+    properties.created = properties.modified = generated
+    properties.language = "en"
     summary = data["summary"]
 
     sheet = workbook.create_sheet("Summary")

@@ -118,3 +118,9 @@ def iso_day(value: str | None) -> str:
         return ""
     parsed = parse_datetime(value) if "T" in value else parse_date(value)
     return day(parsed)
+
+
+@register.filter
+def status_counts(bureau: dict, by_status: list[dict]) -> list[int]:
+    """A Bureau's actions per status, in the order of the report's status table."""
+    return [bureau["by_status"].get(entry["status"], 0) for entry in by_status]

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import zoneinfo
 
 import pytest
@@ -841,6 +842,60 @@ def test_the_word_file_says_what_it_is_who_wrote_it_and_when(council, world):
     assert properties.created == GENERATED
     assert properties.modified == GENERATED
     assert properties.language == "en"
+
+
+def test_the_spreadsheet_says_what_it_is_who_wrote_it_and_when_as_the_word_file_does(
+    council, world
+):
+    data = data_for(council)
+    word = Document(io.BytesIO(council_report_docx(data=data))).core_properties
+    sheet = load_workbook(io.BytesIO(council_report_xlsx(data=data))).properties
+
+    assert (sheet.title, sheet.subject, sheet.creator, sheet.lastModifiedBy, sheet.keywords) == (
+        word.title,
+        word.subject,
+        word.author,
+        word.author,
+        word.keywords,
+    )
+    assert sheet.creator != "openpyxl"
+    assert sheet.created.replace(tzinfo=datetime.UTC) == GENERATED
+
+
+def test_the_word_file_and_the_page_show_the_same_summary_tables_under_the_same_captions(
+    council, world
+):
+    data = data_for(council)
+    document = Document(io.BytesIO(council_report_docx(data=data)))
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    preview = render_to_string("actions/council/_report_body.html", {"data": data})
+    page_tables = re.findall(r"<table.*?</table>", preview, re.DOTALL)
+
+    assert captions == ["Actions by status", "Actions by Bureau"]
+    for caption in captions:
+        assert f"<caption>{caption}</caption>" in preview
+    bureau_table = next(t for t in page_tables if "Actions by Bureau" in t)
+    page_headers = re.findall(r'<th scope="col">([^<]*)</th>', bureau_table)
+    page_rows = [
+        re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)
+        for row in re.findall(r"<tr>(.*?)</tr>", bureau_table.split("<tbody>")[1], re.DOTALL)
+    ]
+    word_table = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
+    assert word_table[0] == page_headers
+    assert word_table[1:] == page_rows
+    assert [row[:2] for row in word_table[1:]] == [["BDT", "2"], ["TSB", "1"]]
+
+
+def test_a_resolution_is_cited_as_its_text_cites_itself_where_it_does(council, world):
+    Resolution.objects.filter(number=73).update(revision_text="Rev. Geneva, 2022")
+    data = data_for(council)
+    text, _ = _docx_text(council_report_docx(data=data))
+    preview = render_to_string("actions/council/_report_body.html", {"data": data})
+
+    heading = "Resolution 73 (Rev. Geneva, 2022) – ICTs, environment and climate change"
+    assert heading in text
+    assert heading in preview
+    assert "Resolution 44 – " in text  # no marker, no revision: nothing in brackets
 
 
 def _summary_rows(workbook):
