@@ -50,14 +50,22 @@ def meeting_code(meeting: GoverningBodyMeeting) -> str:
 def council_meeting_by_code(code: str) -> GoverningBodyMeeting:
     """The Council session a user names: "C27", "c2027", or its name ("Council 2027").
 
-    Raises ``GoverningBodyMeeting.DoesNotExist`` with a sentence when none matches.
+    Raises ``GoverningBodyMeeting.DoesNotExist`` with a sentence when none matches,
+    or when a code is of a year with two sessions (an extraordinary one): its name
+    tells them apart.
     """
     councils = GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL)
     match = re.fullmatch(r"[Cc](\d{2}|\d{4})", code.strip())
     if match:
         digits = match.group(1)
         year = int(digits) + 2000 if len(digits) == 2 else int(digits)
-        found = councils.filter(start_date__year=year).order_by("start_date").first()
+        sessions = list(councils.filter(start_date__year=year).order_by("start_date")[:3])
+        if len(sessions) > 1:
+            raise GoverningBodyMeeting.DoesNotExist(
+                _("Council met more than once in %(year)d: give the session's name (%(names)s).")
+                % {"year": year, "names": ", ".join(f"“{s.name}”" for s in sessions)}
+            )
+        found = sessions[0] if sessions else None
     else:
         found = councils.filter(name__iexact=code.strip()).first()
     if found is None:

@@ -488,6 +488,19 @@ def test_a_council_session_is_found_by_its_code_or_its_name(council):
         council_meeting_by_code("C26")
 
 
+def test_a_code_of_a_year_with_two_sessions_asks_for_the_name(council):
+    extra = builders.meeting(datetime.date(2027, 11, 2), name="Extraordinary Council 2027")
+
+    with pytest.raises(GoverningBodyMeeting.DoesNotExist) as refused:
+        council_meeting_by_code("C27")
+
+    assert str(refused.value) == (
+        "Council met more than once in 2027: give the session's name "
+        "(“Council 2027”, “Extraordinary Council 2027”)."
+    )
+    assert council_meeting_by_code("Extraordinary Council 2027") == extra
+
+
 def _generate(council, by, **scope) -> CouncilReportRun:
     run = council_report_request(meeting=council, by=by, document_number="C27/35-E", **scope)
     assert council_report_generate(run_id=run.pk, now=GENERATED)
