@@ -4,33 +4,37 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions
 from ..choices import ExportState
 from ..filtersets import ActionFilterSet
 from ..models import Action
 from ..services.exports import EXPORT_LOST_AFTER, TooManyExports, export_start
+from .shared import filters_refused
 
 # Seconds a refused export is told to wait: an export of thousands of rows takes seconds.
 RETRY_EXPORT_AFTER = 30
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_create(request: HttpRequest) -> HttpResponse:
-    """Queue an export of the actions the list's filters (in the query string) select."""
+    """Queue an export of the actions the list's filters (in the query string) select.
+
+    Opened rather than posted (reloaded, bookmarked, followed after signing
+    in): the export of the same filters, which streams or offers this button.
+    """
+    if request.method != "POST":
+        return redirect(f"{reverse('action_export')}?{request.GET.urlencode()}")
     filterset = ActionFilterSet(request.GET, queryset=Action.objects.all())
     if not filterset.is_valid():
-        lines = [_("Nothing was exported: these filters could not be read.")]
-        lines += [f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()]
-        return HttpResponseBadRequest(
-            "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
-        )
+        return filters_refused(filterset.form)
     query = request.GET.copy()
     query.pop("page", None)
     try:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -23,7 +21,13 @@ from ..filtersets import ActionFilterSet
 from ..forms import group_fields
 from ..models import Action, Body
 from ..services.exports import action_csv_lines
-from .shared import OPEN_STATUS_VALUES, action_list_url, unfinished_reports_url
+from .shared import (
+    OPEN_STATUS_VALUES,
+    action_list_url,
+    filter_errors,
+    filters_refused,
+    unfinished_reports_url,
+)
 
 PAGE_SIZE = 25
 
@@ -84,24 +88,6 @@ MORE_FILTERS = (
 )
 
 
-@dataclass(frozen=True)
-class FilterError:
-    label: str
-    message: str
-    anchor: str
-
-
-def _filter_errors(form: forms.Form) -> list[FilterError]:
-    """Each error of the filter form with its field's label, for a summary that links to it."""
-    errors = []
-    for name, messages in form.errors.items():
-        field = form.fields.get(name)
-        label = str(field.label) if field is not None else _("Filters")
-        anchor = "target_date_after" if name == "target_date" else f"id_{name}"
-        errors.extend(FilterError(label, message, anchor) for message in messages)
-    return errors
-
-
 def _sort_columns(request: HttpRequest) -> list[dict]:
     current = request.GET.get("ordering", "")
     columns = []
@@ -131,7 +117,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "section": "actions",
         "filterset": filterset,
         "form": form,
-        "filter_errors": [] if valid else _filter_errors(form),
+        "filter_errors": [] if valid else filter_errors(form),
         "more_filters_open": any(
             form[name].value() or name in form.errors
             for name in MORE_FILTERS
@@ -161,11 +147,7 @@ def action_export(request: HttpRequest) -> HttpResponse:
     actions = Action.objects.for_export()
     filterset = ActionFilterSet(request.GET, queryset=actions)
     if not filterset.is_valid():
-        lines = [_("Nothing was exported: these filters could not be read.")]
-        lines += [f"{error.label}: {error.message}" for error in _filter_errors(filterset.form)]
-        return HttpResponseBadRequest(
-            "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
-        )
+        return filters_refused(filterset.form)
     # Streamed only while it finishes well inside a web worker's timeout: a
     # worker killed mid-stream would leave a file that looks complete. Larger
     # exports are written by a Celery task (views/exports.py).

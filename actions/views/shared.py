@@ -1,4 +1,5 @@
-"""Helpers the staff views share: links to pages, the action page, POST-only views.
+"""Helpers the staff views share: links to pages, the action page, POST-only views,
+the errors of filters.
 
 Views import these, never each other.
 """
@@ -7,15 +8,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from http import HTTPStatus
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseRedirect,
 )
 from django.shortcuts import render
@@ -241,3 +245,31 @@ def history_url(request: HttpRequest, obj) -> str:
         return ""
     meta = obj._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
+
+
+# --- Filters a list or an export could not read ---------------------------------
+
+
+@dataclass(frozen=True)
+class FilterError:
+    label: str
+    message: str
+    anchor: str
+
+
+def filter_errors(form: forms.Form) -> list[FilterError]:
+    """Each error of the filter form with its field's label, for a summary that links to it."""
+    errors = []
+    for name, field_errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None else _("Filters")
+        anchor = "target_date_after" if name == "target_date" else f"id_{name}"
+        errors.extend(FilterError(label, message, anchor) for message in field_errors)
+    return errors
+
+
+def filters_refused(form: forms.Form) -> HttpResponse:
+    """An export's answer to filters it cannot read: each named, in plain text."""
+    lines = [_("Nothing was exported: these filters could not be read.")]
+    lines += [f"{error.label}: {error.message}" for error in filter_errors(form)]
+    return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

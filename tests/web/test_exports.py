@@ -402,3 +402,27 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
     )
     assert cells["Res. 73 · action 2 (instructs 2)"]["Text"] == "'\tindented"
     assert header[0] == "\ufeffAssembly"
+
+
+def test_the_export_address_opened_rather_than_posted_gives_the_export_of_its_filters(
+    login, reader, actions
+):
+    client = login(reader)
+
+    opened = client.get(f"{reverse('export_create')}?owner=BDT&status=not_started")
+
+    assert opened.status_code == 302
+    assert opened["Location"] == f"{reverse('action_export')}?owner=BDT&status=not_started"
+    assert not Export.objects.exists()
+    assert client.get(opened["Location"]).status_code == 200
+
+
+def test_a_background_export_refuses_a_filter_it_cannot_read_naming_the_field(login, reader):
+    response = login(reader).post(f"{reverse('export_create')}?target_date_after=notadate")
+
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "Nothing was exported: these filters could not be read.\n"
+        "Target date: Enter a valid date.\n"
+    )
+    assert not Export.objects.exists()
