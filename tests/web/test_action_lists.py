@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -416,3 +417,19 @@ def test_csv_export_names_the_duties_written_for_the_whole_resolution(login, rea
         "ITU Council, annually; Next WTSA",
     ]
     assert [row["Action"] for row in rows] == [str(reporting.number), str(other.number)]
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("", ""),
+        ("?utm_source=newsletter&ordering=status&page=1", ""),
+        ("?owner=BDT&utm_source=newsletter", "(1 in use)"),
+        ("?owner=BDT&target_date_after=2026-01-01&q=waste", "(3 in use)"),
+    ],
+)
+def test_the_filters_in_use_count_only_what_a_filter_reads(login, reader, actions, query, count):
+    page = login(reader).get(reverse("action_list") + query).content.decode()
+
+    shown = re.search(r'<span id="filter-count"[^>]*>([^<]*)</span>', page).group(1)
+    assert shown == count

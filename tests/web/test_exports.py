@@ -422,7 +422,6 @@ def test_a_background_export_refuses_a_filter_it_cannot_read_naming_the_field(lo
 
     assert response.status_code == 400
     assert response.content.decode() == (
-        "Nothing was exported: these filters could not be read.\n"
-        "Target date: Enter a valid date.\n"
+        "Nothing was exported: these filters could not be read.\nTarget date: Enter a valid date.\n"
     )
     assert not Export.objects.exists()
