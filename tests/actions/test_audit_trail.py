@@ -3,6 +3,7 @@ with who, when, the old and new values and the note. The services write with a
 compare-and-set (``QuerySet.update``, no signal), so each is checked here."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -311,6 +312,10 @@ def test_the_action_page_shows_who_changed_which_field_from_what_to_what(
     page = response.content.decode()
     assert 'id="changes"' in page
     assert "status: Not started → In progress" in page
+    # Its first entry: made by the import, which nobody signs.
+    assert changes[-1].created
+    assert changes[-1].by is None
+    assert re.search(r"the system \(an import or a scheduled task\)</p>\s*<p>Created\.</p>", page)
 
 
 def test_the_action_page_shows_the_latest_changes_only_and_says_so(client, tsb_action, tsb_staff):
