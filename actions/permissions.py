@@ -296,6 +296,13 @@ def may_generate_any_council_report(user: User) -> bool:
     return is_administrator(user) or is_coordinator(user)
 
 
+COUNCIL_REPORT_RUN_NOT_SHOWN = _(
+    "A generated Council report is shown to the coordinators of its Bureau, to TSB's "
+    "coordinators and to administrators. Once TSB freezes it, it is on the Council report "
+    "page for everyone."
+)
+
+
 def council_report_runs_visible_to(user: User, runs: QuerySet | None = None) -> QuerySet:
     """Generated, unfrozen reports: seen by those who may generate them (the rule for many)."""
     runs = CouncilReportRun.objects.all() if runs is None else runs

@@ -37,7 +37,13 @@ def _download(content: bytes, data: dict, fmt: str) -> HttpResponse:
 
 def _visible_run(request: HttpRequest, pk: int) -> CouncilReportRun:
     runs = permissions.council_report_runs_visible_to(request.user, CouncilReportRun.objects)
-    return get_object_or_404(runs.for_list(), pk=pk)
+    run = runs.for_list().filter(pk=pk).first()
+    if run is None:
+        # A link a coordinator shared: say who sees it, not "nothing at this address".
+        if CouncilReportRun.objects.filter(pk=pk).exists():
+            raise PermissionDenied(permissions.COUNCIL_REPORT_RUN_NOT_SHOWN)
+        raise Http404
+    return run
 
 
 @login_required

@@ -172,9 +172,18 @@ def test_a_reader_may_not_open_or_freeze_a_generated_report(
     council_report_generate(run_id=run.pk)
     client = login(reader)
 
-    assert client.get(reverse("council_report_run", args=[run.pk])).status_code == 404
-    assert client.post(reverse("council_report_run_freeze", args=[run.pk])).status_code == 404
+    opened = client.get(reverse("council_report_run", args=[run.pk]))
+    frozen = client.post(reverse("council_report_run_freeze", args=[run.pk]))
+
+    # A shared link says who sees a generated report; an address with none is not found.
+    assert opened.status_code == 403
+    assert "Once TSB freezes it, it is on the Council report page for everyone." in (
+        opened.content.decode()
+    )
+    assert frozen.status_code == 403
     assert not CouncilReportSnapshot.objects.exists()
+    missing = client.get(reverse("council_report_run", args=[run.pk + 1]))
+    assert missing.status_code == 404
 
 
 def test_a_bureau_coordinator_may_not_freeze_the_whole_report(
@@ -185,7 +194,7 @@ def test_a_bureau_coordinator_may_not_freeze_the_whole_report(
 
     response = login(bdt_coordinator).post(reverse("council_report_run_freeze", args=[run.pk]))
 
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not CouncilReportSnapshot.objects.exists()
 
 
