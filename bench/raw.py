@@ -363,7 +363,7 @@ def export_sql() -> str:
                   SELECT rd.recipient FROM {t["ResolutionReportingDuty"]} rd
                    WHERE rd.resolution_id = a.resolution_id) d),
                CASE WHEN a.needs_review THEN 'yes' ELSE 'no' END,
-               c.label, c.text, a.updated_at,
+               c.label, c.text, a.changed_at,
                {latest.format("report_date")}, {latest.format("period_start")},
                {latest.format("period_end")}, {latest.format("text")}
         FROM {t["Action"]} a

@@ -320,17 +320,17 @@ def varied_actions(db, bdt_staff):
     )
     builders.report(reported, author=bdt_staff, state=ReportState.SUBMITTED, text="Not yet.")
     when = datetime.datetime(2025, 3, 4, 23, 30, tzinfo=datetime.UTC)
-    Action.objects.update(updated_at=when)
+    Action.objects.filter(pk__in=[reported.pk, silent.pk]).update(changed_at=when)
     return [reported, silent, invited]
 
 
 # Lines end with \r\n; a cell with a comma, a quote or a line break is quoted.
 EXPECTED_CSV = (
     "\ufeffAssembly,Resolution,Action,Name,Strength,Owner,Collaborators,Status,Focal point,"
-    "Target date,Overdue,Reports to,Needs review,Item,Text,Updated,Latest approved report,"
+    "Target date,Overdue,Reports to,Needs review,Item,Text,Last updated,Latest approved report,"
     "Report period from,Report period to,Report text\r\n"
     "WTSA-20,44,1,Res. 44 · action 1 (invites),Invites,T-SG17,,Not started,plain_username,"
-    "2999-12-31,no,,yes,,to do thing number 1;,2025-03-05T00:30:00+01:00,,,,\r\n"
+    "2999-12-31,no,,yes,,to do thing number 1;,,,,,\r\n"  # nobody changed it: no date
     "WTSA-20,73,1,Res. 73 · action 1 (instructs 1),Instructs,TSB,T-SG17 BR BDT,In progress,"
     'Ana Lima,2020-01-31,yes,"ITU Council; ITU Council, annually; TSAG",no,1,'
     '"to report, with ""figures"",\nevery year;",2025-03-05T00:30:00+01:00,2025-05-02,'
