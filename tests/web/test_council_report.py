@@ -268,6 +268,8 @@ def test_the_form_shows_the_suggested_rating_and_its_reason(login, council, res7
     assert b'name="rationale"' in page.content
     assert b"Fully met" in page.content or b"Largely met" in page.content
     assert b"1 of 1 action is completed or has an approved report" in page.content
+    # Read before the rating is chosen (on a phone the form would hide it below).
+    assert page.content.index(b"Suggested rating") < page.content.index(b'name="rating"')
 
 
 def test_the_rating_starts_unchosen_and_must_be_chosen(login, council, res73, bdt_coordinator):
