@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from wtsa_tracker.pagination import DeferredJoinPaginator
 
-from .. import selectors
+from .. import permissions, selectors
 from ..filtersets import ActionFilterSet
 from ..forms import group_fields
 from ..models import Action, Body
@@ -178,6 +178,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         "page": page,
         "unfinished": selectors.unfinished_reports(user),
         "unfinished_url": unfinished_reports_url(user),
+        # A reader of a Bureau reads these; staff (and administrators) work on them.
+        "works_on_actions": permissions.is_bureau_staff(user) or permissions.is_administrator(user),
         "today": timezone.localdate(),
         "open_url": action_list_url(involves=user.bureau.code, status=OPEN_STATUS_VALUES)
         if user.bureau_id

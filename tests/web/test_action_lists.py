@@ -230,6 +230,22 @@ def test_my_actions_explains_empty_lists(login, bdt_staff):
     assert "BDT has no open action." in page
 
 
+@pytest.mark.parametrize(
+    ("persona", "says"),
+    [
+        ("tsb_staff", "Open one to add a progress report"),
+        ("reader", "Your account reads them; TSB staff report on them and change their status."),
+    ],
+)
+def test_my_actions_says_what_the_user_may_do_with_their_bureaus_actions(
+    request, login, persona, says
+):
+    page = login(request.getfixturevalue(persona)).get(reverse("my_actions")).content.decode()
+
+    assert says in page
+    assert ("Open one to add a progress report" in page) is (persona == "tsb_staff")
+
+
 def test_my_actions_tells_a_user_without_a_bureau_what_to_do(login, outsider):
     page = login(outsider).get(reverse("my_actions")).content.decode()
 

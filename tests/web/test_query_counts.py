@@ -83,7 +83,8 @@ def data(request, bdt_coordinator, bdt_staff):
 EXPECTED = {
     # A full page counts its user's unread notifications for the header: one query.
     "dashboard": 20,
-    "my_actions": 8,
+    # and the user's roles, to say what they may do with their Bureau's actions
+    "my_actions": 9,
     "action_list": 11,
     "action_list_filtered": 12,
     "action_list_involving": 12,
