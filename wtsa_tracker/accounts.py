@@ -1,12 +1,15 @@
-"""Signing in: the lockout answer of django-axes and a rate-limited password reset."""
+"""Signing in: django-axes's lockout (its count and its answer) and a rate-limited
+password reset."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address, get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
@@ -21,6 +24,32 @@ def _cool_off_minutes(request: HttpRequest) -> int:
     return max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
 
 
+class LoginFailureHandler(AxesDatabaseHandler):
+    """Axes's count of failed logins, with a larger allowance for an address.
+
+    An account is locked after ``AXES_FAILURE_LIMIT`` failures. An address
+    (``AXES_LOCKOUT_PARAMETERS``: the user name, then the address) only after
+    ``AXES_ADDRESS_FAILURE_LIMIT``, whatever the accounts tried: a whole office
+    signs in through one address, and a few colleagues' typos must not lock
+    everyone out, while one machine guessing at many accounts still is.
+    """
+
+    def failures_by_parameter(self, request, credentials=None) -> tuple[int, int]:
+        """Failures in the cool-off time of the account tried, and from the address."""
+        by_account, by_address = (
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        return by_account, by_address
+
+    def get_failures(self, request, credentials=None) -> int:
+        # Axes compares the result with AXES_FAILURE_LIMIT: the address's count
+        # is scaled so that it reaches it at AXES_ADDRESS_FAILURE_LIMIT.
+        by_account, by_address = self.failures_by_parameter(request, credentials)
+        scaled = by_address * settings.AXES_FAILURE_LIMIT // settings.AXES_ADDRESS_FAILURE_LIMIT
+        return max(by_account, scaled)
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
@@ -30,10 +59,17 @@ def lockout_response(
     the password was right, so a lockout tells an attacker nothing.
     """
     minutes = _cool_off_minutes(request)
-    message = _(
-        "Too many failed logins for this account or from this address. "
-        "Try again in %(minutes)d minutes, or ask an administrator to unlock the account."
-    ) % {"minutes": minutes}
+    by_account, _by_address = LoginFailureHandler().failures_by_parameter(request, credentials)
+    if by_account >= settings.AXES_FAILURE_LIMIT:
+        message = _(
+            "Too many failed logins for this account. Try again in %(minutes)d minutes, "
+            "or ask an administrator to unlock the account."
+        ) % {"minutes": minutes}
+    else:
+        message = _(
+            "Too many failed logins from this network address, whatever the account. Try "
+            "again in %(minutes)d minutes, or ask an administrator to unlock the address."
+        ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "code": "locked_out"}, status=LOCKED_OUT_STATUS)
     else:

@@ -420,11 +420,19 @@ PERMISSIONS_POLICY = {
 }
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for
-# one user name, or from one address, logins are refused for the cool-off
-# time. An administrator lifts a lockout early under Axes → Access attempts
-# in the admin, or with `manage.py axes_reset_username NAME`.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# one user name, or AXES_ADDRESS_FAILURE_LIMIT from one address (an office
+# signs in through one), logins are refused for the cool-off time. An
+# administrator lifts a lockout early under Axes → Access attempts in the
+# admin, or with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5, validate=Range(min=1))
+AXES_ADDRESS_FAILURE_LIMIT = env.int(
+    "AXES_ADDRESS_FAILURE_LIMIT",
+    default=50,
+    validate=Range(min=AXES_FAILURE_LIMIT, error="must be at least AXES_FAILURE_LIMIT"),
+)
+AXES_HANDLER = "wtsa_tracker.accounts.LoginFailureHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# The account, then the address: LoginFailureHandler counts them in this order.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wtsa_tracker.accounts.lockout_response"

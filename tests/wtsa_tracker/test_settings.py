@@ -45,6 +45,7 @@ def test_production_start_without_secret_key_names_the_variable():
         ("DEBUG", "perhaps", "Not a valid boolean"),
         ("DB_CONN_MAX_AGE", "soon", "Not a valid integer"),
         ("REMINDER_DAYS_BEFORE", "30,two", "Not a valid integer"),
+        ("AXES_ADDRESS_FAILURE_LIMIT", "3", "must be at least AXES_FAILURE_LIMIT"),
     ],
 )
 def test_malformed_setting_stops_start_up_with_its_name(variable, value, message):
