@@ -134,3 +134,9 @@ def word_diff(before: str, after: str) -> list[tuple[str, str]]:
         if j2 > j1:
             runs.append(("ins", " ".join(new[j1:j2])))
     return runs
+
+
+def report_panel(report_pk: int) -> str:
+    """The tag of messages about one report, repeated in its entry on the action's page
+    (after a save the page opens at the report, far below the page's messages)."""
+    return f"report-{report_pk}-panel"

@@ -6,7 +6,15 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from actions.choices import ActionStatus, ReportState
-from actions.display import action_name, clause_reference, day, moment, person, session_name
+from actions.display import (
+    action_name,
+    clause_reference,
+    day,
+    moment,
+    person,
+    report_panel,
+    session_name,
+)
 from actions.validators import NOTE_MAX_LENGTH, REPORT_TEXT_MAX_LENGTH
 
 register = template.Library()
@@ -128,3 +136,6 @@ def iso_day(value: str | None) -> str:
 def status_counts(bureau: dict, by_status: list[dict]) -> list[int]:
     """A Bureau's actions per status, in the order of the report's status table."""
     return [bureau["by_status"].get(entry["status"], 0) for entry in by_status]
+
+
+register.filter("report_panel", report_panel)

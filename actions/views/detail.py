@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefused
 
 from .. import permissions
-from ..display import action_name, day, moment, person
+from ..display import action_name, day, moment, person, report_panel
 from ..forms import (
     PEOPLE_LIST_ID,
     ActionPlanningForm,
@@ -226,18 +226,22 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except AlreadySubmitted as done:
             # A double click or a browser retry: the first submit saved it.
-            messages.info(request, _("This report was already saved: here it is."))
+            messages.info(
+                request,
+                _("This report was already saved: here it is."),
+                extra_tags=report_panel(done.obj.pk),
+            )
             return redirect(detail_url(pk, done.obj.pk))
         except ValidationError as invalid:
             form.add_error(None, invalid)
         else:
             if submit:
-                messages.success(request, _("Your report was submitted for approval."))
+                message = _("Your report was submitted for approval.")
             else:
-                messages.success(
-                    request,
-                    _("Your report was saved as a draft. Submit it when it is ready for approval."),
+                message = _(
+                    "Your report was saved as a draft. Submit it when it is ready for approval."
                 )
+            messages.success(request, message, extra_tags=report_panel(report.pk))
             return redirect(detail_url(pk, report.pk))
     messages.error(request, _("The report was not saved: correct the fields marked below."))
     return render_detail(request, action, status=400, report_form=form, evidence_forms=links)

@@ -15,7 +15,7 @@ from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 from .. import permissions, selectors
 from ..choices import EDITABLE_REPORT_STATES, ReportState
-from ..display import moment, person
+from ..display import moment, person, report_panel
 from ..forms import ProgressReportEditForm, ReportTransitionForm, evidence_formset
 from ..models import ProgressReport
 from ..selectors import action_detail_queryset
@@ -152,9 +152,10 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, invalid)
         return _render_report_form(request, report, form, links, status=400)
     if report.state == ReportState.SUBMITTED:
-        messages.success(request, _("Your report was saved and submitted for approval."))
+        message = _("Your report was saved and submitted for approval.")
     else:
-        messages.success(request, _("Your report was saved."))
+        message = _("Your report was saved.")
+    messages.success(request, message, extra_tags=report_panel(report.pk))
     return redirect(detail_url(report.action_id, report.pk))
 
 
@@ -193,9 +194,10 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except (StaleVersion, TransitionRefused) as refused:
         current = _visible_report(request, pk)
         if isinstance(refused, StaleVersion) or version != current.version:
-            messages.error(request, _report_change_message(current))
+            message = _report_change_message(current)
         else:
-            messages.error(request, str(refused))
+            message = str(refused)
+        messages.error(request, message, extra_tags=report_panel(report.pk))
         # A reason for returning is kept, should the return form still be offered.
         notes = {report.pk: form.cleaned_data["note"]}
         return render_detail(request, action, status=409, review_notes=notes)
@@ -203,5 +205,9 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return render_detail(
             request, action, status=400, review_errors={report.pk: invalid.messages}
         )
-    messages.success(request, str(REPORT_TRANSITION_MESSAGES[ReportState(report.state)]))
+    messages.success(
+        request,
+        str(REPORT_TRANSITION_MESSAGES[ReportState(report.state)]),
+        extra_tags=report_panel(report.pk),
+    )
     return redirect(detail_url(action.pk, report.pk))

@@ -449,6 +449,23 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_accessible(page)
 
 
+def test_on_a_phone_a_saved_report_says_so_where_the_page_opens(
+    page: Page, live_server, amina, res73_action
+):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, "amina")
+    page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
+    page.get_by_label("What was done").fill("Held a workshop.")
+
+    page.get_by_role("button", name="Submit for approval").click()
+
+    report = ProgressReport.objects.get()
+    entry = page.locator(f"#report-{report.pk}")
+    expect(entry.get_by_text("Your report was submitted for approval.")).to_be_in_viewport()
+    expect(entry.get_by_text("Held a workshop.")).to_be_visible()
+    assert_no_sideways_scroll(page)
+
+
 def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has_columns(
     page: Page, live_server, amina, res73_action
 ):

@@ -108,6 +108,11 @@ def test_a_saved_draft_is_confirmed_and_shown_in_the_history(login, bdt_staff, t
 
     assert "Your report was saved as a draft." in page
     assert "Held a workshop on e-waste in Nairobi." in page
+    # Said again in the report's entry, where the page opens (#report-N), far below the top.
+    report = ProgressReport.objects.get()
+    assert response["Location"].endswith(f"#report-{report.pk}")
+    entry = page.split(f'id="report-{report.pk}"')[1].split("</li>")[0]
+    assert "Your report was saved as a draft." in entry
     assert '<a href="https://www.itu.int/workshop">Workshop page</a>' in page
     assert "a contribution from a collaborating Bureau" in page
 
