@@ -39,18 +39,34 @@ def _visible_report(request: HttpRequest, pk: int) -> ProgressReport:
     )
 
 
-def _report_change_message(report: ProgressReport) -> str:
-    values = {"state": report.get_state_display()}
-    if report.state in {ReportState.APPROVED, ReportState.RETURNED} and report.reviewed_by_id:
-        values.update(who=person(report.reviewed_by), when=moment(report.reviewed_at))
+def _report_change_message(report: ProgressReport, user) -> str:
+    """Why a save was refused: who made the report's latest change, and when.
+
+    The history says it (an edit of the text after a return is the latest
+    change, not the return); the user's own change in another tab says so.
+    """
+    latest = report.history.select_related("history_user").order_by("-history_date").first()
+    values = {
+        "state": report.get_state_display(),
+        "when": moment(latest.history_date if latest else report.updated_at),
+    }
+    if latest is not None and latest.history_user_id == user.pk:
         return (
             _(
-                "Someone changed this report while you were working on it: it is now "
-                "“%(state)s” (by %(who)s on %(when)s). Your change was not saved."
+                "You changed this report in another tab or window on %(when)s: it is now "
+                "“%(state)s”. This change was not saved."
             )
             % values
         )
-    values["when"] = moment(report.updated_at)
+    if latest is not None and latest.history_user is not None:
+        values["who"] = person(latest.history_user)
+        return (
+            _(
+                "Someone changed this report while you were working on it: it is now "
+                "“%(state)s” (last changed by %(who)s on %(when)s). Your change was not saved."
+            )
+            % values
+        )
     return (
         _(
             "Someone changed this report while you were working on it: it is now "
@@ -124,7 +140,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_report_form(request, report, form, links, status=400)
     unsaved = form.cleaned_data["text"]
     if report.state not in EDITABLE_REPORT_STATES:
-        messages.error(request, _report_change_message(report))
+        messages.error(request, _report_change_message(report, request.user))
         return _render_report_form(request, report, None, None, status=409, unsaved=unsaved)
     try:
         progress_report_update(
@@ -139,7 +155,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleVersion as stale:
         current = _visible_report(request, stale.current.pk)
-        messages.error(request, _report_change_message(current))
+        messages.error(request, _report_change_message(current, request.user))
         return _render_report_form(
             request,
             current,
@@ -194,7 +210,7 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except (StaleVersion, TransitionRefused) as refused:
         current = _visible_report(request, pk)
         if isinstance(refused, StaleVersion) or version != current.version:
-            message = _report_change_message(current)
+            message = _report_change_message(current, request.user)
         else:
             message = str(refused)
         messages.error(request, message, extra_tags=report_panel(report.pk))

@@ -331,10 +331,29 @@ def test_a_stale_edit_is_refused_and_keeps_the_users_text_for_copying(
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone changed this report while you were working on it" in page
+    assert "(last changed by tsb_coordinator on" in page
     assert "My unsaved words." in page
     assert "The coordinator&#x27;s text." in page
     assert 'name="version" value="2"' in page
     assert ProgressReport.objects.get(pk=tsb_draft.pk).text == "The coordinator's text."
+
+
+def test_a_stale_edit_names_the_latest_change_not_an_earlier_review(
+    login, tsb_staff, tsb_coordinator, tsb_draft
+):
+    report = ProgressReport.objects.get(pk=tsb_draft.pk)
+    progress_report_transition(report=report, to="submitted", by=tsb_staff)
+    progress_report_transition(report=report, to="returned", by=tsb_coordinator, note="Figures?")
+    client = login(tsb_staff)
+    # Two tabs open on the returned report: the second saves first.
+    assert edit(client, report, version=report.version, text="With figures.").status_code == 302
+
+    response = edit(client, report, version=report.version, text="Older words.")
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "You changed this report in another tab or window on" in page
+    assert ProgressReport.objects.get(pk=report.pk).text == "With figures."
 
 
 def test_an_edit_of_a_report_submitted_meanwhile_is_refused_and_says_so(
@@ -469,7 +488,7 @@ def test_a_stale_approval_is_refused_and_says_who_reviewed_it(
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone changed this report while you were working on it" in page
-    assert "it is now “Returned” (by administrator on" in page
+    assert "it is now “Returned” (last changed by administrator on" in page
     assert ProgressReport.objects.get(pk=bdt_submitted.pk).state == ReportState.RETURNED
 
 
