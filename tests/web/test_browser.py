@@ -466,6 +466,23 @@ def test_on_a_phone_a_saved_report_says_so_where_the_page_opens(
     assert_no_sideways_scroll(page)
 
 
+def test_on_a_phone_the_invitation_page_shows_only_the_password_boxes(
+    page: Page, live_server, amina, settings
+):
+    from urllib.parse import urlsplit
+
+    from actions.services.accounts import password_link
+
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + urlsplit(password_link(amina)).path)
+
+    # The username is there for password managers, never a box to type in.
+    expect(page.locator('input[name="username"]')).to_be_hidden()
+    expect(page.get_by_role("textbox", name="New password:", exact=True)).to_be_visible()
+    expect(page.get_by_role("textbox")).to_have_count(2)
+    assert_no_sideways_scroll(page)
+
+
 def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has_columns(
     page: Page, live_server, amina, res73_action
 ):
