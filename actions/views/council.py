@@ -140,6 +140,16 @@ def council_report_run_download(request: HttpRequest, pk: int, fmt: str) -> Http
 @require_POST
 def council_report_run_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     run = _visible_run(request, pk)
+    if request.POST.get("confirm") != "1":
+        # Nothing undoes a freeze: the page's box is ticked first (a forged post too).
+        messages.error(
+            request,
+            _(
+                "Tick the box to confirm: a frozen report cannot be changed or deleted. "
+                "Nothing was frozen."
+            ),
+        )
+        return redirect("council_report_run", run.pk)
     try:
         snapshot = council_report_freeze(run=run, by=request.user)
     except ValidationError as invalid:

@@ -116,6 +116,7 @@ def test_a_coordinator_assesses_then_generates_previews_downloads_and_freezes_th
     assert "Document C99/35-E" in text
 
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="C99/35-E").click()
+    page.get_by_label("I have read the Word file and the spreadsheet").check()
     page.get_by_role("button", name="Freeze as submitted").click()
     expect(page.get_by_text("The report is frozen as submitted.")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name="Frozen report C99/35-E")).to_be_visible()

@@ -9,7 +9,12 @@ from django.urls import reverse
 from docx import Document
 
 from actions.choices import AssessmentState, ReportRunState, ReportState
-from actions.models import Assessment, CouncilReportRun, CouncilReportSnapshot
+from actions.models import (
+    Assessment,
+    CouncilReportRun,
+    CouncilReportSnapshot,
+    GoverningBodyMeeting,
+)
 from actions.services.council_report import council_report_generate
 from tests import builders
 
@@ -147,7 +152,7 @@ def test_a_frozen_report_downloads_unchanged_for_a_reader_after_edits(
     _, run = _generate(client, council)
     council_report_generate(run_id=run.pk)
     frozen = client.get(reverse("council_report_run_download", args=[run.pk, "docx"])).content
-    response = client.post(reverse("council_report_run_freeze", args=[run.pk]))
+    response = client.post(reverse("council_report_run_freeze", args=[run.pk]), {"confirm": "1"})
     snapshot = CouncilReportSnapshot.objects.get()
     assert response["Location"] == reverse("council_report_snapshot", args=[snapshot.pk])
 
@@ -163,6 +168,25 @@ def test_a_frozen_report_downloads_unchanged_for_a_reader_after_edits(
     assert b"Later." not in page.content
     download = client.get(reverse("council_report_snapshot_download", args=[snapshot.pk, "docx"]))
     assert download.content == frozen
+
+
+def test_freezing_is_confirmed_first_and_a_provisional_session_is_pointed_out(
+    login, council, res73, tsb_coordinator
+):
+    GoverningBodyMeeting.objects.filter(pk=council.pk).update(provisional=True)
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+
+    page = client.get(reverse("council_report_run_status", args=[run.pk])).content.decode()
+    unconfirmed = client.post(reverse("council_report_run_freeze", args=[run.pk]), follow=True)
+
+    assert '<input type="checkbox" name="confirm" value="1" required>' in page
+    assert f"The dates of {council.name} are only projected" in page
+    assert "Tick the box to confirm: a frozen report cannot be changed or deleted." in (
+        unconfirmed.content.decode()
+    )
+    assert not CouncilReportSnapshot.objects.exists()
 
 
 def test_a_reader_may_not_open_or_freeze_a_generated_report(
@@ -368,7 +392,7 @@ def test_comparing_two_frozen_reports_lists_the_changed_actions(
         res73.actions.update(status=status)
         _, run = _generate(client, council)
         council_report_generate(run_id=run.pk)
-        client.post(reverse("council_report_run_freeze", args=[run.pk]))
+        client.post(reverse("council_report_run_freeze", args=[run.pk]), {"confirm": "1"})
     first, second = CouncilReportSnapshot.objects.order_by("pk")
 
     page = login(reader).get(reverse("council_report_compare"), {"a": first.pk, "b": second.pk})
@@ -391,7 +415,7 @@ def test_every_council_page_sends_an_anonymous_visitor_to_the_login_page(client,
 def _freeze(client, council):
     _, run = _generate(client, council)
     council_report_generate(run_id=run.pk)
-    client.post(reverse("council_report_run_freeze", args=[run.pk]))
+    client.post(reverse("council_report_run_freeze", args=[run.pk]), {"confirm": "1"})
 
 
 @pytest.mark.parametrize("extra", [0, 4])
