@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from resolutions.models import Resolution
@@ -19,7 +20,9 @@ from ..validators import NULL_CHARACTERS_MESSAGE, RATIONALE_MAX_LENGTH, text_too
 from .common import compare_and_set
 
 
-def _clean(rating: str, rationale: str, meeting: GoverningBodyMeeting) -> AssessmentRating:
+def _clean(
+    rating: str, rationale: str, meeting: GoverningBodyMeeting, resolution: Resolution
+) -> AssessmentRating:
     errors = {}
     try:
         rating = AssessmentRating(rating)
@@ -31,8 +34,19 @@ def _clean(rating: str, rationale: str, meeting: GoverningBodyMeeting) -> Assess
         errors["rationale"] = text_too_long(RATIONALE_MAX_LENGTH, len(rationale))
     elif "\x00" in rationale:
         errors["rationale"] = NULL_CHARACTERS_MESSAGE
+    assembly = resolution.assembly
     if meeting.kind != MeetingKind.COUNCIL:
         errors["meeting"] = _("An assessment is for the reporting period of a Council session.")
+    elif meeting.document_deadline < assembly.start_date:
+        # Nothing of this text could be carried out in a period that ended before it existed.
+        errors["meeting"] = _(
+            "The reporting period of %(session)s ended on %(end)s, before %(assembly)s adopted "
+            "this text: choose a later session."
+        ) % {
+            "session": meeting.name,
+            "end": date_format(meeting.document_deadline, "j F Y"),
+            "assembly": assembly.code,
+        }
     if errors:
         raise ValidationError(errors)
     return rating
@@ -55,7 +69,7 @@ def assessment_propose(
     """
     if not permissions.can_propose_assessment(by, resolution):
         raise PermissionDenied(permissions.PROPOSE_ASSESSMENT_REFUSED)
-    rating = _clean(str(rating), rationale, meeting)
+    rating = _clean(str(rating), rationale, meeting, resolution)
     now = now or timezone.now()
     values = {
         "rating": rating,

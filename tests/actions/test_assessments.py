@@ -199,6 +199,27 @@ def test_an_assessment_is_for_a_council_period(res73, tsb_coordinator):
     assert "meeting" in refused.value.message_dict
 
 
+def test_an_assessment_of_a_period_that_ended_before_the_text_was_adopted_is_refused(
+    res73, tsb_coordinator
+):
+    # WTSA-20 opened on 1 March 2022; Council 2022's documents were due on 20 February.
+    council_2022 = builders.meeting(datetime.date(2022, 3, 21))
+    council_2023 = builders.meeting(datetime.date(2023, 7, 11))
+    assert council_2022.document_deadline < res73.assembly.start_date
+
+    with pytest.raises(ValidationError) as refused:
+        propose(res73, council_2022, tsb_coordinator)
+
+    assert refused.value.message_dict == {
+        "meeting": [
+            "The reporting period of Council 2022 ended on 21 February 2022, before WTSA-20 "
+            "adopted this text: choose a later session."
+        ]
+    }
+    assert not Assessment.objects.exists()
+    assert propose(res73, council_2023, tsb_coordinator).meeting == council_2023
+
+
 def test_the_history_across_periods_is_a_timeline_latest_first(res73, tsb_coordinator, council):
     earlier = builders.meeting(datetime.date(2026, 6, 10))
     propose(res73, earlier, tsb_coordinator, rating="not_met")
