@@ -380,6 +380,8 @@ class AssessmentForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = _council_sessions()
+        # As the page's period menu names them: "Council 2027 (provisional)".
+        self.fields["meeting"].label_from_instance = session_name
         group_fields(self)
 
 

@@ -296,6 +296,19 @@ def test_the_form_shows_the_suggested_rating_and_its_reason(login, council, res7
     assert page.content.index(b"Suggested rating") < page.content.index(b'name="rating"')
 
 
+def test_the_forms_period_menu_names_a_projected_session_as_the_page_does(
+    login, council, res73, bdt_coordinator
+):
+    GoverningBodyMeeting.objects.filter(pk=council.pk).update(provisional=True)
+
+    page = login(bdt_coordinator).get(
+        reverse("resolution_assessments", args=["WTSA-20", 73]) + f"?meeting={council.pk}"
+    )
+
+    form = page.content.decode().split('name="meeting"')[-1].split("</select>")[0]
+    assert f"{council.name} (provisional)</option>" in form
+
+
 def test_the_rating_starts_unchosen_and_must_be_chosen(login, council, res73, bdt_coordinator):
     client = login(bdt_coordinator)
     url = reverse("resolution_assessments", args=["WTSA-20", 73])
