@@ -4,7 +4,9 @@ import datetime
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
@@ -16,7 +18,7 @@ from .council_report import NoResolutionInPeriod, resolution_in_period
 from .display import session_name
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
 from .selectors import council_meetings, reporting_period
-from .services.reports import MAX_EVIDENCE_LINKS, Evidence
+from .services.reports import MAX_EVIDENCE_LINKS, Evidence, check_report_period
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -64,6 +66,20 @@ class StaffForm(forms.Form):
             first = visible[0]
         if first is not None:
             self.fields[first].widget.attrs["autofocus"] = True
+
+
+def focus_once(*forms_in_page_order: forms.BaseForm) -> None:
+    """One focused field per page (``autofocus`` may be given once): the first form's in error.
+
+    A report's form and its evidence links are separate forms, each focusing its own error.
+    """
+    focused = False
+    for form in forms_in_page_order:
+        for field in form.fields.values():
+            if focused:
+                field.widget.attrs.pop("autofocus", None)
+            elif "autofocus" in field.widget.attrs:
+                focused = True
 
 
 class DateInput(forms.DateInput):
@@ -175,9 +191,11 @@ class ActionPlanningForm(StaffForm):
 
 
 class ProgressReportForm(StaffForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, report_date: datetime.date | None = None, **kwargs):
+        """``report_date``: the report's date (a new report's is today's)."""
         kwargs.setdefault("auto_id", "report_%s")
         super().__init__(*args, **kwargs)
+        self.report_date = report_date or timezone.localdate()
         group_fields(self)
 
     period_start = forms.DateField(
@@ -206,8 +224,12 @@ class ProgressReportForm(StaffForm):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The reporting period cannot end before it starts."))
+        if start and end:
+            # The service's rules, here too: shown with the other fields' errors at once.
+            try:
+                check_report_period(start, end, self.report_date)
+            except ValidationError as invalid:
+                self.add_error(None, invalid)
         return cleaned
 
 

@@ -52,9 +52,13 @@ MAX_EVIDENCE_LINKS = 10
 EARLIEST_REPORT_DATE = datetime.date(1990, 1, 1)
 
 
-def _clean_period(
+def check_report_period(
     period_start: datetime.date, period_end: datetime.date, report_date: datetime.date
 ) -> None:
+    """Refuse a period a report of ``report_date`` cannot cover (``ValidationError`` by field).
+
+    The forms check it too, so that a page shows these errors with the others at once.
+    """
     for field, value in (("report_date", report_date), ("period_start", period_start)):
         if value < EARLIEST_REPORT_DATE:
             raise ValidationError({field: _("A report cannot be dated before 1 January 1990.")})
@@ -126,7 +130,7 @@ def progress_report_create(
         default_start, default_end = selectors.report_period_default(report_date, assembly)
         period_start = period_start or default_start
         period_end = period_end or max(default_end, period_start)
-    _clean_period(period_start, period_end, report_date)
+    check_report_period(period_start, period_end, report_date)
     evidence = list(evidence)
     _check_evidence(evidence)
     if submission_token is not None:
@@ -237,7 +241,7 @@ def progress_report_update(
     if not permissions.can_edit_report(by, report):
         raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
     _clean_text(text)
-    _clean_period(period_start, period_end, report.report_date)
+    check_report_period(period_start, period_end, report.report_date)
     if evidence is not None:
         evidence = list(evidence)
         _check_evidence(evidence)

@@ -20,6 +20,7 @@ from ..forms import (
     ProgressReportForm,
     StatusChangeForm,
     evidence_formset,
+    focus_once,
 )
 from ..models import Action
 from ..selectors import action_detail_queryset, people_matching
@@ -211,7 +212,8 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(permissions.why_no_report(request.user))
     form = ProgressReportForm(request.POST)
     links = evidence_formset(request.POST)
-    if form.is_valid() and links.is_valid():
+    # Both checked, so that every error shows at once.
+    if all([form.is_valid(), links.is_valid()]):
         submit = "submit" in request.POST
         try:
             report = progress_report_create(
@@ -244,4 +246,5 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, message, extra_tags=report_panel(report.pk))
             return redirect(detail_url(pk, report.pk))
     messages.error(request, _("The report was not saved: correct the fields marked below."))
+    focus_once(form, *links.forms)
     return render_detail(request, action, status=400, report_form=form, evidence_forms=links)

@@ -16,7 +16,12 @@ from wtsa_tracker.errors import StaleVersion, TransitionRefused
 from .. import permissions, selectors
 from ..choices import EDITABLE_REPORT_STATES, ReportState
 from ..display import moment, person, report_panel
-from ..forms import ProgressReportEditForm, ReportTransitionForm, evidence_formset
+from ..forms import (
+    ProgressReportEditForm,
+    ReportTransitionForm,
+    evidence_formset,
+    focus_once,
+)
 from ..models import ProgressReport
 from ..selectors import action_detail_queryset
 from ..services.reports import progress_report_transition, progress_report_update
@@ -133,10 +138,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Every answer below shows the report's history, its drafts included: for its Bureau only.
     if not permissions.writes_report(user, report):
         raise PermissionDenied(permissions.EDIT_REPORT_REFUSED)
-    form = ProgressReportEditForm(request.POST)
+    form = ProgressReportEditForm(request.POST, report_date=report.report_date)
     links = evidence_formset(request.POST)
-    if not (form.is_valid() and links.is_valid()):
+    # Both checked, so that every error shows at once.
+    if not all([form.is_valid(), links.is_valid()]):
         messages.error(request, _("The report was not saved: correct the fields marked below."))
+        focus_once(form, *links.forms)
         return _render_report_form(request, report, form, links, status=400)
     unsaved = form.cleaned_data["text"]
     if report.state not in EDITABLE_REPORT_STATES:

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.choices import ReportState
 from actions.models import EvidenceLink, ProgressReport
@@ -614,4 +615,24 @@ def test_a_refusal_naming_a_field_the_form_lacks_is_shown_as_the_forms_own(login
         "3 October 2028." in page
     )
     assert focused_field(page) == "period_start"
+    assert not ProgressReport.objects.exists()
+
+
+def test_every_error_of_a_report_shows_at_once_the_periods_rules_included(
+    login, tsb_staff, tsb_action
+):
+    today = timezone.localdate()
+    response = create_report(
+        login(tsb_staff),
+        tsb_action,
+        period_start=today.isoformat(),
+        period_end=today.replace(year=today.year + 5).isoformat(),
+        **{"evidence-1-title": "A title alone"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Give the link this title belongs to." in page
+    assert "The reporting period cannot end more than a year ahead." in page
+    assert focused_field(page) == "period_end"
     assert not ProgressReport.objects.exists()
