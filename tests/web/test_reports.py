@@ -626,7 +626,7 @@ def test_every_error_of_a_report_shows_at_once_the_periods_rules_included(
         login(tsb_staff),
         tsb_action,
         period_start=today.isoformat(),
-        period_end=today.replace(year=today.year + 5).isoformat(),
+        period_end=(today + datetime.timedelta(days=5 * 365)).isoformat(),
         **{"evidence-1-title": "A title alone"},
     )
 
