@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from resolutions import admin as resolutions_admin
 from resolutions.models import Assembly, Clause, Resolution
@@ -97,6 +99,20 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+class _HistoryChanges(HistoricalRecordContextHelper):
+    """A history's changes as the staff pages word them: an empty link is "—", not
+    "Deleted user (pk=None)", and a choice is its label, not its code."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, DeletedObject) and value.pk is None:
+            return "—"
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """Shows an object's history (who, when, what, why) and never changes it.
 
@@ -104,6 +120,9 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     even with "revert" disabled: here it only ever shows, so nobody, an
     administrator included, rewrites the past through it.
     """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return _HistoryChanges(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in {"GET", "HEAD"}:

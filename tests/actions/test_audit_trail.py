@@ -285,6 +285,24 @@ def test_the_admin_lists_an_actions_history_with_the_note(client, superuser, tsb
     assert "Budget approved" in response.content.decode()
 
 
+def test_the_admins_history_words_changes_as_the_pages_do(client, superuser, tsb_action, tsb_staff):
+    action_transition(action=tsb_action, to=ActionStatus.IN_PROGRESS, by=superuser, note="Go")
+    action_update(
+        action=tsb_action,
+        by=superuser,
+        expected_version=tsb_action.version,
+        changes={"focal_point": tsb_staff},
+    )
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:actions_action_history", args=[tsb_action.pk]))
+
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert "<strong>Status:</strong> Not started &nbsp;&rarr;&nbsp;&nbsp;In progress" in text
+    assert f"<strong>Focal point:</strong> — &nbsp;&rarr;&nbsp;&nbsp;{tsb_staff}" in text
+    assert "Deleted" not in text
+
+
 # --- The "Changes" section of the pages -------------------------------------------
 
 
