@@ -372,6 +372,11 @@ def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting |
     while start < today:
         steps += 1
         start = _add_months(last.start_date, rule.rhythm_months * steps)
+    # A body that met twice running in one place meets there again (Council in
+    # Geneva); one that moves (an assembly, hosted by a Member State) is "to be
+    # decided" rather than where it met last.
+    before = meetings.filter(ordinary=True, start_date__lt=last.start_date).order_by("-start_date")
+    settled = before.values_list("place", flat=True).first() == last.place
     projected = GoverningBodyMeeting(
         kind=kind,
         # "Council 2026" becomes "Council 2027"; a name without its year, "<kind> <year>".
@@ -380,7 +385,7 @@ def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting |
             if str(last.start_date.year) in last.name
             else _("%(body)s %(year)s") % {"body": last.get_kind_display(), "year": start.year}
         ),
-        place=last.place,
+        place=last.place if settled else "",
         start_date=start,
         end_date=start + (last.end_date - last.start_date),
         provisional=True,

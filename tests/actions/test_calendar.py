@@ -187,3 +187,19 @@ def test_correcting_a_projected_sessions_dates_in_the_admin_confirms_it(client, 
 
     projected.refresh_from_db()
     assert (projected.start_date, projected.provisional) == (datetime.date(2027, 5, 18), False)
+
+
+def test_a_projected_session_meets_where_its_body_settled_and_an_assembly_nowhere_yet(db):
+    for year in (2025, 2026):
+        builders.meeting(datetime.date(year, 4, 28), place="Geneva")
+    builders.meeting(
+        datetime.date(2020, 3, 1), kind=MeetingKind.WTSA, name="WTSA-20", place="Geneva"
+    )
+    builders.meeting(
+        datetime.date(2024, 10, 15), kind=MeetingKind.WTSA, name="WTSA-24", place="New Delhi"
+    )
+
+    made = {meeting.kind: meeting for meeting in meetings_project(today=TODAY)}
+
+    assert made[MeetingKind.COUNCIL].place == "Geneva"
+    assert made[MeetingKind.WTSA].place == ""  # its host is not known yet
