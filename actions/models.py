@@ -392,7 +392,8 @@ class Action(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Res. {self.resolution.number} action {self.number}"
+        # As the pages name it ("Res. 73 · action 4"): the admin, e-mails and feeds alike.
+        return f"Res. {self.resolution.number} · action {self.number}"
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")

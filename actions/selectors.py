@@ -839,7 +839,7 @@ def calendar_events(
         events.append(
             CalendarEvent(
                 uid=f"action-{action.pk}-target",
-                summary=_("Target date: Res. %(number)s action %(seq)s")
+                summary=_("Target date: Res. %(number)s · action %(seq)s")
                 % {"number": action.resolution.number, "seq": action.number},
                 start=action.target_date,
                 end=_day_after(action.target_date),

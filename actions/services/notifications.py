@@ -113,7 +113,7 @@ def _coordinators_of(bureau_id: int) -> list[int]:
 
 
 def _action_label(action: Action) -> str:
-    return _("Res. %(number)s action %(seq)s") % {
+    return _("Res. %(number)s · action %(seq)s") % {
         "number": action.resolution.number,
         "seq": action.number,
     }

@@ -160,13 +160,9 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render_detail(request, action, status=400, planning_form=form)
     version = form.cleaned_data["version"]
+    changes = form.changes(action)
     try:
-        action_update(
-            action=action,
-            by=request.user,
-            expected_version=version,
-            changes=form.changes(action),
-        )
+        action_update(action=action, by=request.user, expected_version=version, changes=changes)
     except StaleVersion:
         return _stale_plan(request, pk, form)
     except ValidationError as invalid:
@@ -176,12 +172,17 @@ def action_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if action.version == version:
         messages.info(request, _("Nothing changed on %(action)s.") % values, extra_tags=PLAN_PANEL)
     else:
-        messages.success(
-            request,
-            _("Saved the focal point and target date of %(action)s.") % values,
-            extra_tags=PLAN_PANEL,
-        )
+        messages.success(request, _saved_plan_message(changes) % values, extra_tags=PLAN_PANEL)
     return redirect(detail_url(pk))
+
+
+def _saved_plan_message(changes: dict) -> str:
+    """What a saved plan changed, named: not "focal point and target date" for a date alone."""
+    if changes.keys() == {"focal_point"}:
+        return _("Saved the focal point of %(action)s.")
+    if changes.keys() == {"target_date"}:
+        return _("Saved the target date of %(action)s.")
+    return _("Saved the focal point and target date of %(action)s.")
 
 
 @login_required

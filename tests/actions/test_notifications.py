@@ -39,7 +39,7 @@ def test_a_submitted_report_notifies_the_coordinators_of_its_bureau_and_nobody_e
 
     report = submit(tsb_action, tsb_staff)
 
-    label = f"Res. {tsb_action.resolution.number} action {tsb_action.number}"
+    label = f"Res. {tsb_action.resolution.number} · action {tsb_action.number}"
     expected = [
         (NotificationKind.REPORT_SUBMITTED, f"{label}: a progress report awaits your approval")
     ]

@@ -157,7 +157,8 @@ def test_the_outcome_of_a_status_change_or_a_plan_is_repeated_in_its_panel(
     assert "is now “In progress”." in status_panel[: status_panel.index("</section>")]
     plan_panel = planned[planned.index('<section id="planning"') :]
     plan_panel = plan_panel[: plan_panel.index("</section>")]
-    assert "Saved the focal point and target date" in plan_panel
+    # Only the date changed, and the message says so.
+    assert "Saved the target date of" in plan_panel
     assert "is now" not in plan_panel
     assert f'action="/actions/{tsb_action.pk}/plan/#planning"' in plan_panel
 

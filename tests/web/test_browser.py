@@ -126,7 +126,9 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     page.get_by_label("Link 1: address").fill("https://www.itu.int/en/ITU-D/Environment/")
     page.get_by_label("Link 1: title").fill("ITU-D environment")
     page.get_by_role("button", name="Submit for approval").click()
-    expect(page.get_by_text("Your report was submitted for approval.")).to_be_visible()
+    expect(
+        page.locator("#messages").get_by_text("Your report was submitted for approval.")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="ITU-D environment")).to_be_visible()
     assert_accessible(page)
     report = ProgressReport.objects.get()
@@ -151,7 +153,7 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     assert_accessible(page)
     assert Action.objects.get(pk=res73_action.pk).status == ActionStatus.IN_PROGRESS
     page.get_by_role("button", name="Save the plan").click()
-    expect(page.locator("#planning").get_by_text("Saved the focal point")).to_be_visible()
+    expect(page.locator("#planning").get_by_text("Saved the target date")).to_be_visible()
     assert Action.objects.get(pk=res73_action.pk).target_date == datetime.date(2027, 3, 31)
 
     # The dashboard shows it.
@@ -239,7 +241,9 @@ def test_bdt_staff_correct_a_returned_report_and_submit_it_again(
     page.get_by_label("What was done").fill("Held a workshop in Nairobi for 40 participants.")
     page.get_by_role("button", name="Save and submit for approval").click()
 
-    expect(page.get_by_text("Your report was saved and submitted for approval.")).to_be_visible()
+    expect(
+        page.locator("#messages").get_by_text("Your report was saved and submitted for approval.")
+    ).to_be_visible()
     report = ProgressReport.objects.get()
     assert (report.state, report.text) == (
         ReportState.SUBMITTED,
@@ -505,7 +509,7 @@ def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has
     page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
     page.get_by_label("Target date").fill("2027-06-30")
     page.get_by_role("button", name="Save the plan").click()
-    expect(page.locator("#planning").get_by_text("Saved the focal point")).to_be_in_viewport()
+    expect(page.locator("#planning").get_by_text("Saved the target date")).to_be_in_viewport()
     assert Action.objects.get(pk=res73_action.pk).target_date == datetime.date(2027, 6, 30)
 
 

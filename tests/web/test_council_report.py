@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from actions.choices import AssessmentState, ReportRunState, ReportState
@@ -132,7 +133,7 @@ def test_the_run_page_polls_until_ready_then_offers_preview_downloads_and_freeze
     assert download["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
-    today = run.requested_at.date().isoformat()
+    today = timezone.localdate(run.requested_at).isoformat()  # as Geneva dates the file
     assert download["Content-Disposition"] == (
         f'attachment; filename="C27-WTSA-implementation-{today}.docx"'
     )

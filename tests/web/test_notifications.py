@@ -159,7 +159,7 @@ def test_the_feed_parses_and_holds_the_deadlines_that_concern_the_user(
     )
     assert found[f"meeting-{council.pk}-session@127.0.0.1"][1] == datetime.date(2027, 6, 1)
     assert found[f"action-{council_action.pk}-target@127.0.0.1"] == (
-        f"Target date: Res. {council_action.resolution.number} action 1",
+        f"Target date: Res. {council_action.resolution.number} · action 1",
         datetime.date(2027, 2, 1),
         "CONFIRMED",
     )
@@ -228,14 +228,14 @@ def test_the_bureau_feed_adds_the_targets_of_every_action_the_bureau_owns(client
     token = notification_settings_get(user=tsb_staff).calendar_token
 
     assert targets(feed(client, token)) == {
-        "Target date: Res. 70 action 1",
-        "Target date: Res. 73 action 1",
+        "Target date: Res. 70 · action 1",
+        "Target date: Res. 73 · action 1",
     }
     assert targets(feed(client, token, scope="bureau")) == {
-        "Target date: Res. 70 action 1",
-        "Target date: Res. 71 action 1",
-        "Target date: Res. 72 action 1",
-        "Target date: Res. 73 action 1",  # the user's own, though BDT owns it
+        "Target date: Res. 70 · action 1",
+        "Target date: Res. 71 · action 1",
+        "Target date: Res. 72 · action 1",
+        "Target date: Res. 73 · action 1",  # the user's own, though BDT owns it
     }
 
 
