@@ -846,12 +846,14 @@ class GoverningBodyMeeting(models.Model):
         _("document deadline (override)"),
         null=True,
         blank=True,
+        validators=planning_date_validators,
         help_text=_("Leave empty to use the rule of its kind (Council: four weeks before)."),
     )
     reporting_period_start_override = models.DateField(
         _("reporting period starts (override)"),
         null=True,
         blank=True,
+        validators=planning_date_validators,
         help_text=_(
             "Leave empty to start the day after the previous session's document deadline "
             "(for the first session, the day after the assembly closed)."
@@ -862,6 +864,7 @@ class GoverningBodyMeeting(models.Model):
         _("contribution deadline (override)"),
         null=True,
         blank=True,
+        validators=planning_date_validators,
         help_text=_("Leave empty to use the rule of its kind (Council: 14 days before)."),
     )
     ordinary = models.BooleanField(

@@ -3,6 +3,7 @@
 Every answer is JSON with ``detail`` and ``code``, and nothing is written.
 """
 
+import datetime
 import json
 
 import pytest
@@ -242,3 +243,44 @@ def test_a_report_is_rewritten_with_its_own_action_sent_but_never_moved_to_anoth
     }
     assert kept.status_code == 200, kept.content
     assert (kept.json()["action"], kept.json()["text"]) == (tsb_action.pk, "Rewritten.")
+
+
+@pytest.mark.parametrize("field", ["reporting_period_start_override", "document_deadline_override"])
+def test_a_sessions_date_in_year_one_is_refused_and_the_dashboard_stays_up(
+    administrator, reader, field
+):
+    from actions.models import GoverningBodyMeeting
+    from tests import builders
+    from tests.api.support import etag_of
+
+    session = builders.meeting(datetime.date(2027, 5, 18))
+    admin = client_for(administrator)
+    url = f"/api/meetings/{session.pk}/"
+
+    response = admin.patch(
+        url, {field: "0001-01-01"}, format="json", HTTP_IF_MATCH=etag_of(admin, url)
+    )
+
+    assert list(assert_refused(response)["errors"]) == [field]
+    assert getattr(GoverningBodyMeeting.objects.get(pk=session.pk), field) is None
+    assert client_for(reader).get(f"/api/meetings/{session.pk}/readiness/").status_code == 200
+
+
+def test_every_date_of_a_session_the_admin_sets_is_kept_within_the_years_allowed(db):
+    from django.core.exceptions import ValidationError
+
+    from tests import builders
+
+    session = builders.meeting(datetime.date(2027, 5, 18))
+    session.contribution_deadline_override = datetime.date(1, 1, 1)
+    session.reporting_period_start_override = datetime.date(1, 1, 1)
+    session.document_deadline_override = datetime.date(1, 1, 1)
+
+    with pytest.raises(ValidationError) as refused:
+        session.full_clean()
+
+    assert set(refused.value.message_dict) == {
+        "contribution_deadline_override",
+        "reporting_period_start_override",
+        "document_deadline_override",
+    }
