@@ -17,7 +17,7 @@ from typing import Any
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -165,24 +165,29 @@ def council_report_freeze(
         xlsx_bytes = xlsx_file.read()
     data = _canonical_json(run.data)
     period = run.data["period"]
-    return CouncilReportSnapshot.objects.create(
-        run=run,
-        meeting=run.meeting,
-        bureau=run.bureau,
-        resolution=run.resolution,
-        document_number=run.document_number,
-        period_start=parse_date(period["start"]),
-        period_end=parse_date(period["end"]),
-        data=data,
-        docx=docx_bytes,
-        xlsx=xlsx_bytes,
-        data_sha256=hashlib.sha256(data.encode()).hexdigest(),
-        docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
-        xlsx_sha256=hashlib.sha256(xlsx_bytes).hexdigest(),
-        generated_at=parse_datetime(run.data["generated_at"]),
-        frozen_by=by,
-        frozen_at=now or timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            return CouncilReportSnapshot.objects.create(
+                run=run,
+                meeting=run.meeting,
+                bureau=run.bureau,
+                resolution=run.resolution,
+                document_number=run.document_number,
+                period_start=parse_date(period["start"]),
+                period_end=parse_date(period["end"]),
+                data=data,
+                docx=docx_bytes,
+                xlsx=xlsx_bytes,
+                data_sha256=hashlib.sha256(data.encode()).hexdigest(),
+                docx_sha256=hashlib.sha256(docx_bytes).hexdigest(),
+                xlsx_sha256=hashlib.sha256(xlsx_bytes).hexdigest(),
+                generated_at=parse_datetime(run.data["generated_at"]),
+                frozen_by=by,
+                frozen_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        # A second click froze it a moment before: one snapshot per run (a unique key).
+        raise ValidationError(_("This report is frozen already.")) from None
 
 
 def council_report_snapshot_delete(*, snapshot: CouncilReportSnapshot, by: User) -> None:

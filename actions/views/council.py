@@ -153,6 +153,10 @@ def council_report_run_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         snapshot = council_report_freeze(run=run, by=request.user)
     except ValidationError as invalid:
+        frozen = CouncilReportSnapshot.objects.filter(run=run).only("pk").first()
+        if frozen is not None:  # a double click: the first one froze it
+            messages.info(request, " ".join(invalid.messages))
+            return redirect("council_report_snapshot", frozen.pk)
         messages.error(request, " ".join(invalid.messages))
         return redirect("council_report_run", run.pk)
     messages.success(request, _("The report is frozen as submitted."))

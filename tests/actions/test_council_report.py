@@ -645,6 +645,23 @@ def test_a_report_is_frozen_once_and_only_when_ready(council, world, tsb_coordin
     assert CouncilReportSnapshot.objects.count() == 1
 
 
+def test_a_second_freeze_racing_the_first_is_refused_not_an_error(
+    council, world, tsb_coordinator, monkeypatch
+):
+    from django.db.models import QuerySet
+
+    run = _generate(council, tsb_coordinator)
+    council_report_freeze(run=run, by=tsb_coordinator)
+    # As for a second click whose check ran before the first click's freeze committed.
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+
+    with pytest.raises(ValidationError, match="This report is frozen already."):
+        council_report_freeze(run=run, by=tsb_coordinator)
+
+    monkeypatch.undo()
+    assert CouncilReportSnapshot.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("persona", "allowed"),
     [

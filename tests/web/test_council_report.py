@@ -190,6 +190,23 @@ def test_freezing_is_confirmed_first_and_a_provisional_session_is_pointed_out(
     assert not CouncilReportSnapshot.objects.exists()
 
 
+def test_a_double_click_on_freeze_lands_on_the_frozen_report(
+    login, council, res73, tsb_coordinator
+):
+    client = login(tsb_coordinator)
+    _, run = _generate(client, council)
+    council_report_generate(run_id=run.pk)
+    url = reverse("council_report_run_freeze", args=[run.pk])
+
+    first = client.post(url, {"confirm": "1"})
+    second = client.post(url, {"confirm": "1"}, follow=True)
+
+    snapshot = CouncilReportSnapshot.objects.get()
+    assert first["Location"] == reverse("council_report_snapshot", args=[snapshot.pk])
+    assert second.redirect_chain[-1][0] == first["Location"]
+    assert "This report is frozen already." in second.content.decode()
+
+
 def test_a_reader_may_not_open_or_freeze_a_generated_report(
     login, council, res73, tsb_coordinator, reader
 ):
