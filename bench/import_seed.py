@@ -13,6 +13,7 @@ linear when the ratios and the time per seed stay flat as the scale grows.
 """
 
 import argparse
+import datetime
 import os
 import re
 import statistics
@@ -56,7 +57,7 @@ def scaled(text: str, scale: int, base: int) -> str:
     body = text[HEADING.search(text).start() :]
     copies = [
         HEADING.sub(
-            lambda match, offset=base + copy * 1000: f"\tRESOLUTION {offset + int(match[1])}",
+            lambda match, offset=base + copy * 200: f"\tRESOLUTION {offset + int(match[1])}",
             body,
         )
         for copy in range(scale)
@@ -68,13 +69,13 @@ def scales_report(text: str, scales: list[int]) -> None:
     print()
     print("scale   chars      parse ms   preview ms (×parse)   import ms (×parse)   import ms/seed")
     for number, scale in enumerate(scales, start=1):
-        source = scaled(text, scale, base=number * 100_000)
+        source = scaled(text, scale, base=number * 20_000)
         assembly = Assembly.objects.create(
             code=f"BENCH-{scale}x-{number}",
             name="Benchmark",
             place="Nowhere",
-            start_date=f"{1900 + number}-01-01",
-            end_date=f"{1900 + number}-01-02",
+            start_date=datetime.date(1900 + number, 1, 1),
+            end_date=datetime.date(1900 + number, 1, 2),
         )
         parse, document = timed(lambda source=source: parse_text(source))
         preview, _ = timed(

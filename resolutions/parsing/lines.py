@@ -51,6 +51,9 @@ class Line:
 # a citation such as "Resolution 196 (Rev. Dubai, 2018)" is not a heading. A
 # footnote mark may follow ("RESOLUTION 83 (Rev. Geneva, 2022)*"): ITU marks
 # notes on a whole resolution with an asterisk.
+# WTSA has adopted about a hundred resolutions: a number of six digits or more is a
+# slip (or a file made to overflow the database's integers).
+MAX_RESOLUTION_NUMBER = 99_999
 RESOLUTION_HEADING = re.compile(r"^RESOLUTION\s+(\d+)(?:\s*\(([^()]*)\))?[\s*†‡⁰¹²³⁴⁵⁶⁷⁸⁹]*$")
 # Other texts of a proceedings volume ("OPINION 1 (Rev. ...)", "RECOMMENDATION
 # ITU-T A.1", "PART II – ..."): each ends the resolution before it, and what
@@ -171,7 +174,17 @@ def classify(number: int, raw: str) -> Line:
     heading = RESOLUTION_HEADING.match(stripped)
     if heading:
         revision = collapse_spaces(heading.group(2) or "")
-        resolution = int(heading.group(1))
+        digits = heading.group(1)
+        # Read before int(): a number of thousands of digits is refused at once.
+        if len(digits) > len(str(MAX_RESOLUTION_NUMBER)) or not 1 <= int(digits) <= (
+            MAX_RESOLUTION_NUMBER
+        ):
+            raise ParseError(
+                number,
+                f"{quote(stripped)} is no resolution number: WTSA resolutions are "
+                f"numbered from 1 to {MAX_RESOLUTION_NUMBER:,}",
+            )
+        resolution = int(digits)
         return Line(
             Kind.RESOLUTION, number, stripped, footnotes, resolution=resolution, revision=revision
         )

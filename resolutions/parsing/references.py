@@ -23,12 +23,14 @@ from collections.abc import Iterable
 
 from .types import CrossReference
 
-_CITATION = r"\d+\s*\((?:Rev\.\s*)?[^()]*?,\s*\d{4}\)"
+# A resolution's number has at most five digits (parsing.lines.MAX_RESOLUTION_NUMBER):
+# a longer one is no citation.
+_CITATION = r"\d{1,5}\s*\((?:Rev\.\s*)?[^()]*?,\s*\d{4}\)"
 _LIST = re.compile(
     r"(?P<prefix>\b(?:WTDC|PP|WTSA)\s+)?\bResolutions?\s+"
     r"(?P<list>" + _CITATION + r"(?:\s*(?:,\s*and|,|and)\s*" + _CITATION + r")*)"
 )
-_MEMBER = re.compile(r"(\d+)\s*\(((Rev\.\s*)?([^(),]+?)\s*,\s*(\d{4}))\)")
+_MEMBER = re.compile(r"(?<!\d)(\d{1,5})\s*\(((Rev\.\s*)?([^(),]+?)\s*,\s*(\d{4}))\)")
 _SUFFIX = re.compile(
     r"\s*,?\s*of\s+(?:the\s+)?(?P<conference>World\s+Telecommunication\s+Development\s+"
     r"Conference|WTDC\b|Plenipotentiary\s+Conference|PP\b|World\s+Telecommunication\s+"

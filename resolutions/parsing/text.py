@@ -31,7 +31,7 @@ from .types import Notice, ParsedDocument, ParsedResolution, ParseError
 _TABLE_1 = re.compile(r"^\s*Table\s+1\s*[-–—:]\s*\S")
 _TABLE_2 = re.compile(r"^\s*Table\s+2\s*[-–—:]\s*\S")
 _TABLE_1_ENTRY = re.compile(
-    r"^\s*RESOLUTION\s+(\d+)\s*\[\s*([A-Za-z]+)\s*\]\s*(?:on\s+)?(.*?)\s*:?\s*$", re.IGNORECASE
+    r"^\s*RESOLUTION\s+(\d{1,5})\s*\[\s*([A-Za-z]+)\s*\]\s*(?:on\s+)?(.*?)\s*:?\s*$", re.IGNORECASE
 )
 _MARKERS = {"rev": "Rev", "noc": "NOC", "new": "New"}
 # Column headers of Table 2 ("Number / Resolution", "Relevant text").

@@ -243,3 +243,26 @@ def test_utf16_text_without_its_byte_order_mark_is_refused_as_not_text() -> None
         parse_document(name="Res83.txt", data=RES83.encode("utf-16-le"))
     assert caught.value.line == 1
     assert "holds a NUL character" in str(caught.value)
+
+
+@pytest.mark.parametrize("number", ["0", "100000", "99999999999999999999", "9" * 5000])
+def test_a_resolution_number_no_assembly_could_have_given_is_refused_naming_its_line(
+    number,
+) -> None:
+    error = error_of(RES83.replace("RESOLUTION 83", f"RESOLUTION {number}", 1))
+
+    assert error.line == 1
+    assert str(error).endswith(
+        "is no resolution number: WTSA resolutions are numbered from 1 to 99,999"
+    )
+    assert len(str(error)) < 200
+
+
+def test_a_citation_of_a_number_longer_than_any_resolutions_is_left_as_text() -> None:
+    from resolutions.parsing.references import find_references
+
+    cited = find_references(
+        "recalling Resolution 99999999999 (Geneva, 2022) and Resolution 44 (Rev. Geneva, 2022)"
+    )
+
+    assert [reference.number for reference in cited] == [44]
