@@ -439,7 +439,7 @@ class ActionTransitionSerializer(StrictInputSerializer):
 # --- Progress reports -----------------------------------------------------------
 
 
-class EvidenceLinkSerializer(serializers.ModelSerializer):
+class EvidenceLinkSerializer(StrictInputSerializer, serializers.ModelSerializer):
     url = WebAddressField(help_text=_("A web page or document: http:// or https:// only."))
     title = serializers.CharField(max_length=200, allow_blank=True, default="")
 
@@ -498,10 +498,25 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         return [s.value for s in permissions.allowed_next_report_states(_user(self), report)]
 
 
+class SameIdField(serializers.IntegerField):
+    """The id of what a record belongs to, which a client may send again (a PUT of the
+    body it POSTed or read) but never change: another id is refused with ``message``."""
+
+    def __init__(self, attribute: str, message: str, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.attribute, self.message = attribute, message
+
+    def to_internal_value(self, data: Any) -> int:
+        value = super().to_internal_value(data)
+        if value != getattr(self.parent.instance, self.attribute, None):
+            raise serializers.ValidationError(self.message)
+        return value
+
+
 class _ReportContentSerializer(StrictInputSerializer):
     unknown_field_hint = _(
-        "A report's state changes through POST /api/progress-reports/<id>/submit/, "
-        "approve/ or return/."
+        "A report's text, period and evidence links are written here; its state changes "
+        "through POST /api/progress-reports/<id>/submit/, approve/ or return/."
     )
 
     text = _limited_text(REPORT_TEXT_MAX_LENGTH)
@@ -544,16 +559,11 @@ class ProgressReportUpdateSerializer(_ReportContentSerializer):
     the body it POSTed) only if it is the report's own. Its date is for good.
     """
 
-    action = serializers.IntegerField(
-        required=False, help_text=_("The report's own action, if sent; it cannot change.")
+    action = SameIdField(
+        "action_id",
+        _("A report stays on its action: write a new report on the other action."),
+        help_text=_("The report's own action, if sent; it cannot change."),
     )
-
-    def validate_action(self, value: int) -> int:
-        if value != self.instance.action_id:
-            raise serializers.ValidationError(
-                _("A report stays on its action: write a new report on the other action.")
-            )
-        return value
 
 
 class ReportReviewSerializer(StrictInputSerializer):
@@ -606,11 +616,29 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssessmentContentSerializer(serializers.Serializer):
-    """A rating and its rationale, as a revision of a proposal (PUT or PATCH, with If-Match)."""
+class AssessmentContentSerializer(StrictInputSerializer):
+    """A rating and its rationale, as a revision of a proposal (PUT or PATCH, with If-Match).
+
+    Its resolution and period may be sent again, never changed.
+    """
+
+    unknown_field_hint = _(
+        "An assessment's rating and rationale are written here; a TSB coordinator confirms "
+        "it through POST /api/assessments/<id>/confirm/."
+    )
 
     rating = serializers.ChoiceField(choices=AssessmentRating.choices)
     rationale = _limited_text(RATIONALE_MAX_LENGTH)
+    resolution = SameIdField(
+        "resolution_id",
+        _("An assessment stays on its resolution: propose one for the other resolution."),
+        help_text=_("The assessment's own resolution, if sent; it cannot change."),
+    )
+    meeting = SameIdField(
+        "meeting_id",
+        _("An assessment stays on its period: propose one for the other session."),
+        help_text=_("The assessment's own Council session, if sent; it cannot change."),
+    )
 
 
 class AssessmentProposeSerializer(AssessmentContentSerializer):

@@ -323,7 +323,7 @@ class ProgressReportViewSet(
     def _move(self, request: Request, body: type[Serializer] | None = None) -> Response:
         report = self.get_object()
         expected = check_if_match(request, report)
-        note = _validated(body, request).validated_data["note"] if body else ""
+        note = _validated(body, request).validated_data.get("note", "")
         progress_report_transition(
             report=report,
             to=self.report_target,
@@ -340,7 +340,7 @@ class ProgressReportViewSet(
     )
     @decorators.action(detail=True, methods=["post"])
     def submit(self, request: Request, *args, **kwargs) -> Response:
-        return self._move(request)
+        return self._move(request, s.ReportSubmitSerializer)
 
     @_write_schema(
         s.ReportReviewSerializer,
@@ -563,7 +563,9 @@ class AssessmentViewSet(
     def update(self, request: Request, *args, partial: bool = False, **kwargs) -> Response:
         assessment = self.get_object()
         expected = check_if_match(request, assessment)
-        data = _validated(s.AssessmentContentSerializer, request, partial=partial).validated_data
+        data = _validated(
+            s.AssessmentContentSerializer, request, instance=assessment, partial=partial
+        ).validated_data
         assessment_propose(
             resolution=assessment.resolution,
             meeting=assessment.meeting,
@@ -591,5 +593,6 @@ class AssessmentViewSet(
     def confirm(self, request: Request, *args, **kwargs) -> Response:
         assessment = self.get_object()
         expected = check_if_match(request, assessment)
+        _validated(s.AssessmentConfirmSerializer, request)  # it takes nothing: a key is refused
         assessment_confirm(assessment=assessment, by=request.user, expected_version=expected)
         return self.detail_response(assessment)

@@ -130,8 +130,9 @@ def test_a_report_key_the_api_does_not_take_is_refused_not_ignored(staff, tsb_ac
     )
 
     hint = (
-        "This field cannot be set here. A report's state changes through POST "
-        "/api/progress-reports/<id>/submit/, approve/ or return/."
+        "This field cannot be set here. A report's text, period and evidence links are "
+        "written here; its state changes through POST /api/progress-reports/<id>/submit/, "
+        "approve/ or return/."
     )
     assert assert_refused(posted)["errors"] == {"state": [hint]}
     assert assert_refused(patched)["errors"] == {"report_date": [hint]}
@@ -284,3 +285,77 @@ def test_every_date_of_a_session_the_admin_sets_is_kept_within_the_years_allowed
         "reporting_period_start_override",
         "document_deadline_override",
     }
+
+
+def test_assessment_keys_the_api_does_not_take_are_refused_not_ignored(
+    bdt_coordinator, tsb_coordinator, tsb_action
+):
+    from actions.models import Assessment
+    from tests import builders
+    from tests.api.support import etag_of
+
+    council = builders.meeting(datetime.date(2027, 5, 18))
+    other = builders.resolution(44)
+    proposer, confirmer = client_for(bdt_coordinator), client_for(tsb_coordinator)
+    proposal = {
+        "resolution": tsb_action.resolution_id,
+        "meeting": council.pk,
+        "rating": "partly_met",
+        "rationale": "Half done.",
+    }
+
+    forged = proposer.post("/api/assessments/", {**proposal, "state": "confirmed"}, format="json")
+    created = proposer.post("/api/assessments/", proposal, format="json")
+    url = f"/api/assessments/{created.json()['id']}/"
+    moved = proposer.put(
+        url,
+        {**proposal, "resolution": other.pk},
+        format="json",
+        HTTP_IF_MATCH=etag_of(proposer, url),
+    )
+    revised = proposer.put(
+        url,
+        {**proposal, "rating": "largely_met"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(proposer, url),
+    )
+    confirm_with_a_key = confirmer.post(
+        f"{url}confirm/",
+        {"rating": "fully_met"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(confirmer, url),
+    )
+
+    assert list(assert_refused(forged)["errors"]) == ["state"]
+    assert assert_refused(moved)["errors"] == {
+        "resolution": [
+            "An assessment stays on its resolution: propose one for the other resolution."
+        ]
+    }
+    assert revised.status_code == 200, revised.content
+    assert list(assert_refused(confirm_with_a_key)["errors"]) == ["rating"]
+    stored = Assessment.objects.get()
+    assert (stored.rating, stored.state) == ("largely_met", "proposed")
+
+
+def test_a_report_submitted_with_a_key_submitting_does_not_take_stays_a_draft(staff, tsb_action):
+    from actions.models import ProgressReport
+
+    created = staff.post(
+        "/api/progress-reports/", {**REPORT, "action": tsb_action.pk}, format="json"
+    )
+    url = f"/api/progress-reports/{created.json()['id']}/"
+
+    refused = staff.post(
+        f"{url}submit/", {"state": "approved"}, format="json", HTTP_IF_MATCH=created["ETag"]
+    )
+    evidence = staff.post(
+        "/api/progress-reports/",
+        {**REPORT, "action": tsb_action.pk, "evidence_links": [{"url": "https://a.org", "x": 1}]},
+        format="json",
+    )
+
+    assert list(assert_refused(refused)["errors"]) == ["state"]
+    assert ProgressReport.objects.get().state == "draft"
+    assert "evidence_links" in assert_refused(evidence)["errors"]
+    assert ProgressReport.objects.count() == 1
