@@ -453,21 +453,45 @@ def _pair_by_words(wanted: list[tuple[str, str, str]], previous: list[Clause]) -
         if candidates:
             matched[key] = candidates[0]
             taken.add(candidates[0].pk)
+    words = {clause.pk: clause.text.split() for clause in previous}
     for key, verb, text in wanted:
         if key in matched:
             continue
-        scored = [
-            (words_alike(c.text, text), c.key == key, c)
-            for c in previous
-            if c.pk not in taken and c.verb == verb
-        ]
-        if not scored:
-            continue
-        score, _same_key, best = max(scored, key=lambda entry: (entry[0], entry[1]))
-        if score >= REVISION_SIMILARITY:
+        candidates = [c for c in previous if c.pk not in taken and c.verb == verb]
+        best = _most_alike(text, key, candidates, words)
+        if best is not None:
             matched[key] = best
             taken.add(best.pk)
     return matched
+
+
+def _most_alike(
+    text: str, key: str, candidates: list[Clause], words: dict[int, list[str]]
+) -> Clause | None:
+    """The candidate whose words are most alike ``text`` (``words_alike``), if alike enough;
+    ties go to the one at ``key``, then to the first.
+
+    The same answer as scoring every candidate, in a fraction of the time: the
+    text's words are indexed once, and a candidate is scored in full only if
+    the cheap upper bound of its score (``quick_ratio``) could still win, so a
+    text with a thousand items stays quick.
+    """
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(text.split())
+    bounded = []
+    for index, clause in enumerate(candidates):
+        matcher.set_seq1(words[clause.pk])
+        bounded.append((matcher.quick_ratio(), clause.key == key, -index, clause))
+    bounded.sort(key=lambda entry: entry[:3], reverse=True)
+    best = None
+    for upper, same_key, rank, clause in bounded:
+        if upper < REVISION_SIMILARITY or (best and (upper, same_key) < best[:2]):
+            break  # neither this one nor any after it can score higher
+        matcher.set_seq1(words[clause.pk])
+        scored = (matcher.ratio(), same_key, rank, clause)
+        if best is None or scored[:3] > best[:3]:
+            best = scored
+    return best[3] if best and best[0] >= REVISION_SIMILARITY else None
 
 
 def clause_pairs(

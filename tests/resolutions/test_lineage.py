@@ -264,3 +264,63 @@ def test_the_command_imports_a_complete_set_and_suppresses_what_it_lacks(wtsa20,
     out = capsys.readouterr().out
     assert "1 resolutions suppressed" in out
     assert Resolution.objects.get(assembly=wtsa20, number=29).suppressed_by == wtsa24
+
+
+def _pair_every_one_scored(wanted, previous):
+    """The pairing by its definition: every free clause of the verb scored in full."""
+    from resolutions.services import REVISION_SIMILARITY, words_alike
+
+    matched, taken = {}, set()
+    for key, verb, text in wanted:
+        same = [c for c in previous if (c.verb, c.text) == (verb, text) and c.pk not in taken]
+        if same:
+            matched[key] = same[0]
+            taken.add(same[0].pk)
+    for key, verb, text in wanted:
+        scored = [
+            (words_alike(c.text, text), c.key == key, c)
+            for c in previous
+            if key not in matched and c.pk not in taken and c.verb == verb
+        ]
+        if scored:
+            score, _same_key, best = max(scored, key=lambda entry: entry[:2])
+            if score >= REVISION_SIMILARITY:
+                matched[key] = best
+                taken.add(best.pk)
+    return matched
+
+
+def test_pairing_reworded_items_gives_what_scoring_every_pair_gives():
+    import random
+
+    from resolutions.models import Clause
+    from resolutions.services import _pair_by_words
+
+    rng = random.Random(20)
+    vocabulary = [f"word{n}" for n in range(40)]
+
+    def variant(words: list[str]) -> list[str]:
+        words = list(words)
+        for _ in range(rng.randint(0, 4)):
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        return words
+
+    for _trial in range(200):
+        # Clauses alike each other (variants of a few texts), so that several
+        # compete for each reworded item and ties happen.
+        bases = [[rng.choice(vocabulary) for _ in range(rng.randint(5, 20))] for _ in range(3)]
+        previous = []
+        for n in range(rng.randint(1, 20)):
+            words = variant(rng.choice(bases))
+            clause = Clause(key=str(n), verb=rng.choice(["instructs", "invites"]))
+            clause.text, clause.pk = " ".join(words), n + 1
+            previous.append(clause)
+        wanted = {}
+        for _ in range(rng.randint(1, 20)):
+            words = variant(rng.choice(previous).text.split())
+            wanted.setdefault(
+                str(rng.randint(0, 25)), (rng.choice(["instructs", "invites"]), words)
+            )
+        entries = [(key, verb, " ".join(words)) for key, (verb, words) in wanted.items()]
+
+        assert _pair_by_words(entries, previous) == _pair_every_one_scored(entries, previous)
