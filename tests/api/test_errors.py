@@ -58,6 +58,36 @@ def test_malformed_json_is_a_400(staff, tsb_action):
 
 
 @pytest.mark.parametrize(
+    ("body", "content_type", "detail"),
+    [
+        (
+            b'{"target_date": ' + b"1" * 5000 + b"}",
+            "application/json",
+            "JSON parse error - a number has more digits than any field takes.",
+        ),
+        (
+            '{"target_date": null}'.encode("utf-16-le"),
+            "application/json; charset=utf-16",
+            "JSON parse error - the body is not UTF-8: send it as UTF-8.",
+        ),
+    ],
+)
+def test_a_body_python_cannot_read_is_refused_in_words_not_pythons(
+    staff, tsb_action, body, content_type, detail
+):
+    url = f"/api/actions/{tsb_action.pk}/"
+    before = snapshot()
+
+    response = staff.generic(
+        "PATCH", url, body, content_type=content_type, HTTP_IF_MATCH=etag_of(staff, url)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"target_date": "next year"},

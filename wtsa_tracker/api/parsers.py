@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -43,6 +44,8 @@ class JSONParser(parsers.JSONParser):
         except RecursionError:
             data = None
             too_deep = True
+        except ParseError as refused:
+            raise ParseError(_plain(str(refused.detail))) from None
         else:
             too_deep = _depth(data) > MAX_DEPTH
         if too_deep:
@@ -51,3 +54,21 @@ class JSONParser(parsers.JSONParser):
                 % {"depth": MAX_DEPTH}
             )
         return data
+
+
+# What Python's readers say, for the API's users rather than for a Python programmer.
+_PLAIN_MESSAGES = {
+    "set_int_max_str_digits": gettext_noop(
+        "JSON parse error - a number has more digits than any field takes."
+    ),
+    "does not start with BOM": gettext_noop(
+        "JSON parse error - the body is not UTF-8: send it as UTF-8."
+    ),
+}
+
+
+def _plain(message: str) -> str:
+    for words, plain in _PLAIN_MESSAGES.items():
+        if words in message:
+            return _(plain)
+    return message
