@@ -128,3 +128,27 @@ def test_every_page_has_a_skip_link_landmarks_and_a_language(login, bdt_staff, p
         for landmark in ("<header", "<nav", "<footer"):
             assert landmark in page, name
         assert page.count("<h1") == 1, name
+
+
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_a_form_sent_from_a_page_too_old_to_check_says_so_and_saves_nothing(
+    tsb_staff, tsb_action, signed_in
+):
+    from django.test import Client
+
+    from actions.models import ProgressReport
+
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(tsb_staff)
+        url = reverse("report_create", args=[tsb_action.pk])
+    else:
+        url = reverse("login")
+
+    response = client.post(url, {"text": "Held a workshop.", "username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The form was too old: nothing was saved" in page
+    assert "CSRF" not in page
+    assert not ProgressReport.objects.exists()
