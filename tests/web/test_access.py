@@ -151,4 +151,6 @@ def test_a_form_sent_from_a_page_too_old_to_check_says_so_and_saves_nothing(
     page = response.content.decode()
     assert "The form was too old: nothing was saved" in page
     assert "CSRF" not in page
+    # The site's own page, its menu included for whoever is signed in.
+    assert (f'href="{reverse("my_actions")}"' in page) is signed_in
     assert not ProgressReport.objects.exists()
