@@ -115,9 +115,3 @@ class PasswordResetView(auth_views.PasswordResetView):
             response.status_code = LOCKED_OUT_STATUS
             return response
         return super().post(request, *args, **kwargs)
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """``CSRF_FAILURE_VIEW``: a form sent from a page too old to check, refused in the
-    site's own words and page (Django's is technical); ``reason`` is logged by Django."""
-    return render(request, "403_csrf.html", status=403)

@@ -436,7 +436,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wtsa_tracker.accounts.lockout_response"
-CSRF_FAILURE_VIEW = "wtsa_tracker.accounts.csrf_failure"
 # The client's address, for lockout and throttling: the connection's, unless
 # PROXY_COUNT proxies stand in front and add it to X-Forwarded-For (a client
 # could write any address there itself, so it is read only behind a proxy).
