@@ -195,6 +195,13 @@ def _check_directory(stream: IO[bytes], limits: DocxLimits) -> None:
     stream.seek(0)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) < at + 22:
+        if stream.read(4) == b"PK\x03\x04":
+            # It starts as a Word file does, and ends before its table of contents.
+            raise ParseError(
+                0,
+                "the Word file is incomplete or damaged (its end is missing): download or "
+                "copy it again, or open it in Word and save it again",
+            )
         raise ParseError(0, "not a Word document (it is not a ZIP archive)")
     members, directory_size = struct.unpack("<HL", tail[at + 10 : at + 16])
     if members > limits.max_members:

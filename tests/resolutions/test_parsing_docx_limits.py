@@ -235,3 +235,15 @@ def test_a_part_compressed_with_a_method_python_cannot_unpack_is_refused(method)
         "not a Word document (its part 'word/document.xml' is compressed with a method Word "
         f"does not use, number {method})"
     )
+
+
+def test_a_word_file_cut_short_is_refused_as_incomplete():
+    data = word_file(SMALL)
+
+    with pytest.raises(ParseError) as refused:
+        parse_docx(io.BytesIO(data[: len(data) // 2]))
+
+    assert str(refused.value) == (
+        "the Word file is incomplete or damaged (its end is missing): download or copy it "
+        "again, or open it in Word and save it again"
+    )
