@@ -199,8 +199,8 @@ def _check_directory(stream: IO[bytes], limits: DocxLimits) -> None:
             # It starts as a Word file does, and ends before its table of contents.
             raise ParseError(
                 0,
-                "the Word file is incomplete or damaged (its end is missing): download or "
-                "copy it again, or open it in Word and save it again",
+                "not a Word document, or an incomplete one (its end is missing): download "
+                "or copy it again, or open it in Word and save it again",
             )
         raise ParseError(0, "not a Word document (it is not a ZIP archive)")
     members, directory_size = struct.unpack("<HL", tail[at + 10 : at + 16])

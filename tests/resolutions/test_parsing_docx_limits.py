@@ -244,6 +244,6 @@ def test_a_word_file_cut_short_is_refused_as_incomplete():
         parse_docx(io.BytesIO(data[: len(data) // 2]))
 
     assert str(refused.value) == (
-        "the Word file is incomplete or damaged (its end is missing): download or copy it "
+        "not a Word document, or an incomplete one (its end is missing): download or copy it "
         "again, or open it in Word and save it again"
     )
