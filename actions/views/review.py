@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 ANY = gettext_lazy("Any")
 # A ticked report as "<id>:<version>": the version the reviewer saw, so a
 # report changed meanwhile is refused rather than approved unseen.
-_TICKED = re.compile(r"^(\d{1,10}):(\d{1,10})$")
+_TICKED = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")  # fullmatch: ASCII digits, no newline
 
 
 def _report_filterset(request: HttpRequest) -> ProgressReportFilterSet:
@@ -95,7 +95,7 @@ def report_review_bulk(request: HttpRequest) -> HttpResponse:
         return _back(request)
     ticked: dict[int, int] = {}
     for value in request.POST.getlist("report"):
-        match = _TICKED.match(value)
+        match = _TICKED.fullmatch(value)
         if match is None:
             messages.error(request, _("That request could not be read: nothing was changed."))
             return _back(request)

@@ -211,6 +211,24 @@ def test_a_request_that_cannot_be_read_changes_nothing(login, reports, tsb_coord
     assert any("nothing was changed" in m for m in messages_of(response))
 
 
+@pytest.mark.parametrize(
+    "forged", ["{pk}:{version}\n", "{pk}:{version}\x00", "\u0663:{version}", " {pk}:{version}"]
+)
+def test_a_ticked_report_is_read_only_as_the_page_writes_it(
+    login, reports, tsb_coordinator, forged
+):
+    report = reports["tsb_1"]
+    value = forged.format(pk=report.pk, version=report.version)
+    before = states(reports)
+
+    response = login(tsb_coordinator).post(
+        reverse("report_review_bulk"), {"report": [value], "to": "approved"}
+    )
+
+    assert states(reports) == before
+    assert "That request could not be read: nothing was changed." in messages_of(response)
+
+
 def test_the_way_back_never_leaves_the_reports_page(login, reports, tsb_coordinator):
     response = login(tsb_coordinator).post(
         reverse("report_review_bulk"),
