@@ -79,7 +79,9 @@ class _StrictNullBooleanSelect(forms.NullBooleanSelect):
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
         raw = data.get(name)
-        if value is None and raw not in (None, "", "unknown"):
+        # "2" and "3" are Django's old codes for yes and no, which this site never
+        # writes: handed on (and refused) rather than read as a yes or a no.
+        if raw in {"2", "3"} or (value is None and raw not in (None, "", "unknown")):
             return raw
         return value
 
