@@ -58,7 +58,7 @@ class StaffForm(forms.Form):
                 self.add_error(name if name in self.fields else None, errors)
             return
         super().add_error(field, error)
-        visible = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        visible = [name for name, shown in self.fields.items() if not shown.widget.is_hidden]
         first = next((name for name in visible if name in self._errors), None)
         for name in visible:
             self.fields[name].widget.attrs.pop("autofocus", None)
