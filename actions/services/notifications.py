@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import EmailDelivery, NotificationKind, ReportState, Role
-from ..display import day
+from ..display import day, person
 from ..models import (
     Action,
     Notification,
@@ -148,7 +148,7 @@ def report_moved_notify(*, report: ProgressReport, by: User) -> int:
     ).update(read_at=timezone.now())
     if report.state == ReportState.APPROVED:
         kind, subject = NotificationKind.REPORT_APPROVED, _("%(label)s: your report was approved")
-        body = ""
+        body = _("Approved by %(who)s.") % {"who": person(by)}
     elif report.state == ReportState.RETURNED:
         kind, subject = NotificationKind.REPORT_RETURNED, _("%(label)s: your report was returned")
         body = _("Reason: %(note)s") % {"note": report.review_note}

@@ -70,9 +70,9 @@ def test_an_approved_report_tells_its_author(tsb_action, tsb_staff, tsb_coordina
 
     progress_report_transition(report=report, to=ReportState.APPROVED, by=tsb_coordinator)
 
-    assert [n.kind for n in Notification.objects.filter(recipient=tsb_staff)] == [
-        NotificationKind.REPORT_APPROVED
-    ]
+    [notification] = Notification.objects.filter(recipient=tsb_staff)
+    assert notification.kind == NotificationKind.REPORT_APPROVED
+    assert notification.body == f"Approved by {tsb_coordinator}."
 
 
 def test_once_reviewed_no_coordinator_is_still_asked_to_review_the_report(

@@ -636,3 +636,21 @@ def test_every_error_of_a_report_shows_at_once_the_periods_rules_included(
     assert "The reporting period cannot end more than a year ahead." in page
     assert focused_field(page) == "period_end"
     assert not ProgressReport.objects.exists()
+
+
+def test_the_writer_of_a_submitted_report_is_told_someone_else_approves_it(
+    login, tsb_coordinator, tsb_staff, tsb_action
+):
+    builders.report(
+        tsb_action,
+        author=tsb_coordinator,
+        state=ReportState.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    url = reverse("action_detail", args=[tsb_action.pk])
+
+    own = login(tsb_coordinator).get(url).content.decode()
+    colleague = login(tsb_staff).get(url).content.decode()
+
+    assert "awaiting approval by a coordinator of its Bureau other than you" in own
+    assert "awaiting approval by the coordinator of its Bureau" in colleague
