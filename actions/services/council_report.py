@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from celery import current_app
@@ -407,16 +408,37 @@ def _progress_text(cell: _Cell, progress: list[dict[str, Any]], links: _Hyperlin
             evidence.append(links.link(link["url"]))
 
 
-def _set_properties(document, data: dict[str, Any], generated: datetime.datetime) -> None:
-    """Title, author, dates and language, as a document library or Word's File › Info shows."""
-    properties = document.core_properties
-    properties.title = f"{TITLE} ({data['document_number']})"
-    properties.subject = f"Report to {data['meeting']['name']}"
+@dataclass(frozen=True)
+class _FileProperties:
+    """What both files say they are, as a document library or File › Info shows it."""
+
+    title: str
+    subject: str
+    comments: str
+    created: datetime.datetime  # UTC: both libraries write the time as UTC whatever its zone
+    keywords: str = "WTSA; ITU Council; Resolution 83"
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> _FileProperties:
+        return cls(
+            title=f"{TITLE} ({data['document_number']})",
+            subject=f"Report to {data['meeting']['name']}",
+            comments=data["source"],
+            created=parse_datetime(data["generated_at"]).astimezone(datetime.UTC),
+        )
+
+
+def _set_properties(document, data: dict[str, Any]) -> None:
+    """Title, author, dates and language of the Word file."""
+    said, properties = _FileProperties.of(data), document.core_properties
+    properties.title, properties.subject, properties.keywords = (
+        said.title,
+        said.subject,
+        said.keywords,
+    )
     properties.author = properties.last_modified_by = AUTHOR
-    properties.comments = data["source"]
-    properties.keywords = "WTSA; ITU Council; Resolution 83"
-    # python-docx writes the time as UTC ("…Z") whatever its zone: convert first.
-    properties.created = properties.modified = generated.astimezone(datetime.UTC)
+    properties.comments = said.comments
+    properties.created = properties.modified = said.created
     properties.language = "en"
 
 
@@ -439,7 +461,7 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
 
     meeting = data["meeting"]
     generated = parse_datetime(data["generated_at"])
-    _set_properties(document, data, generated)
+    _set_properties(document, data)
     heading = document.add_paragraph()
     heading.add_run(_session_name(data)).bold = True
     if meeting["place"]:
@@ -660,14 +682,15 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     action with an autofilter and a frozen header, the assessments and the evidence."""
     workbook = Workbook(write_only=True)
     # The same title and author as the Word file (openpyxl names itself otherwise).
-    properties = workbook.properties
-    properties.title = f"{TITLE} ({data['document_number']})"
-    properties.subject = f"Report to {data['meeting']['name']}"
+    said, properties = _FileProperties.of(data), workbook.properties
+    properties.title, properties.subject, properties.keywords = (
+        said.title,
+        said.subject,
+        said.keywords,
+    )
     properties.creator = properties.lastModifiedBy = AUTHOR
-    properties.description = data["source"]
-    properties.keywords = "WTSA; ITU Council; Resolution 83"
-    generated = parse_datetime(data["generated_at"]).astimezone(datetime.UTC).replace(tzinfo=None)
-    properties.created = properties.modified = generated
+    properties.description = said.comments
+    properties.created = properties.modified = said.created.replace(tzinfo=None)
     properties.language = "en"
     summary = data["summary"]
 
