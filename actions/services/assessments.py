@@ -7,7 +7,6 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from resolutions.models import Resolution
@@ -15,6 +14,7 @@ from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 from .. import permissions
 from ..choices import AssessmentRating, AssessmentState, MeetingKind
+from ..display import day
 from ..models import Assessment, GoverningBodyMeeting, User
 from ..validators import NULL_CHARACTERS_MESSAGE, RATIONALE_MAX_LENGTH, text_too_long
 from .common import compare_and_set
@@ -44,7 +44,7 @@ def _clean(
             "this text: choose a later session."
         ) % {
             "session": meeting.name,
-            "end": date_format(meeting.document_deadline, "j F Y"),
+            "end": day(meeting.document_deadline),
             "assembly": assembly.code,
         }
     if errors:

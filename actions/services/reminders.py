@@ -22,7 +22,6 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import selectors
@@ -36,6 +35,7 @@ from ..choices import (
     ReportState,
     Role,
 )
+from ..display import day
 from ..models import (
     Action,
     GoverningBodyMeeting,
@@ -186,7 +186,7 @@ def reminders_plan(*, now: datetime.datetime) -> list[PlannedReminder]:
 def _subject(kind: ReminderKind, meeting: GoverningBodyMeeting) -> str:
     values = {
         "meeting": meeting.name,
-        "deadline": date_format(meeting.document_deadline, "j F Y"),
+        "deadline": day(meeting.document_deadline),
     }
     if kind == ReminderKind.ESCALATION:
         return _("%(meeting)s: reports missing after the %(deadline)s deadline") % values

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -19,6 +18,7 @@ from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefuse
 
 from .. import permissions, selectors
 from ..choices import ALLOWED_REPORT_TRANSITIONS, REVIEW_STATES, ReportState
+from ..display import day
 from ..models import Action, EvidenceLink, ProgressReport, User
 from ..validators import (
     NOTE_MAX_LENGTH,
@@ -123,7 +123,7 @@ def progress_report_create(
                     "A report on an action of %(assembly)s cannot be dated before the "
                     "assembly opened on %(date)s."
                 )
-                % {"assembly": assembly.code, "date": date_format(assembly.start_date, "j F Y")}
+                % {"assembly": assembly.code, "date": day(assembly.start_date)}
             }
         )
     if period_start is None or period_end is None:
