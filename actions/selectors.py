@@ -362,7 +362,8 @@ def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting |
     meetings = GoverningBodyMeeting.objects.filter(kind=kind)
     if meetings.filter(start_date__gte=today).exists():
         return None
-    last = meetings.filter(ordinary=True).order_by("-start_date").first()
+    # The last ordinary session, and the one before it (to tell where the body settled).
+    last, *before = meetings.filter(ordinary=True).order_by("-start_date")[:2] or [None]
     if last is None:
         return None
     rule = last.rule
@@ -375,8 +376,7 @@ def projected_meeting(kind: str, today: datetime.date) -> GoverningBodyMeeting |
     # A body that met twice running in one place meets there again (Council in
     # Geneva); one that moves (an assembly, hosted by a Member State) is "to be
     # decided" rather than where it met last.
-    before = meetings.filter(ordinary=True, start_date__lt=last.start_date).order_by("-start_date")
-    settled = before.values_list("place", flat=True).first() == last.place
+    settled = [meeting.place for meeting in before] == [last.place]
     projected = GoverningBodyMeeting(
         kind=kind,
         # "Council 2026" becomes "Council 2027"; a name without its year, "<kind> <year>".
