@@ -425,11 +425,6 @@ def _match_clauses(
 REVISION_SIMILARITY = 0.6
 
 
-def words_alike(before: str, after: str) -> float:
-    """The share of words two texts have in common, in order (0 to 1)."""
-    return difflib.SequenceMatcher(None, before.split(), after.split(), autojunk=False).ratio()
-
-
 def _match_revision(
     items: list[tuple[ParsedPart, ParsedItem, str | None]], previous: list[Clause]
 ) -> dict[str, Clause]:
@@ -468,8 +463,9 @@ def _pair_by_words(wanted: list[tuple[str, str, str]], previous: list[Clause]) -
 def _most_alike(
     text: str, key: str, candidates: list[Clause], words: dict[int, list[str]]
 ) -> Clause | None:
-    """The candidate whose words are most alike ``text`` (``words_alike``), if alike enough;
-    ties go to the one at ``key``, then to the first.
+    """The candidate whose words are most alike ``text``, if alike enough; ties go to the
+    one at ``key``, then to the first. Alike: the share of words in common, in order
+    (``SequenceMatcher.ratio`` of the candidate's words against the text's, 0 to 1).
 
     The same answer as scoring every candidate, in a fraction of the time: the
     text's words are indexed once, and a candidate is scored in full only if

@@ -268,7 +268,13 @@ def test_the_command_imports_a_complete_set_and_suppresses_what_it_lacks(wtsa20,
 
 def _pair_every_one_scored(wanted, previous):
     """The pairing by its definition: every free clause of the verb scored in full."""
-    from resolutions.services import REVISION_SIMILARITY, words_alike
+    import difflib
+
+    from resolutions.services import REVISION_SIMILARITY
+
+    def words_alike(before: str, after: str) -> float:
+        matcher = difflib.SequenceMatcher(None, before.split(), after.split(), autojunk=False)
+        return matcher.ratio()
 
     matched, taken = {}, set()
     for key, verb, text in wanted:
