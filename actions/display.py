@@ -64,6 +64,15 @@ def clause_reference(clause, *, addressee: bool = False) -> str:
 ACTION_NAME = gettext_noop("Res. %(resolution)s · action %(number)s (%(clause)s)")
 
 
+# "Res. 73 · action 4", where the item is not read (notifications, calendar feeds).
+SHORT_ACTION_NAME = gettext_noop("Res. %(resolution)s · action %(number)s")
+
+
+def short_action_name(action) -> str:
+    """``action_name`` without the item: needs only ``resolution`` loaded."""
+    return _(SHORT_ACTION_NAME) % {"resolution": action.resolution.number, "number": action.number}
+
+
 def action_name(action) -> str:
     """The name staff use for an action: "Res. 73 · action 4 (instructs 3)".
 

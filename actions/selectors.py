@@ -839,8 +839,8 @@ def calendar_events(
         events.append(
             CalendarEvent(
                 uid=f"action-{action.pk}-target",
-                summary=_("Target date: Res. %(number)s · action %(seq)s")
-                % {"number": action.resolution.number, "seq": action.number},
+                summary=_("Target date: %(action)s")
+                % {"action": display.short_action_name(action)},
                 start=action.target_date,
                 end=_day_after(action.target_date),
                 url=reverse("action_detail", args=[action.pk]),

@@ -24,9 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..choices import EmailDelivery, NotificationKind, ReportState, Role
-from ..display import day, person
+from ..display import day, person, short_action_name
 from ..models import (
-    Action,
     Notification,
     NotificationSettings,
     ProgressReport,
@@ -112,13 +111,6 @@ def _coordinators_of(bureau_id: int) -> list[int]:
     )
 
 
-def _action_label(action: Action) -> str:
-    return _("Res. %(number)s · action %(seq)s") % {
-        "number": action.resolution.number,
-        "seq": action.number,
-    }
-
-
 def report_moved_notify(*, report: ProgressReport, by: User) -> int:
     """Tell whom a report's new state concerns.
 
@@ -127,7 +119,7 @@ def report_moved_notify(*, report: ProgressReport, by: User) -> int:
     """
     action = report.action
     url = reverse("action_detail", args=[action.pk]) + f"#report-{report.pk}"
-    label = _action_label(action)
+    label = short_action_name(action)
     key = f"report-{report.pk}-{report.state}-v{report.version}"
     if report.state == ReportState.SUBMITTED:
         return notify(
@@ -178,7 +170,7 @@ def status_changed_notify(*, change: StatusChange) -> int:
         kind=NotificationKind.STATUS_CHANGED,
         key=f"status-change-{change.pk}",
         subject=_("%(label)s is now “%(status)s”")
-        % {"label": _action_label(action), "status": change.get_to_status_display()},
+        % {"label": short_action_name(action), "status": change.get_to_status_display()},
         body=change.note,
         url=reverse("action_detail", args=[action.pk]),
         now=change.changed_at,
