@@ -39,6 +39,7 @@ from .choices import (
     Strength,
     choice_label,
 )
+from .display import short_action_name
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -393,7 +394,7 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         # As the pages name it ("Res. 73 · action 4"): the admin, e-mails and feeds alike.
-        return f"Res. {self.resolution.number} · action {self.number}"
+        return short_action_name(self)
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
