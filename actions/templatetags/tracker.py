@@ -109,10 +109,11 @@ def active_filter_count(form) -> int:
     def values(name: str) -> list:
         return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
 
+    fields = getattr(form, "fields", {})
+
     def is_filter(name: str) -> bool:
         # A range's two boxes are "target_date_after" and "target_date_before";
         # a parameter no field reads (a tracking tag in a shared link) is none.
-        fields = getattr(form, "fields", {})
         return name not in NOT_FILTERS and any(
             name == field or name.startswith(f"{field}_") for field in fields
         )
