@@ -57,6 +57,7 @@ from .models import (
     ResolutionReportingDuty,
     StatusChange,
     User,
+    bureaux_of,
 )
 from .services.accounts import (
     InvitationNotSent,
@@ -68,6 +69,7 @@ from .services.actions import (
     ADMIN_EDITABLE_ACTION_FIELDS,
     action_transition,
     action_update,
+    check_focal_point,
     check_transition,
 )
 from .services.calendar import meeting_confirm
@@ -372,6 +374,18 @@ class ActionAdminForm(VersionedForm):
             for status in ActionStatus
             if status in ALLOWED_TRANSITIONS[current]
         ]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service's rule, checked here so that a refusal is the form's error.
+        focal_point = cleaned.get("focal_point")
+        if focal_point is not None and focal_point != self.instance.focal_point:
+            owner, collaborators = cleaned.get("owner"), cleaned.get("collaborators") or []
+            try:
+                check_focal_point(focal_point, bureaux_of([owner, *collaborators]))
+            except ValidationError as refused:
+                self.add_error(None, refused)
+        return cleaned
 
     def clean_new_status(self):
         new_status = self.cleaned_data["new_status"]

@@ -17,7 +17,7 @@ from .choices import STAFF_BODY_KINDS, ActionStatus, AssessmentRating, ReportSta
 from .council_report import NoResolutionInPeriod, resolution_in_period
 from .display import session_name
 from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
-from .selectors import council_meetings, reporting_period
+from .selectors import council_meetings, focal_point_candidates, reporting_period
 from .services.reports import MAX_EVIDENCE_LINKS, Evidence, check_report_period
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
@@ -130,12 +130,13 @@ class ActionPlanningForm(StaffForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text=_(
             "Type a name, username or e-mail address and choose the person from the "
-            "suggestions: someone of a Bureau working on this action. Empty for nobody."
+            "suggestions: a member of staff of a Bureau working on this action (not a "
+            "reader). Empty for nobody."
         ),
         error_messages={
             "invalid_choice": _(
-                "No one of the Bureaux working on this action has this username or "
-                "e-mail address. Type part of a name and choose from the suggestions."
+                "No member of staff of the Bureaux working on this action has this "
+                "username or e-mail address. Type part of a name and choose from the suggestions."
             )
         },
     )
@@ -164,7 +165,7 @@ class ActionPlanningForm(StaffForm):
         # Staff of the Bureaux that own or contribute (the service's rule), and
         # whoever holds the role today even if they moved on, so the current
         # value can always be shown.
-        people = User.objects.filter(is_active=True, bureau_id__in=action.involved_bureau_ids())
+        people = focal_point_candidates(action.involved_bureau_ids())
         if action.focal_point_id:
             people = people | User.objects.filter(pk=action.focal_point_id)
         self.fields["focal_point"].queryset = people

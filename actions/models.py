@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -423,10 +424,7 @@ class Action(models.Model):
 
     def involved_bureau_ids(self) -> set[int]:
         """Bureaux that own or contribute to the action (uses prefetched collaborators)."""
-        bureaux = {body.responsible_bureau_id for body in self.collaborators.all()}
-        if self.owner_id:
-            bureaux.add(self.owning_bureau_id)
-        return bureaux - {None}
+        return bureaux_of([self.owner if self.owner_id else None, *self.collaborators.all()])
 
     def reporting_duties(self) -> list[str]:
         """Every recipient this action reports to: its own duties and its resolution's.
@@ -439,6 +437,11 @@ class Action(models.Model):
 
     def is_overdue(self, today: datetime.date) -> bool:
         return action_is_overdue(self.status, self.target_date, today)
+
+
+def bureaux_of(bodies: Iterable[Body | None]) -> set[int]:
+    """The Bureaux whose staff act for these bodies (an owner and its collaborators)."""
+    return {body.responsible_bureau_id for body in bodies if body is not None} - {None}
 
 
 def action_sort_key(resolution: Resolution, number: int) -> str:

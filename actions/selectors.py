@@ -31,6 +31,7 @@ from .choices import (
     MeetingKind,
     Readiness,
     ReportState,
+    Role,
 )
 from .models import (
     RESOLUTION_TEXT_FIELDS,
@@ -858,6 +859,20 @@ def _day_after(day: datetime.date) -> datetime.date:
     feed readable.
     """
     return day if day == datetime.date.max else day + datetime.timedelta(days=1)
+
+
+def focal_point_candidates(bureau_ids: Iterable[int]) -> QuerySet[User]:
+    """Who may follow an action these Bureaux own or contribute to: their active staff,
+    coordinators and administrators, the people who may report on it.
+
+    Readers are not among them: a focal point writes the action's reports.
+    """
+    roles = [Role.BUREAU_STAFF, Role.COORDINATOR, Role.ADMINISTRATOR]
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(pk__in=User.objects.filter(groups__name__in=roles).values("pk")),
+        is_active=True,
+        bureau_id__in=bureau_ids,
+    )
 
 
 # How many people the focal point box suggests at a time, and how much of

@@ -436,3 +436,39 @@ def test_an_action_with_more_reports_than_its_page_shows_is_saved_from_that_page
     assert stored.target_date == datetime.date(2027, 6, 30)
     assert stored.reports.count() == LATEST_ON_ACTION_PAGE + 3
     assert stored.status_changes.count() == LATEST_ON_ACTION_PAGE + 3
+
+
+@pytest.mark.parametrize("who", ["br_staff", "reader"])
+def test_a_focal_point_who_may_not_follow_the_action_is_refused_on_the_form(
+    request, client, superuser, tsb_action, who
+):
+    client.force_login(superuser)
+    person = request.getfixturevalue(who)
+
+    response = client.post(
+        reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        _action_form_data(tsb_action, focal_point=person.pk, target_date="2026-12-31"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "must be an active member of staff (not a reader)" in errors["focal_point"][0]
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.focal_point, stored.target_date, stored.version) == (None, None, 1)
+
+
+def test_an_administrator_adds_a_collaborator_and_chooses_one_of_its_staff_at_once(
+    client, superuser, tsb_action, br_staff
+):
+    client.force_login(superuser)
+    bodies = [builders.body("BDT").pk, builders.body("BR").pk]
+
+    response = client.post(
+        reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        _action_form_data(tsb_action, collaborators=bodies, focal_point=br_staff.pk),
+    )
+
+    assert response.status_code == 302
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert stored.focal_point == br_staff
+    assert {body.code for body in stored.collaborators.all()} == {"BDT", "BR"}

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from resolutions.models import Clause, Resolution
 from resolutions.parsing import Directive
 from wtsa_tracker.errors import TransitionRefused
 
-from .. import permissions
+from .. import permissions, selectors
 from ..choices import ALLOWED_TRANSITIONS, IMPORT_ONLY_STATUSES, OPEN_STATUSES, ActionStatus
 from ..models import (
     Action,
@@ -27,6 +28,7 @@ from ..models import (
     StatusChange,
     User,
     action_sort_key,
+    bureaux_of,
     history_record_change,
 )
 from ..validators import NOTE_MAX_LENGTH, text_too_long
@@ -139,20 +141,15 @@ def action_update(
     if refused or (collaborators is not None and not permissions.is_administrator(by)):
         fields = ", ".join(sorted(refused)) or "collaborators"
         raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": fields})
+    if collaborators is not None:
+        collaborators = list(collaborators)
     focal_point = changes.get("focal_point")
-    if (
-        focal_point is not None
-        and focal_point != action.focal_point
-        and not _is_involved(focal_point, action)
-    ):
-        raise ValidationError(
-            {
-                "focal_point": _(
-                    "The focal point must be an active member of a Bureau that owns "
-                    "or contributes to this action."
-                )
-            }
-        )
+    if focal_point is not None and focal_point != action.focal_point:
+        # Among the Bureaux the action will have once changed: an administrator
+        # may add a collaborator and choose one of its staff at once.
+        owner = changes.get("owner", action.owner if action.owner_id else None)
+        bodies = action.collaborators.all() if collaborators is None else collaborators
+        check_focal_point(focal_point, bureaux_of([owner, *bodies]))
     changed = {k: v for k, v in changes.items() if getattr(action, k) != v}
     new_collaborators = None
     if collaborators is not None:
@@ -176,8 +173,16 @@ def action_update(
     return action
 
 
-def _is_involved(user: User, action: Action) -> bool:
-    return user.is_active and user.bureau_id in action.involved_bureau_ids()
+FOCAL_POINT_REFUSED = gettext_lazy(
+    "The focal point must be an active member of staff (not a reader) of a Bureau that "
+    "owns or contributes to this action."
+)
+
+
+def check_focal_point(person: User, bureau_ids: set[int]) -> None:
+    """Refuse a focal point who may not report on an action of these Bureaux."""
+    if not selectors.focal_point_candidates(bureau_ids).filter(pk=person.pk).exists():
+        raise ValidationError({"focal_point": FOCAL_POINT_REFUSED})
 
 
 @dataclass

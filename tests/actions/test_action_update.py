@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from actions.choices import Role
 from actions.models import Action
 from actions.services.actions import action_update
 from tests import builders
@@ -114,3 +115,25 @@ def test_staff_of_a_contributing_bureau_may_be_the_focal_point(tsb_action, tsb_s
     )
 
     assert Action.objects.get(pk=tsb_action.pk).focal_point == bdt_staff
+
+
+def test_a_reader_of_an_involved_bureau_may_not_be_the_focal_point(tsb_action, tsb_staff, reader):
+    with pytest.raises(ValidationError, match="not a reader"):
+        action_update(
+            action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": reader}
+        )
+
+    assert Action.objects.get(pk=tsb_action.pk).focal_point is None
+
+
+def test_an_administrator_of_an_involved_bureau_may_be_the_focal_point(tsb_action, tsb_staff):
+    tsb_administrator = builders.user("tsb_admin", bureau="TSB", role=Role.ADMINISTRATOR)
+
+    action_update(
+        action=tsb_action,
+        by=tsb_staff,
+        expected_version=1,
+        changes={"focal_point": tsb_administrator},
+    )
+
+    assert Action.objects.get(pk=tsb_action.pk).focal_point == tsb_administrator

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from actions.choices import ActionStatus, ReportingRecipient
+from actions.choices import ActionStatus, ReportingRecipient, Role
 from actions.models import Action, ReportingObligation, StatusChange
 from tests import builders
 from tests.api.support import client_for, etag_of
@@ -165,6 +165,21 @@ def test_planning_fields_are_set_and_cleared(res73_action, bdt_staff):
     assert (cleared.json()["focal_point"], cleared.json()["target_date"]) == (None, "2026-05-01")
     stored = Action.objects.get(pk=res73_action.pk)
     assert (stored.focal_point, stored.version) == (None, 3)
+
+
+def test_a_reader_is_refused_as_focal_point_and_nothing_changes(res73_action, bdt_staff):
+    builders.user("bdt_reader", bureau="BDT", role=Role.READER)
+    client = client_for(bdt_staff)
+    url = f"/api/actions/{res73_action.pk}/"
+
+    response = client.patch(
+        url, {"focal_point": "bdt_reader"}, format="json", HTTP_IF_MATCH=etag_of(client, url)
+    )
+
+    assert response.status_code == 400
+    assert "not a reader" in response.json()["errors"]["focal_point"][0]
+    stored = Action.objects.get(pk=res73_action.pk)
+    assert (stored.focal_point, stored.version) == (None, 1)
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2200-01-01"])

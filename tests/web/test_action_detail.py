@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.choices import ActionStatus, ReportingRecipient
+from actions.choices import ActionStatus, ReportingRecipient, Role
 from actions.models import Action, ReportingObligation, StatusChange, User
 from actions.permissions import allowed_next_statuses
 from actions.services.actions import action_transition, action_update
@@ -286,8 +286,8 @@ def test_the_focal_point_is_chosen_among_staff_of_the_involved_bureaux(
 
     assert response.status_code == 400
     assert (
-        "No one of the Bureaux working on this action has this username or e-mail address."
-        in response.content.decode()
+        "No member of staff of the Bureaux working on this action has this username or "
+        "e-mail address." in response.content.decode()
     )
     assert Action.objects.get(pk=tsb_action.pk).focal_point is None
 
@@ -302,9 +302,11 @@ def suggestions(client, action, typed):
 def test_the_focal_point_box_suggests_people_of_the_involved_bureaux_as_one_types(
     login, tsb_staff, bdt_staff, br_staff, tsb_action
 ):
-    builders.user("akeita", bureau="BDT", first_name="Amina", last_name="Keïta")
-    builders.user("akeita2", bureau="BR", first_name="Amina", last_name="Keïta")  # not involved
-    builders.user("akone", bureau="TSB", first_name="Amadou", last_name="Koné", is_active=False)
+    staff = {"role": Role.BUREAU_STAFF}
+    builders.user("akeita", bureau="BDT", first_name="Amina", last_name="Keïta", **staff)
+    builders.user("akeita2", bureau="BR", first_name="Amina", last_name="Keïta", **staff)  # no
+    builders.user("akone", bureau="TSB", first_name="A", last_name="Koné", is_active=False, **staff)
+    builders.user("akane", bureau="TSB", first_name="Amina", last_name="Kane", role=Role.READER)
     client = login(tsb_staff)
 
     response = suggestions(client, tsb_action, "  AMINA KEÏ ")
@@ -321,6 +323,7 @@ def test_the_focal_point_box_suggests_people_of_the_involved_bureaux_as_one_type
     assert 'value="bdt_staff"' in everyone
     assert 'value="br_staff"' not in everyone
     assert 'value="akone"' not in everyone
+    assert 'value="akane"' not in everyone  # a reader writes no reports
     # Names only: a few letters at a time would spell out an e-mail address.
     akeita = User.objects.get(username="akeita")
     akeita.email = "amina.keita@itu.int"
@@ -334,7 +337,7 @@ def test_the_focal_point_box_suggests_at_most_twenty_people_in_constant_queries(
     login, tsb_staff, tsb_action, django_assert_num_queries
 ):
     for n in range(25):
-        builders.user(f"tsb{n:02}", bureau="TSB", last_name=f"Staff {n:02}")
+        builders.user(f"tsb{n:02}", bureau="TSB", last_name=f"Staff {n:02}", role=Role.BUREAU_STAFF)
     client = login(tsb_staff)
     client.get(reverse("action_people", args=[tsb_action.pk]))  # the session, once
 
@@ -362,8 +365,8 @@ def test_the_focal_point_may_be_typed_as_an_e_mail_address_or_in_another_case(
 ):
     bdt_staff.email = "B.Staff@itu.int"
     bdt_staff.save()
-    twin = builders.user("Twin", bureau="TSB")
-    builders.user("twin", bureau="TSB")
+    twin = builders.user("Twin", bureau="TSB", role=Role.BUREAU_STAFF)
+    builders.user("twin", bureau="TSB", role=Role.BUREAU_STAFF)
 
     assert plan(login(tsb_staff), tsb_action, focal_point=" b.staff@ITU.int ").status_code == 302
     assert Action.objects.get(pk=tsb_action.pk).focal_point == bdt_staff
