@@ -1,10 +1,12 @@
 """Back office for administrators. Status changes go through the services."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from celery import current_app
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F, QuerySet
@@ -16,12 +18,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from resolutions import admin as resolutions_admin
 from resolutions.models import Assembly, Clause, Resolution
+from wtsa_tracker.admin_base import ModelAdmin
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
 from .choices import (
@@ -115,7 +119,7 @@ class _HistoryChanges(HistoricalRecordContextHelper):
         return value
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ModelAdmin, SimpleHistoryAdmin):
     """Shows an object's history (who, when, what, why) and never changes it.
 
     django-simple-history's page of one past version saves a POSTed form
@@ -133,7 +137,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(ModelAdmin):
     list_display = ["code", "name", "kind", "supporting_bureau", "sort_order"]
     list_filter = ["kind", "supporting_bureau"]
     search_fields = ["code", "name"]
@@ -614,7 +618,7 @@ class ProgressReportAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ModelAdmin):
     """Read-only: the history is evidence and is written by the transition service."""
 
     list_display = ["action", "from_status", "to_status", "changed_by", "changed_at"]
@@ -665,12 +669,12 @@ class GoverningBodyMeetingAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(MeetingRule)
-class MeetingRuleAdmin(admin.ModelAdmin):
+class MeetingRuleAdmin(ModelAdmin):
     list_display = ["kind", "secretariat_days", "contribution_days", "rhythm_months"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ModelAdmin):
     list_display = ["subject", "recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind", "email_delivery"]
     search_fields = ["key", "recipient__username"]
@@ -679,7 +683,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ModelAdmin):
     list_display = [
         "key",
         "kind",
@@ -698,7 +702,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingObligation)
-class ReportingObligationAdmin(admin.ModelAdmin):
+class ReportingObligationAdmin(ModelAdmin):
     list_display = ["action", "recipient"]
     list_filter = ["recipient"]
     search_fields = ["=action__resolution__number"]
@@ -710,7 +714,7 @@ class ReportingObligationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResolutionReportingDuty)
-class ResolutionReportingDutyAdmin(admin.ModelAdmin):
+class ResolutionReportingDutyAdmin(ModelAdmin):
     """The import records them from the text; correct one here if the text was misread."""
 
     list_display = ["resolution", "recipient", "clause"]
@@ -905,6 +909,14 @@ admin.site.register(Resolution, ResolutionImportAdmin)
 admin.site.unregister(Clause)
 admin.site.register(Clause, ClauseWithActionAdmin)
 
+# Other apps' lists (sign-in records, API tokens, groups) check the years in
+# their addresses as ours do.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog, AuthToken, Group):
+    if admin.site.is_registered(_model):
+        _theirs = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(_theirs.__name__, (ModelAdmin, _theirs), {}))
+
 
 # --- Resolution 83 assessments and the Council report (issue 9b) ----------------
 # Shown, never written here: assessments change through their page or the API
@@ -912,7 +924,7 @@ admin.site.register(Clause, ClauseWithActionAdmin)
 # a frozen report never changes at all.
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -955,7 +967,7 @@ class CouncilReportSnapshotAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(admin.ModelAdmin):
+class ExportAdmin(ModelAdmin):
     """Exports are written by the worker: the admin shows them and may delete old ones."""
 
     list_display = ["requested_by", "state", "rows_done", "rows_total", "created_at", "finished_at"]

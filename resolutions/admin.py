@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from wtsa_tracker.admin_base import ModelAdmin
+
 from .models import Assembly, Clause, Resolution, ResolutionReference
 
 
 @admin.register(Assembly)
-class AssemblyAdmin(admin.ModelAdmin):
+class AssemblyAdmin(ModelAdmin):
     list_display = ["code", "place", "start_date", "end_date"]
     search_fields = ["code", "name", "place"]
     date_hierarchy = "start_date"
@@ -32,7 +34,7 @@ class ResolutionReferenceInline(admin.TabularInline):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(admin.ModelAdmin):
+class ResolutionAdmin(ModelAdmin):
     list_display = ["number", "title", "assembly", "marker", "imported_at"]
     list_display_links = ["number", "title"]
     list_filter = ["assembly", "marker"]
@@ -45,7 +47,7 @@ class ResolutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):
+class ClauseAdmin(ModelAdmin):
     list_display = ["__str__", "part", "verb", "label", "short_text", "is_withdrawn"]
     list_filter = ["resolution__assembly", "part", "verb", "is_withdrawn"]
     search_fields = ["text", "addressee", "=resolution__number"]

@@ -38,6 +38,8 @@ class ResolutionsConfig(AppConfig):
     verbose_name = _("Resolutions")
 
     def ready(self) -> None:
+        from wtsa_tracker import lookups  # noqa: F401 (registers the project's lookups)
+
         # The parser is free of Django: every import path (command, admin, task)
         # calls it without limits, so the settings are installed as its default.
         set_default_limits(docx_limits_from_settings())

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -472,3 +472,37 @@ def test_an_administrator_adds_a_collaborator_and_chooses_one_of_its_staff_at_on
     stored = Action.objects.get(pk=tsb_action.pk)
     assert stored.focal_point == br_staff
     assert {body.code for body in stored.collaborators.all()} == {"BDT", "BR"}
+
+
+TOO_LARGE = "99999999999999999999"
+
+
+def test_a_year_no_date_can_have_reopens_every_change_list_unfiltered(client, superuser):
+    client.force_login(superuser)
+    tried = 0
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        for field in meta.get_fields():
+            if isinstance(field, models.DateField):
+                response = client.get(changelist, {f"{field.name}__year": TOO_LARGE})
+                # Django's answer to a wrong parameter: the list again, flagged.
+                assert response.status_code == 302, (changelist, field.name)
+                assert response["Location"] == f"{changelist}?e=1"
+                tried += 1
+        if model_admin.date_hierarchy:
+            response = client.get(changelist, {f"{model_admin.date_hierarchy}__year": TOO_LARGE})
+            assert response.status_code == 302, changelist
+    assert tried > 20
+
+
+def test_a_key_no_row_can_have_is_a_form_error_in_the_admin(client, superuser, tsb_action):
+    client.force_login(superuser)
+    url = reverse("admin:actions_action_change", args=[tsb_action.pk])
+
+    for field in ("owner", "focal_point", "collaborators"):
+        response = client.post(url, _action_form_data(tsb_action, **{field: [TOO_LARGE]}))
+
+        assert response.status_code == 200, field
+        assert "Select a valid choice" in str(response.context["adminform"].form.errors[field])
+    assert Action.objects.get(pk=tsb_action.pk).version == 1
