@@ -346,6 +346,9 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     # The header shows every section, on a few short lines, and leaves the screen to the content.
     header = page.locator(".site-header").bounding_box()
     assert header["height"] <= 180, header
+    # Who is signed in, in sight as on a laptop.
+    expect(page.locator(".account__name")).to_contain_text("Amina")
+    expect(page.locator(".account__name")).to_be_in_viewport()
     sections = page.get_by_role("navigation", name="Main").get_by_role("link")
     expect(sections.last).to_contain_text("Notifications 1")
     for index in range(sections.count()):
@@ -399,6 +402,15 @@ def test_on_a_phone_actions_are_cards_with_status_and_owner_and_filters_fold_awa
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, tmp_path, "phone-action")
+    # Where the action stands comes before its history, the report form after.
+    tops = [
+        page.locator(selector).bounding_box()["y"]
+        for selector in ("#facts", "#status-panel", "#timeline", "#new-report")
+    ]
+    assert tops == sorted(tops), tops
+    # Links standing alone (breadcrumb, shortcuts) are 24 px tall at least, for a finger.
+    for link in page.locator(".breadcrumb a, .narrow-only a, .panel--plain a").all():
+        assert link.bounding_box()["height"] >= 24, link.text_content()
 
     # A report refused opens on the field to correct, not at the top of the long page.
     page.get_by_label("Period from").fill("2026-06-30")
@@ -507,6 +519,11 @@ def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has
 
     # Saving the plan returns to its panel, and says so there, not only at the top.
     page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
+    # The status sits beside what the resolution asks, not below the history.
+    status_box = page.locator("#status-panel").bounding_box()
+    clause_box = page.locator("#clause-heading").bounding_box()
+    assert status_box["x"] > clause_box["x"] + clause_box["width"], (status_box, clause_box)
+    assert status_box["y"] < page.locator("#timeline").bounding_box()["y"]
     page.get_by_label("Target date").fill("2027-06-30")
     page.get_by_role("button", name="Save the plan").click()
     expect(page.locator("#planning").get_by_text("Saved the target date")).to_be_in_viewport()
