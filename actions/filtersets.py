@@ -3,6 +3,7 @@
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,8 @@ from .models import Action, Assessment, Body, GoverningBodyMeeting, ProgressRepo
 
 
 class PersonFilter(filters.ModelChoiceFilter):
-    """A person by the username typed in (in any case), not picked from a list.
+    """A person by the username typed in (in any case), not picked from a list;
+    the box suggests people by name as one types (``views.person_suggestions``).
 
     A list of every account made a page 2,000 options long (issue 13). Not
     by e-mail address: the lists are open to every signed-in person, and the
@@ -44,15 +46,42 @@ class PersonFilter(filters.ModelChoiceFilter):
 
     field_class = PersonChoiceField
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, name: str):
+        """``name``: the filter's parameter, which the box's suggestions are asked by."""
+        list_id = people_list_id(name)
         super().__init__(
             queryset=User.objects.all(),
             to_field_name="username",
-            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            # The suggestions come as the user types (htmx), as in the focal
+            # point box; without JavaScript the username typed in is enough.
+            widget=forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                    "list": list_id,
+                    "hx-get": reverse_lazy("person_suggestions", args=[name]),
+                    "hx-trigger": "input changed delay:300ms, focus once",
+                    "hx-target": f"#{list_id}",
+                    "hx-swap": "outerHTML",
+                    "hx-sync": "this:replace",
+                }
+            ),
             error_messages={"invalid_choice": _("No account has this username.")},
             label=label,
-            help_text=_("The person's username."),
+            help_text=_(
+                "The person's username: type part of their name and choose them from "
+                "the suggestions."
+            ),
         )
+
+
+# The filters that name a person, each with its box of suggestions.
+PERSON_FILTERS = ("author", "focal_point")
+
+
+def people_list_id(name: str) -> str:
+    """The id of the suggestions list of a person filter's box."""
+    return f"{name}_people"
 
 
 def _council_filter(help_text: str) -> IdChoiceFilter:
@@ -133,7 +162,7 @@ class ActionFilterSet(FilterSet):
     )
     overdue = BooleanFilter(method="filter_overdue", label=_("Overdue"))
     target_date = filters.DateFromToRangeFilter(label=_("Target date"))
-    focal_point = PersonFilter(_("Focal point"))
+    focal_point = PersonFilter(_("Focal point"), "focal_point")
     needs_review = BooleanFilter(label=_("Needs review"))
     q = SearchFilter(method="filter_text", label=_("Text"))
     # Readiness for a Council session: the readiness page's gaps, as a list.
@@ -219,7 +248,7 @@ class ProgressReportFilterSet(FilterSet):
         to_field_name="code",
         label=_("Bureau"),
     )
-    author = PersonFilter(_("Author"))
+    author = PersonFilter(_("Author"), "author")
     report_date = filters.DateFromToRangeFilter(label=_("Date"))
     period = filters.DateFromToRangeFilter(
         method="filter_period",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("actions/mine/", views.my_actions, name="my_actions"),
+    path("people/<slug:name>/", views.person_suggestions, name="person_suggestions"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("actions/<int:pk>/plan/", views.action_plan, name="action_plan"),

@@ -22,7 +22,7 @@ from .council import (
 from .dashboard import dashboard
 from .detail import action_detail, action_people, action_plan, action_status, report_create
 from .exports import export_create, export_detail, export_download
-from .lists import action_export, action_list, my_actions
+from .lists import action_export, action_list, my_actions, person_suggestions
 from .notifications import (
     calendar_feed,
     calendar_rotate,
@@ -61,6 +61,7 @@ __all__ = [
     "export_detail",
     "export_download",
     "my_actions",
+    "person_suggestions",
     "notification_list",
     "notification_settings",
     "notifications_read",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_safe
 from wtsa_tracker.pagination import DeferredJoinPaginator
 
 from .. import permissions, selectors
-from ..filtersets import ActionFilterSet
+from ..filtersets import PERSON_FILTERS, ActionFilterSet, people_list_id
 from ..forms import group_fields
-from ..models import Action, Body
+from ..models import Action, Body, User
 from ..services.exports import action_csv_lines
 from .shared import (
     OPEN_STATUS_VALUES,
@@ -186,3 +186,16 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "actions/my_actions.html", context)
+
+
+@login_required
+@require_safe
+def person_suggestions(request: HttpRequest, name: str) -> HttpResponse:
+    """Suggestions for a list's person filter (``name``: author or focal point) as the
+    user types: the people whose name or username has every word typed."""
+    if name not in PERSON_FILTERS:
+        raise Http404
+    people = selectors.people_matching(User.objects.all(), request.GET.get(name, ""))
+    return render(
+        request, "actions/_people.html", {"people": people, "list_id": people_list_id(name)}
+    )

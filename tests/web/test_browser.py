@@ -517,6 +517,16 @@ def test_on_a_laptop_the_filters_stay_open_under_their_heading_and_the_table_has
     expect(page.get_by_label("Text")).to_be_visible()
     assert_accessible(page)
 
+    # The reports' Author box suggests people by name, as the focal point box does.
+    page.goto(f"{live_server.url}/reports/")
+    author = page.get_by_label("Author")
+    with page.expect_response(re.compile(r"/people/author/\?author=dia")):
+        author.press_sequentially("dia")
+    expect(page.locator("#author_people option")).to_have_attribute("value", "amina")
+    author.fill("amina")
+    page.get_by_role("button", name="Show reports").click()
+    expect(page).to_have_url(re.compile(r"/reports/\?author=amina$"))
+
     # Saving the plan returns to its panel, and says so there, not only at the top.
     page.goto(f"{live_server.url}/actions/{res73_action.pk}/")
     # The status sits beside what the resolution asks, not below the history.

@@ -255,3 +255,33 @@ def test_the_api_list_takes_the_same_filters(reports, tsb_staff):
 
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [reports["tsb_2"].pk]
+
+
+@pytest.mark.parametrize(
+    ("page", "name"), [("report_list", "author"), ("action_list", "focal_point")]
+)
+def test_a_person_filter_suggests_people_by_name_as_one_types(client, reader, page, name):
+    builders.user("akeita", bureau="BDT", first_name="Amina", last_name="Keïta")
+    builders.user("mdiallo", bureau="TSB", first_name="Moussa", last_name="Diallo")
+    client.force_login(reader)
+
+    form = client.get(reverse(page)).content.decode()
+    suggested = client.get(reverse("person_suggestions", args=[name]), {name: "amina k"})
+
+    # The box asks for suggestions into the list it names, which the page holds.
+    assert f'list="{name}_people"' in form
+    assert f'hx-get="/people/{name}/"' in form
+    assert f'<datalist id="{name}_people"></datalist>' in form
+    assert suggested.status_code == 200
+    assert suggested.content.decode().strip() == (
+        f'<datalist id="{name}_people"><option value="akeita">Amina Keïta · BDT</option></datalist>'
+    )
+    # Chosen, the username is what the filter reads.
+    assert client.get(reverse(page), {name: "akeita"}).status_code == 200
+
+
+def test_person_suggestions_are_for_the_lists_filters_and_signed_in_people_only(client, reader):
+    assert client.get(reverse("person_suggestions", args=["author"])).status_code == 302
+    client.force_login(reader)
+    assert client.get(reverse("person_suggestions", args=["email"])).status_code == 404
+    assert client.post(reverse("person_suggestions", args=["author"])).status_code == 405
