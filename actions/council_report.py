@@ -21,13 +21,15 @@ from typing import Any
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from resolutions.models import Clause, Resolution
 
 from .choices import ActionStatus, AssessmentRating, MeetingKind, ReportState
-from .display import clause_reference
+from .display import clause_reference, day
 from .models import (
     Action,
     Assessment,
@@ -418,3 +420,70 @@ def council_report_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dic
                 }
             )
     return changes
+
+
+def _period_text(data: dict[str, Any]) -> str:
+    start, end = parse_date(data["period"]["start"]), parse_date(data["period"]["end"])
+    return f"{day(start)} – {day(end)}"
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    """The report's summary in sentences, each count agreeing with its noun: the same
+    on the page, in the Word file and in the spreadsheet.
+
+    In English whatever the language of the page that asked for it, as the rest
+    of the document; ngettext is there for English's own plurals.
+    """
+    with translation.override("en"):
+        return _summary_sentences(data)
+
+
+def _summary_sentences(data: dict[str, Any]) -> str:
+    summary = data["summary"]
+    scope = ", ".join(v for v in data["scope"].values() if v)
+    resolutions = ngettext(
+        "%(n)d WTSA resolution", "%(n)d WTSA resolutions", summary["resolutions"]
+    ) % {"n": summary["resolutions"]}
+    actions = ngettext(
+        "%(n)d action that reports to Council",
+        "%(n)d actions that report to Council",
+        summary["actions"],
+    ) % {"n": summary["actions"]}
+    with_report = summary["with_approved_report"]
+    without = summary["without_approved_report"]
+    assessed = summary["assessed"]
+    sentences = [
+        _(
+            "This document reports on the implementation of %(resolutions)s (%(actions)s) "
+            "in the period %(period)s%(scope)s."
+        )
+        % {
+            "resolutions": resolutions,
+            "actions": actions,
+            "period": _period_text(data),
+            "scope": _(", for %(scope)s") % {"scope": scope} if scope else "",
+        },
+        ngettext(
+            "%(n)d action has an approved progress report for the period;",
+            "%(n)d actions have an approved progress report for the period;",
+            with_report,
+        )
+        % {"n": with_report},
+        ngettext("%(n)d has none.", "%(n)d have none.", without) % {"n": without},
+        ngettext(
+            "%(n)d resolution carries a confirmed Resolution 83 assessment.",
+            "%(n)d resolutions carry a confirmed Resolution 83 assessment.",
+            assessed,
+        )
+        % {"n": assessed},
+    ]
+    return " ".join(sentences)
+
+
+# The front matter of a Council document, after its summary: what Council is
+# asked to do, and the texts the report answers to.
+ACTION_REQUIRED = "The Council is invited to take note of this report."
+REFERENCES = (
+    "WTSA Resolution 83; the WTSA resolutions listed below; "
+    "Plenipotentiary Conference Resolution 191."
+)

@@ -19,10 +19,9 @@ from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -40,7 +39,14 @@ from resolutions.models import Resolution
 
 from .. import permissions
 from ..choices import ActionStatus, MeetingKind, ReportFormat, ReportRunState
-from ..council_report import council_report_data, default_document_number, report_file_name
+from ..council_report import (
+    ACTION_REQUIRED,
+    REFERENCES,
+    council_report_data,
+    default_document_number,
+    report_file_name,
+    summary_text,
+)
 from ..display import day
 from ..models import Body, CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting, User
 
@@ -287,63 +293,6 @@ def _session_name(data: dict[str, Any]) -> str:
     return f"{meeting['name']} (provisional)" if meeting.get("provisional") else meeting["name"]
 
 
-def _period_text(data: dict[str, Any]) -> str:
-    start, end = parse_date(data["period"]["start"]), parse_date(data["period"]["end"])
-    return f"{day(start)} – {day(end)}"
-
-
-def _summary_text(data: dict[str, Any]) -> str:
-    """The summary of the report in sentences, each count agreeing with its noun.
-
-    In English whatever the language of the page that asked for it, as the rest
-    of the document; ngettext is there for English's own plurals.
-    """
-    with translation.override("en"):
-        return _summary_sentences(data)
-
-
-def _summary_sentences(data: dict[str, Any]) -> str:
-    summary = data["summary"]
-    scope = ", ".join(v for v in data["scope"].values() if v)
-    resolutions = ngettext(
-        "%(n)d WTSA resolution", "%(n)d WTSA resolutions", summary["resolutions"]
-    ) % {"n": summary["resolutions"]}
-    actions = ngettext(
-        "%(n)d action that reports to Council",
-        "%(n)d actions that report to Council",
-        summary["actions"],
-    ) % {"n": summary["actions"]}
-    with_report = summary["with_approved_report"]
-    without = summary["without_approved_report"]
-    assessed = summary["assessed"]
-    sentences = [
-        _(
-            "This document reports on the implementation of %(resolutions)s (%(actions)s) "
-            "in the period %(period)s%(scope)s."
-        )
-        % {
-            "resolutions": resolutions,
-            "actions": actions,
-            "period": _period_text(data),
-            "scope": _(", for %(scope)s") % {"scope": scope} if scope else "",
-        },
-        ngettext(
-            "%(n)d action has an approved progress report for the period;",
-            "%(n)d actions have an approved progress report for the period;",
-            with_report,
-        )
-        % {"n": with_report},
-        ngettext("%(n)d has none.", "%(n)d have none.", without) % {"n": without},
-        ngettext(
-            "%(n)d resolution carries a confirmed Resolution 83 assessment.",
-            "%(n)d resolutions carry a confirmed Resolution 83 assessment.",
-            assessed,
-        )
-        % {"n": assessed},
-    ]
-    return " ".join(sentences)
-
-
 class _Hyperlinks:
     """The web addresses a document links to, each related to it once.
 
@@ -480,14 +429,11 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
 
     summary = data["summary"]
     document.add_heading("Summary", level=2)
-    document.add_paragraph(_summary_text(data))
+    document.add_paragraph(summary_text(data))
     document.add_heading("Action required", level=2)
-    document.add_paragraph("The Council is invited to take note of this report.")
+    document.add_paragraph(ACTION_REQUIRED)
     document.add_heading("References", level=2)
-    document.add_paragraph(
-        "WTSA Resolution 83; the WTSA resolutions listed below; "
-        "Plenipotentiary Conference Resolution 191."
-    )
+    document.add_paragraph(REFERENCES)
 
     document.add_heading("1 Executive summary", level=1)
     statuses = summary["by_status"]
@@ -699,7 +645,7 @@ def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.append(_header(sheet, ["Council report", data["document_number"]]))
     sheet.append(_xlsx_row(sheet, ["Council session", _session_name(data)]))
-    sheet.append(_xlsx_row(sheet, ["Summary", _summary_text(data)]))
+    sheet.append(_xlsx_row(sheet, ["Summary", summary_text(data)]))
     sheet.append(
         [
             "Reporting period",

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from actions.choices import ActionStatus, ReportState
+from actions.council_report import ACTION_REQUIRED, REFERENCES, summary_text
 from actions.display import (
     action_name,
     clause_reference,
@@ -25,6 +26,17 @@ register.filter("session_name", session_name)
 register.filter("person", person)
 register.filter("day", day)
 register.filter("moment", moment)
+
+
+@register.inclusion_tag("actions/council/_front_matter.html")
+def council_front_matter(data: dict) -> dict:
+    """The Council report's summary, the action Council is asked for, and its
+    references: what the Word file says under the title, in the same words."""
+    return {
+        "summary": summary_text(data),
+        "action_required": ACTION_REQUIRED,
+        "references": REFERENCES,
+    }
 
 
 @register.simple_tag(takes_context=True)

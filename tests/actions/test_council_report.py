@@ -916,6 +916,29 @@ def test_the_word_file_and_the_page_show_the_same_summary_tables_under_the_same_
     assert [row[:2] for row in word_table[1:]] == [["BDT", "2"], ["TSB", "1"]]
 
 
+def test_the_page_has_the_word_files_sections_in_its_order_and_words(council, world):
+    data = data_for(council)
+    document = Document(io.BytesIO(council_report_docx(data=data)))
+    preview = render_to_string("actions/council/_report_body.html", {"data": data})
+    page = " ".join(re.sub(r"<[^>]+>", " ", preview).split())
+
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:5] == [
+        "Summary",
+        "Action required",
+        "References",
+        "1 Executive summary",
+        "2 Implementation, resolution by resolution",
+    ]
+    # Each heading on the page, in the same order, with the text under it.
+    found = [page.index(heading) for heading in headings]
+    assert found == sorted(found), headings
+    for heading in ("Summary", "Action required", "References"):
+        paragraphs = [p.text for p in document.paragraphs]
+        said = paragraphs[paragraphs.index(heading) + 1]
+        assert f"{heading} {said}" in page
+
+
 def test_a_resolution_is_cited_as_its_text_cites_itself_where_it_does(council, world):
     Resolution.objects.filter(number=73).update(revision_text="Rev. Geneva, 2022")
     data = data_for(council)

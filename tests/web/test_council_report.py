@@ -568,8 +568,8 @@ def test_the_preview_counts_one_as_one(login, council, res73, tsb_coordinator):
     preview = client.get(reverse("council_report_run_preview", args=[run.pk]))
 
     text = " ".join(preview.content.decode().split())
-    assert "1 action of 1 resolution reports to Council; 1 has an approved progress report" in text
-    assert "0 have none." in text
+    assert "1 WTSA resolution (1 action that reports to Council)" in text
+    assert "1 action has an approved progress report for the period; 0 have none." in text
 
 
 def test_the_preview_says_the_day_the_statuses_are_of(
