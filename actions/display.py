@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from resolutions.choices import ClauseVerb
+from wtsa_tracker.formats.en.formats import DATE_FORMAT, DATETIME_FORMAT
 
 from .choices import choice_label
 
-# One date style on every page, as ITU documents write it: "12 June 2025".
-DAY_FORMAT = "j F Y"
-MOMENT_FORMAT = "j F Y, H:i"
+# One date style on every page, as ITU documents write it: "12 June 2025", the
+# admin's too (wtsa_tracker.formats); here whatever language a task runs in.
+DAY_FORMAT = DATE_FORMAT
+MOMENT_FORMAT = DATETIME_FORMAT
 
 
 # The Bureaux as staff name them: "the Director of TSB" reads the same as the

@@ -174,6 +174,8 @@ LANGUAGE_CODE = "en"
 # here once its messages are in locale/, so no page mixes two languages.
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as Geneva writes them, in the admin too (Django's "en" is American).
+FORMAT_MODULE_PATH = "wtsa_tracker.formats"
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
 USE_TZ = True
