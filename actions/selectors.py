@@ -861,6 +861,11 @@ def _day_after(day: datetime.date) -> datetime.date:
     return day if day == datetime.date.max else day + datetime.timedelta(days=1)
 
 
+def has_approved_report(action: Action) -> bool:
+    """Whether an approved progress report says what was done on the action."""
+    return action.reports.filter(state=ReportState.APPROVED).exists()
+
+
 def focal_point_candidates(bureau_ids: Iterable[int]) -> QuerySet[User]:
     """Who may follow an action these Bureaux own or contribute to: their active staff,
     coordinators and administrators, the people who may report on it.

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_safe
 
 from wtsa_tracker.errors import AlreadySubmitted, StaleVersion, TransitionRefused
 
-from .. import permissions
+from .. import permissions, selectors
+from ..choices import ActionStatus
 from ..display import action_name, day, moment, person, report_panel
 from ..forms import (
     PEOPLE_LIST_ID,
@@ -146,6 +147,15 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(action)s is now “%(status)s”.") % values, extra_tags=STATUS_PANEL
         )
+        if action.status == ActionStatus.COMPLETED and not selectors.has_approved_report(action):
+            messages.warning(
+                request,
+                _(
+                    "No approved progress report says how it was completed: add one, "
+                    "so that Council reads what was done."
+                ),
+                extra_tags=STATUS_PANEL,
+            )
     return redirect(detail_url(pk))
 
 

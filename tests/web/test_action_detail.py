@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.choices import ActionStatus, ReportingRecipient, Role
+from actions.choices import ActionStatus, ReportingRecipient, ReportState, Role
 from actions.models import Action, ReportingObligation, StatusChange, User
 from actions.permissions import allowed_next_statuses
 from actions.services.actions import action_transition, action_update
@@ -161,6 +161,29 @@ def test_the_outcome_of_a_status_change_or_a_plan_is_repeated_in_its_panel(
     assert "Saved the target date of" in plan_panel
     assert "is now" not in plan_panel
     assert f'action="/actions/{tsb_action.pk}/plan/#planning"' in plan_panel
+
+
+def test_completing_an_action_that_no_approved_report_describes_asks_for_one(
+    login, tsb_staff, tsb_coordinator, tsb_action
+):
+    client = login(tsb_staff)
+    ask = "No approved progress report says how it was completed"
+    change_status(client, tsb_action, "in_progress")
+    submitted = builders.report(tsb_action, author=tsb_staff, state=ReportState.SUBMITTED)
+
+    completed = client.get(change_status(client, tsb_action, "completed", version=2)["Location"])
+
+    assert "is now “Completed”." in completed.content.decode()
+    assert ask in completed.content.decode()  # submitted, not yet approved
+    assert Action.objects.get(pk=tsb_action.pk).status == "completed"
+
+    # With an approved report, nothing more to ask.
+    submitted.state = ReportState.APPROVED
+    submitted.save()
+    change_status(client, tsb_action, "in_progress", version=3)
+    again = client.get(change_status(client, tsb_action, "completed", version=4)["Location"])
+    assert "is now “Completed”." in again.content.decode()
+    assert ask not in again.content.decode()
 
 
 def test_a_stale_status_change_is_refused_and_shows_who_changed_it(
