@@ -448,6 +448,11 @@ def import_job_create(
     return job
 
 
+# The stage in which resolutions are written, each in its own transaction: an
+# error then leaves those written before it (``_job_stopped`` says how many).
+WRITING = _lazy("Writing")
+
+
 def _job_progress(job: ImportJob, stage: str) -> Progress:
     def report(done: int, total: int) -> None:
         # One short autocommit write per resolution, outside any transaction.
@@ -526,9 +531,9 @@ def import_job_apply(*, job_id: int, now: datetime.datetime | None = None) -> Im
         return job
     try:
         plan = _job_plan(job)
-        _job_stage(job, _("Writing"), done=0, total=len(plan.resolutions))
+        _job_stage(job, str(WRITING), done=0, total=len(plan.resolutions))
         report = import_apply(
-            plan=plan, now=now, by=job.created_by, progress=_job_progress(job, _("Writing"))
+            plan=plan, now=now, by=job.created_by, progress=_job_progress(job, str(WRITING))
         )
     except (ParseError, ImportRefused) as error:
         return _job_failed(job, refusal_message(error))
@@ -553,7 +558,7 @@ def _job_stopped(job: ImportJob) -> ImportJob:
     compares with the database, so nothing is written twice).
     """
     job.refresh_from_db(fields=["state", "stage", "done", "total"])
-    if job.state == ImportState.APPLYING and job.stage == _("Writing") and job.done:
+    if job.state == ImportState.APPLYING and job.stage == str(WRITING) and job.done:
         message = _(
             "The import stopped on an unexpected error after %(done)d of %(total)d "
             "resolutions, which are imported: import the file again to import the rest."
