@@ -5,6 +5,7 @@ from celery import current_app
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,7 +78,12 @@ from .services.actions import (
     check_transition,
 )
 from .services.calendar import meeting_confirm
-from .services.reports import progress_report_transition, progress_report_update
+from .services.reports import (
+    MAX_EVIDENCE_LINKS,
+    Evidence,
+    progress_report_transition,
+    progress_report_update,
+)
 
 
 class VersionedForm(forms.ModelForm):
@@ -130,10 +136,27 @@ class ReadOnlyHistoryAdmin(ModelAdmin, SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return _HistoryChanges(self.model, historical_record)
 
+    def history_view(self, request, object_id, extra_context=None):
+        _check_id(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in {"GET", "HEAD"}:
             raise PermissionDenied(_("The history of a record cannot be changed."))
+        _check_id(self.model, object_id)
+        _check_id(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _check_id(model, value: str) -> None:
+    """A 404 for a history address whose id is no id of ``model`` (``/abc/history/``).
+
+    django-simple-history queries with it as given, and the database's refusal was a 500.
+    """
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError:
+        raise Http404(_("No such record.")) from None
 
 
 @admin.register(Body)
@@ -383,7 +406,8 @@ class ActionAdminForm(VersionedForm):
         cleaned = super().clean()
         # The service's rule, checked here so that a refusal is the form's error.
         focal_point = cleaned.get("focal_point")
-        if focal_point is not None and focal_point != self.instance.focal_point:
+        changing = {"focal_point", "owner", "collaborators"} & set(self.changed_data)
+        if focal_point is not None and changing:
             owner, collaborators = cleaned.get("owner"), cleaned.get("collaborators") or []
             try:
                 check_focal_point(focal_point, bureaux_of([owner, *collaborators]))
@@ -523,6 +547,12 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
 class EvidenceLinkInline(admin.TabularInline):
     model = EvidenceLink
     extra = 1
+    # As many as the staff pages and the API take, refused beyond with a message.
+    max_num = MAX_EVIDENCE_LINKS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
     # The same rule and message as the staff pages: http and https only.
     formfield_overrides = {models.URLField: {"form_class": WebAddressField}}
 
@@ -590,9 +620,10 @@ class ProgressReportAdmin(ReadOnlyHistoryAdmin):
         if obj is None:
             return self.readonly_fields
         # Who wrote it, for which action, stays as written; once submitted, so does the text.
-        frozen = ["action", "author", "bureau"]
+        # The date is the day it was written; a review note is written by returning it.
+        frozen = ["action", "author", "bureau", "report_date", "review_note"]
         if obj.state not in EDITABLE_REPORT_STATES:
-            frozen += ["report_date", "period_start", "period_end", "text", "review_note"]
+            frozen += ["period_start", "period_end", "text"]
         return [*self.readonly_fields, *frozen]
 
     def has_add_permission(self, request):
@@ -607,14 +638,33 @@ class ProgressReportAdmin(ReadOnlyHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        """Nothing yet: the report is saved with its evidence links in ``save_related``."""
+
+    def save_related(self, request, form, formsets, change):
+        # One edit through the service, as on the staff pages: a new version, the
+        # editor recorded, and a page open elsewhere told that it is stale.
+        report = form.instance
+        evidence = None
+        if report.state in EDITABLE_REPORT_STATES:
+            [links] = formsets
+            evidence = [
+                Evidence(link["url"], link.get("title", ""))
+                for link in links.cleaned_data
+                if link.get("url") and not link.get("DELETE")
+            ]
         progress_report_update(
-            report=ProgressReport.objects.get(pk=obj.pk),
+            report=ProgressReport.objects.get(pk=report.pk),
             by=request.user,
-            expected_version=form.cleaned_data.get("expected_version") or obj.version,
-            text=obj.text,
-            period_start=obj.period_start,
-            period_end=obj.period_end,
+            expected_version=form.cleaned_data.get("expected_version") or report.version,
+            text=report.text,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            evidence=evidence,
         )
+        for formset in formsets:
+            # Saved by the service, not the formset: the admin's log lists no link of
+            # its own, and the report's history names each.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 @admin.register(StatusChange)

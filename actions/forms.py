@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resolutions.models import Resolution
+from wtsa_tracker.characters import control_character_validator
 from wtsa_tracker.filters import NUMBER_MAX
 from wtsa_tracker.forms import PersonChoiceField
 
@@ -108,6 +109,7 @@ class StatusChangeForm(StaffForm):
         label=_("Note (optional)"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        validators=[control_character_validator],
         error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Why the status changes, for the history."),
@@ -214,6 +216,7 @@ class ProgressReportForm(StaffForm):
     text = forms.CharField(
         label=_("What was done"),
         max_length=REPORT_TEXT_MAX_LENGTH,
+        validators=[control_character_validator],
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Meetings held, documents produced, results: what Council should read."),
         error_messages={
@@ -255,7 +258,9 @@ class EvidenceForm(StaffForm):
     url = WebAddressField(
         label=_("Link"), max_length=EVIDENCE_URL_MAX_LENGTH, required=False, assume_scheme="https"
     )
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, validators=[control_character_validator]
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -296,6 +301,7 @@ class ReportTransitionForm(StaffForm):
         label=_("Reason for returning"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        validators=[control_character_validator],
         error_messages={"max_length": TOO_LONG_MESSAGE},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -338,6 +344,7 @@ class CouncilReportForm(StaffForm):
         label=_("Document number"),
         required=False,
         max_length=40,
+        validators=[control_character_validator],
         help_text=_("As the Council secretariat assigned it, e.g. C27/35-E. Empty: C27/xx-E."),
     )
 
@@ -390,6 +397,7 @@ class AssessmentForm(StaffForm):
     rationale = forms.CharField(
         label=_("Rationale"),
         max_length=RATIONALE_MAX_LENGTH,
+        validators=[control_character_validator],
         error_messages={
             "required": _("Say why: what was done, what was not, and why this rating."),
             "max_length": TOO_LONG_MESSAGE,

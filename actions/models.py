@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from resolutions.models import Clause, Resolution
+from wtsa_tracker.characters import control_character_validator
 
 from .choices import (
     COUNCIL_RECIPIENTS,
@@ -40,7 +42,7 @@ from .choices import (
     Strength,
     choice_label,
 )
-from .display import short_action_name
+from .display import day, short_action_name
 from .validators import (
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -87,8 +89,10 @@ class Body(models.Model):
     staff act for it in the tracker.
     """
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[control_character_validator]
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[control_character_validator])
     kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
     supporting_bureau = models.ForeignKey(
         "self",
@@ -329,7 +333,9 @@ class Action(models.Model):
         default=False,
         help_text=_("Set by an import when the clause changed, vanished or names no known owner."),
     )
-    review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
+    review_reason = models.CharField(
+        _("review reason"), max_length=300, blank=True, validators=[control_character_validator]
+    )
     # --- Across assemblies (issue 11) ---------------------------------------
     # The previous assembly's action for the same clause: it is "superseded"
     # and keeps its history; this one carries the work on.
@@ -565,7 +571,7 @@ class StatusChange(models.Model):
         _("note"),
         blank=True,
         max_length=NOTE_MAX_LENGTH,
-        validators=[max_length_validator(NOTE_MAX_LENGTH)],
+        validators=[max_length_validator(NOTE_MAX_LENGTH), control_character_validator],
     )
 
     class Meta:
@@ -653,7 +659,7 @@ class ProgressReport(models.Model):
     text = models.TextField(
         _("text"),
         max_length=REPORT_TEXT_MAX_LENGTH,
-        validators=[max_length_validator(REPORT_TEXT_MAX_LENGTH)],
+        validators=[max_length_validator(REPORT_TEXT_MAX_LENGTH), control_character_validator],
     )
     state = models.CharField(
         _("state"), max_length=20, choices=ReportState.choices, default=ReportState.DRAFT
@@ -672,7 +678,7 @@ class ProgressReport(models.Model):
         _("review note"),
         blank=True,
         max_length=NOTE_MAX_LENGTH,
-        validators=[max_length_validator(NOTE_MAX_LENGTH)],
+        validators=[max_length_validator(NOTE_MAX_LENGTH), control_character_validator],
     )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -746,7 +752,9 @@ class EvidenceLink(models.Model):
     url = models.URLField(
         _("URL"), max_length=EVIDENCE_URL_MAX_LENGTH, validators=[web_address_validator]
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[control_character_validator]
+    )
 
     history = AuditTrail(history_change_reason_field=models.TextField(null=True))
 
@@ -842,8 +850,10 @@ class GoverningBodyMeeting(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
-    name = models.CharField(_("name"), max_length=200)
-    place = models.CharField(_("place"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[control_character_validator])
+    place = models.CharField(
+        _("place"), max_length=100, blank=True, validators=[control_character_validator]
+    )
     start_date = models.DateField(_("opens"), validators=planning_date_validators)
     end_date = models.DateField(_("closes"), validators=planning_date_validators)
     document_deadline_override = models.DateField(
@@ -944,6 +954,40 @@ class GoverningBodyMeeting(models.Model):
 
     def get_kind_display(self) -> str:
         return choice_label(MeetingKind, self.kind)
+
+    def clean(self) -> None:
+        """Rules across fields and rows that the database's constraints cannot say.
+
+        The admin's form calls it, and the API's serializer does too.
+        """
+        errors = {}
+        period_start = self.reporting_period_start_override
+        try:
+            deadline = self.document_deadline if period_start and self.start_date else None
+        except OverflowError:  # an opening in year 1, which its own field refuses
+            deadline = None
+        if deadline and period_start > deadline:
+            errors["reporting_period_start_override"] = _(
+                "The reporting period must start on or before the document deadline "
+                "(%(deadline)s): it is the time the report covers."
+            ) % {"deadline": day(deadline)}
+        if self.pk and self.kind:
+            stored = type(self).objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+            if stored and stored != self.kind and self.reported_on():
+                errors["kind"] = _(
+                    "This session has Resolution 83 assessments or Council reports, so it stays "
+                    "a session of %(kind)s: add the other body's session as a new one."
+                ) % {"kind": choice_label(MeetingKind, stored)}
+        if errors:
+            raise ValidationError(errors)
+
+    def reported_on(self) -> bool:
+        """Whether assessments or Council reports were made for this session."""
+        return (
+            self.assessments.exists()
+            or self.council_report_runs.exists()
+            or self.council_report_snapshots.exists()
+        )
 
     @property
     def rule(self) -> MeetingRule:
@@ -1098,7 +1142,7 @@ class Assessment(models.Model):
         help_text=_("The session whose reporting period is assessed."),
     )
     rating = models.CharField(_("rating"), max_length=20, choices=AssessmentRating.choices)
-    rationale = models.TextField(_("rationale"))
+    rationale = models.TextField(_("rationale"), validators=[control_character_validator])
     state = models.CharField(
         _("state"),
         max_length=20,
@@ -1199,7 +1243,9 @@ class CouncilReportRun(models.Model):
         related_name="+",
         verbose_name=_("resolution"),
     )
-    document_number = models.CharField(_("document number"), max_length=40)
+    document_number = models.CharField(
+        _("document number"), max_length=40, validators=[control_character_validator]
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

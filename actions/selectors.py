@@ -28,6 +28,7 @@ from .choices import (
     STAFF_BODY_KINDS,
     ActionStatus,
     AssessmentRating,
+    AssessmentState,
     MeetingKind,
     Readiness,
     ReportState,
@@ -744,6 +745,18 @@ def assessment_suggestion(resolution: Resolution, meeting: GoverningBodyMeeting)
         % values
     )
     return SuggestedRating(rating, reason)
+
+
+def assessments_awaiting_confirmation(user: User) -> QuerySet[Assessment]:
+    """Proposed assessments the user may confirm (none they proposed), the longest waiting first."""
+    if not permissions.may_confirm_assessments(user):
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.for_list()
+        .filter(state=AssessmentState.PROPOSED)
+        .exclude(proposed_by=user)
+        .order_by("proposed_at", "pk")
+    )
 
 
 def assessment_timeline(resolution: Resolution) -> list[Assessment]:

@@ -6,6 +6,7 @@ is accepted.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -14,6 +15,8 @@ from django.core.validators import (
     URLValidator,
 )
 from django.utils.translation import gettext_lazy as _
+
+from wtsa_tracker.characters import CONTROL_CHARACTER_MESSAGE, control_character
 
 # A progress report is a paragraph or a few for Council, not a document: a
 # report longer than this belongs in a linked document.
@@ -46,6 +49,24 @@ web_address_validator = URLValidator(schemes=["http", "https"], message=WEB_ADDR
 # Django's own refusal of a NUL, which every form and the API give: PostgreSQL
 # keeps no such character in a text. For services that read text no form checked.
 NULL_CHARACTERS_MESSAGE = ProhibitNullCharactersValidator.message
+
+
+def check_characters(**texts: str) -> None:
+    """Refuse a NUL or a control character in any of the texts, named by field.
+
+    For services that take text no form or serializer checked: a NUL is kept
+    by no PostgreSQL text, a control character by no Word file.
+    """
+    errors = {}
+    for field, text in texts.items():
+        found = control_character(text)
+        if "\x00" in text:
+            errors[field] = NULL_CHARACTERS_MESSAGE
+        elif found is not None:
+            errors[field] = CONTROL_CHARACTER_MESSAGE % {"character": found}
+    if errors:
+        raise ValidationError(errors)
+
 
 # Django's own validators fill in the limit and the length the user typed.
 TOO_LONG_MESSAGE = _(

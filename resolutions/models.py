@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from wtsa_tracker.characters import control_character_validator
+
 from .choices import DIRECTIVE_VERBS, ClauseVerb, Conference, PartKind, RevisionMarker
 
 
@@ -16,8 +18,8 @@ class Assembly(models.Model):
     """A session of the World Telecommunication Standardization Assembly, e.g. WTSA-20."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. WTSA-20"))
-    name = models.CharField(_("name"), max_length=200)
-    place = models.CharField(_("place"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, validators=[control_character_validator])
+    place = models.CharField(_("place"), max_length=100, validators=[control_character_validator])
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
 
@@ -68,7 +70,7 @@ class Resolution(models.Model):
         Assembly, on_delete=models.PROTECT, related_name="resolutions", verbose_name=_("assembly")
     )
     number = models.PositiveIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("title"), max_length=500, validators=[control_character_validator])
     marker = models.CharField(
         _("marker"),
         max_length=3,
@@ -77,13 +79,19 @@ class Resolution(models.Model):
         help_text=_("What the assembly did to it: revised, no change or new."),
     )
     revision_text = models.CharField(
-        _("revision"), max_length=100, blank=True, help_text=_("e.g. Rev. Geneva, 2022")
+        _("revision"),
+        max_length=100,
+        blank=True,
+        validators=[control_character_validator],
+        help_text=_("e.g. Rev. Geneva, 2022"),
     )
-    overview = models.TextField(_("overview"), blank=True)
+    overview = models.TextField(_("overview"), blank=True, validators=[control_character_validator])
     footnotes = models.JSONField(
         _("footnotes"), default=list, blank=True, help_text=_("Footnotes of the title.")
     )
-    source_text = models.TextField(_("source text"), blank=True)
+    source_text = models.TextField(
+        _("source text"), blank=True, validators=[control_character_validator]
+    )
     source_hash = models.CharField(_("source hash"), max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
     # --- Across assemblies (issue 11) ---------------------------------------
@@ -162,9 +170,9 @@ class ResolutionReference(models.Model):
     conference = models.CharField(_("conference"), max_length=4, choices=Conference.choices)
     number = models.PositiveIntegerField(_("number"))
     is_revision = models.BooleanField(_("revised"), default=False)
-    place = models.CharField(_("place"), max_length=100)
+    place = models.CharField(_("place"), max_length=100, validators=[control_character_validator])
     year = models.PositiveSmallIntegerField(_("year"))
-    text = models.CharField(_("as cited"), max_length=300)
+    text = models.CharField(_("as cited"), max_length=300, validators=[control_character_validator])
 
     class Meta:
         ordering = ["conference", "number", "year"]
@@ -208,9 +216,18 @@ class Clause(models.Model):
     )
     part = models.CharField(_("part"), max_length=10, choices=PartKind.choices)
     verb = models.CharField(_("verb"), max_length=20, choices=ClauseVerb.choices)
-    heading = models.CharField(_("heading as written"), max_length=100, blank=True)
-    addressee = models.TextField(_("addressee"), blank=True)
-    label = models.CharField(_("label"), max_length=20, blank=True)
+    heading = models.CharField(
+        _("heading as written"),
+        max_length=100,
+        blank=True,
+        validators=[control_character_validator],
+    )
+    addressee = models.TextField(
+        _("addressee"), blank=True, validators=[control_character_validator]
+    )
+    label = models.CharField(
+        _("label"), max_length=20, blank=True, validators=[control_character_validator]
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -219,7 +236,7 @@ class Clause(models.Model):
         related_name="children",
         verbose_name=_("parent item"),
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), validators=[control_character_validator])
     footnotes = models.JSONField(_("footnotes"), default=list, blank=True)
     order = models.PositiveIntegerField(_("order"))
     source_line = models.PositiveIntegerField(_("source line"), null=True, blank=True)

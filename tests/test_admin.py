@@ -17,6 +17,7 @@ from actions.models import (
     CouncilReportSnapshot,
     EvidenceLink,
     Export,
+    GoverningBodyMeeting,
     MeetingRule,
     Notification,
     ProgressReport,
@@ -31,7 +32,9 @@ from actions.services.council_report import (
     council_report_generate,
     council_report_request,
 )
+from actions.services.reports import MAX_EVIDENCE_LINKS, progress_report_update
 from tests import builders
+from wtsa_tracker.errors import StaleVersion
 
 
 @pytest.fixture
@@ -248,7 +251,7 @@ def test_an_approved_report_cannot_be_rewritten_in_the_admin(
     url = reverse("admin:actions_progressreport_change", args=[report.pk])
 
     form = client.get(url).context["adminform"].form
-    client.post(
+    response = client.post(
         url,
         {
             "text": "Rewritten after approval",
@@ -258,6 +261,7 @@ def test_an_approved_report_cannot_be_rewritten_in_the_admin(
         },
     )
 
+    assert response.status_code == 403
     assert "text" not in form.fields
     report.refresh_from_db()
     assert report.text == "Held two workshops."
@@ -286,6 +290,122 @@ def test_a_draft_edited_in_the_admin_goes_through_the_service(
     assert response.status_code == 302, response.content.decode()[:3000]
     report.refresh_from_db()
     assert (report.text, report.version) == ("Held three workshops.", 2)
+
+
+def _draft_form(report, links):
+    data = {
+        "text": report.text,
+        "period_start": report.period_start.isoformat(),
+        "period_end": report.period_end.isoformat(),
+        "expected_version": report.version,
+        "evidence_links-TOTAL_FORMS": len(links),
+        "evidence_links-INITIAL_FORMS": 0,
+    }
+    for index, (url, title) in enumerate(links):
+        data.update({f"evidence_links-{index}-url": url, f"evidence_links-{index}-title": title})
+    return data
+
+
+def test_evidence_added_in_the_admin_is_an_edit_of_the_report(
+    client, superuser, tsb_action, tsb_staff
+):
+    report = builders.report(tsb_action, author=tsb_staff)
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:actions_progressreport_change", args=[report.pk]),
+        _draft_form(report, [("https://www.itu.int/ws", "Workshop page")]),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    report.refresh_from_db()
+    assert report.version == 2
+    assert list(report.evidence_links.values_list("url", "title")) == [
+        ("https://www.itu.int/ws", "Workshop page")
+    ]
+    assert superuser in report.editors.all()
+    # A page opened before the admin's edit now saves nothing over it.
+    with pytest.raises(StaleVersion):
+        progress_report_update(
+            report=report,
+            by=tsb_staff,
+            expected_version=1,
+            text=report.text,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            evidence=[],
+        )
+    assert report.evidence_links.count() == 1
+
+
+def test_more_evidence_links_than_a_report_takes_are_refused_in_the_admin(
+    client, superuser, tsb_action, tsb_staff
+):
+    report = builders.report(tsb_action, author=tsb_staff)
+    client.force_login(superuser)
+    links = [(f"https://www.itu.int/doc/{n}", "") for n in range(MAX_EVIDENCE_LINKS + 1)]
+
+    response = client.post(
+        reverse("admin:actions_progressreport_change", args=[report.pk]),
+        _draft_form(report, links),
+    )
+
+    assert response.status_code == 200
+    assert f"Please submit at most {MAX_EVIDENCE_LINKS} forms." in response.content.decode()
+    report.refresh_from_db()
+    assert (report.version, report.evidence_links.count()) == (1, 0)
+
+
+def test_a_drafts_date_and_review_note_are_shown_not_offered_for_editing(
+    client, superuser, tsb_action, tsb_staff
+):
+    report = builders.report(tsb_action, author=tsb_staff)
+    client.force_login(superuser)
+
+    form = (
+        client.get(reverse("admin:actions_progressreport_change", args=[report.pk]))
+        .context["adminform"]
+        .form
+    )
+
+    assert "text" in form.fields
+    assert not {"report_date", "review_note"} & set(form.fields)
+
+
+@pytest.mark.parametrize("path", ["abc/history/", "{pk}/history/abc/", "{pk}/history/1.5/"])
+def test_a_history_address_with_an_id_that_is_no_number_is_a_404(
+    client, superuser, tsb_action, path
+):
+    client.force_login(superuser)
+    url = reverse("admin:actions_action_changelist") + path.format(pk=tsb_action.pk)
+
+    assert client.get(url).status_code == 404
+
+
+def test_a_session_with_a_council_report_keeps_its_kind_in_the_admin(
+    client, superuser, tsb_coordinator
+):
+    session = builders.meeting(datetime.date(2027, 5, 18), name="Council 2027")
+    council_report_request(meeting=session, by=tsb_coordinator)
+    client.force_login(superuser)
+    url = reverse("admin:actions_governingbodymeeting_change", args=[session.pk])
+
+    response = client.post(
+        url,
+        {
+            "kind": "tsag",
+            "name": "Council 2027",
+            "place": "",
+            "start_date": "2027-05-18",
+            "end_date": "2027-05-27",
+            "ordinary": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "stays a session of ITU Council" in errors["kind"][0]
+    assert GoverningBodyMeeting.objects.get(pk=session.pk).kind == "council"
 
 
 def test_status_history_cannot_be_edited_in_the_admin(client, superuser, populated):
@@ -455,6 +575,26 @@ def test_a_focal_point_who_may_not_follow_the_action_is_refused_on_the_form(
     assert "must be an active member of staff (not a reader)" in errors["focal_point"][0]
     stored = Action.objects.get(pk=tsb_action.pk)
     assert (stored.focal_point, stored.target_date, stored.version) == (None, None, 1)
+
+
+def test_removing_the_focal_points_bureau_is_refused_on_the_form(
+    client, superuser, tsb_action, bdt_staff
+):
+    Action.objects.filter(pk=tsb_action.pk).update(focal_point=bdt_staff)
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:actions_action_change", args=[tsb_action.pk]),
+        _action_form_data(
+            Action.objects.get(pk=tsb_action.pk), collaborators=[], focal_point=bdt_staff.pk
+        ),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "of a Bureau that owns or contributes" in errors["focal_point"][0]
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert [body.code for body in stored.collaborators.all()] == ["BDT"]
 
 
 def test_an_administrator_adds_a_collaborator_and_chooses_one_of_its_staff_at_once(

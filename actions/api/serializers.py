@@ -8,10 +8,12 @@ a service in ``actions.services``.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -196,6 +198,14 @@ class MeetingSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {"start_date": _("The default document deadline would fall before year 1.")}
                 ) from None
+        # The model's own rules across fields and rows, as the admin applies them.
+        meeting = copy.copy(self.instance) if self.instance else GoverningBodyMeeting()
+        for name, given in attrs.items():
+            setattr(meeting, name, given)
+        try:
+            meeting.clean()
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.message_dict) from None
         return attrs
 
 

@@ -31,7 +31,7 @@ from ..models import (
     bureaux_of,
     history_record_change,
 )
-from ..validators import NOTE_MAX_LENGTH, text_too_long
+from ..validators import NOTE_MAX_LENGTH, check_characters, text_too_long
 from .common import compare_and_set
 from .notifications import status_changed_notify
 
@@ -84,6 +84,7 @@ def action_transition(
         return action
     if len(note.strip()) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
+    check_characters(note=note)
     check_transition(current, to)
     now = now or timezone.now()
     expected_version = action.version if expected_version is None else expected_version
@@ -144,7 +145,11 @@ def action_update(
     if collaborators is not None:
         collaborators = list(collaborators)
     focal_point = changes.get("focal_point")
-    if focal_point is not None and focal_point != action.focal_point:
+    bureaux_change = "owner" in changes or collaborators is not None
+    if "focal_point" not in changes and bureaux_change and action.focal_point_id:
+        # The focal point stays: still of a Bureau the action keeps?
+        focal_point = action.focal_point
+    if focal_point is not None and (focal_point.pk != action.focal_point_id or bureaux_change):
         # Among the Bureaux the action will have once changed: an administrator
         # may add a collaborator and choose one of its staff at once.
         owner = changes.get("owner", action.owner if action.owner_id else None)

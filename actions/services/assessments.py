@@ -16,7 +16,7 @@ from .. import permissions
 from ..choices import AssessmentRating, AssessmentState, MeetingKind
 from ..display import day
 from ..models import Assessment, GoverningBodyMeeting, User
-from ..validators import NULL_CHARACTERS_MESSAGE, RATIONALE_MAX_LENGTH, text_too_long
+from ..validators import RATIONALE_MAX_LENGTH, check_characters, text_too_long
 from .common import compare_and_set
 
 
@@ -32,8 +32,11 @@ def _clean(
         errors["rationale"] = _("Say why: an assessment needs its rationale.")
     elif len(rationale) > RATIONALE_MAX_LENGTH:
         errors["rationale"] = text_too_long(RATIONALE_MAX_LENGTH, len(rationale))
-    elif "\x00" in rationale:
-        errors["rationale"] = NULL_CHARACTERS_MESSAGE
+    else:
+        try:
+            check_characters(rationale=rationale)
+        except ValidationError as refused:
+            errors.update(refused.message_dict)
     assembly = resolution.assembly
     if meeting.kind != MeetingKind.COUNCIL:
         errors["meeting"] = _("An assessment is for the reporting period of a Council session.")

@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from resolutions.models import Resolution
+from wtsa_tracker.characters import without_control_characters
 
 from .. import permissions
 from ..choices import ActionStatus, MeetingKind, ReportFormat, ReportRunState
@@ -49,6 +50,7 @@ from ..council_report import (
 )
 from ..display import day
 from ..models import Body, CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting, User
+from ..validators import check_characters
 
 GENERATE_TASK = "actions.tasks.generate_council_report"
 # The document itself is in English, as the original of an ITU Council document
@@ -84,6 +86,7 @@ def council_report_request(
         raise PermissionDenied(permissions.GENERATE_REPORT_REFUSED)
     if meeting.kind != MeetingKind.COUNCIL:
         raise ValidationError({"meeting": _("The report is for a session of Council.")})
+    check_characters(document_number=document_number)
     run = CouncilReportRun.objects.create(
         meeting=meeting,
         bureau=bureau,
@@ -203,6 +206,21 @@ def council_report_snapshot_delete(*, snapshot: CouncilReportSnapshot, by: User)
 
 
 # --- The Word document ----------------------------------------------------------
+
+
+def _writable(value: Any) -> Any:
+    """The report's data with every text stripped of what Word and Excel cannot hold.
+
+    Forms, the API, the admin and the import refuse such characters; this keeps
+    a text stored before they did from stopping the report.
+    """
+    if isinstance(value, str):
+        return without_control_characters(value)
+    if isinstance(value, dict):
+        return {key: _writable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_writable(item) for item in value]
+    return value
 
 
 def _cells(table: Table, row) -> list[_Cell]:
@@ -394,6 +412,7 @@ def _set_properties(document, data: dict[str, Any]) -> None:
 def council_report_docx(*, data: dict[str, Any]) -> bytes:
     """The report as a Council document: number, date, source, title, summary, a table per
     resolution with its actions and its assessment, page numbers in the footer."""
+    data = _writable(data)
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Calibri"
@@ -626,6 +645,7 @@ def _evidence_cell(sheet, progress: list[dict[str, Any]]) -> WriteOnlyCell:
 def council_report_xlsx(*, data: dict[str, Any]) -> bytes:
     """The report as a workbook (write-only, so memory stays flat): a summary sheet, every
     action with an autofilter and a frozen header, the assessments and the evidence."""
+    data = _writable(data)
     workbook = Workbook(write_only=True)
     # The same title and author as the Word file (openpyxl names itself otherwise).
     said, properties = _FileProperties.of(data), workbook.properties

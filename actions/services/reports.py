@@ -22,8 +22,8 @@ from ..display import day
 from ..models import Action, EvidenceLink, ProgressReport, User
 from ..validators import (
     NOTE_MAX_LENGTH,
-    NULL_CHARACTERS_MESSAGE,
     REPORT_TEXT_MAX_LENGTH,
+    check_characters,
     text_too_long,
 )
 from .common import compare_and_set
@@ -64,7 +64,13 @@ def check_report_period(
             raise ValidationError({field: _("A report cannot be dated before 1 January 1990.")})
     if period_start > report_date:
         raise ValidationError(
-            {"period_start": _("The reporting period cannot start after the report's date.")}
+            {
+                "period_start": _(
+                    "The reporting period cannot start after the report's date, %(date)s: "
+                    "a report tells what was done."
+                )
+                % {"date": day(report_date)}
+            }
         )
     if period_end < period_start:
         raise ValidationError(
@@ -85,6 +91,7 @@ def _clean_text(text: str) -> None:
         raise ValidationError({"text": _("A progress report needs some text.")})
     if len(text.strip()) > REPORT_TEXT_MAX_LENGTH:
         raise ValidationError({"text": text_too_long(REPORT_TEXT_MAX_LENGTH, len(text.strip()))})
+    check_characters(text=text)
 
 
 def progress_report_create(
@@ -209,6 +216,8 @@ def _check_evidence(evidence: list[Evidence]) -> None:
                 % {"max": MAX_EVIDENCE_LINKS}
             }
         )
+    for link in evidence:
+        check_characters(evidence_links=link.title + link.url)
 
 
 def _replace_evidence(report: ProgressReport, evidence: Iterable[Evidence], *, by: User) -> None:
@@ -305,8 +314,7 @@ def progress_report_transition(
         raise ValidationError({"note": _("Say why the report is returned.")})
     if len(note.strip()) > NOTE_MAX_LENGTH:
         raise ValidationError({"note": text_too_long(NOTE_MAX_LENGTH, len(note.strip()))})
-    if "\x00" in note:
-        raise ValidationError({"note": NULL_CHARACTERS_MESSAGE})
+    check_characters(note=note)
     now = now or timezone.now()
     expected_version = report.version if expected_version is None else expected_version
     values: dict[str, Any] = {"state": to, "updated_at": now}

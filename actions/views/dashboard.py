@@ -172,6 +172,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unfinished_url": unfinished_reports_url(user),
         "awaiting_count": awaiting.count() if awaiting is not None else 0,
         "awaiting": list(awaiting[:DASHBOARD_ROWS]) if awaiting is not None else None,
+        # One more than shown: whether to say that more wait, without counting them.
+        "assessments_awaiting": (
+            list(selectors.assessments_awaiting_confirmation(user)[: DASHBOARD_ROWS + 1])
+            if permissions.may_confirm_assessments(user)
+            else None
+        ),
+        "dashboard_rows": DASHBOARD_ROWS,
         "recent": list(recent),
         "chart_by_bureau": _status_by_bureau(),
         "chart_by_resolution": _status_by_resolution(resolution_counts),

@@ -203,6 +203,14 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(action_detail_queryset(), pk=report.action_id)
     form = ReportTransitionForm(request.POST)
     if not form.is_valid():
+        if set(form.errors) == {"note"}:  # the reason as typed, its error under its box
+            return render_detail(
+                request,
+                action,
+                status=400,
+                review_errors={report.pk: form.errors["note"]},
+                review_notes={report.pk: request.POST.get("note", "")},
+            )
         messages.error(request, _("That request was incomplete: nothing was saved."))
         return render_detail(request, action, status=400)
     version = form.cleaned_data["version"]
@@ -226,7 +234,11 @@ def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return render_detail(request, action, status=409, review_notes=notes)
     except ValidationError as invalid:
         return render_detail(
-            request, action, status=400, review_errors={report.pk: invalid.messages}
+            request,
+            action,
+            status=400,
+            review_errors={report.pk: invalid.messages},
+            review_notes={report.pk: form.cleaned_data["note"]},
         )
     messages.success(
         request,

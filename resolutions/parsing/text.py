@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wtsa_tracker.characters import CONTROL_CHARACTERS
+
 from .builder import build_resolutions, check_unique
 from .cleaning import collapse_spaces, normalise_chars, quote
 from .lines import Kind, classify_lines
@@ -56,6 +58,9 @@ def parse_text(text: str) -> ParsedDocument:
 
     Raises ``ParseError`` naming the line and what was expected there.
     """
+    # A form feed between pages (as pdftotext writes) or another control
+    # character is space to a reader, and no Word file can hold it.
+    text = CONTROL_CHARACTERS.sub(" ", text)
     raw = split_lines(text)
     if not text.strip():
         raise ParseError(1, f"the text is empty: {EXPECTED_HEADING}")

@@ -109,6 +109,50 @@ def test_a_focal_point_outside_the_involved_bureaux_is_refused(tsb_action, tsb_s
     assert Action.objects.get(pk=tsb_action.pk).focal_point is None
 
 
+def test_dropping_the_focal_points_bureau_from_the_action_is_refused(
+    tsb_action, tsb_staff, bdt_staff, superuser
+):
+    action_update(
+        action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": bdt_staff}
+    )
+    action = Action.objects.get(pk=tsb_action.pk)
+
+    with pytest.raises(ValidationError, match="focal point"):
+        action_update(
+            action=action,
+            by=superuser,
+            expected_version=action.version,
+            changes={},
+            collaborators=[],
+        )
+    with pytest.raises(ValidationError, match="focal point"):
+        action_update(
+            action=action,
+            by=superuser,
+            expected_version=action.version,
+            changes={"owner": builders.body("BR")},
+            collaborators=[],
+        )
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.focal_point, stored.version) == (bdt_staff, action.version)
+    assert [body.code for body in stored.collaborators.all()] == ["BDT"]
+
+
+def test_dropping_a_bureau_the_focal_point_is_not_of_is_allowed(tsb_action, tsb_staff, superuser):
+    action_update(
+        action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": tsb_staff}
+    )
+    action = Action.objects.get(pk=tsb_action.pk)
+
+    action_update(
+        action=action, by=superuser, expected_version=action.version, changes={}, collaborators=[]
+    )
+
+    stored = Action.objects.get(pk=tsb_action.pk)
+    assert (stored.focal_point, list(stored.collaborators.all())) == (tsb_staff, [])
+
+
 def test_staff_of_a_contributing_bureau_may_be_the_focal_point(tsb_action, tsb_staff, bdt_staff):
     action_update(
         action=tsb_action, by=tsb_staff, expected_version=1, changes={"focal_point": bdt_staff}

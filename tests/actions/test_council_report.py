@@ -355,6 +355,36 @@ def test_a_progress_report_keeps_its_paragraphs_in_the_word_file_and_the_preview
     assert "Two workshops held.<br>A guide is drafted." in preview
 
 
+def test_text_stored_with_a_control_character_is_written_without_it(council, world, tsb_staff):
+    # Stored before forms, the API and the admin refused such characters.
+    builders.report(
+        world["other"],
+        author=tsb_staff,
+        state=ReportState.APPROVED,
+        text="Pasted\x0b from a PDF\x0c.",
+        report_date=datetime.date(2027, 3, 2),
+        **IN_PERIOD,
+    )
+    Assessment.objects.filter(rationale__startswith="Workshops").update(rationale="Half\x01 done.")
+
+    data = data_for(council)
+    text, tables = _docx_text(council_report_docx(data=data))
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data)))
+
+    cells = [cell for table in tables for row in table for cell in row]
+    assert any("Pasted from a PDF." in cell for cell in cells)
+    assert "Half done." in text
+    values = [
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    ]
+    assert any("Pasted from a PDF." in value for value in values)
+    assert any("Half done." in value for value in values)
+
+
 def _docx_text(content: bytes) -> tuple[str, list[list[list[str]]]]:
     document = Document(io.BytesIO(content))
     text = "\n".join(p.text for p in document.paragraphs)

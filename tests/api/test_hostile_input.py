@@ -8,7 +8,9 @@ import json
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
+from actions.display import day
 from tests.api.support import client_for, snapshot
 
 REPORT = {"text": "Workshop held.", "period_start": "2025-06-01", "period_end": "2026-03-01"}
@@ -104,8 +106,12 @@ def test_a_period_starting_after_the_reports_date_is_refused_under_its_start(
 
     response = staff.post("/api/progress-reports/", body, format="json")
 
+    today = day(timezone.localdate())
     assert assert_refused(response)["errors"] == {
-        "period_start": ["The reporting period cannot start after the report's date."]
+        "period_start": [
+            f"The reporting period cannot start after the report's date, {today}: "
+            "a report tells what was done."
+        ]
     }
     assert snapshot() == before
 
@@ -285,6 +291,60 @@ def test_every_date_of_a_session_the_admin_sets_is_kept_within_the_years_allowed
         "reporting_period_start_override",
         "document_deadline_override",
     }
+
+
+def test_a_reporting_period_starting_after_the_document_deadline_is_refused(administrator):
+    from actions.models import GoverningBodyMeeting
+    from tests import builders
+    from tests.api.support import etag_of
+
+    # Opens 18 May 2027: documents are due four weeks before, on 20 April.
+    session = builders.meeting(datetime.date(2027, 5, 18))
+    admin = client_for(administrator)
+    url = f"/api/meetings/{session.pk}/"
+
+    response = admin.patch(
+        url,
+        {"reporting_period_start_override": "2027-05-01"},
+        format="json",
+        HTTP_IF_MATCH=etag_of(admin, url),
+    )
+
+    errors = assert_refused(response)["errors"]
+    assert "on or before the document deadline (20 April 2027)" in str(
+        errors["reporting_period_start_override"]
+    )
+    assert GoverningBodyMeeting.objects.get(pk=session.pk).reporting_period_start_override is None
+
+
+def test_a_session_with_assessments_keeps_its_kind(administrator, tsb_coordinator, tsb_action):
+    from actions.choices import MeetingKind
+    from actions.models import GoverningBodyMeeting
+    from tests import builders
+    from tests.api.support import etag_of
+
+    session = builders.meeting(datetime.date(2027, 5, 18))
+    other = builders.meeting(datetime.date(2027, 9, 1))
+    builders.assessment(tsb_action.resolution, session, by=tsb_coordinator)
+    admin = client_for(administrator)
+
+    refused = admin.patch(
+        f"/api/meetings/{session.pk}/",
+        {"kind": MeetingKind.TSAG},
+        format="json",
+        HTTP_IF_MATCH=etag_of(admin, f"/api/meetings/{session.pk}/"),
+    )
+    allowed = admin.patch(
+        f"/api/meetings/{other.pk}/",
+        {"kind": MeetingKind.TSAG},
+        format="json",
+        HTTP_IF_MATCH=etag_of(admin, f"/api/meetings/{other.pk}/"),
+    )
+
+    assert "stays a session of ITU Council" in str(assert_refused(refused)["errors"]["kind"])
+    assert allowed.status_code == 200, allowed.content
+    kinds = dict(GoverningBodyMeeting.objects.values_list("pk", "kind"))
+    assert (kinds[session.pk], kinds[other.pk]) == (MeetingKind.COUNCIL, MeetingKind.TSAG)
 
 
 def test_assessment_keys_the_api_does_not_take_are_refused_not_ignored(

@@ -188,6 +188,9 @@ def test_freezing_is_confirmed_first_and_a_provisional_session_is_pointed_out(
 
     assert '<input type="checkbox" name="confirm" value="1" required>' in page
     assert f"The dates of {council.name} are only projected" in page
+    # A coordinator has no admin: who can confirm the dates is named instead.
+    assert "Ask an administrator to confirm the session's dates" in page
+    assert "/admin/" not in page
     assert "Tick the box to confirm: a frozen report cannot be changed or deleted." in (
         unconfirmed.content.decode()
     )

@@ -353,3 +353,54 @@ def test_reports_left_in_a_bureau_the_user_has_left_are_not_theirs_to_finish(
 
     assert response.context["unfinished"].first == []
     assert "Your unfinished reports" not in response.content.decode()
+
+
+def test_a_tsb_coordinator_is_shown_the_assessments_waiting_for_confirmation(
+    login, tsb_coordinator, bdt_coordinator, tsb_action
+):
+    council = builders.meeting(datetime.date(2026, 5, 18), name="Council 2026")
+    res44 = builders.resolution(44)
+    waiting = builders.assessment(tsb_action.resolution, council, by=bdt_coordinator)
+    builders.assessment(res44, council, by=tsb_coordinator)  # their own: someone else confirms
+    builders.assessment(
+        builders.resolution(2), council, by=bdt_coordinator, confirmed_by=tsb_coordinator
+    )
+
+    response = dashboard(login(tsb_coordinator))
+
+    assert response.context["assessments_awaiting"] == [waiting]
+    page = response.content.decode()
+    assert "Assessments awaiting your confirmation" in page
+    url = reverse("resolution_assessments", args=["WTSA-20", tsb_action.resolution.number])
+    assert f'href="{url}?meeting={council.pk}"' in page
+    assert "More are waiting" not in page
+
+
+def test_only_those_who_confirm_assessments_see_them_waiting(login, bdt_coordinator, tsb_action):
+    council = builders.meeting(datetime.date(2026, 5, 18))
+    builders.assessment(tsb_action.resolution, council, by=builders.user("other", bureau="BDT"))
+
+    response = dashboard(login(bdt_coordinator))
+
+    assert response.context["assessments_awaiting"] is None
+    assert "Assessments awaiting your confirmation" not in response.content.decode()
+
+
+def test_many_assessments_waiting_show_the_oldest_in_one_query(
+    login, tsb_coordinator, bdt_coordinator
+):
+    council = builders.meeting(datetime.date(2026, 5, 18))
+    builders.assessment(builders.resolution(1), council, by=bdt_coordinator)
+    client = login(tsb_coordinator)
+    with CaptureQueriesContext(connection) as one:
+        dashboard(client)
+    for number in range(2, DASHBOARD_ROWS + 3):
+        builders.assessment(builders.resolution(number), council, by=bdt_coordinator)
+
+    with CaptureQueriesContext(connection) as many:
+        response = dashboard(client)
+
+    assert len(many) == len(one)
+    shown = response.context["assessments_awaiting"][:DASHBOARD_ROWS]
+    assert [a.resolution.number for a in shown] == list(range(1, DASHBOARD_ROWS + 1))
+    assert "More are waiting" in response.content.decode()

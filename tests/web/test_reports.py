@@ -162,6 +162,16 @@ def focused_field(page: str) -> str:
             "starts with http:// or https://",
             "evidence-0-url",
         ),
+        (
+            {"text": "Pasted\x0b from a PDF."},
+            "Remove the invisible control character U+000B",
+            "text",
+        ),
+        (
+            {"evidence-0-title": "Workshop\x0c page"},
+            "Remove the invisible control character U+000C",
+            "evidence-0-title",
+        ),
     ],
 )
 def test_an_invalid_report_shows_the_errors_and_writes_nothing(
@@ -471,6 +481,22 @@ def test_returning_a_report_without_a_reason_asks_for_one_and_writes_nothing(
     page = response.content.decode()
     assert "Say why the report is returned." in page
     assert '<details class="return" open>' in page
+    # On a phone the page opens on the reason to give, not at its top.
+    assert focused_field(page) == "note"
+    assert ProgressReport.objects.get(pk=bdt_submitted.pk).state == ReportState.SUBMITTED
+
+
+def test_a_return_reason_with_a_control_character_is_kept_and_refused_under_its_box(
+    login, bdt_coordinator, bdt_submitted
+):
+    response = transition(login(bdt_coordinator), bdt_submitted, "returned", note="Redo\x0b it.")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Remove the invisible control character U+000B" in page
+    assert "That request was incomplete" not in page
+    assert focused_field(page) == "note"
+    assert "Redo\x0b it.</textarea>" in page
     assert ProgressReport.objects.get(pk=bdt_submitted.pk).state == ReportState.SUBMITTED
 
 
