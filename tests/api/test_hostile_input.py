@@ -116,6 +116,36 @@ def test_a_period_starting_after_the_reports_date_is_refused_under_its_start(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_evidence_links_sent_in_a_form_are_refused_not_dropped(staff, tsb_action, encoding):
+    from urllib.parse import urlencode
+
+    body = {**REPORT, "action": tsb_action.pk, "evidence_links": "https://www.itu.int/ws"}
+    before = snapshot()
+
+    if encoding == "multipart":
+        response = staff.post("/api/progress-reports/", body, format="multipart")
+    else:
+        response = staff.post(
+            "/api/progress-reports/",
+            urlencode(body),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    errors = assert_refused(response)["errors"]
+    assert list(errors) == ["evidence_links"]
+    assert "send the request as JSON" in errors["evidence_links"][0]
+    assert snapshot() == before
+
+
+def test_a_report_in_a_form_without_evidence_links_is_still_taken(staff, tsb_action):
+    response = staff.post(
+        "/api/progress-reports/", {**REPORT, "action": tsb_action.pk}, format="multipart"
+    )
+
+    assert response.status_code == 201, response.content
+
+
 def test_a_report_key_the_api_does_not_take_is_refused_not_ignored(staff, tsb_action):
     created = staff.post(
         "/api/progress-reports/", {**REPORT, "action": tsb_action.pk}, format="json"

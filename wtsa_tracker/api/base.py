@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.utils import html
 from rest_framework.viewsets import GenericViewSet
 
 
@@ -32,6 +33,12 @@ class TrackerViewSet(GenericViewSet):
             # them by id so that page numbers cut the list the same way each time.
             queryset = queryset.order_by(*queryset.query.order_by, "pk")
         return queryset
+
+
+FORM_CANNOT_CARRY_OBJECTS = _(
+    "A form cannot carry this field's objects: send the request as JSON "
+    "(Content-Type: application/json)."
+)
 
 
 class StrictInputSerializer(serializers.Serializer):
@@ -54,4 +61,15 @@ class StrictInputSerializer(serializers.Serializer):
                 if self.unknown_field_hint:
                     message = f"{message} {self.unknown_field_hint}"
                 raise serializers.ValidationError({name: [message] for name in unknown})
+        if html.is_html_input(data):
+            # A form's fields are strings: DRF would read nothing from one that should
+            # hold objects (evidence links) and save the rest, silently without them.
+            nested = [
+                name
+                for name, field in self.fields.items()
+                if name in data and isinstance(field, serializers.BaseSerializer)
+            ]
+            if nested:
+                message = str(FORM_CANNOT_CARRY_OBJECTS)
+                raise serializers.ValidationError({name: [message] for name in nested})
         return super().to_internal_value(data)
