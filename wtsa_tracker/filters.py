@@ -145,6 +145,36 @@ class IdChoiceFilter(filters.ModelChoiceFilter):
     """
 
 
+GIVEN_TWICE_MESSAGE = _(
+    "Give this filter once: it takes one value, and %(count)d were given (%(values)s)."
+)
+
+
+class SingleValueForm(forms.Form):
+    """A filter form that refuses a one-value filter given twice (``?bureau=TSB&bureau=BDT``).
+
+    Django reads the last of them and would list BDT's actions alone, as if
+    that were the answer to both.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return cleaned
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            values = getlist(self.add_prefix(name))
+            if len(values) > 1:
+                self.add_error(
+                    name,
+                    GIVEN_TWICE_MESSAGE
+                    % {"count": len(values), "values": ", ".join(str(v)[:40] for v in values[:5])},
+                )
+        return cleaned
+
+
 class FilterSet(filters.FilterSet):
     """django-filter's FilterSet, whose form class is built once per filterset class.
 
@@ -169,5 +199,6 @@ class FilterSet(filters.FilterSet):
                         f"{cls.__name__}.{name}: a queryset that depends on the request "
                         "needs django_filters.FilterSet, not this shared form class."
                     )
-            form_class = cls._form_class = super().get_form_class()
+            built = super().get_form_class()
+            form_class = cls._form_class = type(built.__name__, (SingleValueForm, built), {})
         return form_class

@@ -51,6 +51,31 @@ def test_a_number_filter_out_of_the_columns_range_is_a_field_error(staff, url, f
     assert list(body["errors"]) == [field]
 
 
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/actions/?bureau=TSB&bureau=BDT", "bureau"),
+        ("/api/actions/?ordering=resolution&ordering=-status", "ordering"),
+        ("/api/progress-reports/?ordering=date&ordering=-updated", "ordering"),
+        ("/api/resolutions/?number=2&number=73", "number"),
+    ],
+)
+def test_a_one_value_filter_given_twice_is_refused_not_read_as_its_last(
+    staff, tsb_action, url, field
+):
+    body = assert_refused(staff.get(url))
+
+    assert list(body["errors"]) == [field]
+    assert "Give this filter once" in body["errors"][field][0]
+
+
+def test_a_filter_of_several_values_may_be_given_several_times(staff, tsb_action):
+    response = staff.get("/api/actions/?status=not_started&status=in_progress")
+
+    assert response.status_code == 200, response.content
+    assert [row["id"] for row in response.json()["results"]] == [tsb_action.pk]
+
+
 def test_a_report_dated_in_year_one_is_refused_with_a_sentence(staff, tsb_action):
     before = snapshot()
 
