@@ -69,6 +69,17 @@ def test_a_one_value_filter_given_twice_is_refused_not_read_as_its_last(
     assert "Give this filter once" in body["errors"][field][0]
 
 
+def test_a_cursor_on_rows_that_page_by_number_only_is_refused(staff):
+    from tests import builders
+
+    session = builders.meeting(datetime.date(2027, 5, 18))
+
+    body = assert_refused(staff.get(f"/api/meetings/{session.pk}/readiness/?cursor="))
+
+    assert list(body["errors"]) == ["cursor"]
+    assert staff.get(f"/api/meetings/{session.pk}/readiness/?page=1").status_code == 200
+
+
 def test_a_filter_of_several_values_may_be_given_several_times(staff, tsb_action):
     response = staff.get("/api/actions/?status=not_started&status=in_progress")
 

@@ -92,6 +92,14 @@ class _Cursor(_PageSize, pagination.CursorPagination):
 class RowPagination(_Pages):
     """Page numbers over rows worked out in memory, such as counts: they have no id to walk."""
 
+    def paginate_queryset(self, queryset, request: Request, view: Any = None) -> list | None:
+        if "cursor" in request.query_params:
+            # Read as the first page, a client's next cursor would loop on it for ever.
+            raise ValidationError(
+                {"cursor": [_("These rows page by number only: leave out `cursor`, use `page`.")]}
+            )
+        return super().paginate_queryset(queryset, request, view)
+
 
 class PageOrCursorPagination(pagination.BasePagination):
     """Page numbers by default, a cursor when the client asks for one (see the module)."""
