@@ -157,7 +157,10 @@ def test_a_coordinator_sees_the_submitted_reports_of_their_bureau_awaiting_appro
     response = dashboard(login(bdt_coordinator))
 
     assert response.context["awaiting"] == [waiting]
-    assert f"#report-{waiting.pk}" in response.content.decode()
+    page = response.content.decode()
+    assert f"#report-{waiting.pk}" in page
+    # The coordinator's queue comes before the counts, on a phone's one column too.
+    assert page.index('id="awaiting-heading"') < page.index('id="by-status-heading"')
 
 
 def test_a_coordinator_does_not_review_their_own_report(login, bdt_coordinator, tsb_action):
@@ -371,6 +374,7 @@ def test_a_tsb_coordinator_is_shown_the_assessments_waiting_for_confirmation(
     assert response.context["assessments_awaiting"] == [waiting]
     page = response.content.decode()
     assert "Assessments awaiting your confirmation" in page
+    assert page.index('id="assessments-awaiting-heading"') < page.index('id="by-status-heading"')
     url = reverse("resolution_assessments", args=["WTSA-20", tsb_action.resolution.number])
     assert f'href="{url}?meeting={council.pk}"' in page
     assert "More are waiting" not in page
