@@ -31,6 +31,7 @@ from resolutions.models import Clause, Resolution
 from .choices import ActionStatus, AssessmentRating, MeetingKind, ReportState
 from .display import clause_reference, day
 from .models import (
+    RESOLUTION_TEXT_FIELDS,
     Action,
     Assessment,
     Body,
@@ -244,6 +245,22 @@ def _assessment(assessment: Assessment | None) -> dict[str, Any] | None:
     }
 
 
+def _resolution_entry(res: Resolution, assessment: Assessment | None) -> dict[str, Any]:
+    """A resolution's part of the report; its actions are appended to ``actions``."""
+    return {
+        "id": res.pk,
+        "assembly": res.assembly.code,
+        "number": res.number,
+        "title": res.title,
+        "marker": res.marker,
+        "marker_label": res.get_marker_display() if res.marker else "",
+        # As ITU cites it ("Rev. Geneva, 2022"), where the text says so.
+        "revision": res.revision_text,
+        "actions": [],
+        "assessment": _assessment(assessment),
+    }
+
+
 def council_report_data(
     *,
     meeting: GoverningBodyMeeting,
@@ -281,11 +298,15 @@ def council_report_data(
     ):
         sub_items.setdefault(sub.parent_id, []).append(sub)
     resolution_ids = {action.resolution_id for action in actions}
+    confirmed = Assessment.objects.confirmed().filter(meeting=meeting)
+    if bureau is not None or resolution is not None:
+        # A narrowed report assesses the resolutions its actions come from.
+        confirmed = confirmed.filter(resolution_id__in=resolution_ids)
     assessments = {
         a.resolution_id: a
-        for a in Assessment.objects.confirmed()
-        .filter(meeting=meeting, resolution_id__in=resolution_ids)
-        .select_related("proposed_by", "confirmed_by")
+        for a in confirmed.select_related(
+            "resolution__assembly", "proposed_by", "confirmed_by"
+        ).defer(*(f"resolution__{name}" for name in RESOLUTION_TEXT_FIELDS))
     }
     shared = _parts_sharing_a_verb(actions)
     by_status: Counter[str] = Counter()
@@ -296,18 +317,7 @@ def council_report_data(
     for done, action in enumerate(actions, start=1):
         res = action.resolution
         if current is None or current["id"] != res.pk:
-            current = {
-                "id": res.pk,
-                "assembly": res.assembly.code,
-                "number": res.number,
-                "title": res.title,
-                "marker": res.marker,
-                "marker_label": res.get_marker_display() if res.marker else "",
-                # As ITU cites it ("Rev. Geneva, 2022"), where the text says so.
-                "revision": res.revision_text,
-                "actions": [],
-                "assessment": _assessment(assessments.get(res.pk)),
-            }
+            current = _resolution_entry(res, assessments.get(res.pk))
             resolutions.append(current)
         row = _action_row(
             action,
@@ -319,6 +329,20 @@ def council_report_data(
         by_bureau.setdefault(row["bureau"] or _("No owner"), Counter())[row["status"]] += 1
         if on_progress is not None and (done % 500 == 0 or done == total):
             on_progress(done, total)
+    # The whole report has every confirmed assessment of the period, also of a
+    # resolution none of whose actions reports to Council: it was made for Council.
+    unreported = [a.resolution for pk, a in assessments.items() if pk not in resolution_ids]
+    for res in unreported:
+        resolutions.append(_resolution_entry(res, assessments[res.pk]))
+    if unreported:
+        order = {res.pk: (res.assembly.start_date, res.number) for res in unreported}
+        order.update(
+            {
+                a.resolution_id: (a.resolution.assembly.start_date, a.resolution.number)
+                for a in actions
+            }
+        )
+        resolutions.sort(key=lambda entry: order[entry["id"]])
     for entry in resolutions:
         leads = Counter(row["bureau"] for row in entry["actions"] if row["bureau"])
         entry["lead_bureau"] = leads.most_common(1)[0][0] if leads else ""

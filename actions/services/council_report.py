@@ -58,6 +58,9 @@ GENERATE_TASK = "actions.tasks.generate_council_report"
 # A bar of the chart at full length, in characters: the widest a table cell holds.
 CHART_WIDTH = 40
 NO_REPORT = "No approved report for this period"
+NO_COUNCIL_ACTION = (
+    "No action of this resolution reports to Council; it is assessed for this period."
+)
 # The action table's columns in cm, filling A4 landscape within 2 cm margins:
 # the text and the progress get the room, the item and the status what they need.
 ACTION_COLUMN_WIDTHS = (2.2, 7.0, 1.8, 2.7, 2.2, 9.8)
@@ -409,6 +412,26 @@ def _set_properties(document, data: dict[str, Any]) -> None:
     properties.language = "en"
 
 
+def _action_table(document, actions: list[dict[str, Any]], status_heading: str, links) -> None:
+    """A resolution's actions, a row each, with their progress in the period."""
+    table = _table(
+        document,
+        ["Item", "Text", "Owner", "Collaborators", status_heading, "Progress in the period"],
+        widths=ACTION_COLUMN_WIDTHS,
+    )
+    for action in actions:
+        cells = _cells(table, table.add_row())
+        _set(cells[0], action["item"])
+        first, *subs = _item_lines(action)
+        _set(cells[1], first)
+        for line in subs:
+            _add_paragraph(cells[1], line)
+        _set(cells[2], action["owner"])
+        _set(cells[3], ", ".join(action["collaborators"]))
+        _set(cells[4], action["status_label"])
+        _progress_text(cells[5], action["progress"], links)
+
+
 def council_report_docx(*, data: dict[str, Any]) -> bytes:
     """The report as a Council document: number, date, source, title, summary, a table per
     resolution with its actions and its assessment, page numbers in the footer."""
@@ -482,23 +505,13 @@ def council_report_docx(*, data: dict[str, Any]) -> bytes:
         revision = entry.get("revision") or entry["marker_label"]
         marker = f" ({revision})" if revision else ""
         document.add_heading(f"Resolution {entry['number']}{marker} – {entry['title']}", level=2)
-        document.add_paragraph(f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}")
-        table = _table(
-            document,
-            ["Item", "Text", "Owner", "Collaborators", status_heading, "Progress in the period"],
-            widths=ACTION_COLUMN_WIDTHS,
-        )
-        for action in entry["actions"]:
-            cells = _cells(table, table.add_row())
-            _set(cells[0], action["item"])
-            first, *subs = _item_lines(action)
-            _set(cells[1], first)
-            for line in subs:
-                _add_paragraph(cells[1], line)
-            _set(cells[2], action["owner"])
-            _set(cells[3], ", ".join(action["collaborators"]))
-            _set(cells[4], action["status_label"])
-            _progress_text(cells[5], action["progress"], links)
+        if not entry["actions"]:
+            document.add_paragraph(f"{entry['assembly']} · {NO_COUNCIL_ACTION}")
+        else:
+            document.add_paragraph(
+                f"{entry['assembly']} · Lead Bureau: {entry['lead_bureau'] or '–'}"
+            )
+            _action_table(document, entry["actions"], status_heading, links)
         assessment = entry["assessment"]
         paragraph = document.add_paragraph()
         paragraph.add_run("Resolution 83 assessment: ").bold = True

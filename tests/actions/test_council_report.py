@@ -25,6 +25,7 @@ from actions.council_report import (
 from actions.models import (
     Action,
     Assessment,
+    Body,
     CouncilReportRun,
     CouncilReportSnapshot,
     EvidenceLink,
@@ -207,6 +208,38 @@ def test_only_a_confirmed_assessment_goes_in(council, world):
     assert by_number[73]["assessment"]["rationale"] == "Workshops held, e-waste guidance pending."
     assert by_number[73]["assessment"]["rating"] == "partly_met"
     assert by_number[44]["assessment"] is None
+
+
+def test_a_confirmed_assessment_of_a_resolution_without_council_actions_goes_in_the_whole_report(
+    council, world, bdt_coordinator, tsb_coordinator
+):
+    res2 = builders.resolution(2, title="Study group responsibility")
+    builders.action(res2, owner="TSB")  # reports to nobody
+    builders.assessment(
+        res2,
+        council,
+        by=bdt_coordinator,
+        confirmed_by=tsb_coordinator,
+        rationale="Mandates kept up to date.",
+    )
+
+    data = data_for(council)
+    narrowed = data_for(council, bureau=Body.objects.get(code="BDT"))
+    text, _ = _docx_text(council_report_docx(data=data))
+    workbook = load_workbook(io.BytesIO(council_report_xlsx(data=data)))
+    preview = render_to_string("actions/council/_report_body.html", {"data": data})
+
+    assert [entry["number"] for entry in data["resolutions"]] == [2, 44, 73]
+    [entry] = [entry for entry in data["resolutions"] if entry["number"] == 2]
+    assert (entry["actions"], entry["assessment"]["rationale"]) == ([], "Mandates kept up to date.")
+    assert (data["summary"]["resolutions"], data["summary"]["assessed"]) == (3, 2)
+    assert 2 not in [entry["number"] for entry in narrowed["resolutions"]]
+    assert "Resolution 2 – Study group responsibility" in text
+    assert "No action of this resolution reports to Council" in text
+    assert "Mandates kept up to date." in text
+    assert "Mandates kept up to date." in preview
+    assessed = [row[1] for row in workbook["Assessments"].iter_rows(min_row=2, values_only=True)]
+    assert assessed == [2, 44, 73]
 
 
 def test_the_report_narrows_to_a_bureau_or_a_resolution(council, world):
