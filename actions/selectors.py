@@ -734,16 +734,15 @@ def assessment_suggestion(resolution: Resolution, meeting: GoverningBodyMeeting)
         rating = AssessmentRating.PARTLY_MET
     else:
         rating = AssessmentRating.NOT_MET
-    reason = (
-        ngettext(
-            "%(covered)s of %(total)s action is completed or has an approved report for the "
-            "period (%(completed)s completed, %(started)s started).",
-            "%(covered)s of %(total)s actions are completed or have an approved report for the "
-            "period (%(completed)s completed, %(started)s started).",
-            total,
-        )
-        % values
-    )
+    reason = ngettext(
+        "%(covered)s of %(total)s action is completed or has an approved report for the "
+        "period (by status: %(completed)s completed, %(not_started)s still marked "
+        "“Not started”).",
+        "%(covered)s of %(total)s actions are completed or have an approved report for the "
+        "period (by status: %(completed)s completed, %(not_started)s still marked "
+        "“Not started”).",
+        total,
+    ) % {**values, "not_started": total - figures["started"]}
     return SuggestedRating(rating, reason)
 
 

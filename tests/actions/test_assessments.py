@@ -279,12 +279,24 @@ def test_a_resolution_of_one_action_is_suggested_in_the_singular(council, tsb_st
 
     assert assessment_suggestion(started, council).reason == (
         "1 of 1 action is completed or has an approved report for the period "
-        "(0 completed, 1 started)."
+        "(by status: 0 completed, 0 still marked “Not started”)."
     )
     assert assessment_suggestion(idle, council).reason == (
         "Its one action has not started and has no approved report."
     )
     assert assessment_suggestion(done, council).reason == "Its one action is completed."
+
+
+def test_reports_approved_on_actions_still_marked_not_started_are_named_as_such(council, tsb_staff):
+    res = builders.resolution(9)
+    for _ in range(2):
+        action = builders.action(res, status=ActionStatus.NOT_STARTED)
+        builders.report(action, author=tsb_staff, state=ReportState.APPROVED, **IN_PERIOD)
+
+    assert assessment_suggestion(res, council).reason == (
+        "2 of 2 actions are completed or have an approved report for the period "
+        "(by status: 0 completed, 2 still marked “Not started”)."
+    )
 
 
 def test_few_actions_carried_out_suggests_partly_or_not_met(council, tsb_staff):

@@ -667,3 +667,9 @@ def test_on_a_phone_a_coordinator_finds_reports_to_review_first_and_a_missing_re
     assert_accessible(page)
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+    # On the reports to review, the box that selects one is a finger's size.
+    page.goto(f"{live_server.url}/reports/?state=submitted")
+    box = page.get_by_label(re.compile("^Select the report of")).bounding_box()
+    assert box["width"] >= 24
+    assert box["height"] >= 24
