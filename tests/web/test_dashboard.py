@@ -105,6 +105,8 @@ def test_dashboard_shows_the_next_council_deadline_with_the_days_left(login, bdt
     assert "21 days left" in page
     assert "Council 2026" in page
     assert "<strong>23 March 2026</strong>" in page
+    # Where to get the deadlines into one's own calendar.
+    assert f'href="{reverse("notification_list")}#calendar-heading"' in page
 
 
 def test_with_no_council_session_ahead_the_dashboard_shows_a_provisional_projection(
