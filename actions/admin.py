@@ -29,6 +29,7 @@ from resolutions.models import Assembly, Clause, Resolution
 from wtsa_tracker.admin_base import ModelAdmin
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
 
+from . import selectors
 from .choices import (
     ALLOWED_TRANSITIONS,
     EDITABLE_REPORT_STATES,
@@ -37,6 +38,7 @@ from .choices import (
     ReportState,
     Role,
 )
+from .display import day
 from .forms import WebAddressField
 from .importing import (
     import_job_apply,
@@ -704,6 +706,19 @@ class GoverningBodyMeetingAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["name", "place"]
     date_hierarchy = "start_date"
     actions = ["confirm"]
+    readonly_fields = ["dates_in_force"]
+
+    @admin.display(description=_("Dates in force"))
+    def dates_in_force(self, obj: GoverningBodyMeeting | None) -> str:
+        """What the rules and overrides make of the session's dates, as saved."""
+        if obj is None or obj.pk is None:
+            return _("Shown once the session is saved.")
+        contributions = obj.contribution_deadline
+        parts = [_("Documents due %(day)s") % {"day": day(obj.document_deadline)}]
+        if contributions:
+            parts.append(_("contributions due %(day)s") % {"day": day(contributions)})
+        parts.append(_("reports cover %(period)s") % {"period": selectors.reporting_period(obj)})
+        return " · ".join(parts)
 
     def save_model(self, request, obj, form, change):
         # Correcting a projected session's dates is confirming them.
@@ -985,7 +1000,8 @@ class _ReadOnlyAdmin(ModelAdmin):
 @admin.register(Assessment)
 class AssessmentAdmin(_ReadOnlyAdmin):
     list_display = ["resolution", "meeting", "rating", "state", "proposed_by", "confirmed_by"]
-    list_filter = ["state", "rating", "meeting"]
+    # Only the sessions assessed, not every TSAG, RAG and assembly over the years.
+    list_filter = ["state", "rating", ("meeting", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["resolution__assembly", "meeting", "proposed_by", "confirmed_by"]
 
     def has_delete_permission(self, request, obj=None):
@@ -995,7 +1011,7 @@ class AssessmentAdmin(_ReadOnlyAdmin):
 @admin.register(CouncilReportRun)
 class CouncilReportRunAdmin(_ReadOnlyAdmin):
     list_display = ["document_number", "meeting", "bureau", "state", "requested_by", "requested_at"]
-    list_filter = ["state", "meeting"]
+    list_filter = ["state", ("meeting", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["meeting", "bureau", "requested_by"]
     exclude = ["data"]
 

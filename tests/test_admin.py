@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -380,6 +381,43 @@ def test_a_history_address_with_an_id_that_is_no_number_is_a_404(
     url = reverse("admin:actions_action_changelist") + path.format(pk=tsb_action.pk)
 
     assert client.get(url).status_code == 404
+
+
+def test_a_sessions_page_shows_the_dates_its_rules_and_overrides_make(client, superuser):
+    session = builders.meeting(
+        datetime.date(2027, 5, 18), reporting_period_start_override=datetime.date(2026, 5, 1)
+    )
+    client.force_login(superuser)
+
+    page = client.get(
+        reverse("admin:actions_governingbodymeeting_change", args=[session.pk])
+    ).content.decode()
+
+    # Council: documents four weeks before the opening, contributions 14 days before.
+    assert (
+        "Documents due 20 April 2027 · contributions due 4 May 2027 · "
+        "reports cover 1 May 2026 – 20 April 2027"
+    ) in page
+
+
+def test_the_session_filters_of_assessments_and_report_runs_offer_only_their_sessions(
+    client, superuser, tsb_coordinator, tsb_action
+):
+    sessions = [
+        builders.meeting(datetime.date(2027, 5, 18), name="Council 2027"),
+        builders.meeting(datetime.date(2028, 5, 16), name="Council 2028"),
+    ]
+    builders.meeting(datetime.date(2027, 9, 1), kind="tsag", name="TSAG 2027")
+    builders.meeting(datetime.date(2029, 5, 15), name="Council 2029")
+    for session in sessions:
+        builders.assessment(tsb_action.resolution, session, by=tsb_coordinator)
+        council_report_request(meeting=session, by=tsb_coordinator)
+    client.force_login(superuser)
+
+    for name in ("assessment", "councilreportrun"):
+        page = client.get(reverse(f"admin:actions_{name}_changelist")).content.decode()
+        offered = re.findall(r'href="\?meeting__id__exact=(\d+)"', page)
+        assert offered == [str(session.pk) for session in sessions], name
 
 
 def test_a_session_with_a_council_report_keeps_its_kind_in_the_admin(
