@@ -104,6 +104,10 @@ def test_a_coordinator_assesses_then_generates_previews_downloads_and_freezes_th
     page.set_viewport_size({"width": 390, "height": 844})
     assert_cards_fit(page)
     page.set_viewport_size({"width": 1280, "height": 800})
+    # On a laptop, as in the Word file, the progress has the widest column.
+    progress = page.locator("td.cell--progress").first.bounding_box()
+    text = page.locator("td.cell--wide:not(.cell--progress)").first.bounding_box()
+    assert progress["width"] > text["width"] > 300
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Word (.docx)").click()
