@@ -420,6 +420,17 @@ def test_the_session_filters_of_assessments_and_report_runs_offer_only_their_ses
         assert offered == [str(session.pk) for session in sessions], name
 
 
+def test_the_admin_index_names_the_sign_in_and_token_sections_for_what_they_hold(client, superuser):
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert "Sign-in attempts and lockouts" in page
+    assert "API tokens" in page
+    assert ">Axes<" not in page
+    assert ">Knox<" not in page
+
+
 def test_a_session_with_a_council_report_keeps_its_kind_in_the_admin(
     client, superuser, tsb_coordinator
 ):

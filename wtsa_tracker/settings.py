@@ -57,8 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
-    "axes",
+    "wtsa_tracker.apps.ApiTokensConfig",  # knox
+    "wtsa_tracker.apps.SignInAttemptsConfig",  # axes
     "csp",
     "django_filters",
     "drf_spectacular",
