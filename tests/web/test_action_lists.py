@@ -397,7 +397,8 @@ def test_my_actions_says_when_no_report_is_unfinished_and_links_to_the_involving
 ):
     page = login(bdt_staff).get(reverse("my_actions")).content.decode()
 
-    assert "You have no draft and no returned report" in page
+    assert "You have no unfinished report: no draft, and none returned to you" in page
+    assert "everything you wrote has been submitted" not in page
     assert (
         f'href="{reverse("action_list")}?involves=BDT&amp;status=not_started'
         '&amp;status=in_progress&amp;status=ongoing">'
