@@ -338,7 +338,7 @@ def export_sql() -> str:
     else:
         concat = "group_concat({expr}, {sep})"
         text = "CAST({} AS TEXT)"
-    collaborators = concat.format(expr="b.code", sep="' '", order="b.sort_order, b.code")
+    collaborators = concat.format(expr="b.code", sep="', '", order="b.sort_order, b.code")
     duties = concat.format(expr="d.recipient", sep="'; '", order="d.recipient")
     latest = (
         f"(SELECT p.{{}} FROM {t['ProgressReport']} p WHERE p.action_id = a.id "

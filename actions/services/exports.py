@@ -181,7 +181,7 @@ def _csv_row(
         },
         labels.strength.get(strength, strength),
         _as_text(owner or ""),
-        _as_text(" ".join(lists.collaborators[pk])),
+        _as_text(", ".join(lists.collaborators[pk])),
         labels.status.get(status, status),
         _as_text(person_from_columns(first_name, last_name, username)),
         _iso(target_date),

@@ -331,7 +331,7 @@ EXPECTED_CSV = (
     "Report period from,Report period to,Report text\r\n"
     "WTSA-20,44,1,Res. 44 · action 1 (invites),Invites,T-SG17,,Not started,plain_username,"
     "2999-12-31,no,,yes,,to do thing number 1;,,,,,\r\n"  # nobody changed it: no date
-    "WTSA-20,73,1,Res. 73 · action 1 (instructs 1),Instructs,TSB,T-SG17 BR BDT,In progress,"
+    'WTSA-20,73,1,Res. 73 · action 1 (instructs 1),Instructs,TSB,"T-SG17, BR, BDT",In progress,'
     'Ana Lima,2020-01-31,yes,"ITU Council; ITU Council, annually; TSAG",no,1,'
     '"to report, with ""figures"",\nevery year;",2025-03-05T00:30:00+01:00,2025-05-02,'
     '2024-06-01,2025-05-01,"Held two workshops, ""hands-on"".\nMore in 2025."\r\n'
