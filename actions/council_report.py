@@ -81,16 +81,30 @@ def council_meeting_by_code(code: str) -> GoverningBodyMeeting:
 
 def default_document_number(meeting: GoverningBodyMeeting) -> str:
     """A placeholder the secretariat replaces with the number it assigns: "C27/xx-E"."""
-    return f"{meeting_code(meeting)}/xx-E"
+    return _placeholder_document_number(meeting_code(meeting))
+
+
+def _placeholder_document_number(code: str) -> str:
+    return f"{code}/xx-E"
 
 
 def report_file_name(data: dict[str, Any], fmt: str) -> str:
-    """``C27-WTSA-implementation-2027-05-18.docx``: the session, the scope if narrowed
-    (``C27-WTSA-implementation-TSB-…``, ``…-Resolution-73-…``) and the day it was made
-    in Geneva, so that two scopes downloaded the same day keep their own names."""
+    """``C27-35-E-WTSA-implementation-2027-05-18.docx``: the document number the
+    secretariat assigned (the session's code alone, ``C27-…``, while the number is
+    still the placeholder), the scope if narrowed (``…-TSB-…``, ``…-Resolution-73-…``)
+    and the day it was made in Geneva, so that two scopes downloaded the same day
+    keep their own names."""
     made = timezone.localdate(datetime.datetime.fromisoformat(data["generated_at"])).isoformat()
     scope = [value for value in (data.get("scope") or {}).values() if value]
-    parts = [data["meeting"]["code"], "WTSA-implementation", *scope, made]
+    code = data["meeting"]["code"]
+    number = (data.get("document_number") or "").strip()
+    if not number or number == _placeholder_document_number(code):
+        lead = [code]
+    elif number.upper().startswith(code.upper()):
+        lead = [number]
+    else:
+        lead = [code, number]
+    parts = [*lead, "WTSA-implementation", *scope, made]
     return re.sub(r"[^A-Za-z0-9.]+", "-", "-".join(parts)) + f".{fmt}"
 
 

@@ -518,18 +518,38 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_spreadsheet(council, w
     assert formulas == []
 
 
-def test_a_file_is_named_after_the_session_the_scope_and_the_day(council, world):
+def test_a_file_is_named_after_the_document_number_the_scope_and_the_day(council, world):
     tsb = builders.body("TSB")
 
-    assert report_file_name(data_for(council), "docx") == "C27-WTSA-implementation-2027-04-25.docx"
+    assert (
+        report_file_name(data_for(council), "docx")
+        == "C27-35-E-WTSA-implementation-2027-04-25.docx"
+    )
     assert (
         report_file_name(data_for(council, bureau=tsb), "xlsx")
-        == "C27-WTSA-implementation-TSB-2027-04-25.xlsx"
+        == "C27-35-E-WTSA-implementation-TSB-2027-04-25.xlsx"
     )
     assert (
         report_file_name(data_for(council, resolution=world["res73"]), "docx")
-        == "C27-WTSA-implementation-Resolution-73-2027-04-25.docx"
+        == "C27-35-E-WTSA-implementation-Resolution-73-2027-04-25.docx"
     )
+
+
+@pytest.mark.parametrize(
+    ("number", "name"),
+    [
+        ("C27/xx-E", "C27-WTSA-implementation-2027-04-25.docx"),  # not assigned yet
+        ("", "C27-WTSA-implementation-2027-04-25.docx"),
+        ("C27/35(Rev.1)-E", "C27-35-Rev.1-E-WTSA-implementation-2027-04-25.docx"),
+        ("35", "C27-35-WTSA-implementation-2027-04-25.docx"),  # the session's code kept
+    ],
+)
+def test_a_file_has_the_sessions_code_until_a_document_number_is_assigned(
+    council, world, number, name
+):
+    data = council_report_data(meeting=council, document_number=number, generated_at=GENERATED)
+
+    assert report_file_name(data, "docx") == name
 
 
 def test_a_file_is_named_after_the_day_in_geneva(council, world):
@@ -540,7 +560,7 @@ def test_a_file_is_named_after_the_day_in_geneva(council, world):
     )
 
     # 00:30 on 25 April in Geneva, as the document's own date says.
-    assert report_file_name(data, "docx") == "C27-WTSA-implementation-2027-04-25.docx"
+    assert report_file_name(data, "docx") == "C27-35-E-WTSA-implementation-2027-04-25.docx"
 
 
 def test_a_council_session_is_found_by_its_code_or_its_name(council):
@@ -576,7 +596,7 @@ def test_a_generated_report_keeps_its_files_and_data_until_frozen(council, world
 
     assert run.state == ReportRunState.DONE
     assert run.progress == 100
-    assert run.docx.name.endswith("C27-WTSA-implementation-2027-04-25.docx")
+    assert run.docx.name.endswith("C27-35-E-WTSA-implementation-2027-04-25.docx")
     with run.xlsx.open("rb") as stored:
         assert load_workbook(stored)["Actions"].max_row == 4
     assert action_ids(run.data) == action_ids(data_for(council))

@@ -113,7 +113,7 @@ def test_a_coordinator_assesses_then_generates_previews_downloads_and_freezes_th
         page.get_by_role("link", name="Download Word (.docx)").click()
     download = download_info.value
     assert re.fullmatch(
-        r"C\d\d-WTSA-implementation-\d{4}-\d\d-\d\d\.docx", download.suggested_filename
+        r"C99-35-E-WTSA-implementation-\d{4}-\d\d-\d\d\.docx", download.suggested_filename
     )
     downloaded = open(download.path(), "rb").read()  # noqa: SIM115 - read once, closed at exit
     text = "\n".join(p.text for p in Document(io.BytesIO(downloaded)).paragraphs)

@@ -139,7 +139,7 @@ def test_the_run_page_polls_until_ready_then_offers_preview_downloads_and_freeze
     )
     today = timezone.localdate(run.requested_at).isoformat()  # as Geneva dates the file
     assert download["Content-Disposition"] == (
-        f'attachment; filename="C27-WTSA-implementation-{today}.docx"'
+        f'attachment; filename="C27-35-E-WTSA-implementation-{today}.docx"'
     )
     text = "\n".join(p.text for p in Document(io.BytesIO(download.content)).paragraphs)
     assert "Document C27/35-E" in text
