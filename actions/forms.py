@@ -248,16 +248,23 @@ def report_form_initial(period: tuple[datetime.date, datetime.date]) -> dict:
 
 
 class WebAddressField(forms.URLField):
-    """A link readers open in a browser: http or https only, and the message says so."""
+    """A link readers open in a browser: http or https only, and the message says so.
+
+    An address pasted without its scheme ("www.itu.int/…") is read as https. The
+    box is a text box that asks phones for their web-address keyboard: a browser's
+    own ``type="url"`` check would refuse that address before the form could take it.
+    """
 
     default_validators = [web_address_validator]
     default_error_messages = {"invalid": web_address_validator.message}
+    widget = forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"})
+
+    def __init__(self, *, assume_scheme: str = "https", **kwargs):
+        super().__init__(assume_scheme=assume_scheme, **kwargs)
 
 
 class EvidenceForm(StaffForm):
-    url = WebAddressField(
-        label=_("Link"), max_length=EVIDENCE_URL_MAX_LENGTH, required=False, assume_scheme="https"
-    )
+    url = WebAddressField(label=_("Link"), max_length=EVIDENCE_URL_MAX_LENGTH, required=False)
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, validators=[control_character_validator]
     )

@@ -123,7 +123,8 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
 
     # A progress report with an evidence link, submitted for approval.
     page.get_by_label("What was done").fill("Held a regional workshop on e-waste in Nairobi.")
-    page.get_by_label("Link 1: address").fill("https://www.itu.int/en/ITU-D/Environment/")
+    # An address pasted without its scheme is taken, as https.
+    page.get_by_label("Link 1: address").fill("www.itu.int/en/ITU-D/Environment/")
     page.get_by_label("Link 1: title").fill("ITU-D environment")
     page.get_by_role("button", name="Submit for approval").click()
     expect(
@@ -133,6 +134,9 @@ def test_bdt_staff_find_their_open_action_report_progress_and_change_its_status(
     assert_accessible(page)
     report = ProgressReport.objects.get()
     assert (report.author, report.state) == (amina, ReportState.SUBMITTED)
+    assert [link.url for link in report.evidence_links.all()] == [
+        "https://www.itu.int/en/ITU-D/Environment/"
+    ]
 
     # The status buttons swap the status panel in place.
     # A plan being typed meanwhile is kept: only its version follows the action.

@@ -190,6 +190,24 @@ def test_an_invalid_report_shows_the_errors_and_writes_nothing(
     assert not EvidenceLink.objects.exists()
 
 
+def test_a_link_pasted_without_its_scheme_is_saved_as_https_and_the_box_lets_it_through(
+    login, tsb_staff, tsb_action
+):
+    client = login(tsb_staff)
+    form = client.get(reverse("action_detail", args=[tsb_action.pk])).content.decode()
+    [box] = re.findall(r'<input[^>]*name="evidence-0-url"[^>]*>', form)
+
+    response = create_report(client, tsb_action, **{"evidence-0-url": "www.itu.int/workshop"})
+
+    # A browser's type="url" check would refuse the address before the form took it.
+    assert 'type="text"' in box
+    assert 'inputmode="url"' in box
+    assert response.status_code == 302
+    assert list(EvidenceLink.objects.values_list("url", flat=True)) == [
+        "https://www.itu.int/workshop"
+    ]
+
+
 def test_drafts_and_returned_reports_of_another_bureau_are_not_shown(
     login, tsb_staff, bdt_staff, tsb_action
 ):
