@@ -135,12 +135,24 @@ class ReadOnlyHistoryAdmin(ModelAdmin, SimpleHistoryAdmin):
     administrator included, rewrites the past through it.
     """
 
+    object_history_list_template = "admin/history_list.html"
+
     def get_historical_record_context_helper(self, request, historical_record):
         return _HistoryChanges(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         _check_id(self.model, object_id)
-        return super().history_view(request, object_id, extra_context)
+        # The trail's first row reads "Created", as on the staff pages, whatever
+        # its type: an import's first row is the change that set the collaborators.
+        first = (
+            self.model.history.filter(**{self.model._meta.pk.attname: unquote(object_id)})
+            .order_by("history_date", "history_id")
+            .values_list("history_id", flat=True)
+            .first()
+        )
+        return super().history_view(
+            request, object_id, {"first_history_id": first, **(extra_context or {})}
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method not in {"GET", "HEAD"}:

@@ -695,3 +695,32 @@ def test_a_key_no_row_can_have_is_a_form_error_in_the_admin(client, superuser, t
         assert response.status_code == 200, field
         assert "Select a valid choice" in str(response.context["adminform"].form.errors[field])
     assert Action.objects.get(pk=tsb_action.pk).version == 1
+
+
+def test_an_actions_history_reads_created_then_who_changed_it_and_why_never_none(
+    client, superuser, tsb_action, tsb_staff
+):
+    # An import makes actions in bulk, with no history row: the first row of
+    # their trail is the change that sets their collaborators, by no one.
+    tsb_action.history.all().delete()
+    tsb_action.collaborators.add(builders.body("BR"))
+    action_transition(
+        action=tsb_action, to=ActionStatus.IN_PROGRESS, by=tsb_staff, note="Kick-off held"
+    )
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:actions_action_history", args=[tsb_action.pk]))
+
+    table = re.search(r'<table id="change-history".*?</table>', page.content.decode(), re.S)
+    rows = [
+        [
+            re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table[0], re.S)[1:]
+    ]
+    # Newest first: object, date, comment, changed by, change reason, changes.
+    assert [row[2:5] for row in rows] == [
+        ["Changed", "tsb_staff", "Kick-off held"],
+        ["Created", "the system (an import or a scheduled task)", ""],
+    ]
