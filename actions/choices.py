@@ -215,6 +215,8 @@ class NotificationKind(models.TextChoices):
     STATUS_CHANGED = "status_changed", _("Status changed")
     DEADLINE_REMINDER = "deadline_reminder", _("Deadline reminder")
     ESCALATION = "escalation", _("Escalation")
+    ASSESSMENT_PROPOSED = "assessment_proposed", _("Assessment proposed")
+    ASSESSMENT_CONFIRMED = "assessment_confirmed", _("Assessment confirmed")
 
 
 class ReminderKind(models.TextChoices):

@@ -18,6 +18,7 @@ from ..display import day
 from ..models import Assessment, GoverningBodyMeeting, User
 from ..validators import RATIONALE_MAX_LENGTH, check_characters, text_too_long
 from .common import compare_and_set
+from .notifications import assessment_confirmed_notify, assessment_proposed_notify
 
 
 def _clean(
@@ -85,13 +86,15 @@ def assessment_propose(
         if current is None:
             try:
                 with transaction.atomic():
-                    return Assessment.objects.create(
+                    made = Assessment.objects.create(
                         resolution=resolution, meeting=meeting, **values
                     )
             except IntegrityError:
                 # Someone proposed one for the same period a moment ago: theirs stands.
                 current = Assessment.objects.get(resolution=resolution, meeting=meeting)
                 raise StaleVersion(current) from None
+            assessment_proposed_notify(assessment=made, by=by)
+            return made
         if current.state == AssessmentState.CONFIRMED:
             raise TransitionRefused(
                 _("The assessment for this period is confirmed: it can no longer change.")
@@ -107,6 +110,7 @@ def assessment_propose(
                 % {"object": current, "version": current.version},
             )
         compare_and_set(Assessment, current, expected_version, by=by, **values)
+        assessment_proposed_notify(assessment=current, by=by)
     return current
 
 
@@ -140,4 +144,5 @@ def assessment_confirm(
             confirmed_by=by,
             confirmed_at=now,
         )
+        assessment_confirmed_notify(assessment=assessment, by=by)
     return assessment

@@ -23,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..choices import EmailDelivery, NotificationKind, ReportState, Role
-from ..display import day, person, short_action_name
+from ..display import day, person, session_name, short_action_name
 from ..models import (
+    Assessment,
     Notification,
     NotificationSettings,
     ProgressReport,
@@ -153,6 +155,72 @@ def report_moved_notify(*, report: ProgressReport, by: User) -> int:
         subject=subject % {"label": label},
         body=body,
         url=url,
+    )
+
+
+def _assessment_url(assessment: Assessment) -> str:
+    resolution = assessment.resolution
+    page = reverse("resolution_assessments", args=[resolution.assembly.code, resolution.number])
+    return f"{page}?meeting={assessment.meeting_id}"
+
+
+def _no_longer_awaiting(assessment: Assessment) -> None:
+    """Mark read what asked to confirm an earlier version: there is nothing left to do."""
+    Notification.objects.filter(
+        key__startswith=f"assessment-{assessment.pk}-proposed-", read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def assessment_proposed_notify(*, assessment: Assessment, by: User) -> int:
+    """Tell TSB's coordinators (not the proposer) that an assessment awaits their confirmation.
+
+    A revised proposal replaces the one they were asked about: that notification
+    is marked read and a new one says what changed hands.
+    """
+    _no_longer_awaiting(assessment)
+    coordinators = (
+        User.objects.filter(
+            bureau__code=permissions.ASSESSING_BUREAU,
+            is_active=True,
+            groups__name=Role.COORDINATOR,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return notify(
+        recipient_ids=set(coordinators) - {by.pk},
+        kind=NotificationKind.ASSESSMENT_PROPOSED,
+        key=f"assessment-{assessment.pk}-proposed-v{assessment.version}",
+        subject=_("Res. %(number)d: an assessment for %(session)s awaits your confirmation")
+        % {
+            "number": assessment.resolution.number,
+            "session": session_name(assessment.meeting),
+        },
+        body=_("%(who)s proposed “%(rating)s”: %(rationale)s")
+        % {
+            "who": person(by),
+            "rating": assessment.get_rating_display(),
+            "rationale": assessment.rationale,
+        },
+        url=_assessment_url(assessment),
+    )
+
+
+def assessment_confirmed_notify(*, assessment: Assessment, by: User) -> int:
+    """Tell whoever proposed an assessment that it was confirmed; nobody is asked any more."""
+    _no_longer_awaiting(assessment)
+    return notify(
+        recipient_ids={assessment.proposed_by_id} - {by.pk},
+        kind=NotificationKind.ASSESSMENT_CONFIRMED,
+        key=f"assessment-{assessment.pk}-confirmed",
+        subject=_("Res. %(number)d: your assessment for %(session)s was confirmed")
+        % {
+            "number": assessment.resolution.number,
+            "session": session_name(assessment.meeting),
+        },
+        body=_("Confirmed by %(who)s; it goes to Council as “%(rating)s”.")
+        % {"who": person(by), "rating": assessment.get_rating_display()},
+        url=_assessment_url(assessment),
     )
 
 

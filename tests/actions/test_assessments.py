@@ -5,8 +5,15 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from actions.choices import ActionStatus, AssessmentRating, AssessmentState, ReportState
-from actions.models import Assessment
+from actions.choices import (
+    ActionStatus,
+    AssessmentRating,
+    AssessmentState,
+    NotificationKind,
+    ReportState,
+    Role,
+)
+from actions.models import Assessment, Notification
 from actions.selectors import assessment_suggestion, assessment_timeline
 from actions.services.assessments import assessment_confirm, assessment_propose
 from tests import builders
@@ -171,6 +178,59 @@ def test_a_confirmed_assessment_is_final(council, res73, bdt_coordinator, tsb_co
     with pytest.raises(TransitionRefused):
         assessment_confirm(assessment=assessment, by=tsb_coordinator, expected_version=2)
     assert Assessment.objects.get().rationale == "Workshops held."
+
+
+def _inbox(user):
+    return [
+        (n.kind, n.subject, n.read_at is None)
+        for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+    ]
+
+
+def test_tsbs_coordinators_are_asked_to_confirm_and_told_no_more_once_it_is_done(
+    council, res73, bdt_coordinator, tsb_coordinator, tsb_staff
+):
+    second = builders.user("tsb_coordinator_2", bureau="TSB", role=Role.COORDINATOR)
+    asked = "Res. 73: an assessment for Council 2027 awaits your confirmation"
+
+    proposal = propose(res73, council, bdt_coordinator)
+
+    [notice] = Notification.objects.filter(recipient=tsb_coordinator)
+    assert notice.url == f"/resolutions/WTSA-20/73/assessments/?meeting={council.pk}"
+    assert notice.body == "bdt_coordinator proposed “Partly met”: Workshops held."
+    assert _inbox(second) == [(NotificationKind.ASSESSMENT_PROPOSED, asked, True)]
+    # Neither the proposer, nor TSB's staff, nor another Bureau's coordinator confirms.
+    assert _inbox(bdt_coordinator) == _inbox(tsb_staff) == []
+
+    # A revision asks again, about the rating now proposed; the first question is done with.
+    revised = propose(
+        res73, council, bdt_coordinator, rating="largely_met", rationale="More.", expected_version=1
+    )
+    assert _inbox(second) == [
+        (NotificationKind.ASSESSMENT_PROPOSED, asked, False),
+        (NotificationKind.ASSESSMENT_PROPOSED, asked, True),
+    ]
+
+    assessment_confirm(assessment=revised, by=tsb_coordinator, expected_version=2)
+
+    # Confirmed: nobody is still asked, and whoever proposed it is told.
+    assert [unread for _k, _s, unread in _inbox(second)] == [False, False]
+    assert not Notification.objects.filter(recipient=tsb_coordinator).unread().exists()
+    assert _inbox(bdt_coordinator) == [
+        (
+            NotificationKind.ASSESSMENT_CONFIRMED,
+            "Res. 73: your assessment for Council 2027 was confirmed",
+            True,
+        )
+    ]
+    assert proposal.pk == revised.pk
+
+
+def test_a_refused_proposal_notifies_no_one(council, res73, bdt_coordinator, tsb_coordinator):
+    with pytest.raises(ValidationError):
+        propose(res73, council, bdt_coordinator, rationale=" ")
+
+    assert not Notification.objects.exists()
 
 
 @pytest.mark.parametrize(
