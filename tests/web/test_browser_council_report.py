@@ -112,8 +112,9 @@ def test_a_coordinator_assesses_then_generates_previews_downloads_and_freezes_th
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download Word (.docx)").click()
     download = download_info.value
+    # Named after the document number, after the session's code that it does not begin with.
     assert re.fullmatch(
-        r"C99-35-E-WTSA-implementation-\d{4}-\d\d-\d\d\.docx", download.suggested_filename
+        r"C\d\d-C99-35-E-WTSA-implementation-\d{4}-\d\d-\d\d\.docx", download.suggested_filename
     )
     downloaded = open(download.path(), "rb").read()  # noqa: SIM115 - read once, closed at exit
     text = "\n".join(p.text for p in Document(io.BytesIO(downloaded)).paragraphs)
