@@ -3,21 +3,67 @@
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 
 
 class CheckedChangeList(ChangeList):
     """Django's change list, where a year no date can have in the address
-    (``?start_date__year=99999999999999999999``) is a wrong parameter, as a
-    misspelt one is: the list opens unfiltered and says so, not a server error.
+    (``?start_date__year=99999999999999999999``, ``?created_at__year=10000``,
+    ``…=0``) is a wrong parameter, as a misspelt one is: the list opens
+    unfiltered and says so, not a server error.
     """
 
     def __init__(self, *args, **kwargs):
         try:
             super().__init__(*args, **kwargs)
-        except OverflowError as error:
+        except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+
+
+class _ReadableSelection:
+    """An autocomplete box that, redrawing a form in error, looks up only the
+    values its field can read: Django's filters the related rows by the value
+    as posted, and a forged ``owner=abc`` was a server error, not a form error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        related = self.field.remote_field
+        target = related.model._meta.get_field(
+            getattr(related, "field_name", None) or related.model._meta.pk.name
+        )
+        readable = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            readable.append(item)
+        return super().optgroups(name, readable, attr)
+
+
+class CheckedAutocompleteSelect(_ReadableSelection, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(_ReadableSelection, AutocompleteSelectMultiple):
+    pass
 
 
 class ModelAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
