@@ -725,6 +725,9 @@ class GoverningBodyMeetingAdmin(ReadOnlyHistoryAdmin):
         """What the rules and overrides make of the session's dates, as saved."""
         if obj is None or obj.pk is None:
             return _("Shown once the session is saved.")
+        # The saved row, not ``obj``: a form redrawn in error holds the refused
+        # dates on it (a year 1 opening has no deadline before it).
+        obj = GoverningBodyMeeting.objects.get(pk=obj.pk)
         contributions = obj.contribution_deadline
         parts = [_("Documents due %(day)s") % {"day": day(obj.document_deadline)}]
         if contributions:

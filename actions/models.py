@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -767,6 +768,11 @@ class EvidenceLink(models.Model):
         return self.title or self.url
 
 
+# A deadline at most a year before the opening; a body meeting at least every ten years.
+MAX_DAYS_BEFORE_MEETING = 366
+MAX_MEETING_RHYTHM_MONTHS = 120
+
+
 class MeetingRule(models.Model):
     """How a kind of meeting sets its deadlines and how often it meets.
 
@@ -777,16 +783,23 @@ class MeetingRule(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices, unique=True)
+    # Bounded whatever the database (SQLite stores any integer): a deadline
+    # years before the opening put every page that shows one out of the calendar.
     secretariat_days = models.PositiveSmallIntegerField(
-        _("secretariat documents due (days before the opening)")
+        _("secretariat documents due (days before the opening)"),
+        validators=[MaxValueValidator(MAX_DAYS_BEFORE_MEETING)],
     )
     contribution_days = models.PositiveSmallIntegerField(
-        _("contributions due (days before the opening)"), null=True, blank=True
+        _("contributions due (days before the opening)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_DAYS_BEFORE_MEETING)],
     )
     rhythm_months = models.PositiveSmallIntegerField(
         _("meets every (months)"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MEETING_RHYTHM_MONTHS)],
         help_text=_("Leave empty when the body meets irregularly: no session is projected."),
     )
 

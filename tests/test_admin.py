@@ -457,6 +457,50 @@ def test_a_session_with_a_council_report_keeps_its_kind_in_the_admin(
     assert GoverningBodyMeeting.objects.get(pk=session.pk).kind == "council"
 
 
+def test_a_session_redrawn_with_a_refused_opening_shows_the_saved_dates(client, superuser):
+    session = builders.meeting(datetime.date(2027, 5, 18), name="Council 2027")
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:actions_governingbodymeeting_change", args=[session.pk]),
+        {"kind": "council", "name": "Council 2027", "start_date": "0001-01-01"}
+        | {"end_date": "2027-05-27", "ordinary": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "start_date" in response.context["adminform"].form.errors
+    assert "Documents due 20 April 2027" in response.content.decode()
+    assert GoverningBodyMeeting.objects.get(pk=session.pk).start_date == datetime.date(2027, 5, 18)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("secretariat_days", "1000000"),
+        ("secretariat_days", "367"),
+        ("contribution_days", "2147483648"),
+        ("rhythm_months", "0"),
+        ("rhythm_months", "121"),
+    ],
+)
+def test_a_deadline_rule_out_of_the_calendar_is_refused_and_the_pages_still_open(
+    client, superuser, tsb_action, field, value
+):
+    rule = MeetingRule.objects.create(kind="council", secretariat_days=28, contribution_days=14)
+    builders.meeting(datetime.date(2027, 5, 18))
+    client.force_login(superuser)
+    data = {"kind": "council", "secretariat_days": "28", "contribution_days": "14"}
+    data |= {"rhythm_months": "12", field: value}
+
+    response = client.post(reverse("admin:actions_meetingrule_change", args=[rule.pk]), data)
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    rule.refresh_from_db()
+    assert (rule.secretariat_days, rule.contribution_days) == (28, 14)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
 def test_status_history_cannot_be_edited_in_the_admin(client, superuser, populated):
     client.force_login(superuser)
     change = StatusChange.objects.first()
