@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from actions.views.accounts import InvitationConfirmView, PasswordResetView
-from wtsa_tracker.api.exceptions import api_bad_request, api_page_not_found
+from wtsa_tracker.api.exceptions import api_bad_request, api_page_not_found, api_server_error
 
 admin.site.site_header = _("WTSA Implementation Tracker")
 admin.site.site_title = _("WTSA Implementation Tracker")
@@ -16,6 +16,7 @@ admin.site.index_title = _("Back office")
 # Errors outside any view: JSON under /api/, as the API's own errors are.
 handler400 = api_bad_request
 handler404 = api_page_not_found
+handler500 = api_server_error
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).

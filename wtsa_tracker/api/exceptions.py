@@ -30,7 +30,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
@@ -152,9 +160,24 @@ def api_page_not_found(request: HttpRequest, exception: Exception) -> HttpRespon
     return defaults.page_not_found(request, exception)
 
 
+# Not Django's ``defaults.bad_request`` and ``server_error``: their
+# ``requires_csrf_token`` reads a POST's form data, and a body Django refused to
+# read (form data declared in a charset other than UTF-8) was refused again
+# inside the handler, a server error for a request anyone can send.
+
+
 def api_bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """``handler400``: JSON under ``/api/``, the site's page elsewhere."""
     if _is_api(request):
         body = {"detail": str(_("The request could not be read.")), "code": "bad_request"}
         return JsonResponse(body, status=400)
-    return defaults.bad_request(request, exception)
+    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
+
+
+def api_server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: JSON under ``/api/``, a page of its own elsewhere (no database,
+    no session: whatever failed may be what they need)."""
+    if _is_api(request):
+        body = {"detail": str(_("A server error occurred.")), "code": "server_error"}
+        return JsonResponse(body, status=500)
+    return HttpResponseServerError(loader.render_to_string("500.html"))
