@@ -7,9 +7,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wtsa_tracker.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from environs import EnvError
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except (EnvError, ImproperlyConfigured) as error:
+        # A missing or malformed setting: its sentence names it, a traceback adds nothing.
+        sys.exit(f"manage.py: {error}")
 
 
 if __name__ == "__main__":

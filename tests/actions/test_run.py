@@ -16,6 +16,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from actions.management.commands import run
 
 ROOT = Path(__file__).resolve().parents[2]
 FAILURE_WORDS = ("error", "signal", "sigkill", "traceback", "exited")
@@ -128,3 +132,25 @@ def test_make_run_prints_little_ends_with_the_address_and_stops_cleanly_on_ctrl_
         socket.create_connection(("127.0.0.1", port), timeout=2),
     ):
         pass
+
+
+def test_a_port_another_program_listens_on_is_refused_before_anything_starts(monkeypatch):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = []
+        monkeypatch.setattr(run._Runner, "start", lambda self: started.append(self))
+
+        with pytest.raises(CommandError, match=f"Port {port} is in use by another program"):
+            call_command("run", "--port", str(port))
+
+    assert started == []
+
+
+def test_links_in_e_mails_lead_to_the_port_the_server_runs_on(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert run.child_environment(8080)["SITE_URL"] == "http://127.0.0.1:8080"
+
+    monkeypatch.setenv("SITE_URL", "https://tracker.example.org")
+    assert run.child_environment(8080)["SITE_URL"] == "https://tracker.example.org"

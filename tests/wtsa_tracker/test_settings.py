@@ -125,3 +125,35 @@ def test_sqlite_connections_take_as_many_parameters_as_sqlite_allows(tmp_path):
     assert vendor == "sqlite"
     assert int(max_params) == int(limit) > 999
     assert int(batch) == int(limit) // 12
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({}, 'manage.py: Environment variable "SECRET_KEY" not set'),
+        (
+            {"SECRET_KEY": "x", "DB_CONN_MAX_AGE": "soon"},
+            'manage.py: Environment variable "DB_CONN_MAX_AGE" invalid',
+        ),
+    ],
+)
+def test_a_command_refused_for_a_missing_setting_says_so_in_one_line(env, said):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(DEBUG="false", EMAIL_URL="smtp://mail.example.org:25", **env)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(said), result.stderr

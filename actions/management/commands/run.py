@@ -37,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="web server port (8000)")
 
     def handle(self, *args, port: int, **options):
+        _check_port_free(port)
         bootstrap = Bootstrap(stdout=io.StringIO(), stderr=self.stderr)
         call_command(bootstrap)
         username, password = bootstrap.first_admin
@@ -68,6 +69,30 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} stopped unexpectedly; everything was stopped.")
         self.stdout.write("Stopped.")
+
+
+def _check_port_free(port: int) -> None:
+    """Refuse, before starting anything, a port another program listens on: the
+    server would fail after the others started, and that program's answers
+    would pass for the tracker's."""
+    with socket.socket() as probe:
+        # As the development server binds: a port left in TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise CommandError(
+                f"Port {port} is in use by another program. Stop it, or choose another "
+                f"port: PORT={port + 80} make run"
+            ) from None
+
+
+def child_environment(port: int) -> dict[str, str]:
+    """The children's environment: links in e-mails lead to this server's port
+    unless ``SITE_URL`` says otherwise."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    return env
 
 
 @contextlib.contextmanager
@@ -138,7 +163,7 @@ class _Runner:
         self.interrupted = threading.Event()
 
     def start(self) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = child_environment(self.port)
         width = max(len(name) for name in self.commands)
         for name, command in self.commands.items():
             process = subprocess.Popen(
