@@ -21,11 +21,13 @@ from .models import Action, Body, GoverningBodyMeeting, ProgressReport, User
 from .selectors import council_meetings, focal_point_candidates, reporting_period
 from .services.reports import MAX_EVIDENCE_LINKS, Evidence, check_report_period
 from .validators import (
+    DOCUMENT_NUMBER_MAX_LENGTH,
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     RATIONALE_MAX_LENGTH,
     REPORT_TEXT_MAX_LENGTH,
     TOO_LONG_MESSAGE,
+    document_number_validator,
     planning_date_validators,
     web_address_validator,
 )
@@ -350,8 +352,8 @@ class CouncilReportForm(StaffForm):
     document_number = forms.CharField(
         label=_("Document number"),
         required=False,
-        max_length=40,
-        validators=[control_character_validator],
+        max_length=DOCUMENT_NUMBER_MAX_LENGTH,
+        validators=[document_number_validator],
         help_text=_("As the Council secretariat assigned it, e.g. C27/35-E. Empty: C27/xx-E."),
     )
 

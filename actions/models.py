@@ -45,9 +45,11 @@ from .choices import (
 )
 from .display import day, short_action_name
 from .validators import (
+    DOCUMENT_NUMBER_MAX_LENGTH,
     EVIDENCE_URL_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REPORT_TEXT_MAX_LENGTH,
+    document_number_validator,
     max_length_validator,
     planning_date_validators,
     web_address_validator,
@@ -1257,7 +1259,9 @@ class CouncilReportRun(models.Model):
         verbose_name=_("resolution"),
     )
     document_number = models.CharField(
-        _("document number"), max_length=40, validators=[control_character_validator]
+        _("document number"),
+        max_length=DOCUMENT_NUMBER_MAX_LENGTH,
+        validators=[document_number_validator],
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,6 +5,7 @@ is accepted.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -12,8 +13,10 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
     ProhibitNullCharactersValidator,
+    RegexValidator,
     URLValidator,
 )
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from wtsa_tracker.characters import CONTROL_CHARACTER_MESSAGE, control_character
@@ -42,9 +45,50 @@ WEB_ADDRESS_MESSAGE = _(
     "Enter a web address that starts with http:// or https://, for example https://www.itu.int/."
 )
 
-# Evidence is opened by readers in a browser: only web pages, never ftp:,
-# file: or javascript: links.
-web_address_validator = URLValidator(schemes=["http", "https"], message=WEB_ADDRESS_MESSAGE)
+# Characters that turn the text around them right to left, unseen: in an
+# address or a document number they make it read as another.
+DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+DIRECTION_MARK_MESSAGE = _(
+    "Remove the invisible direction mark %(character)s: it makes this read as something else."
+)
+
+
+@deconstructible
+class WebAddressValidator(URLValidator):
+    """Evidence is opened by readers in a browser: only web pages, never ftp:,
+    file: or javascript: links, and no direction mark disguising the address."""
+
+    def __init__(self):
+        super().__init__(schemes=["http", "https"], message=WEB_ADDRESS_MESSAGE)
+
+    def __call__(self, value) -> None:
+        _refuse_direction_marks(value)
+        super().__call__(value)
+
+
+def _refuse_direction_marks(value) -> None:
+    found = DIRECTION_MARKS.search(str(value))
+    if found is not None:
+        raise ValidationError(
+            DIRECTION_MARK_MESSAGE,
+            code="direction_mark",
+            params={"character": f"U+{ord(found.group()):04X}"},
+        )
+
+
+web_address_validator = WebAddressValidator()
+
+# A Council document's number, as the secretariat assigns it: C27/35-E,
+# C27/35(Rev.1)-E, C27/INF/5-E. One line, no direction mark: it heads the
+# Word file and its footer, and a frozen report keeps it for good.
+DOCUMENT_NUMBER_MAX_LENGTH = 40
+DOCUMENT_NUMBER_MESSAGE = _(
+    "Write the document number as the secretariat assigned it, e.g. C27/35-E: letters, "
+    "digits, spaces and / - . ( ) + only."
+)
+document_number_validator = RegexValidator(
+    r"^[A-Za-z0-9/().+\- ]*\Z", message=DOCUMENT_NUMBER_MESSAGE, code="document_number"
+)
 
 # Django's own refusal of a NUL, which every form and the API give: PostgreSQL
 # keeps no such character in a text. For services that read text no form checked.

@@ -129,14 +129,30 @@ def test_an_assessment_rationale_with_a_control_character_is_refused(tsb_coordin
     assert not Assessment.objects.exists()
 
 
-def test_a_council_document_number_with_a_control_character_is_refused(tsb_coordinator):
+@pytest.mark.parametrize(
+    "number", ["C27/\x0b35", 'C26/1"\r\nX-Evil: 1', "C26/\u202egpj.exe-E", "C27/35\x00-E"]
+)
+def test_a_council_document_number_of_another_shape_than_one_line_is_refused(
+    tsb_coordinator, number
+):
     council = builders.meeting(datetime.date(2027, 5, 18))
 
     with pytest.raises(ValidationError) as refused:
-        council_report_request(meeting=council, by=tsb_coordinator, document_number="C27/\x0b35")
+        council_report_request(meeting=council, by=tsb_coordinator, document_number=number)
 
-    assert "U+000B" in refused.value.message_dict["document_number"][0]
+    assert "e.g. C27/35-E: letters, digits" in refused.value.message_dict["document_number"][0]
     assert not CouncilReportRun.objects.exists()
+
+
+def test_the_shapes_of_council_document_numbers_are_taken(tsb_coordinator):
+    council = builders.meeting(datetime.date(2027, 5, 18))
+
+    for number in ("C27/35-E", "C27/35(Rev.1)-E", "C27/INF/5-E", "C27/35-Add.1-E", ""):
+        council_report_request(meeting=council, by=tsb_coordinator, document_number=number)
+
+    assert list(
+        CouncilReportRun.objects.order_by("pk").values_list("document_number", flat=True)
+    ) == ["C27/35-E", "C27/35(Rev.1)-E", "C27/INF/5-E", "C27/35-Add.1-E", "C27/xx-E"]
 
 
 def test_the_admin_refuses_a_session_name_with_a_control_character(client, superuser):

@@ -50,7 +50,7 @@ from ..council_report import (
 )
 from ..display import day
 from ..models import Body, CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting, User
-from ..validators import check_characters
+from ..validators import document_number_validator
 
 GENERATE_TASK = "actions.tasks.generate_council_report"
 # The document itself is in English, as the original of an ITU Council document
@@ -89,7 +89,10 @@ def council_report_request(
         raise PermissionDenied(permissions.GENERATE_REPORT_REFUSED)
     if meeting.kind != MeetingKind.COUNCIL:
         raise ValidationError({"meeting": _("The report is for a session of Council.")})
-    check_characters(document_number=document_number)
+    try:
+        document_number_validator(document_number)
+    except ValidationError as refused:
+        raise ValidationError({"document_number": refused.messages}) from None
     run = CouncilReportRun.objects.create(
         meeting=meeting,
         bureau=bureau,

@@ -105,6 +105,16 @@ def test_a_bureau_coordinator_is_offered_their_own_bureau_alone(
     assert run is None
 
 
+def test_a_document_number_on_two_lines_is_refused_on_the_page_and_asks_nothing(
+    login, council, tsb_coordinator
+):
+    response, run = _generate(login(tsb_coordinator), council, document_number="C27/1\r\nX: 1")
+
+    assert response.status_code == 400
+    assert "e.g. C27/35-E: letters, digits" in response.content.decode()
+    assert run is None
+
+
 def test_only_those_who_may_generate_see_the_form(login, council, reader, tsb_coordinator):
     read = login(reader).get(reverse("council_report")).content.decode()
     page = login(tsb_coordinator).get(reverse("council_report"))

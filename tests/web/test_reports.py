@@ -163,6 +163,11 @@ def focused_field(page: str) -> str:
             "evidence-0-url",
         ),
         (
+            {"evidence-0-url": "https://ex\u202eample.com/"},
+            "Remove the invisible direction mark U+202E",
+            "evidence-0-url",
+        ),
+        (
             {"text": "Pasted\x0b from a PDF."},
             "Remove the invisible control character U+000B",
             "text",
