@@ -44,6 +44,28 @@ def group_fields(form: forms.BaseForm) -> None:
         form_field.template_name = FIELD_TEMPLATE
 
 
+HIDDEN_FIELD_MESSAGE = _(
+    "This page was altered or is out of date: reload it and try again. Nothing was saved."
+)
+
+
+class OnceField(forms.UUIDField):
+    """The one-time key of a new record's page, which makes a second click save nothing
+    more. An unreadable key is taken as none: the page then saves as one without it,
+    rather than refusing every try with a key the user cannot see or change."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+
 class StaffForm(forms.Form):
     """A form of the staff pages: refused, it puts the focus on the first field in error.
 
@@ -60,6 +82,11 @@ class StaffForm(forms.Form):
             for name, errors in error.error_dict.items():
                 self.add_error(name if name in self.fields else None, errors)
             return
+        if field in self.fields and self.fields[field].widget.is_hidden:
+            # A field the page fills (a version) that came back unreadable: the
+            # page was altered or is too old, which the form's own error says.
+            # A hidden field's error is shown nowhere; "Enter a whole number" would not help.
+            field, error = None, ValidationError(HIDDEN_FIELD_MESSAGE, code="page_altered")
         super().add_error(field, error)
         visible = [name for name, shown in self.fields.items() if not shown.widget.is_hidden]
         first = next((name for name in visible if name in self._errors), None)
@@ -214,7 +241,7 @@ class ProgressReportForm(StaffForm):
         error_messages={"required": _("Give the last day of the period the report covers.")},
     )
     # A one-time token per rendered form: sent twice, it makes one report.
-    once = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+    once = OnceField()
     text = forms.CharField(
         label=_("What was done"),
         max_length=REPORT_TEXT_MAX_LENGTH,

@@ -273,7 +273,7 @@ def test_a_status_form_without_a_version_shows_an_error_and_writes_nothing(
     )
 
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "This page was altered or is out of date: reload it" in response.content.decode()
     assert not StatusChange.objects.exists()
 
 

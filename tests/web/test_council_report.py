@@ -382,6 +382,17 @@ def test_a_bad_proposal_is_refused_with_the_form_and_writes_nothing(
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize("version", ["abc", "0"])
+def test_a_proposal_with_a_version_the_page_never_held_says_to_reload(
+    login, council, res73, bdt_coordinator, version
+):
+    response = _propose(login(bdt_coordinator), council, version=version)
+
+    assert response.status_code == 400
+    assert "This page was altered or is out of date: reload it" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
 def test_a_tsb_coordinator_confirms_and_a_bdt_coordinator_may_not(
     login, council, res73, bdt_coordinator, tsb_coordinator
 ):

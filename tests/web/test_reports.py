@@ -282,6 +282,27 @@ def edit(client, report, version=None, **overrides):
     return client.post(reverse("report_edit", args=[report.pk]), data)
 
 
+@pytest.mark.parametrize("version", ["0", "abc", "99999999999999999999999"])
+def test_an_edit_with_a_version_the_page_never_held_says_to_reload_and_saves_nothing(
+    login, tsb_staff, tsb_draft, version
+):
+    response = edit(login(tsb_staff), tsb_draft, version=version)
+
+    assert response.status_code in {400, 409}
+    assert "reload" in response.content.decode().lower()
+    tsb_draft.refresh_from_db()
+    assert (tsb_draft.text, tsb_draft.version) == ("First draft.", 1)
+
+
+def test_an_unreadable_one_time_key_is_taken_as_none_and_the_report_is_saved(
+    login, tsb_staff, tsb_action
+):
+    response = create_report(login(tsb_staff), tsb_action, once="not-a-uuid")
+
+    assert response.status_code == 302
+    assert ProgressReport.objects.get().text == "Held a workshop on e-waste in Nairobi."
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
