@@ -4,6 +4,7 @@ import re
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,7 +35,9 @@ from actions.services.council_report import (
     council_report_request,
 )
 from actions.services.reports import MAX_EVIDENCE_LINKS, progress_report_update
+from resolutions.models import Resolution
 from tests import builders
+from wtsa_tracker.admin_base import CheckedJSONField
 from wtsa_tracker.errors import StaleVersion
 
 
@@ -771,3 +774,15 @@ def test_an_actions_history_reads_created_then_who_changed_it_and_why_never_none
         ["Changed", "tsb_staff", "Kick-off held"],
         ["Created", "the system (an import or a scheduled task)", ""],
     ]
+
+
+def test_json_nested_too_deep_to_read_is_a_form_error_in_every_admin_form(rf, superuser):
+    request = rf.get("/admin/")
+    request.user = superuser
+    field = admin.site._registry[Resolution].get_form(request)().fields["footnotes"]
+    nested = "[" * 100_000 + "]" * 100_000
+
+    assert isinstance(field, CheckedJSONField)
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        field.clean(nested)
+    assert field.bound_data(nested, []) == nested

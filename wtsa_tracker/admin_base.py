@@ -4,7 +4,10 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckedChangeList(ChangeList):
@@ -50,9 +53,33 @@ class CheckedAutocompleteSelectMultiple(_ReadableSelection, AutocompleteSelectMu
     pass
 
 
+class CheckedJSONField(forms.JSONField):
+    """Django's JSON box, where text nested too deep to read (100,000 ``[``) is a
+    form error, not the server error Python's reader raised on it."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except RecursionError:
+            raise ValidationError(
+                _("This JSON is nested too deeply to read."), code="invalid"
+            ) from None
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return forms.fields.InvalidJSONInput(data)
+
+
 class ModelAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField):
+            kwargs = {"form_class": CheckedJSONField, **kwargs}
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
