@@ -467,3 +467,9 @@ class SnapshotCompareForm(StaffForm):
         self.fields["a"].queryset = snapshots
         self.fields["b"].queryset = snapshots
         group_fields(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("a") is not None and cleaned.get("a") == cleaned.get("b"):
+            self.add_error("b", _("Choose two different reports: a report is the same as itself."))
+        return cleaned

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from resolutions.models import Resolution
 from wtsa_tracker.errors import StaleVersion, TransitionRefused
@@ -135,12 +137,15 @@ def resolution_assessments(request: HttpRequest, assembly: str, number: int) -> 
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a proposed assessment (TSB coordinators)."""
     assessment = get_object_or_404(Assessment.objects.for_list(), pk=pk)
     resolution = assessment.resolution
     url = f"{resolution_url(resolution)}?meeting={assessment.meeting_id}"
+    if request.method != "POST":
+        # Opened by a reload or from the history: the assessment's page, not an empty 405.
+        return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
     form = AssessmentConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That request was incomplete: nothing was saved."))

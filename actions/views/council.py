@@ -8,14 +8,16 @@ everybody signed in and download byte for byte as they were frozen.
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import permissions
 from ..choices import REPORT_CONTENT_TYPES, ReportFormat, ReportRunState
@@ -137,9 +139,13 @@ def council_report_run_download(request: HttpRequest, pk: int, fmt: str) -> Http
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def council_report_run_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     run = _visible_run(request, pk)
+    if request.method != "POST":
+        # Opened by a reload or from the history: the report's page, not an empty 405.
+        url = reverse("council_report_run", args=[run.pk])
+        return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
     if request.POST.get("confirm") != "1":
         # Nothing undoes a freeze: the page's box is ticked first (a forged post too).
         messages.error(

@@ -70,7 +70,8 @@ def say_no_such_session(request: HttpRequest, asked: str) -> None:
     messages.error(
         request,
         _("There is no Council session “%(meeting)s”: choose one from the list.")
-        % {"meeting": asked[:20]},
+        # Only what prints: a NUL or a control character typed in the address is no name.
+        % {"meeting": "".join(c for c in asked[:20] if c.isprintable())},
     )
 
 

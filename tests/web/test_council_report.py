@@ -215,8 +215,14 @@ def test_a_double_click_on_freeze_lands_on_the_frozen_report(
     council_report_generate(run_id=run.pk)
     url = reverse("council_report_run_freeze", args=[run.pk])
 
+    opened = client.get(url)  # a reload or the history: the report's page, nothing frozen
     first = client.post(url, {"confirm": "1"})
     second = client.post(url, {"confirm": "1"}, follow=True)
+
+    assert (opened.status_code, opened["Location"]) == (
+        303,
+        reverse("council_report_run", args=[run.pk]),
+    )
 
     snapshot = CouncilReportSnapshot.objects.get()
     assert first["Location"] == reverse("council_report_snapshot", args=[snapshot.pk])
@@ -270,7 +276,8 @@ def test_every_persona_reads_the_council_report_and_assessment_pages(
 
 
 @pytest.mark.parametrize(
-    "meeting", ["²", "٣", "1_0", "99999999999999999999999", "-1", "99999", "9" * 5000, "tsag"]
+    "meeting",
+    ["²", "٣", "1_0", "99999999999999999999999", "-1", "99999", "9" * 5000, "tsag", "7\x00\x0b"],
 )
 def test_a_period_that_is_not_a_session_is_refused_over_the_current_one(
     login, council, res73, tsb_staff, meeting
@@ -282,7 +289,9 @@ def test_a_period_that_is_not_a_session_is_refused_over_the_current_one(
     )
 
     assert page.status_code == 400
-    assert f"There is no Council session “{meeting[:20]}”" in page.content.decode()
+    shown = "".join(c for c in meeting[:20] if c.isprintable())  # never a NUL in the page
+    assert f"There is no Council session “{shown}”" in page.content.decode()
+    assert "\x00" not in page.content.decode()
     assert page.context["meeting"] == council
     assert b"Suggested rating" in page.content
 
@@ -402,6 +411,13 @@ def test_a_tsb_coordinator_confirms_and_a_bdt_coordinator_may_not(
 
     assert login(bdt_coordinator).post(url, {"version": 1}).status_code == 403
     assert Assessment.objects.get().state == AssessmentState.PROPOSED
+    # Opened by a reload or from the history, the address leads to the assessment's page.
+    opened = login(tsb_coordinator).get(url)
+    assert (opened.status_code, opened["Location"]) == (
+        303,
+        f"/resolutions/WTSA-20/73/assessments/?meeting={council.pk}",
+    )
+    assert Assessment.objects.get().state == AssessmentState.PROPOSED
     assert login(tsb_coordinator).post(url, {"version": 1}).status_code == 302
     assert Assessment.objects.get().state == AssessmentState.CONFIRMED
 
@@ -458,6 +474,9 @@ def test_comparing_two_frozen_reports_lists_the_changed_actions(
 
     assert page.status_code == 200
     assert "status: Not started → In progress".encode() in page.content
+    itself = login(reader).get(reverse("council_report_compare"), {"a": first.pk, "b": first.pk})
+    assert itself.status_code == 400
+    assert "Choose two different reports" in itself.content.decode()
 
 
 def test_every_council_page_sends_an_anonymous_visitor_to_the_login_page(client, council, res73):

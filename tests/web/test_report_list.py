@@ -229,13 +229,23 @@ def test_a_ticked_report_is_read_only_as_the_page_writes_it(
     assert "That request could not be read: nothing was changed." in messages_of(response)
 
 
-def test_the_way_back_never_leaves_the_reports_page(login, reports, tsb_coordinator):
+@pytest.mark.parametrize(
+    ("back", "location"),
+    [
+        ("https://evil.example.org/reports/", "/reports/"),
+        ("/reports/../admin/", "/reports/"),
+        ("//evil.example.org/reports/", "/reports/"),
+        ("/reports/?state=submitted&page=2", "/reports/?state=submitted&page=2"),
+    ],
+)
+def test_the_way_back_never_leaves_the_reports_page(
+    login, reports, tsb_coordinator, back, location
+):
     response = login(tsb_coordinator).post(
-        reverse("report_review_bulk"),
-        {"report": [], "to": "approved", "next": "https://evil.example.org/reports/"},
+        reverse("report_review_bulk"), {"report": [], "to": "approved", "next": back}
     )
 
-    assert response["Location"] == reverse("report_list")
+    assert response["Location"] == location
 
 
 def test_a_contributors_dashboard_shows_its_reports_by_state(login, reports, bdt_staff):
