@@ -175,6 +175,31 @@ class SingleValueForm(forms.Form):
         return cleaned
 
 
+REVERSED_RANGE_MESSAGE = _(
+    "The first date (%(start)s) is after the last (%(end)s): no row could match. Swap them."
+)
+
+
+class OrderedRangeForm(forms.Form):
+    """A filter form that refuses a date range whose first day comes after its last
+    (``?target_date_after=2027-01-01&target_date_before=2020-01-01``): an empty
+    list would pass for "nothing matches" when the range itself is wrong."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            reversed_range = (
+                isinstance(value, slice) and value.start and value.stop and value.start > value.stop
+            )
+            if reversed_range:
+                self.add_error(
+                    name,
+                    REVERSED_RANGE_MESSAGE
+                    % {"start": f"{value.start:%Y-%m-%d}", "end": f"{value.stop:%Y-%m-%d}"},
+                )
+        return cleaned
+
+
 class FilterSet(filters.FilterSet):
     """django-filter's FilterSet, whose form class is built once per filterset class.
 
@@ -200,5 +225,7 @@ class FilterSet(filters.FilterSet):
                         "needs django_filters.FilterSet, not this shared form class."
                     )
             built = super().get_form_class()
-            form_class = cls._form_class = type(built.__name__, (SingleValueForm, built), {})
+            form_class = cls._form_class = type(
+                built.__name__, (SingleValueForm, OrderedRangeForm, built), {}
+            )
         return form_class

@@ -69,6 +69,22 @@ def test_a_one_value_filter_given_twice_is_refused_not_read_as_its_last(
     assert "Give this filter once" in body["errors"][field][0]
 
 
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/actions/?target_date_after=2027-01-01&target_date_before=2020-01-01", "target_date"),
+        ("/api/progress-reports/?period_after=2026-06-01&period_before=2025-06-01", "period"),
+    ],
+)
+def test_a_date_range_that_ends_before_it_starts_is_refused_not_read_as_empty(
+    staff, tsb_action, url, field
+):
+    body = assert_refused(staff.get(url))
+
+    assert list(body["errors"]) == [field]
+    assert "is after the last" in body["errors"][field][0]
+
+
 def test_a_cursor_on_rows_that_page_by_number_only_is_refused(staff):
     from tests import builders
 

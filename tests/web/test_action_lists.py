@@ -406,6 +406,20 @@ def test_my_actions_says_when_no_report_is_unfinished_and_links_to_the_involving
     ) in page
 
 
+def test_a_target_date_range_that_ends_before_it_starts_says_so(login, tsb_staff):
+    refused = login(tsb_staff).get(
+        "/actions/?target_date_after=2027-01-01&target_date_before=2020-01-01"
+    )
+
+    assert refused.status_code == 400
+    assert (
+        "The first date (2027-01-01) is after the last (2020-01-01): no row could match."
+        in refused.content.decode()
+    )
+    same_day = "/actions/?target_date_after=2027-01-01&target_date_before=2027-01-01"
+    assert login(tsb_staff).get(same_day).status_code == 200
+
+
 def test_an_unreadable_overdue_value_is_shown_as_an_error(login, tsb_staff):
     refused = login(tsb_staff).get("/actions/?overdue=maybe")
 
