@@ -206,6 +206,12 @@ def test_freezing_is_confirmed_first_and_a_provisional_session_is_pointed_out(
     )
     assert not CouncilReportSnapshot.objects.exists()
 
+    # Confirmed since: the report still calls it provisional, and the page says to regenerate.
+    GoverningBodyMeeting.objects.filter(pk=council.pk).update(provisional=False)
+    later = client.get(reverse("council_report_run_status", args=[run.pk])).content.decode()
+    assert "are only projected, so" not in later
+    assert "They are confirmed now: generate the report again before you freeze it." in later
+
 
 def test_a_double_click_on_freeze_lands_on_the_frozen_report(
     login, council, res73, tsb_coordinator
