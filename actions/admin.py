@@ -114,11 +114,13 @@ class VersionedForm(forms.ModelForm):
 
 
 class _HistoryChanges(HistoricalRecordContextHelper):
-    """A history's changes as the staff pages word them: an empty link is "—", not
-    "Deleted user (pk=None)", and a choice is its label, not its code."""
+    """A history's changes as the staff pages word them: an empty link or list is
+    "—", not "Deleted user (pk=None)" or "[]", and a choice is its label, not its code."""
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, list):  # collaborators: "BDT, BR", not "[BDT, BR]"
+            return ", ".join(str(item) for item in value) or "—"
         if isinstance(value, DeletedObject) and value.pk is None:
             return "—"
         field = self.model._meta.get_field(change.field)

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
+from simple_history.models import ModelChange
 
-from actions.admin import LATEST_ON_ACTION_PAGE
+from actions.admin import LATEST_ON_ACTION_PAGE, _HistoryChanges
 from actions.choices import ActionStatus, ReportState, Role
 from actions.models import (
     Action,
@@ -774,6 +775,17 @@ def test_an_actions_history_reads_created_then_who_changed_it_and_why_never_none
         ["Changed", "tsb_staff", "Kick-off held"],
         ["Created", "the system (an import or a scheduled task)", ""],
     ]
+
+
+def test_a_change_of_collaborators_reads_as_their_codes_in_the_admin_history(tsb_action):
+    record = tsb_action.history.first()
+    helper = _HistoryChanges(Action, record)
+    bdt, br = builders.body("BDT"), builders.body("BR")
+    change = ModelChange("collaborators", [], [{"action": tsb_action, "body": bdt}, {"body": br}])
+
+    shown = [helper.prepare_delta_change_value(change, value) for value in (change.old, change.new)]
+
+    assert shown == ["—", "BDT, BR"]
 
 
 def test_json_nested_too_deep_to_read_is_a_form_error_in_every_admin_form(rf, superuser):
