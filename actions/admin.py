@@ -119,11 +119,11 @@ class _HistoryChanges(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
-        if isinstance(value, list):  # collaborators: "BDT, BR", not "[BDT, BR]"
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.ManyToManyField):  # "BDT, BR", not "[BDT, BR]"
             return ", ".join(str(item) for item in value) or "—"
         if isinstance(value, DeletedObject) and value.pk is None:
             return "—"
-        field = self.model._meta.get_field(change.field)
         if field.choices and not isinstance(value, list):
             return dict(field.flatchoices).get(value, value)
         return value

@@ -98,7 +98,7 @@ def report_file_name(data: dict[str, Any], fmt: str) -> str:
     scope = [value for value in (data.get("scope") or {}).values() if value]
     code = data["meeting"]["code"]
     number = (data.get("document_number") or "").strip()
-    if not number or number == _placeholder_document_number(code):
+    if not number or number.upper() == _placeholder_document_number(code).upper():
         lead = [code]
     elif number.upper().startswith(code.upper()):
         lead = [number]

@@ -28,6 +28,7 @@ from .validators import (
     REPORT_TEXT_MAX_LENGTH,
     TOO_LONG_MESSAGE,
     document_number_validator,
+    normalized_document_number,
     planning_date_validators,
     web_address_validator,
 )
@@ -82,11 +83,6 @@ class StaffForm(forms.Form):
             for name, errors in error.error_dict.items():
                 self.add_error(name if name in self.fields else None, errors)
             return
-        if field in self.fields and self.fields[field].widget.is_hidden:
-            # A field the page fills (a version) that came back unreadable: the
-            # page was altered or is too old, which the form's own error says.
-            # A hidden field's error is shown nowhere; "Enter a whole number" would not help.
-            field, error = None, ValidationError(HIDDEN_FIELD_MESSAGE, code="page_altered")
         super().add_error(field, error)
         visible = [name for name, shown in self.fields.items() if not shown.widget.is_hidden]
         first = next((name for name in visible if name in self._errors), None)
@@ -96,6 +92,21 @@ class StaffForm(forms.Form):
             first = visible[0]
         if first is not None:
             self.fields[first].widget.attrs["autofocus"] = True
+
+    def _post_clean(self):
+        # A field the page fills (a version) that its own cleaning could not
+        # read: the page was altered or is too old, which the form says once.
+        # A hidden field's error shows nowhere, and "Enter a whole number" would not help.
+        unreadable = [
+            name
+            for name in self._errors
+            if name in self.fields and self.fields[name].widget.is_hidden
+        ]
+        for name in unreadable:
+            del self._errors[name]
+        if unreadable:
+            self.add_error(None, ValidationError(HIDDEN_FIELD_MESSAGE, code="page_altered"))
+        super()._post_clean()
 
 
 def focus_once(*forms_in_page_order: forms.BaseForm) -> None:
@@ -351,6 +362,14 @@ def _council_sessions():
     return council_meetings()
 
 
+class DocumentNumberField(forms.CharField):
+    """A document number, read as the files will carry it before it is checked:
+    pasted from Word, "C27/35–E" (an en dash) is C27/35-E."""
+
+    def to_python(self, value):
+        return normalized_document_number(super().to_python(value))
+
+
 class CouncilReportForm(StaffForm):
     """What a coordinator asks for: the session, and optionally one Bureau or resolution."""
 
@@ -376,7 +395,7 @@ class CouncilReportForm(StaffForm):
             "Empty: all resolutions."
         ),
     )
-    document_number = forms.CharField(
+    document_number = DocumentNumberField(
         label=_("Document number"),
         required=False,
         max_length=DOCUMENT_NUMBER_MAX_LENGTH,

@@ -6,6 +6,7 @@ is accepted.
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -13,7 +14,6 @@ from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
     ProhibitNullCharactersValidator,
-    RegexValidator,
     URLValidator,
 )
 from django.utils.deconstruct import deconstructible
@@ -47,7 +47,7 @@ WEB_ADDRESS_MESSAGE = _(
 
 # Characters that turn the text around them right to left, unseen: in an
 # address or a document number they make it read as another.
-DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+DIRECTION_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 DIRECTION_MARK_MESSAGE = _(
     "Remove the invisible direction mark %(character)s: it makes this read as something else."
 )
@@ -84,11 +84,41 @@ web_address_validator = WebAddressValidator()
 DOCUMENT_NUMBER_MAX_LENGTH = 40
 DOCUMENT_NUMBER_MESSAGE = _(
     "Write the document number as the secretariat assigned it, e.g. C27/35-E: letters, "
-    "digits, spaces and / - . ( ) + only."
+    "digits, spaces and / - . ( ) + only, and %(character)s is not one of them."
 )
-document_number_validator = RegexValidator(
-    r"^[A-Za-z0-9/().+\- ]*\Z", message=DOCUMENT_NUMBER_MESSAGE, code="document_number"
-)
+_DOCUMENT_NUMBER_CHARACTERS = re.compile(r"[A-Za-z0-9/().+\- ]")
+# What Word makes of a typed hyphen (an en dash by autocorrect, a non-breaking
+# hyphen in ITU's templates), read as the hyphen it stands for.
+_WORD_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+
+
+def normalized_document_number(text: str) -> str:
+    """A document number as typed or pasted from Word: full-width or compatibility
+    forms read as plain ones (NFKC: "Ｃ２７" is "C27", a no-break space a space),
+    Word's dashes as hyphens, and no space around it."""
+    return unicodedata.normalize("NFKC", text).translate(_WORD_DASHES).strip()
+
+
+@deconstructible
+class DocumentNumberValidator:
+    """Refuses a document number with any other character, naming the first."""
+
+    message = DOCUMENT_NUMBER_MESSAGE
+    code = "document_number"
+
+    def __call__(self, value) -> None:
+        for character in str(value):
+            if not _DOCUMENT_NUMBER_CHARACTERS.fullmatch(character):
+                shown = f"U+{ord(character):04X}"
+                if character.isprintable() and not character.isspace():
+                    shown = f"“{character}” ({shown})"
+                raise ValidationError(self.message, code=self.code, params={"character": shown})
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DocumentNumberValidator)
+
+
+document_number_validator = DocumentNumberValidator()
 
 # Django's own refusal of a NUL, which every form and the API give: PostgreSQL
 # keeps no such character in a text. For services that read text no form checked.

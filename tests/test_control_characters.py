@@ -144,15 +144,51 @@ def test_a_council_document_number_of_another_shape_than_one_line_is_refused(
     assert not CouncilReportRun.objects.exists()
 
 
-def test_the_shapes_of_council_document_numbers_are_taken(tsb_coordinator):
+def test_the_shapes_of_council_document_numbers_are_taken_as_word_writes_them(tsb_coordinator):
     council = builders.meeting(datetime.date(2027, 5, 18))
+    typed = [
+        "C27/35-E",
+        "C27/35(Rev.1)-E",
+        "C27/INF/5-E",
+        "C27/35-Add.1-E",
+        "",
+        "C27/35\u2013E",  # Word's autocorrect: an en dash
+        "C27/35\u2011E",  # a non-breaking hyphen, as in ITU's templates
+        "\uff23\uff12\uff17/35-E ",  # full-width, and a space after it
+        "C27/35\u00a0Rev.1-E",  # a no-break space
+    ]
 
-    for number in ("C27/35-E", "C27/35(Rev.1)-E", "C27/INF/5-E", "C27/35-Add.1-E", ""):
+    for number in typed:
         council_report_request(meeting=council, by=tsb_coordinator, document_number=number)
 
     assert list(
         CouncilReportRun.objects.order_by("pk").values_list("document_number", flat=True)
-    ) == ["C27/35-E", "C27/35(Rev.1)-E", "C27/INF/5-E", "C27/35-Add.1-E", "C27/xx-E"]
+    ) == [
+        "C27/35-E",
+        "C27/35(Rev.1)-E",
+        "C27/INF/5-E",
+        "C27/35-Add.1-E",
+        "C27/xx-E",
+        "C27/35-E",
+        "C27/35-E",
+        "C27/35-E",
+        "C27/35 Rev.1-E",
+    ]
+
+
+def test_a_refused_document_number_names_the_character_to_change(tsb_coordinator):
+    council = builders.meeting(datetime.date(2027, 5, 18))
+
+    with pytest.raises(ValidationError) as cyrillic:
+        council_report_request(meeting=council, by=tsb_coordinator, document_number="\u042127/35-E")
+    with pytest.raises(ValidationError) as line_break:
+        council_report_request(meeting=council, by=tsb_coordinator, document_number="C27/1\nX")
+
+    assert cyrillic.value.message_dict["document_number"] == [
+        "Write the document number as the secretariat assigned it, e.g. C27/35-E: letters, "
+        "digits, spaces and / - . ( ) + only, and “\u0421” (U+0421) is not one of them."
+    ]
+    assert "and U+000A is not one of them" in line_break.value.message_dict["document_number"][0]
 
 
 def test_the_admin_refuses_a_session_name_with_a_control_character(client, superuser):

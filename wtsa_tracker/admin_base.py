@@ -1,5 +1,7 @@
 """What every admin page of the project shares (each app's ModelAdmin derives from it)."""
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -8,6 +10,8 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+_YEAR_OUT_OF_RANGE = re.compile(r"year -?\d+ is out of range")
 
 
 class CheckedChangeList(ChangeList):
@@ -20,7 +24,13 @@ class CheckedChangeList(ChangeList):
     def __init__(self, *args, **kwargs):
         try:
             super().__init__(*args, **kwargs)
-        except (OverflowError, ValueError) as error:
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+        except ValueError as error:
+            # Python's "year 10000 is out of range", raised compiling the lookup;
+            # any other ValueError is a fault to see, not a wrong parameter.
+            if not _YEAR_OUT_OF_RANGE.fullmatch(str(error)):
+                raise
             raise IncorrectLookupParameters(error) from error
 
 

@@ -1,5 +1,7 @@
 """Filters every app's filtersets share: yes/no that refuses nonsense, multi-column sorting."""
 
+import datetime
+
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -189,7 +191,10 @@ class OrderedRangeForm(forms.Form):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
             reversed_range = (
-                isinstance(value, slice) and value.start and value.stop and value.start > value.stop
+                isinstance(value, slice)
+                and isinstance(value.start, datetime.date)
+                and isinstance(value.stop, datetime.date)
+                and value.start > value.stop
             )
             if reversed_range:
                 self.add_error(

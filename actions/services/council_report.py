@@ -50,7 +50,7 @@ from ..council_report import (
 )
 from ..display import day
 from ..models import Body, CouncilReportRun, CouncilReportSnapshot, GoverningBodyMeeting, User
-from ..validators import document_number_validator
+from ..validators import document_number_validator, normalized_document_number
 
 GENERATE_TASK = "actions.tasks.generate_council_report"
 # The document itself is in English, as the original of an ITU Council document
@@ -75,6 +75,16 @@ AUTHOR = "ITU Telecommunication Standardization Bureau (TSB)"
 # --- Requesting and generating -------------------------------------------------
 
 
+def _checked_document_number(document_number: str) -> str:
+    """The number as the files will carry it, or a refusal naming the field."""
+    number = normalized_document_number(document_number)
+    try:
+        document_number_validator(number)
+    except ValidationError as refused:
+        raise ValidationError({"document_number": refused.messages}) from None
+    return number
+
+
 def council_report_request(
     *,
     meeting: GoverningBodyMeeting,
@@ -89,15 +99,12 @@ def council_report_request(
         raise PermissionDenied(permissions.GENERATE_REPORT_REFUSED)
     if meeting.kind != MeetingKind.COUNCIL:
         raise ValidationError({"meeting": _("The report is for a session of Council.")})
-    try:
-        document_number_validator(document_number)
-    except ValidationError as refused:
-        raise ValidationError({"document_number": refused.messages}) from None
+    document_number = _checked_document_number(document_number)
     run = CouncilReportRun.objects.create(
         meeting=meeting,
         bureau=bureau,
         resolution=resolution,
-        document_number=document_number.strip() or default_document_number(meeting),
+        document_number=document_number or default_document_number(meeting),
         requested_by=by,
         requested_at=now or timezone.now(),
     )
@@ -791,9 +798,10 @@ def council_report_write(
 ) -> tuple[str, bytes]:
     """One file of the report, at once, for the command line: its name and its bytes."""
     fmt = ReportFormat(fmt)
+    document_number = _checked_document_number(document_number)
     data = council_report_data(
         meeting=meeting,
-        document_number=document_number.strip() or default_document_number(meeting),
+        document_number=document_number or default_document_number(meeting),
         generated_at=now or timezone.now(),
         bureau=bureau,
         resolution=resolution,

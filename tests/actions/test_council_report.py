@@ -539,6 +539,7 @@ def test_a_file_is_named_after_the_document_number_the_scope_and_the_day(council
     ("number", "name"),
     [
         ("C27/xx-E", "C27-WTSA-implementation-2027-04-25.docx"),  # not assigned yet
+        ("C27/XX-E", "C27-WTSA-implementation-2027-04-25.docx"),
         ("", "C27-WTSA-implementation-2027-04-25.docx"),
         ("C27/35(Rev.1)-E", "C27-35-Rev.1-E-WTSA-implementation-2027-04-25.docx"),
         ("35", "C27-35-WTSA-implementation-2027-04-25.docx"),  # the session's code kept

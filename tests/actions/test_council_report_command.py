@@ -70,6 +70,10 @@ def test_the_command_writes_the_spreadsheet_with_its_default_name(c27, tmp_path,
             ["--meeting", "C27", "--resolution", "73", "--assembly", "WTSA-16"],
             "No Resolution 73 of WTSA-16",
         ),
+        (
+            ["--meeting", "C27", "--document-number", "C27/1\u202eE"],
+            "U\\+202E is not one of them",
+        ),
     ],
 )
 def test_the_command_refuses_what_it_cannot_find_and_writes_nothing(

@@ -154,3 +154,9 @@ def test_links_in_e_mails_lead_to_the_port_the_server_runs_on(monkeypatch):
 
     monkeypatch.setenv("SITE_URL", "https://tracker.example.org")
     assert run.child_environment(8080)["SITE_URL"] == "https://tracker.example.org"
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "http"])
+def test_a_port_no_server_can_listen_on_is_refused_in_a_sentence(port):
+    with pytest.raises(CommandError, match="is no port: give a number from 1 to 65535"):
+        call_command("run", "--port", port)

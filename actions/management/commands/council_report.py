@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.choices import ReportFormat
@@ -33,7 +34,8 @@ class Command(BaseCommand):
             "--output",
             type=Path,
             help=(
-                "Where to write it (default: C27-WTSA-implementation-[scope-]<date>.<format> here)."
+                "Where to write it (default: <document number>-WTSA-implementation-"
+                "[scope-]<date>.<format> here, e.g. C27-35-E-WTSA-implementation-2027-04-25.docx)."
             ),
         )
         parser.add_argument("--document-number", default="", help="e.g. C27/35-E.")
@@ -60,13 +62,16 @@ class Command(BaseCommand):
                 raise CommandError(f"No Bureau “{options['bureau']}”.")
         if options["resolution"] is not None:
             resolution = self._resolution(session, options["resolution"], options["assembly"])
-        name, content = council_report_write(
-            meeting=session,
-            fmt=fmt,
-            document_number=document_number,
-            bureau=bureau,
-            resolution=resolution,
-        )
+        try:
+            name, content = council_report_write(
+                meeting=session,
+                fmt=fmt,
+                document_number=document_number,
+                bureau=bureau,
+                resolution=resolution,
+            )
+        except ValidationError as refused:
+            raise CommandError(" ".join(refused.messages)) from None
         path = output or Path(name)
         path.write_bytes(content)
         self.stdout.write(f"Wrote {path} ({len(content)} bytes) for {session}.")

@@ -8,6 +8,7 @@ all three and exits with status 0: stopping is not a failure.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -30,11 +31,22 @@ STOP_TIMEOUT = 10
 SETTLE_SECONDS = 1.0
 
 
+def _port(text: str) -> int:
+    """A TCP port, or argparse's refusal in a sentence."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is no port: give a number from 1 to 65535")
+    return port
+
+
 class Command(BaseCommand):
     help = "Prepare the database and run the web server, a Celery worker and beat (development)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000, help="web server port (8000)")
+        parser.add_argument("--port", type=_port, default=8000, help="web server port (8000)")
 
     def handle(self, *args, port: int, **options):
         _check_port_free(port)
