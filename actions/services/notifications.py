@@ -164,6 +164,11 @@ def _assessment_url(assessment: Assessment) -> str:
     return f"{page}?meeting={assessment.meeting_id}"
 
 
+def _assessment_names(assessment: Assessment) -> dict[str, object]:
+    """What a notification calls an assessment: its resolution's number and its session."""
+    return {"number": assessment.resolution.number, "session": session_name(assessment.meeting)}
+
+
 def _no_longer_awaiting(assessment: Assessment) -> None:
     """Mark read what asked to confirm an earlier version: there is nothing left to do."""
     Notification.objects.filter(
@@ -192,10 +197,7 @@ def assessment_proposed_notify(*, assessment: Assessment, by: User) -> int:
         kind=NotificationKind.ASSESSMENT_PROPOSED,
         key=f"assessment-{assessment.pk}-proposed-v{assessment.version}",
         subject=_("Res. %(number)d: an assessment for %(session)s awaits your confirmation")
-        % {
-            "number": assessment.resolution.number,
-            "session": session_name(assessment.meeting),
-        },
+        % _assessment_names(assessment),
         body=_("%(who)s proposed “%(rating)s”: %(rationale)s")
         % {
             "who": person(by),
@@ -214,10 +216,7 @@ def assessment_confirmed_notify(*, assessment: Assessment, by: User) -> int:
         kind=NotificationKind.ASSESSMENT_CONFIRMED,
         key=f"assessment-{assessment.pk}-confirmed",
         subject=_("Res. %(number)d: your assessment for %(session)s was confirmed")
-        % {
-            "number": assessment.resolution.number,
-            "session": session_name(assessment.meeting),
-        },
+        % _assessment_names(assessment),
         body=_("Confirmed by %(who)s; it goes to Council as “%(rating)s”.")
         % {"who": person(by), "rating": assessment.get_rating_display()},
         url=_assessment_url(assessment),
