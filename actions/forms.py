@@ -45,6 +45,9 @@ def group_fields(form: forms.BaseForm) -> None:
         form_field.template_name = FIELD_TEMPLATE
 
 
+# The largest value of a version column (a positive integer on every database).
+VERSION_MAX = 2_147_483_647
+
 HIDDEN_FIELD_MESSAGE = _(
     "This page was altered or is out of date: reload it and try again. Nothing was saved."
 )
@@ -138,7 +141,9 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
+        # No record reaches a version its column cannot hold: such a number was
+        # never on a page, which the form then says was altered.
+        super().__init__(min_value=1, max_value=VERSION_MAX, **kwargs)
 
 
 class StatusChangeForm(StaffForm):
@@ -461,7 +466,9 @@ class AssessmentForm(StaffForm):
         help_text=_("What was done, what was not, and why this rating."),
     )
     # Empty for a first proposal; the version read when revising one.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=VERSION_MAX
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
