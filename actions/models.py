@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -1217,6 +1218,12 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Res. {self.resolution.number} – {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        """Its resolution's assessments page, open on its period."""
+        resolution = self.resolution
+        page = reverse("resolution_assessments", args=[resolution.assembly.code, resolution.number])
+        return f"{page}?meeting={self.meeting_id}"
 
 
 def _report_file_path(run: "CouncilReportRun", filename: str) -> str:

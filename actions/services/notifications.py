@@ -158,12 +158,6 @@ def report_moved_notify(*, report: ProgressReport, by: User) -> int:
     )
 
 
-def _assessment_url(assessment: Assessment) -> str:
-    resolution = assessment.resolution
-    page = reverse("resolution_assessments", args=[resolution.assembly.code, resolution.number])
-    return f"{page}?meeting={assessment.meeting_id}"
-
-
 def _assessment_names(assessment: Assessment) -> dict[str, object]:
     """What a notification calls an assessment: its resolution's number and its session."""
     return {"number": assessment.resolution.number, "session": session_name(assessment.meeting)}
@@ -204,7 +198,7 @@ def assessment_proposed_notify(*, assessment: Assessment, by: User) -> int:
             "rating": assessment.get_rating_display(),
             "rationale": assessment.rationale,
         },
-        url=_assessment_url(assessment),
+        url=assessment.get_absolute_url(),
     )
 
 
@@ -219,7 +213,7 @@ def assessment_confirmed_notify(*, assessment: Assessment, by: User) -> int:
         % _assessment_names(assessment),
         body=_("Confirmed by %(who)s; it goes to Council as “%(rating)s”.")
         % {"who": person(by), "rating": assessment.get_rating_display()},
-        url=_assessment_url(assessment),
+        url=assessment.get_absolute_url(),
     )
 
 

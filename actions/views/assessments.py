@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -141,8 +140,7 @@ def resolution_assessments(request: HttpRequest, assembly: str, number: int) -> 
 def assessment_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a proposed assessment (TSB coordinators)."""
     assessment = get_object_or_404(Assessment.objects.for_list(), pk=pk)
-    resolution = assessment.resolution
-    url = f"{resolution_url(resolution)}?meeting={assessment.meeting_id}"
+    url = assessment.get_absolute_url()
     if request.method != "POST":
         # Opened by a reload or from the history: the assessment's page, not an empty 405.
         return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
@@ -165,7 +163,3 @@ def assessment_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(url)
     messages.success(request, _("The assessment is confirmed: it goes into the Council report."))
     return redirect(url)
-
-
-def resolution_url(resolution: Resolution) -> str:
-    return reverse("resolution_assessments", args=[resolution.assembly.code, resolution.number])
