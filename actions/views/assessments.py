@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +20,7 @@ from ..choices import AssessmentState
 from ..forms import AssessmentConfirmForm, AssessmentForm
 from ..models import Assessment, GoverningBodyMeeting
 from ..services.assessments import assessment_confirm, assessment_propose
-from .shared import assembly_code_in_any_case, say_no_such_session
+from .shared import assembly_code_in_any_case, post_only, say_no_such_session
 
 
 def _resolution(assembly: str, number: int) -> Resolution:
@@ -135,15 +133,16 @@ def resolution_assessments(request: HttpRequest, assembly: str, number: int) -> 
     return redirect(url)
 
 
+def _assessment_page(request: HttpRequest, pk: int) -> str:
+    return get_object_or_404(Assessment.objects.for_list(), pk=pk).get_absolute_url()
+
+
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@post_only(page=_assessment_page)
 def assessment_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a proposed assessment (TSB coordinators)."""
     assessment = get_object_or_404(Assessment.objects.for_list(), pk=pk)
     url = assessment.get_absolute_url()
-    if request.method != "POST":
-        # Opened by a reload or from the history: the assessment's page, not an empty 405.
-        return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
     form = AssessmentConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("That request was incomplete: nothing was saved."))

@@ -8,12 +8,11 @@ everybody signed in and download byte for byte as they were frozen.
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from ..council_report import council_report_changes, report_file_name
 from ..forms import CouncilReportForm, SnapshotCompareForm
 from ..models import CouncilReportRun, CouncilReportSnapshot
 from ..services.council_report import council_report_freeze, council_report_request
+from .shared import post_only
 
 
 def _download(content: bytes, data: dict, fmt: str) -> HttpResponse:
@@ -139,13 +139,11 @@ def council_report_run_download(request: HttpRequest, pk: int, fmt: str) -> Http
 
 
 @login_required
-@require_http_methods(["GET", "HEAD", "POST"])
+@post_only(
+    page=lambda request, pk: reverse("council_report_run", args=[_visible_run(request, pk).pk])
+)
 def council_report_run_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     run = _visible_run(request, pk)
-    if request.method != "POST":
-        # Opened by a reload or from the history: the report's page, not an empty 405.
-        url = reverse("council_report_run", args=[run.pk])
-        return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
     if request.POST.get("confirm") != "1":
         # Nothing undoes a freeze: the page's box is ticked first (a forged post too).
         messages.error(

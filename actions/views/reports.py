@@ -189,14 +189,16 @@ REPORT_TRANSITION_MESSAGES = {
 }
 
 
-def _report_action_id(request: HttpRequest, pk: int) -> int:
-    return get_object_or_404(
-        permissions.reports_visible_to(request.user).values_list("action_id", flat=True), pk=pk
+def _report_action_page(request: HttpRequest, pk: int) -> str:
+    return detail_url(
+        get_object_or_404(
+            permissions.reports_visible_to(request.user).values_list("action_id", flat=True), pk=pk
+        )
     )
 
 
 @login_required
-@post_only(action_pk=_report_action_id)
+@post_only(page=_report_action_page)
 def report_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Submit a report, or approve or return it (coordinators)."""
     report = _visible_report(request, pk)

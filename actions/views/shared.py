@@ -85,20 +85,19 @@ def detail_url(action_pk: int, report_pk: int | None = None) -> str:
     return f"{url}#report-{report_pk}" if report_pk else url
 
 
-def post_only(action_pk: Callable[[HttpRequest, int], int] = lambda request, pk: pk):
-    """A view that acts on POST; a GET of its URL is sent to the action's page (303).
+def post_only(page: Callable[[HttpRequest, int], str] = lambda request, pk: detail_url(pk)):
+    """A view that acts on POST; a GET of its URL is sent to the page it acts from (303).
 
     The browser opens these URLs by GET after a reload or from its history; an
-    empty 405 would look like a broken page. ``action_pk`` finds the action
-    from the URL's ``pk`` (the action itself, by default).
+    empty 405 would look like a broken page. ``page`` gives that page's address
+    from the URL's ``pk`` (the action's page, by default).
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
             if request.method in {"GET", "HEAD"}:
-                url = detail_url(action_pk(request, pk))
-                return HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
+                return HttpResponseRedirect(page(request, pk), status=HTTPStatus.SEE_OTHER)
             return view(request, pk)
 
         return require_http_methods(["GET", "HEAD", "POST"])(wrapped)
