@@ -19,7 +19,7 @@ from django.core.validators import (
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from wtsa_tracker.characters import CONTROL_CHARACTER_MESSAGE, control_character
+from wtsa_tracker.characters import CONTROL_CHARACTER_MESSAGE, codepoint, control_character
 
 # A progress report is a paragraph or a few for Council, not a document: a
 # report longer than this belongs in a linked document.
@@ -46,7 +46,8 @@ WEB_ADDRESS_MESSAGE = _(
 )
 
 # Characters that turn the text around them right to left, unseen: in an
-# address or a document number they make it read as another.
+# address they make it read as another. (A document number allows only plain
+# characters, which leaves them out too.)
 DIRECTION_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 DIRECTION_MARK_MESSAGE = _(
     "Remove the invisible direction mark %(character)s: it makes this read as something else."
@@ -72,7 +73,7 @@ def _refuse_direction_marks(value) -> None:
         raise ValidationError(
             DIRECTION_MARK_MESSAGE,
             code="direction_mark",
-            params={"character": f"U+{ord(found.group()):04X}"},
+            params={"character": codepoint(found.group())},
         )
 
 
@@ -109,7 +110,7 @@ class DocumentNumberValidator:
     def __call__(self, value) -> None:
         for character in str(value):
             if not _DOCUMENT_NUMBER_CHARACTERS.fullmatch(character):
-                shown = f"U+{ord(character):04X}"
+                shown = codepoint(character)
                 if character.isprintable() and not character.isspace():
                     shown = f"“{character}” ({shown})"
                 raise ValidationError(self.message, code=self.code, params={"character": shown})

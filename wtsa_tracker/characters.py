@@ -26,10 +26,15 @@ CONTROL_CHARACTER_MESSAGE = _(
 )
 
 
+def codepoint(character: str) -> str:
+    """How a message names a character the reader may not see: "U+000B"."""
+    return f"U+{ord(character):04X}"
+
+
 def control_character(text: str) -> str | None:
     """The first control character in ``text`` (as U+000B), or None."""
     match = CONTROL_CHARACTERS.search(text)
-    return None if match is None else f"U+{ord(match.group()):04X}"
+    return None if match is None else codepoint(match.group())
 
 
 def without_control_characters(text: str) -> str:
