@@ -10,18 +10,31 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(**env: str) -> subprocess.CompletedProcess:
+STARTED = ("-c", "import django; django.setup(); print('started')")
+
+
+def start(*command: str, **env: str) -> subprocess.CompletedProcess:
+    """``command`` (by default, Django's start-up alone) run by Python in a new
+    process, in production unless ``env`` says otherwise."""
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "DEBUG", "EMAIL_URL"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "EMAIL_URL",
+            "DJANGO_ENV",
+        }
     }
     # Production, whatever a developer's .env says, unless a test says otherwise.
     environment.update(DEBUG="false", EMAIL_URL="smtp://mail.example.org:25")
     environment.update(env, DJANGO_SETTINGS_MODULE="wtsa_tracker.settings")
     environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, *(command or STARTED)],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -138,21 +151,7 @@ def test_sqlite_connections_take_as_many_parameters_as_sqlite_allows(tmp_path):
     ],
 )
 def test_a_command_refused_for_a_missing_setting_says_so_in_one_line(env, said):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DEBUG", "DJANGO_ENV", "DJANGO_SETTINGS_MODULE"}
-    }
-    environment.update(DEBUG="false", EMAIL_URL="smtp://mail.example.org:25", **env)
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = start("manage.py", "check", **env)
 
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
