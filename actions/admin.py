@@ -829,8 +829,8 @@ class ImportUploadForm(forms.Form):
         label=_("This file is the assembly's complete set of resolutions"),
         required=False,
         help_text=_(
-            "The previous assembly's resolutions that are not in the file are then marked "
-            "suppressed, and their open actions closed."
+            "The resolutions of earlier assemblies still in force that are not in the file "
+            "are then marked suppressed, and their open actions closed."
         ),
     )
 

@@ -46,6 +46,7 @@ from resolutions.services import (
     ResolutionPlan,
     ResolutionSync,
     check_assembly,
+    earlier_assemblies_reprinted,
     resolution_plan,
     resolution_plan_apply,
     resolution_suppress,
@@ -174,7 +175,7 @@ def import_plan(
     """Work out what importing ``document`` into ``assembly`` would write; write nothing.
 
     With ``suppress_missing`` the document is the assembly's complete set, so
-    the previous assembly's resolutions missing from it were suppressed.
+    the resolutions in force before it that it lacks were suppressed.
     """
     if not document.resolutions:
         raise ImportRefused(_("The document contains no resolution."))
@@ -185,8 +186,9 @@ def import_plan(
             _("Unknown body codes %(codes)s: load the bodies fixture or add them in the admin.")
             % {"codes": ", ".join(unknown)}
         )
+    earlier = earlier_assemblies_reprinted(document.resolutions, assembly)
     for parsed in document.resolutions:
-        check_assembly(parsed, assembly)
+        check_assembly(parsed, assembly, earlier=earlier)
     notices = [_notice(notice) for notice in document.notices]
     plan = ImportPlan(
         assembly=assembly, report=ImportReport(dry_run=True, notices=notices), bodies=bodies

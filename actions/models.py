@@ -1498,8 +1498,8 @@ class ImportJob(models.Model):
         _("complete set"),
         default=False,
         help_text=_(
-            "The file holds every resolution the assembly kept: the previous assembly's "
-            "resolutions missing from it were suppressed."
+            "The file holds every resolution the assembly kept: the resolutions of earlier "
+            "assemblies still in force and missing from it were suppressed."
         ),
     )
     created_by = models.ForeignKey(

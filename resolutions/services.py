@@ -26,6 +26,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .choices import RevisionMarker
 from .models import Assembly, Clause, Resolution, ResolutionReference
 from .parsing import Directive, Footnote, ParsedItem, ParsedPart, ParsedResolution
 from .parsing.cleaning import quote
@@ -88,13 +89,58 @@ def _place_key(place: str) -> str:
     return _PLACE_NAMES.get(key, key)
 
 
-def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
+def _years(text: str) -> set[int]:
+    return {int(year) for year in _YEAR.findall(text)}
+
+
+def _assembly_years(assembly: Assembly) -> set[int]:
+    return {assembly.start_date.year, assembly.end_date.year}
+
+
+def _datings(parsed: ParsedResolution) -> list[tuple[str, str]]:
+    """How the text dates itself: its heading ("Rev. Geneva, 2022") and its preface, worded."""
+    # The brackets that date the preface: "(WTSA-20) (Geneva, 2022)" names its place second.
+    named = next(
+        (group for group in re.findall(r"\(([^()]*)\)", parsed.preface) if _YEAR.search(group)),
+        "",
+    )
+    return [
+        (_("is headed (%(revision)s)"), parsed.revision_text),
+        (_("says it was adopted in (%(revision)s)"), named),
+    ]
+
+
+def earlier_assemblies_reprinted(
+    resolutions: list[ParsedResolution], assembly: Assembly
+) -> list[Assembly]:
+    """The assemblies before ``assembly`` whose texts its document may reprint unchanged.
+
+    An assembly's set of resolutions reprints those it kept unchanged as they
+    were, dated by the assembly that last revised them ("RESOLUTION 69 (Rev.
+    Geneva, 2022)" in WTSA-24's). Such a text is read as kept only beside
+    texts dated to ``assembly`` itself (or not dated): a document of earlier
+    texts alone was imported into the wrong assembly.
+    """
+    own = _assembly_years(assembly)
+    if not any(
+        all(not _years(revision) or _years(revision) & own for _w, revision in _datings(parsed))
+        for parsed in resolutions
+    ):
+        return []
+    return list(Assembly.objects.filter(start_date__lt=assembly.start_date))
+
+
+def check_assembly(
+    parsed: ParsedResolution, assembly: Assembly, *, earlier: list[Assembly] | None = None
+) -> None:
     """Refuse a text of another conference, or one naming another assembly's place or year.
 
     The heading ("Rev. Geneva, 2022") and the preface ("The World
     Telecommunication Standardization Assembly (Geneva, 2022),") are both
     checked: PP-22 (Bucharest) and WTDC-22 (Kigali) met in WTSA-20's year, so
     the year alone let their texts overwrite WTSA resolutions of the same number.
+    A text dated by one of the ``earlier`` assemblies, at its place, is one
+    ``assembly`` kept unchanged (``earlier_assemblies_reprinted``).
     """
     if parsed.preface and not _WTSA_PREFACE.match(parsed.preface):
         conference = re.split(r"[(,]", parsed.preface)[0].strip()
@@ -110,28 +156,23 @@ def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
                 "preface": quote(parsed.preface),
             }
         )
-    # The brackets that date the preface: "(WTSA-20) (Geneva, 2022)" names its place second.
-    named = next(
-        (group for group in re.findall(r"\(([^()]*)\)", parsed.preface) if _YEAR.search(group)),
-        "",
-    )
-    for wording, revision in (
-        (_("is headed (%(revision)s)"), parsed.revision_text),
-        (_("says it was adopted in (%(revision)s)"), named),
-    ):
+    for wording, revision in _datings(parsed):
         described = _("Resolution %(number)d") % {"number": parsed.number} + " "
         described += wording % {"revision": revision}
-        years = {int(year) for year in _YEAR.findall(revision)}
-        if years and not years & {assembly.start_date.year, assembly.end_date.year}:
-            raise ImportRefused(
-                _(
-                    "%(described)s, which is not %(assembly)s: choose the assembly that adopted "
-                    "this text."
+        years = _years(revision)
+        met = assembly
+        if years and not years & _assembly_years(assembly):
+            met = next((a for a in earlier or [] if years & _assembly_years(a)), None)
+            if met is None:
+                raise ImportRefused(
+                    _(
+                        "%(described)s, which is not %(assembly)s: choose the assembly that "
+                        "adopted this text."
+                    )
+                    % {"described": described, "assembly": assembly}
                 )
-                % {"described": described, "assembly": assembly}
-            )
         place = _YEAR.sub("", re.sub(r"^\s*Rev\b\.?", "", revision, flags=re.I)).strip(" ,;.")
-        if place and _place_key(place) != _place_key(assembly.place):
+        if place and _place_key(place) != _place_key(met.place):
             raise ImportRefused(
                 _(
                     "%(described)s, which names %(place)s, not %(assembly_place)s where "
@@ -140,10 +181,26 @@ def check_assembly(parsed: ParsedResolution, assembly: Assembly) -> None:
                 % {
                     "described": described,
                     "place": place,
-                    "assembly_place": assembly.place,
-                    "assembly": assembly.code,
+                    "assembly_place": met.place,
+                    "assembly": met.code,
                 }
             )
+
+
+def heading_marker(revision: str, assembly: Assembly) -> str:
+    """What ``assembly`` did to a resolution, read from its heading's dating, or "" if undated.
+
+    "Rev. New Delhi, 2024" in WTSA-24's set is revised, "New Delhi, 2024" new,
+    and an earlier assembly's dating is a text kept unchanged.
+    """
+    years = _years(revision)
+    if not years:
+        return ""
+    if not years & _assembly_years(assembly):
+        return RevisionMarker.UNCHANGED
+    if re.match(r"\s*Rev\b", revision, flags=re.I):
+        return RevisionMarker.REVISED
+    return RevisionMarker.NEW
 
 
 def _source_hash(parsed: ParsedResolution) -> str:
@@ -214,7 +271,8 @@ def resolution_plan(*, parsed: ParsedResolution, assembly: Assembly) -> Resoluti
     """Work out, reading only, what syncing one parsed resolution would write."""
     values = {
         "title": parsed.title,
-        "marker": parsed.marker,
+        # The overview table says it; a Word file's heading dates the text.
+        "marker": parsed.marker or heading_marker(parsed.revision_text, assembly),
         "overview": parsed.overview,
         "revision_text": parsed.revision_text,
         "footnotes": _footnotes(parsed.footnotes),
@@ -649,15 +707,18 @@ def resolution_suppress(*, resolution: Resolution, by: Assembly) -> None:
 
 
 def suppressed_candidates(*, assembly: Assembly, kept: set[int]) -> list[Resolution]:
-    """The previous assembly's resolutions whose numbers ``assembly`` did not keep."""
-    previous = (
-        Assembly.objects.filter(start_date__lt=assembly.start_date).order_by("-start_date").first()
-    )
-    if previous is None:
-        return []
+    """The resolutions in force before ``assembly`` whose numbers it did not keep.
+
+    In force: adopted by any earlier assembly and neither revised nor
+    suppressed since, so a text no assembly touched for decades is counted too.
+    """
     return list(
-        previous.resolutions.select_related("assembly")
-        .filter(suppressed_by__isnull=True, revised_by__isnull=True)
+        Resolution.objects.select_related("assembly")
+        .filter(
+            assembly__start_date__lt=assembly.start_date,
+            suppressed_by__isnull=True,
+            revised_by__isnull=True,
+        )
         .exclude(number__in=kept)
-        .order_by("number")
+        .order_by("number", "assembly__start_date")
     )

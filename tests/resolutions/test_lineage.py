@@ -7,6 +7,7 @@ Radiocommunication Bureau joins its instructs part, Resolution 29 is gone
 (suppressed) and Resolution 101 is new.
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -264,6 +265,67 @@ def test_the_command_imports_a_complete_set_and_suppresses_what_it_lacks(wtsa20,
     out = capsys.readouterr().out
     assert "1 resolutions suppressed" in out
     assert Resolution.objects.get(assembly=wtsa20, number=29).suppressed_by == wtsa24
+
+
+def seed_block(number: int) -> str:
+    """One resolution of the seed, from its heading to the next one's."""
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index(f"\tRESOLUTION {number}\n")
+    end = text.find("\tRESOLUTION", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_a_set_reprinting_a_text_the_assembly_kept_reads_it_as_kept_and_suppresses_none(
+    wtsa20, wtsa24
+):
+    import_seed(wtsa20)
+    res29 = Resolution.objects.get(assembly=wtsa20, number=29)
+    open_before = set(res29.actions.open().values_list("pk", flat=True))
+    kept = seed_block(29).replace("RESOLUTION 29", "RESOLUTION 29 (Rev. Geneva, 2022)", 1)
+
+    report = resolution_import(
+        document=parse_text(REVISED + "\n" + kept), assembly=wtsa24, suppress_missing=True
+    )
+
+    assert report.suppressed == []
+    again = Resolution.objects.get(assembly=wtsa24, number=29)
+    assert again.revises == res29
+    assert again.revision_text == "Rev. Geneva, 2022"
+    assert again.marker == "NOC"
+    res29.refresh_from_db()
+    assert res29.suppressed_by is None
+    # Its open work goes on in WTSA-24's version, as a revision's does.
+    carried = set(again.actions.values_list("continues", flat=True))
+    assert open_before
+    assert open_before <= carried
+
+
+def test_without_an_overview_table_the_heading_tells_what_the_assembly_did(wtsa20, wtsa24):
+    import_seed(wtsa20)
+
+    import_revised(wtsa24)
+
+    markers = dict(
+        Resolution.objects.filter(assembly=wtsa24, number__in=[73, 101]).values_list(
+            "number", "marker"
+        )
+    )
+    assert markers == {73: "Rev", 101: "New"}
+
+
+def test_a_complete_set_suppresses_a_text_in_force_from_two_assemblies_back(wtsa20, wtsa24):
+    wtsa16 = builders.assembly("WTSA-16", start=datetime.date(2016, 10, 25))
+    old = builders.resolution(31, assembly_code="WTSA-16", title="Old text no one revised")
+    builders.action(old)
+    import_seed(wtsa20)
+
+    report = import_revised(wtsa24, suppress_missing=True)
+
+    old.refresh_from_db()
+    assert old.suppressed_by == wtsa24
+    assert report.suppressed == [29, 31]
+    assert not old.actions.open().exists()
+    assert wtsa16.resolutions.count() == 1
 
 
 def _pair_every_one_scored(wanted, previous):

@@ -31,8 +31,8 @@ class Command(BaseCommand):
             "--complete-set",
             action="store_true",
             help=(
-                "The file holds every resolution the assembly kept: mark the previous "
-                "assembly's resolutions missing from it as suppressed."
+                "The file holds every resolution the assembly kept: mark the resolutions "
+                "of earlier assemblies still in force and missing from it as suppressed."
             ),
         )
 
