@@ -345,7 +345,8 @@ class _ResolutionBuilder:
         ):
             self._new_item(part, line.label, line.text, line)
             return
-        child = ParsedItem(line.label, line.text, "", line.number, list(line.footnotes), [], None)
+        label = self._sub_item_label(parent, line.label)
+        child = ParsedItem(label, line.text, "", line.number, list(line.footnotes), [], None)
         parent.children.append(child)
         self.current = child
 
@@ -357,7 +358,18 @@ class _ResolutionBuilder:
         if parent is None or is_number_label(line.label) or is_dotted_label(line.label):
             self._new_item(part, line.label, line.text, line)
             return
-        label = line.label
+        label = self._sub_item_label(parent, line.label)
+        child = ParsedItem(label, line.text, "", line.number, list(line.footnotes), [], None)
+        parent.children.append(child)
+        self.current = child
+
+    @staticmethod
+    def _sub_item_label(parent: ParsedItem, label: str) -> str:
+        """A roman sub-item of a lettered one ("a)" ending with ":") is labelled "a)i)".
+
+        So "1 … a) …: i) ii) b) …: i) ii)" keeps its keys unique. After "h)"
+        not ending with ":", "i)" is the next letter.
+        """
         last = parent.children[-1] if parent.children else None
         letter = _LETTER.match(last.label) if last is not None else None
         if (
@@ -367,10 +379,8 @@ class _ResolutionBuilder:
             and not _ROMAN.match(letter.group(0))
             and (last.label != letter.group(0) or last.text.endswith(":"))
         ):
-            label = f"{letter.group(0)}{label}"
-        child = ParsedItem(label, line.text, "", line.number, list(line.footnotes), [], None)
-        parent.children.append(child)
-        self.current = child
+            return f"{letter.group(0)}{label}"
+        return label
 
     @staticmethod
     def _is_sub_item(part: ParsedPart, parent: ParsedItem, line: Line) -> bool:

@@ -480,3 +480,39 @@ def test_the_parsers_vocabulary_is_the_models_vocabulary():
     assert {"preamble", "operative", "section"} == set(PartKind.values)
     assert set(DIRECTIVE_STRENGTH.values()) == set(Strength.values)
     assert set(REPORT_TARGETS) == set(ReportingRecipient.values)
+
+
+NESTED_SUB_ITEMS = """\
+RESOLUTION 112 (New Delhi, 2024)
+Strengthening capacity building on standards implementation
+instructs the Director of the Telecommunication Standardization Bureau
+1\tto organize, within available resources, the following:
+a)\tregional workshops, covering:
+i)\tconformity assessment;
+ii)\tinteroperability testing;
+b)\tonline courses, covering:
+i)\tquality of service;
+ii)\tsecurity;
+h)\tnot nested;
+i)\tthe letter after h);
+2\tto report to TSAG on the results,
+"""
+
+
+def test_roman_sub_items_of_lettered_ones_in_an_operative_part_are_kept_apart() -> None:
+    (resolution,) = parse_text(NESTED_SUB_ITEMS).resolutions
+    (first, second) = resolution.parts[0].items
+
+    assert [child.label for child in first.children] == [
+        "a)",
+        "a)i)",
+        "a)ii)",
+        "b)",
+        "b)i)",
+        "b)ii)",
+        "h)",
+        "i)",
+    ]
+    assert first.children[5].text == "security;"
+    assert first.directive.owner == "TSB"
+    assert second.label == "2"
