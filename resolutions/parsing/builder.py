@@ -55,6 +55,8 @@ _PREFACE = re.compile(
     r"|World\s+Radiocommunication\s+Conference)\b",
     re.IGNORECASE,
 )
+# Word draws the line above a page's footnotes; a copied text keeps it as underscores.
+_FOOTNOTE_SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
 _EXPECTED_PART = "a part heading such as 'considering', 'resolves' or 'instructs'"
 
 
@@ -128,10 +130,11 @@ class _ResolutionBuilder:
     ) -> None:
         self.heading = lines[0]
         self.number = self.heading.resolution
-        self.body = [line for line in lines[1:] if line.kind is not Kind.BLANK]
-        self.last_line = max(line.number for line in lines if line.kind is not Kind.BLANK)
         self.source = source
-        self.footnote_bodies = footnote_bodies
+        self.last_line = max(line.number for line in lines if line.kind is not Kind.BLANK)
+        lines, written_under = self._footnotes_at_end(lines)
+        self.body = [line for line in lines[1:] if line.kind is not Kind.BLANK]
+        self.footnote_bodies = {**footnote_bodies, **written_under}
         self.parts: list[ParsedPart] = []
         self.skipped: list[str] = []
         self.annexes: list[ParsedAnnex] = []
@@ -144,6 +147,30 @@ class _ResolutionBuilder:
         self.pending: list[str] = []
         self.in_annex = False
         self.preface = ""
+
+    def _footnotes_at_end(self, lines: list[Line]) -> tuple[list[Line], dict[str, str]]:
+        """The lines before footnotes written at the end, under Word's separator line.
+
+        A text copied from Word or a PDF keeps the line above the footnotes
+        (underscores) and the footnotes under it ("1<TAB>These include…"):
+        their texts, by number, are returned for the calls ("countries1").
+        Unless only numbered paragraphs follow the line, nothing is taken.
+        """
+        for index, line in enumerate(lines):
+            if line.kind is Kind.BLANK and _FOOTNOTE_SEPARATOR.match(self.source[line.number - 1]):
+                bodies: dict[str, str] = {}
+                number = None
+                for note in lines[index + 1 :]:
+                    if note.kind is Kind.LABEL and note.label.isdigit():
+                        number = note.label
+                        bodies[number] = note.text
+                    elif note.kind is Kind.TEXT and number is not None:
+                        bodies[number] = f"{bodies[number]} {note.text}"
+                    elif note.kind is not Kind.BLANK:
+                        return lines, {}
+                if bodies:
+                    return lines[:index], bodies
+        return lines, {}
 
     # -- driving -------------------------------------------------------------
 

@@ -516,3 +516,37 @@ def test_roman_sub_items_of_lettered_ones_in_an_operative_part_are_kept_apart() 
     assert first.children[5].text == "security;"
     assert first.directive.owner == "TSB"
     assert second.label == "2"
+
+
+FOOTNOTE_AT_END = """\
+RESOLUTION 111 (New Delhi, 2024)
+Building confidence and security in the use of telecommunications/ICTs
+considering
+a)\tthat digital trust is essential for developing countries1;
+invites Member States
+1\tto contribute to the work of Study Group 17,
+_______________
+1\tThese include the least developed countries, small island developing states,
+landlocked developing countries and countries with economies in transition.
+"""
+
+
+def test_footnotes_written_under_the_separator_line_at_the_end_are_footnotes() -> None:
+    (resolution,) = parse_text(FOOTNOTE_AT_END).resolutions
+
+    considering, invites = resolution.parts
+    assert [item.text for item in invites.items] == ["to contribute to the work of Study Group 17,"]
+    (note,) = considering.items[0].footnotes
+    assert note.number == "1"
+    assert note.text.startswith("These include the least developed countries")
+    assert note.text.endswith("countries with economies in transition.")
+
+
+def test_text_under_a_separator_line_that_is_not_footnotes_is_read_as_before() -> None:
+    rule = "_______________\n"
+    text = FOOTNOTE_AT_END.replace(rule, rule + "instructs Study Group 17\n")
+
+    (resolution,) = parse_text(text).resolutions
+
+    assert [part.verb for part in resolution.parts] == ["considering", "invites", "instructs"]
+    assert resolution.parts[2].items[0].text.startswith("These include")
