@@ -213,7 +213,11 @@ class _ResolutionBuilder:
         if self.in_annex or line.kind is Kind.SKIPPED:
             # Annexes and mandate lists follow the operative part; nothing after
             # their heading is a clause of this text, but keep it visible.
-            shown = f"{line.label} {line.text}" if line.kind is Kind.LABEL else line.text
+            shown = line.text
+            if line.kind is Kind.LABEL:
+                shown = f"{line.label} {line.text}"
+            elif line.kind is Kind.PART:  # "instructs the Director…" in an annex's table
+                shown = f"{line.heading} {line.text}"
             self.skipped.append(shown.strip())
             self.footnotes.extend(line.footnotes)
             if line.kind is Kind.SKIPPED:
@@ -259,6 +263,9 @@ class _ResolutionBuilder:
             kind = "preamble" if line.verb in PREAMBLE_VERBS else "operative"
         self.parts.append(ParsedPart(kind, line.verb, line.heading, "", "", line.number, []))
         self.current = None
+        if not line.text:
+            # A footnote called from the heading alone ("instructs¹") is the resolution's.
+            self.footnotes.extend(line.footnotes)
 
     def _text(self, line: Line, following: Line | None) -> None:
         if not self.parts:

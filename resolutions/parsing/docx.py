@@ -55,6 +55,9 @@ _ID, _TYPE, _VAL = _W + "id", _W + "type", _W + "val"
 _RPR, _PPR, _TRPR = _W + "rPr", _W + "pPr", _W + "trPr"
 _DEL, _INS, _MOVE_FROM, _MOVE_TO = _W + "del", _W + "ins", _W + "moveFrom", _W + "moveTo"
 _VANISH, _VERT_ALIGN = _W + "vanish", _W + "vertAlign"
+_SDT, _SDT_PR = _W + "sdt", _W + "sdtPr"
+# Word's "Strict Open XML Document" format names its elements in this namespace.
+_STRICT = b"purl.oclc.org/ooxml/wordprocessingml/main"
 _CAPS, _STYLE, _BASED_ON = _W + "caps", _W + "style", _W + "basedOn"
 _P_STYLE, _R_STYLE, _STYLE_ID = _W + "pStyle", _W + "rStyle", _W + "styleId"
 # Run content that stands for characters. A soft line break (w:br, also page
@@ -70,8 +73,11 @@ _CHARACTERS = {
 _SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A footnote number typed as a superscript: one or two ASCII digits.
 _TYPED_MARK = re.compile(r"[0-9]{1,2}")
-# The first word of a heading Word shows in capitals, typed in any case.
-_HEADING_WORD = re.compile(r"^(\s*)resolution\b(?=\s+\d)", re.IGNORECASE)
+# The first word of a heading Word shows in capitals, typed in any case: a
+# resolution's, or another text's that ends the resolution before it.
+_HEADING_WORD = re.compile(
+    r"^(\s*)(resolution|opinion|recommendation|decision|section)\b(?=\s+\d)", re.IGNORECASE
+)
 # Not text: pictures, charts, text boxes, embedded objects and equations.
 _PICTURES = frozenset(
     {_W + "drawing", _W + "pict", _W + "object", _MATH + "oMath", _MATH + "oMathPara"}
@@ -338,15 +344,17 @@ def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}
     bodies: dict[str, str] = {}
     with archive.open(name) as stream:
-        for _event, note in etree.iterparse(
+        events = etree.iterparse(
             stream, events=("end",), tag=_FOOTNOTE, resolve_entities=False, no_network=True
-        ):
+        )
+        for _event, note in events:
             if note.get(_TYPE) in (None, "normal"):
                 texts = [_Paragraph(p).read().text for p in note.iter(_P)]
                 bodies[note.get(_ID, "")] = " ".join(t.strip() for t in texts if t.strip())
             note.clear()
             while note.getprevious() is not None:
                 del note.getparent()[0]
+        _refuse_doctype(events.root)
     return bodies
 
 
@@ -410,7 +418,9 @@ class _Paragraph:
             # A heading typed "Resolution 83 (Rev. Geneva, 2022)" that Word shows
             # in capitals reads as one: only its first word is changed, the rest
             # is kept as typed ("Rev. Geneva, 2022").
-            text = _HEADING_WORD.sub(r"\1RESOLUTION", text, count=1)
+            text = _HEADING_WORD.sub(
+                lambda match: match.group(1) + match.group(2).upper(), text, count=1
+            )
         return text
 
     def read(self) -> _Paragraph:
@@ -418,8 +428,9 @@ class _Paragraph:
         if properties is not None:
             mark = properties.find(_RPR)
             if mark is not None:
-                # A deleted paragraph mark joins this paragraph to the next one.
-                self.mark_deleted = mark.find(_DEL) is not None
+                # A deleted paragraph mark joins this paragraph to the next one;
+                # so does the mark of a paragraph moved away (shown where it went).
+                self.mark_deleted = mark.find(_DEL) is not None or mark.find(_MOVE_FROM) is not None
                 self.revised = self.mark_deleted or mark.find(_INS) is not None
             style = properties.find(_P_STYLE)
             self.capitals = style is not None and style.get(_VAL) in self.capital_styles
@@ -433,7 +444,7 @@ class _Paragraph:
                 continue
             if tag in _REVISIONS:
                 self.revised = True
-            if tag in _NOT_SHOWN:
+            if tag in _NOT_SHOWN or (tag == _SDT and _shows_placeholder(child)):
                 continue
             if tag in _PICTURES:
                 self.pictures += 1
@@ -480,6 +491,32 @@ class _Paragraph:
             self.capitals = paragraph_capitals
             return
         self._walk(run)
+
+
+def _shows_placeholder(control: etree._Element) -> bool:
+    """Whether a content control shows its prompt ("Click or tap here to enter text.")."""
+    properties = control.find(_SDT_PR)
+    return properties is not None and is_on(properties.find(_W + "showingPlcHdr"))
+
+
+def _in_placeholder(paragraph: etree._Element) -> bool:
+    """Whether a paragraph is the prompt of a content control around whole paragraphs."""
+    control = _inside(paragraph, _SDT)
+    while control is not None:
+        if _shows_placeholder(control):
+            return True
+        control = _inside(control, _SDT)
+    return False
+
+
+def _refuse_doctype(root: etree._Element | None) -> None:
+    """Refuse a part that declares a DOCTYPE: Word never writes one, and its entities hide text."""
+    if root is not None and root.getroottree().docinfo.doctype:
+        raise ParseError(
+            0,
+            "the Word document cannot be read: it declares a DOCTYPE, which Word never "
+            "writes. Open it in Word and save it again as .docx (Word Document)",
+        )
 
 
 def _inside(element: etree._Element, tag: str) -> etree._Element | None:
@@ -548,7 +585,15 @@ class _BodyReader:
             )
             for event, element in events:
                 self._event(event, element)
+            _refuse_doctype(events.root)
         if not self.found_body:
+            with archive.open(_main_part(archive)) as stream:
+                if _STRICT in stream.read(4096):
+                    raise ParseError(
+                        0,
+                        "the file is saved as a Strict Open XML Document, which cannot be "
+                        "read: open it in Word and save it as a Word Document (.docx)",
+                    )
             raise ParseError(0, "not a Word document (its main part has no document body)")
 
     def _event(self, event: str, element: etree._Element) -> None:
@@ -588,6 +633,8 @@ class _BodyReader:
         if _row_deleted(element):
             self.revised = True
             return
+        if _in_placeholder(element):
+            element = etree.Element(_P)  # shown as a prompt, holding nothing typed
         paragraph = _Paragraph(
             element, self.capital_styles, len(self.footnote_bodies), self.typed_calls
         ).read()

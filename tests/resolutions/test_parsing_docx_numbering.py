@@ -416,3 +416,29 @@ def test_paragraphs_that_name_no_style_take_the_default_styles_numbering() -> No
         ("instructs.1/2", ITEMS[1]),
         ("instructs.1/3", ITEMS[2]),
     ]
+
+
+def test_a_numbered_item_moved_with_tracked_changes_is_counted_where_it_went() -> None:
+    document = Document()
+    head(document)
+    document.add_paragraph(ITEMS[0], style="List Number")
+    # Item 2 moved below item 3: Word keeps the old place, its mark moved away.
+    moved_away = document.add_paragraph(style="List Number")
+    moved_away._p.append(
+        parse_xml(
+            f'<w:moveFrom {W} w:id="1" w:author="TSB"><w:r><w:t>{ITEMS[1]}</w:t></w:r></w:moveFrom>'
+        )
+    )
+    moved_away._p.get_or_add_pPr().append(
+        parse_xml(f'<w:rPr {W}><w:moveFrom w:id="2" w:author="TSB"/></w:rPr>')
+    )
+    document.add_paragraph(ITEMS[2], style="List Number")
+    document.add_paragraph(ITEMS[1], style="List Number")
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    assert [(i.key, i.text) for i in resolution.iter_items()] == [
+        ("instructs.1/1", ITEMS[0]),
+        ("instructs.1/2", ITEMS[2]),
+        ("instructs.1/3", ITEMS[1]),
+    ]

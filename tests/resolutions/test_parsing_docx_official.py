@@ -330,12 +330,13 @@ def test_annexes_and_appendices_are_kept_as_text_and_reported():
         "1\tIntroduction of the plan",
         "APPENDIX 1 (to Annex A)",
         "Budget lines",
+        "instructs the Director to report yearly",
     ]
     document = parse(body)
     (resolution,) = document.resolutions
     assert [(a.heading, a.line, a.text) for a in resolution.annexes] == [
         ("ANNEX A", 10, "Action plan\n1 Introduction of the plan"),
-        ("APPENDIX 1 (to Annex A)", 13, "Budget lines"),
+        ("APPENDIX 1 (to Annex A)", 13, "Budget lines\ninstructs the Director to report yearly"),
     ]
     assert [i.key for i in resolution.iter_items()][-1] == "instructs.1/1"
     assert [(n.code, n.line) for n in document.notices] == [
@@ -571,3 +572,92 @@ def test_a_word_mod_or_add_in_item_text_is_no_proposal_marker():
     body += ["ADD the new programme to the plan", "MOD elements as needed;"]
     (resolution,) = parse(body).resolutions
     assert resolution.iter_items()[-1].text.endswith("MOD elements as needed;")
+
+
+# -- what Word shows, and files Word would not write -----------------------------
+
+
+def test_an_opinion_typed_in_mixed_case_that_word_shows_in_capitals_ends_the_resolution():
+    capitals = "<w:pPr><w:rPr><w:caps/></w:rPr></w:pPr><w:r><w:rPr><w:caps/></w:rPr>"
+    opinion = f"<w:p>{capitals}<w:t>Opinion 1 (Rev. Geneva, 2022)</w:t></w:r></w:p>"
+    body = [
+        *resolution_44(),
+        opinion,
+        "Implementation of this opinion",
+        "invites the Council",
+        "to consider the matter,",
+    ]
+
+    document = parse(body)
+
+    (resolution,) = document.resolutions
+    assert [part.verb for part in resolution.parts] == ["considering", "instructs"]
+    assert "not_a_resolution" in codes(document)
+
+
+def test_a_content_control_showing_its_prompt_gives_no_text():
+    prompt = (
+        "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r>"
+        "<w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt>"
+    )
+    filled = (
+        "<w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>the action plan</w:t></w:r></w:sdtContent>"
+        "</w:sdt>"
+    )
+    prompted = wml_paragraph("2\tClick or tap here to enter text.")
+    block = (
+        "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+        f"{prompted}</w:sdtContent></w:sdt>"
+    )
+    body = resolution_44()
+    body[-1:] = [wml_paragraph("1\tto continue implementing ", filled, prompt, ";"), block]
+
+    (resolution,) = parse(body).resolutions
+
+    (item,) = resolution.parts[-1].items
+    assert item.text == "to continue implementing the action plan;"
+
+
+def test_a_footnote_called_from_a_part_heading_alone_is_the_resolutions():
+    body = resolution_44()
+    body[6] = wml_paragraph("instructs", wml_footnote_call(5))
+
+    (resolution,) = parse(body, footnotes={5: "Within the budget approved."}).resolutions
+
+    assert resolution.footnotes == [Footnote("1", "Within the budget approved.")]
+
+
+def test_a_part_declaring_a_doctype_is_refused():
+    data = _document_changed(
+        word_file(resolution_44()),
+        lambda xml: xml.replace(
+            b"<w:document", b'<!DOCTYPE w:document [<!ENTITY x "hidden">]><w:document', 1
+        ),
+    )
+    with pytest.raises(ParseError, match="it declares a DOCTYPE, which Word never writes"):
+        parse_docx(io.BytesIO(data))
+
+
+def test_a_strict_open_xml_document_is_refused_with_how_to_save_it():
+    data = _document_changed(
+        word_file(resolution_44()),
+        lambda xml: xml.replace(
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        ),
+    )
+    with pytest.raises(ParseError, match="save it as a Word Document"):
+        parse_docx(io.BytesIO(data))
+
+
+def _document_changed(data: bytes, change) -> bytes:
+    """The file with its main part (word/document.xml) changed by ``change``."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            part = source.read(name)
+            archive.writestr(name, change(part) if name == "word/document.xml" else part)
+    return out.getvalue()
