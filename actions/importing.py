@@ -46,6 +46,7 @@ from resolutions.services import (
     ResolutionPlan,
     ResolutionSync,
     check_assembly,
+    check_no_later_version,
     earlier_assemblies_reprinted,
     resolution_plan,
     resolution_plan_apply,
@@ -189,6 +190,7 @@ def import_plan(
     earlier = earlier_assemblies_reprinted(document.resolutions, assembly)
     for parsed in document.resolutions:
         check_assembly(parsed, assembly, earlier=earlier)
+    check_no_later_version([parsed.number for parsed in document.resolutions], assembly)
     notices = [_notice(notice) for notice in document.notices]
     plan = ImportPlan(
         assembly=assembly, report=ImportReport(dry_run=True, notices=notices), bodies=bodies
@@ -237,7 +239,7 @@ def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
         if _previous_action(clause) is not None:
             report.actions_superseded += 1
     for clause in sync.reworded + sync.withdrawn:
-        action = getattr(clause, "action", None)
+        action = _action_to_review(clause)
         if action is not None:
             report.actions_flagged += 1
             report.changes.append(
@@ -249,6 +251,18 @@ def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
 def _previous_action(clause) -> Action | None:
     """The previous version's action a new clause can carry on, unless one already did."""
     action = getattr(clause, "action", None) if clause is not None else None
+    if action is None or action.status == ActionStatus.SUPERSEDED:
+        return None
+    return action
+
+
+def _action_to_review(clause) -> Action | None:
+    """The action to flag when its clause changed: none once a later assembly's carries it on.
+
+    Correcting an earlier assembly's text after the next one was imported
+    changes a clause whose action is closed (superseded) for good.
+    """
+    action = getattr(clause, "action", None)
     if action is None or action.status == ActionStatus.SUPERSEDED:
         return None
     return action
@@ -305,7 +319,7 @@ def import_apply(
             _add_resolution_duties(sync, planned.parsed, report)
             flags = [(c, reworded) for c in sync.reworded] + [(c, gone) for c in sync.withdrawn]
             for clause, reason in flags:
-                action = getattr(clause, "action", None)
+                action = _action_to_review(clause)
                 if action is None:
                     continue
                 action_flag_for_review(action=action, reason=reason)
@@ -366,7 +380,9 @@ def _apply_actions(
     # Numbered in reading order (instructs before invites, by item number), not as written.
     in_order = reading_order_key([entry.clause for entry in entries])
     entries.sort(key=lambda entry: in_order(entry.clause))
-    made = actions_create_for_clauses(resolution=resolution, entries=entries, bodies=plan.bodies)
+    made = actions_create_for_clauses(
+        resolution=resolution, entries=entries, bodies=plan.bodies, by=by
+    )
     closing: list[tuple[Action, str]] = []
     for entry, action in zip(entries, made, strict=True):
         if entry.previous is None:

@@ -1595,11 +1595,14 @@ class IdempotencyKey(models.Model):
         return self.key
 
 
-def history_record_change(obj: models.Model, *, by: "User | None", reason: str = "") -> None:
+def history_record_change(
+    obj: models.Model, *, by: "User | None", reason: str = "", created: bool = False
+) -> None:
     """Write the history row of a change made with ``QuerySet.update``: who, when, why.
 
     ``obj`` holds the values as written. Without ``by`` (an import, a task) the
-    request's user is taken, as for any other save, or nobody.
+    request's user is taken, as for any other save, or nobody. ``created``: the
+    row of its creation, for one made by ``bulk_create``.
     """
     records = {
         Action: _ACTION_HISTORY,
@@ -1610,7 +1613,7 @@ def history_record_change(obj: models.Model, *, by: "User | None", reason: str =
         obj._history_user = by
     obj._change_reason = reason
     try:
-        records.create_historical_record(obj, "~")
+        records.create_historical_record(obj, "+" if created else "~")
     finally:
         obj.__dict__.pop("_history_user", None)
         obj.__dict__.pop("_change_reason", None)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import RevisionMarker
 from .models import Assembly, Clause, Resolution, ResolutionReference
@@ -185,6 +186,43 @@ def check_assembly(
                     "assembly": met.code,
                 }
             )
+
+
+def check_no_later_version(numbers: list[int], assembly: Assembly) -> None:
+    """Refuse a new text of ``assembly`` where a later assembly's version is imported already.
+
+    Lineage runs forwards: a later text is linked to the one it revises when
+    it is imported, so an earlier one arriving after it would stand beside it
+    unlinked, with its actions open a second time. Correcting a text the
+    assembly already has is not refused.
+    """
+    present = set(assembly.resolutions.values_list("number", flat=True))
+    later = (
+        Resolution.objects.select_related("assembly")
+        .filter(number__in=set(numbers) - present, assembly__start_date__gt=assembly.start_date)
+        .order_by("number", "assembly__start_date")
+    )
+    found = list(later[:5])
+    if found:
+        raise ImportRefused(
+            ngettext(
+                "%(later)s, of a later assembly, is imported already: a text of %(assembly)s "
+                "imported now would not be linked to it. Import the assemblies' texts in the "
+                "order the assemblies met, the earliest first.",
+                "%(later)s, of later assemblies, are imported already: texts of %(assembly)s "
+                "imported now would not be linked to them. Import the assemblies' texts in "
+                "the order the assemblies met, the earliest first.",
+                len(found),
+            )
+            % {
+                "later": ", ".join(
+                    _("Resolution %(number)d (%(assembly)s)")
+                    % {"number": r.number, "assembly": r.assembly.code}
+                    for r in found
+                ),
+                "assembly": assembly.code,
+            }
+        )
 
 
 def heading_marker(revision: str, assembly: Assembly) -> str:
@@ -613,15 +651,21 @@ def _plan_clauses(plan: ResolutionPlan, resolution: Resolution | None) -> None:
                 )
             wording = {"text", "addressee", "verb", "heading"} & set(step.differing)
             if wording:
-                sync.changes.append(
-                    _("%(label)s: clause %(key)s changed (%(fields)s): “%(text)s”")
-                    % {
-                        "label": sync.label,
-                        "key": item.key,
-                        "fields": ", ".join(sorted(wording)),
-                        "text": _excerpt(item.text),
-                    }
-                )
+                values = {
+                    "label": sync.label,
+                    "key": item.key,
+                    "fields": ", ".join(sorted(wording)),
+                    "text": _excerpt(item.text),
+                }
+                if "text" in wording:
+                    values["before"], values["after"] = words_changed(clause.text, item.text)
+                    message = _(
+                        "%(label)s: clause %(key)s changed (%(fields)s): “%(before)s” "
+                        "becomes “%(after)s”"
+                    )
+                else:
+                    message = _("%(label)s: clause %(key)s changed (%(fields)s): “%(text)s”")
+                sync.changes.append(message % values)
                 sync.reworded.append(clause)
         else:
             step.differing = []
@@ -694,6 +738,32 @@ def _apply_clauses(plan: ResolutionPlan, resolution: Resolution) -> None:
         clause.key = f"{clause.key}~{clause.pk}"[:100]
         clause.is_withdrawn = True
         clause.save(update_fields=["key", "is_withdrawn"])
+
+
+def words_changed(before: str, after: str, *, context: int = 4, most: int = 30) -> tuple[str, str]:
+    """The stretch of words that differs between two texts, with a few words either side.
+
+    A reviewer sees what changed ("…awareness of IPv6 deployment" becomes
+    "…awareness of IPv6-only deployment"), wherever in a long item it is; a
+    long stretch keeps its ends and drops its middle.
+    """
+    old, new = before.split(), after.split()
+    changes = [
+        op for op in difflib.SequenceMatcher(None, old, new).get_opcodes() if op[0] != "equal"
+    ]
+    if not changes:  # spacing alone
+        return _excerpt(before), _excerpt(after)
+    first, last = changes[0], changes[-1]
+
+    def stretch(words: list[str], start: int, end: int) -> str:
+        start, end = max(start - context, 0), min(end + context, len(words))
+        shown = words[start:end]
+        if len(shown) > most:
+            shown = [*shown[: most // 2], "…", *shown[-(most // 2) :]]
+        text = " ".join(shown)
+        return ("…" if start else "") + text + ("…" if end < len(words) else "")
+
+    return stretch(old, first[1], last[2]), stretch(new, first[3], last[4])
 
 
 def _excerpt(text: str, length: int = 80) -> str:

@@ -205,7 +205,11 @@ class NewAction:
 
 
 def actions_create_for_clauses(
-    *, resolution: Resolution, entries: list[NewAction], bodies: dict[str, Body]
+    *,
+    resolution: Resolution,
+    entries: list[NewAction],
+    bodies: dict[str, Body],
+    by: User | None = None,
 ) -> list[Action]:
     """Make the actions directive clauses call for, numbered next in their resolution, in bulk.
 
@@ -215,7 +219,8 @@ def actions_create_for_clauses(
     assembly's keeps its owner, collaborators and focal point (people may have
     corrected them) unless the new text names others than the old one did,
     and open work keeps its status; finished work asked for again starts afresh.
-    The previous action is closed by ``actions_supersede``.
+    The previous action is closed by ``actions_supersede``. Each action's
+    history starts with its creation, by ``by`` (who ran the import) if given.
     """
     if not entries:
         return []
@@ -264,8 +269,10 @@ def actions_create_for_clauses(
         for action, entry in zip(actions, entries, strict=True)
         for recipient in entry.directive.reports_to
     )
+    created = _("Created by the import of the resolution's text.")
     for action, entry in zip(actions, entries, strict=True):
         entry.clause.action = action
+        history_record_change(action, by=by, reason=created, created=True)
     return actions
 
 
@@ -344,8 +351,10 @@ def actions_supersede(
         )
         for action, note in closing
     )
-    for action, _note in closing:
-        action.status = ActionStatus.SUPERSEDED
+    for action, note in closing:
+        action.status, action.updated_at = ActionStatus.SUPERSEDED, now
+        action.version += 1
+        history_record_change(action, by=by, reason=note)
     return len(closing)
 
 

@@ -116,6 +116,23 @@ def revise(text: str) -> str:
     return added
 
 
+def test_the_preview_of_a_reworded_item_shows_the_words_that_changed(wtsa20):
+    import_text(SEED_TEXT, wtsa20)
+    # An edit at the end of a long item: its first words say nothing of it.
+    edited = SEED_TEXT.replace(
+        "to ensure that close coordination is maximized,",
+        "to ensure that close coordination is maximized and reported yearly,",
+    )
+
+    report = import_text(edited, wtsa20, dry_run=True)
+
+    [change] = [line for line in report.changes if "changed (text)" in line]
+    assert change.endswith(
+        ": “…that close coordination is maximized,” becomes "
+        "“…that close coordination is maximized and reported yearly,”"
+    )
+
+
 def test_revised_text_updates_clauses_keeps_status_and_reports_and_flags_for_review(
     wtsa20, tsb_staff
 ):

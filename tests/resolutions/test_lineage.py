@@ -17,8 +17,9 @@ from actions.choices import OPEN_STATUSES, ActionStatus
 from actions.importing import resolution_import
 from actions.models import Action, ProgressReport, StatusChange
 from actions.services.actions import action_transition, action_update
-from resolutions.models import Resolution
+from resolutions.models import Assembly, Resolution
 from resolutions.parsing import parse_text
+from resolutions.services import ImportRefused
 from tests import builders
 from wtsa_tracker.errors import TransitionRefused
 
@@ -82,6 +83,43 @@ def test_an_unchanged_item_continues_its_action_which_is_superseded_with_its_his
     assert f"action {after.number} of Resolution 73 (WTSA-24)" in closing.note
     # The earlier change is still there: the history is kept, not moved.
     assert StatusChange.objects.filter(action=before).count() == 2
+
+
+def test_the_import_records_each_action_it_creates_and_closes_in_its_history(
+    wtsa20, wtsa24, tsb_staff
+):
+    import_seed(wtsa20)
+    before = action_of("WTSA-20", 73, "to launch pilot projects")
+    assert [row.history_type for row in before.history.all()] == ["+"]
+
+    import_revised(wtsa24, by=tsb_staff)
+
+    after = action_of("WTSA-24", 73, "to launch pilot projects")
+    created = after.history.get()
+    assert created.history_type == "+"
+    assert created.history_user == tsb_staff
+    assert created.history_change_reason == "Created by the import of the resolution's text."
+    closed = before.history.order_by("-history_id").first()
+    assert (closed.history_type, closed.status) == ("~", ActionStatus.SUPERSEDED)
+    assert closed.history_user == tsb_staff
+    assert f"action {after.number} of Resolution 73 (WTSA-24)" in closed.history_change_reason
+
+
+def test_correcting_an_earlier_assemblys_text_flags_no_superseded_action(wtsa20, wtsa24):
+    import_seed(wtsa20)
+    import_revised(wtsa24)
+    closed = action_of("WTSA-20", 73, "to keep up to date the calendar")
+    assert closed.status == ActionStatus.SUPERSEDED
+    corrected = SEED.read_text(encoding="utf-8").replace(
+        "to keep up to date the calendar", "to keep up to date, and publish, the calendar"
+    )
+
+    report = resolution_import(document=parse_text(corrected), assembly=wtsa20)
+
+    closed.refresh_from_db()
+    assert not closed.needs_review
+    assert report.actions_flagged == 0
+    assert "clause instructs" in " ".join(report.changes)
 
 
 def test_a_reworded_item_continues_the_action_of_the_item_it_rewords(wtsa20, wtsa24):
@@ -326,6 +364,34 @@ def test_a_complete_set_suppresses_a_text_in_force_from_two_assemblies_back(wtsa
     assert report.suppressed == [29, 31]
     assert not old.actions.open().exists()
     assert wtsa16.resolutions.count() == 1
+
+
+def test_an_earlier_assemblys_text_after_a_later_ones_is_refused_and_nothing_written(
+    wtsa20, capsys
+):
+    builders.assembly("WTSA-16", start=datetime.date(2016, 10, 25))
+    import_seed(wtsa20)
+    older = seed_block(58).replace("RESOLUTION 58", "RESOLUTION 58 (Rev. Hammamet, 2016)", 1)
+    count = Action.objects.count()
+
+    with pytest.raises(ImportRefused) as refused:
+        resolution_import(document=parse_text(older), assembly=Assembly.objects.get(code="WTSA-16"))
+
+    assert str(refused.value).startswith(
+        "Resolution 58 (WTSA-20), of a later assembly, is imported already: a text of WTSA-16 "
+        "imported now would not be linked to it."
+    )
+    assert not Resolution.objects.filter(assembly__code="WTSA-16").exists()
+    assert Action.objects.count() == count
+
+
+def test_correcting_an_earlier_text_after_a_later_assembly_is_not_refused(wtsa20, wtsa24):
+    import_seed(wtsa20)
+    import_revised(wtsa24)
+
+    report = import_seed(wtsa20)
+
+    assert len(report.unchanged) == len(Resolution.objects.filter(assembly=wtsa20))
 
 
 def _pair_every_one_scored(wanted, previous):
