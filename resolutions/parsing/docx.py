@@ -56,6 +56,7 @@ _RPR, _PPR, _TRPR = _W + "rPr", _W + "pPr", _W + "trPr"
 _DEL, _INS, _MOVE_FROM, _MOVE_TO = _W + "del", _W + "ins", _W + "moveFrom", _W + "moveTo"
 _VANISH, _VERT_ALIGN = _W + "vanish", _W + "vertAlign"
 _SDT, _SDT_PR = _W + "sdt", _W + "sdtPr"
+_FLD_CHAR, _FLD_CHAR_TYPE, _SYM = _W + "fldChar", _W + "fldCharType", _W + "sym"
 # Word's "Strict Open XML Document" format names its elements in this namespace.
 _STRICT = b"purl.oclc.org/ooxml/wordprocessingml/main"
 _CAPS, _STYLE, _BASED_ON = _W + "caps", _W + "style", _W + "basedOn"
@@ -88,6 +89,8 @@ _NOT_SHOWN = frozenset(
     {_PPR, _RPR, _W + "instrText", _W + "delText", _DEL, _MOVE_FROM, _MC + "Fallback"}
 )
 _REVISIONS = frozenset({_DEL, _INS, _MOVE_FROM, _MOVE_TO})
+# What shows on the page, unless it is in a field's code.
+_SHOWN = frozenset({_T, _SYM, *_CHARACTERS, *_PICTURES})
 # Lines that Word may number by their style but that are not items.
 _HEADINGS = frozenset({Kind.RESOLUTION, Kind.OTHER, Kind.PART, Kind.SKIPPED})
 
@@ -406,6 +409,10 @@ class _Paragraph:
     footnote_ids: list[str] = field(default_factory=list)
     typed_marks: list[str] = field(default_factory=list)
     pictures: int = 0
+    # Each field open in the paragraph: True once past its code (w:fldChar
+    # "separate"), where its result shows. A field nested in another's code
+    # ({ IF { REF x } = … }) shows nothing of its own.
+    fields: list[bool] = field(default_factory=list)
     revised: bool = False
     mark_deleted: bool = False
     capitals: bool = False  # the text being walked is shown in capitals (w:caps)
@@ -446,13 +453,19 @@ class _Paragraph:
                 self.revised = True
             if tag in _NOT_SHOWN or (tag == _SDT and _shows_placeholder(child)):
                 continue
-            if tag in _PICTURES:
+            if tag == _FLD_CHAR:
+                self._field(child.get(_FLD_CHAR_TYPE))
+            elif not all(self.fields) and tag in _SHOWN:
+                continue  # in a field's code
+            elif tag in _PICTURES:
                 self.pictures += 1
             elif tag == _T:
                 self.pieces.append(child.text or "")
                 self.shown_in_capitals |= self.capitals
             elif tag in _CHARACTERS:
                 self.pieces.append(_CHARACTERS[tag])
+            elif tag == _SYM:
+                self.pieces.append(symbol(child.get(_W + "font", ""), child.get(_W + "char", "")))
             elif tag == _FOOTNOTE_REF:
                 self.footnote_ids.append(child.get(_ID, ""))
                 self.pieces.append("\x00")  # replaced by its number once numbered
@@ -460,6 +473,14 @@ class _Paragraph:
                 self._run(child)
             elif tag != _P:  # a nested paragraph belongs to a text box
                 self._walk(child)
+
+    def _field(self, kind: str | None) -> None:
+        if kind == "begin":
+            self.fields.append(False)
+        elif kind == "separate" and self.fields:
+            self.fields[-1] = True
+        elif kind == "end" and self.fields:
+            self.fields.pop()
 
     def _run(self, run: etree._Element) -> None:
         properties = run.find(_RPR)
@@ -491,6 +512,46 @@ class _Paragraph:
             self.capitals = paragraph_capitals
             return
         self._walk(run)
+
+
+# The Symbol font's characters that are not the ASCII ones at the same code:
+# Word writes them as <w:sym w:font="Symbol" w:char="F0B3"/> ("≥").
+# fmt: off
+_SYMBOL_FONT = {
+    0x22: "∀", 0x24: "∃", 0x27: "∋", 0x2A: "∗", 0x2D: "−", 0x40: "≅",
+    0x5C: "∴", 0x5E: "⊥", 0x60: "‾", 0x7E: "∼", 0xA2: "′", 0xA3: "≤", 0xA5: "∞",
+    0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAE: "→", 0xAF: "↓", 0xB0: "°", 0xB1: "±",
+    0xB2: "″", 0xB3: "≥", 0xB4: "×", 0xB5: "∝", 0xB7: "•", 0xB8: "÷", 0xB9: "≠",
+    0xBA: "≡", 0xBB: "≈", 0xBC: "…", 0xD2: "®", 0xD3: "©", 0xD4: "™", 0xE2: "®",
+    0xE3: "©", 0xE4: "™",
+}
+# fmt: on
+# Its letters: Greek, in the order of the Latin ones they stand in for.
+_GREEK_CAPITALS = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"
+_GREEK_SMALL = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"
+
+
+def symbol(font: str, code: str) -> str:
+    """The character a w:sym shows: Symbol's by its table, another font's as written.
+
+    A character of a picture font (Wingdings) has no text: a bullet at most.
+    """
+    try:
+        number = int(code, 16)
+    except ValueError:
+        return ""
+    low = number - 0xF000 if 0xF000 <= number <= 0xF0FF else number
+    if font.casefold() == "symbol":
+        if low in _SYMBOL_FONT:
+            return _SYMBOL_FONT[low]
+        if 0x41 <= low <= 0x5A:
+            return _GREEK_CAPITALS[low - 0x41]
+        if 0x61 <= low <= 0x7A:
+            return _GREEK_SMALL[low - 0x61]
+        return chr(low) if 0x20 <= low < 0x7F else ""
+    if font.casefold().startswith("wingdings") or 0xE000 <= number <= 0xF8FF:
+        return ""
+    return chr(number) if 0x20 <= number <= 0x10FFFF else ""
 
 
 def _shows_placeholder(control: etree._Element) -> bool:

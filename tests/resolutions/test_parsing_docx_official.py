@@ -661,3 +661,54 @@ def _document_changed(data: bytes, change) -> bytes:
             part = source.read(name)
             archive.writestr(name, change(part) if name == "word/document.xml" else part)
     return out.getvalue()
+
+
+def field(code: str, result: str) -> str:
+    """A complex field as Word writes it: begin, code, separate, result, end."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{result}"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def test_only_the_outer_fields_result_shows_of_a_field_nested_in_its_code():
+    inner = field(" REF _Ref1 \\h ", "<w:r><w:t>inner result</w:t></w:r>")
+    outer = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+        f"{inner}"
+        '<w:r><w:instrText xml:space="preserve"> = "x" "a" "b" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>the action plan</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    body = resolution_44()
+    body[-1] = wml_paragraph("1\tto continue implementing ", outer, ";")
+
+    (resolution,) = parse(body).resolutions
+
+    assert resolution.parts[-1].items[0].text == "to continue implementing the action plan;"
+
+
+@pytest.mark.parametrize(
+    ("font", "char", "shown"),
+    [
+        ("Symbol", "F02F", "/"),
+        ("Symbol", "F0B3", "≥"),
+        ("Symbol", "F0B4", "×"),
+        ("Symbol", "F061", "α"),
+        ("Times New Roman", "2013", "–"),
+        ("Wingdings", "F0FC", ""),
+    ],
+)
+def test_a_symbol_inserted_with_words_symbol_command_is_read(font, char, shown):
+    sym = f'<w:r><w:sym w:font="{font}" w:char="{char}"/></w:r>'
+    body = resolution_44()
+    body[-1] = wml_paragraph("1\tto continue ITU", sym, "WMO work;")
+
+    (resolution,) = parse(body).resolutions
+
+    assert resolution.parts[-1].items[0].text == f"to continue ITU{shown}WMO work;"
