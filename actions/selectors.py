@@ -217,7 +217,7 @@ def overdue_actions(user: User, today: datetime.date) -> QuerySet[Action]:
     return (
         actions_in_scope(user)
         .overdue(today)
-        .select_related("resolution", "clause", "owner", "focal_point")
+        .for_table()
         .order_by("target_date", "resolution__number", "number")
     )
 

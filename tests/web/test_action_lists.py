@@ -464,3 +464,14 @@ def test_the_filters_in_use_count_only_what_a_filter_reads(login, reader, action
 
     shown = re.search(r'<span id="filter-count"[^>]*>([^<]*)</span>', page).group(1)
     assert shown == count
+
+
+def test_each_row_names_its_assembly_as_a_resolution_number_recurs_in_each(login, reader, db):
+    builders.assembly("WTSA-24", start=datetime.date(2024, 10, 15))
+    builders.action(builders.resolution(58, title="National CIRTs"))
+    builders.action(builders.resolution(58, assembly_code="WTSA-24", title="CIRTs"))
+
+    page = login(reader).get(reverse("action_list"), {"resolution": 58}).content.decode()
+
+    rows = re.findall(r"(WTSA-2\d) · (National CIRTs|CIRTs)</span>", page)
+    assert sorted(rows) == [("WTSA-20", "National CIRTs"), ("WTSA-24", "CIRTs")]
