@@ -57,6 +57,9 @@ _PREFACE = re.compile(
 )
 # Word draws the line above a page's footnotes; a copied text keeps it as underscores.
 _FOOTNOTE_SEPARATOR = re.compile(r"^\s*_{5,}\s*$")
+# The longest item of a WTSA text runs to a few thousand characters; one of
+# hundreds of thousands is a file without paragraph breaks, or a damaged one.
+ITEM_MAX_CHARACTERS = 100_000
 _EXPECTED_PART = "a part heading such as 'considering', 'resolves' or 'instructs'"
 
 
@@ -458,6 +461,15 @@ class _ResolutionBuilder:
                     child.key = f"{item.key}/{child.label}"
                 if not item.text and not item.children:
                     raise ParseError(item.line, f"item {quote(item.label)} has no text")
+                for one in (item, *item.children):
+                    if len(one.text) > ITEM_MAX_CHARACTERS:
+                        raise ParseError(
+                            one.line,
+                            f"item {quote(one.label or one.text)} of RESOLUTION {self.number} "
+                            f"is {len(one.text):,} characters long, more than any resolution's "
+                            f"item ({ITEM_MAX_CHARACTERS:,} at most): is a paragraph break "
+                            "missing, or the file damaged?",
+                        )
 
     def _merge_repeats(self, items: list[ParsedItem]) -> list[ParsedItem]:
         # The hand conversion sometimes repeats an item (Res 97 item 4 both run

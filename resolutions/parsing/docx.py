@@ -169,6 +169,12 @@ def _package(file: str | Path | IO[bytes], limits: DocxLimits) -> Iterator[zipfi
             except etree.XMLSyntaxError as exc:
                 # The XML library's own words ("use XML_PARSE_HUGE option") mean
                 # nothing to staff, and a deep nesting or an entity bomb is refused alike.
+                if "text node" in str(exc).casefold():
+                    raise ParseError(
+                        0,
+                        "the Word document cannot be read: a paragraph of it holds more than "
+                        "10 MB of text, more than any resolution",
+                    ) from exc
                 raise ParseError(
                     0,
                     "the Word document cannot be read: its XML is too deeply nested or "

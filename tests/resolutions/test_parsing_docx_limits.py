@@ -247,3 +247,29 @@ def test_a_word_file_cut_short_is_refused_as_incomplete():
         "not a Word document, or an incomplete one (its end is missing): download or copy it "
         "again, or open it in Word and save it again"
     )
+
+
+def _stored(data: bytes) -> bytes:
+    """The same file with every part stored uncompressed (no ratio to refuse it by)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name in source.namelist():
+            archive.writestr(name, source.read(name))
+    return out.getvalue()
+
+
+def test_a_paragraph_of_more_text_than_the_xml_library_reads_is_refused_saying_so():
+    body = [*SMALL[:-1], "1\tto act " + "and act " * 1_300_000 + ";"]
+
+    with pytest.raises(ParseError, match="a paragraph of it holds more than 10 MB of text"):
+        parse_docx(io.BytesIO(_stored(word_file(body))))
+
+
+def test_an_item_longer_than_any_resolutions_is_refused_naming_its_line():
+    body = [*SMALL[:-1], "1\tto act " + "and act " * 13_000 + ";"]
+
+    with pytest.raises(
+        ParseError, match=r"line 5: item '1' of RESOLUTION 1 is 104,0\d\d characters"
+    ):
+        parse_docx(io.BytesIO(word_file(body)))
