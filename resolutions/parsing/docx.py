@@ -143,9 +143,10 @@ def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None
         styles = _part_root(archive, _STYLES)
         reader = _BodyReader(
             _footnote_bodies(archive),
-            _capital_styles(styles),
+            _styles_on(styles, _CAPS),
             ListNumbering(_part_root(archive, _NUMBERING), styles),
             typed_calls=not _calls_footnotes(archive),
+            hidden_styles=_styles_on(styles, _VANISH),
         )
         reader.read(archive)
     return reader.document()
@@ -375,10 +376,11 @@ def _part_root(archive: zipfile.ZipFile, suffix: str) -> etree._Element | None:
     return etree.fromstring(archive.read(name), _safe_parser())
 
 
-def _capital_styles(root: etree._Element | None) -> frozenset[str]:
-    """The styles showing their text in capitals (w:caps), by themselves or their base style.
+def _styles_on(root: etree._Element | None, switch: str) -> frozenset[str]:
+    """The styles that turn a run property on, by themselves or their base style.
 
-    ITU's heading style shows "Resolution 83" typed in mixed case as "RESOLUTION 83".
+    ``switch``: capitals (w:caps; ITU's heading style shows "Resolution 83"
+    typed in mixed case as "RESOLUTION 83"), or hidden text (w:vanish).
     """
     if root is None:
         return frozenset()
@@ -387,9 +389,9 @@ def _capital_styles(root: etree._Element | None) -> frozenset[str]:
     for style in root.iter(_STYLE):
         style_id = style.get(_STYLE_ID, "")
         properties = style.find(_RPR)
-        caps = properties.find(_CAPS) if properties is not None else None
-        if caps is not None:
-            own[style_id] = is_on(caps)
+        setting = properties.find(switch) if properties is not None else None
+        if setting is not None:
+            own[style_id] = is_on(setting)
         parent = style.find(_BASED_ON)
         if parent is not None:
             based_on[style_id] = parent.get(_VAL, "")
@@ -405,6 +407,7 @@ class _Paragraph:
 
     element: etree._Element
     capital_styles: frozenset[str] = frozenset()
+    hidden_styles: frozenset[str] = frozenset()
     # How many footnotes the file has: a typed superscript number is a call
     # only of a footnote that exists (Word numbers them 1, 2... in order), and
     # only in a file that makes no call with Word's footnote command: there a
@@ -422,6 +425,7 @@ class _Paragraph:
     revised: bool = False
     mark_deleted: bool = False
     capitals: bool = False  # the text being walked is shown in capitals (w:caps)
+    hidden: bool = False  # the paragraph's style hides its text (w:vanish)
     shown_in_capitals: bool = False  # some of the paragraph's text is
 
     @property
@@ -447,6 +451,7 @@ class _Paragraph:
                 self.revised = self.mark_deleted or mark.find(_INS) is not None
             style = properties.find(_P_STYLE)
             self.capitals = style is not None and style.get(_VAL) in self.capital_styles
+            self.hidden = style is not None and style.get(_VAL) in self.hidden_styles
         self._walk(self.element)
         return self
 
@@ -480,6 +485,16 @@ class _Paragraph:
             elif tag != _P:  # a nested paragraph belongs to a text box
                 self._walk(child)
 
+    def _hides(self, properties: etree._Element | None) -> bool:
+        """Whether a run is hidden: by its own w:vanish, else its style's, else its paragraph's."""
+        vanish = properties.find(_VANISH) if properties is not None else None
+        if vanish is not None:
+            return is_on(vanish)
+        style = properties.find(_R_STYLE) if properties is not None else None
+        if style is not None and style.get(_VAL) in self.hidden_styles:
+            return True
+        return self.hidden
+
     def _field(self, kind: str | None) -> None:
         if kind == "begin":
             self.fields.append(False)
@@ -490,9 +505,9 @@ class _Paragraph:
 
     def _run(self, run: etree._Element) -> None:
         properties = run.find(_RPR)
+        if self._hides(properties):
+            return
         if properties is not None:
-            if is_on(properties.find(_VANISH)):
-                return  # hidden text
             align = properties.find(_VERT_ALIGN)
             if align is not None and align.get(_VAL) == "superscript":
                 typed = "".join(t.text or "" for t in run.iter(_T)).strip()
@@ -627,8 +642,10 @@ class _BodyReader:
         numbering: ListNumbering,
         *,
         typed_calls: bool,
+        hidden_styles: frozenset[str] = frozenset(),
     ) -> None:
         self.footnote_bodies = footnote_bodies
+        self.hidden_styles = hidden_styles
         self.numbering = numbering
         self.typed_calls = typed_calls
         self.capital_styles = capital_styles
@@ -703,7 +720,11 @@ class _BodyReader:
         if _in_placeholder(element):
             element = etree.Element(_P)  # shown as a prompt, holding nothing typed
         paragraph = _Paragraph(
-            element, self.capital_styles, len(self.footnote_bodies), self.typed_calls
+            element,
+            self.capital_styles,
+            self.hidden_styles,
+            len(self.footnote_bodies),
+            self.typed_calls,
         ).read()
         self.revised |= paragraph.revised
         number = len(self.texts) + 1

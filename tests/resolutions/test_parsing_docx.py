@@ -295,6 +295,31 @@ def test_a_heading_typed_in_mixed_case_that_word_shows_in_capitals_is_a_heading(
     assert "Resolution 85 (Rev. Geneva, 2022)" in resolutions[1].parts[0].items[-1].text
 
 
+def test_text_hidden_by_a_character_or_paragraph_style_is_not_read() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    hidden_base = document.styles.add_style("HiddenBase", WD_STYLE_TYPE.CHARACTER)
+    hidden_base.font.hidden = True
+    hidden = document.styles.add_style("Hidden", WD_STYLE_TYPE.CHARACTER)
+    hidden.base_style = hidden_base
+    hidden_paragraph = document.styles.add_style("HiddenNote", WD_STYLE_TYPE.PARAGRAPH)
+    hidden_paragraph.font.hidden = True
+    for text in RES44[:-5]:
+        document.add_paragraph(plain(text))
+    item = document.add_paragraph("1\tto cooperate with the ")
+    item.add_run("drafting note ", style="Hidden")
+    shown = item.add_run("Telecommunication Development Bureau", style="Hidden")
+    shown.font.hidden = False  # the run's own setting wins over its style's
+    item.add_run(";")
+    document.add_paragraph("2\ta drafter's reminder;", style="HiddenNote")
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    (item,) = resolution.parts[-1].items
+    assert item.text == "to cooperate with the Telecommunication Development Bureau;"
+
+
 @pytest.mark.parametrize("mark", ["*", " *", "**", "†"])
 def test_a_heading_with_a_footnote_mark_after_it_is_a_heading(mark) -> None:
     body = [f"RESOLUTION 83 (Rev. Geneva, 2022){mark}", *(plain(p) for p in RES44[1:])]
