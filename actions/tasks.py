@@ -55,12 +55,27 @@ def send_reminder(self, reminder_id: int) -> bool:
 
 
 @shared_task
-def send_notification_emails() -> int:
-    """Queue the e-mail of every immediate notification not yet sent (also run by beat)."""
-    ids = notifications_to_email(now=timezone.now())
+def send_notification_emails(keys: list[str] | None = None) -> int:
+    """E-mail immediate notifications not yet sent.
+
+    Queued after an event with the keys of the notifications it made: each of
+    those gets a task of its own, retried on failure. Run by beat without keys,
+    it sends, one after the other in this task, every one still due (a queue
+    lost, retries run out). Queueing the whole backlog from each event or sweep
+    made the queue grow with the square of the notifications while workers lagged.
+    """
+    ids = notifications_to_email(now=timezone.now(), keys=keys)
+    if keys is not None:
+        for notification_id in ids:
+            send_notification_email.delay(notification_id)
+        return len(ids)
+    sent = 0
     for notification_id in ids:
-        send_notification_email.delay(notification_id)
-    return len(ids)
+        try:
+            sent += notification_email_send(notification_id=notification_id)
+        except DeliveryFailed:
+            continue  # recorded, with its next attempt: a later sweep sends it
+    return sent
 
 
 @shared_task(bind=True, max_retries=MAX_SEND_RETRIES)

@@ -93,14 +93,16 @@ def notify(
         for user_id in ids
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if any(row.email_delivery == EmailDelivery.IMMEDIATE for row in rows):
-        transaction.on_commit(_queue_delivery)
+    keys = [row.key for row in rows if row.email_delivery == EmailDelivery.IMMEDIATE]
+    if keys:
+        transaction.on_commit(lambda: _queue_delivery(keys))
     return len(rows)
 
 
-def _queue_delivery() -> None:
+def _queue_delivery(keys: list[str]) -> None:
+    """Queue the e-mails of these notifications, and of no other: the sweep finds any missed."""
     try:
-        current_app.send_task(DELIVER_TASK)
+        current_app.send_task(DELIVER_TASK, kwargs={"keys": keys})
     except Exception:  # the broker is down: the periodic sweep sends them later
         logger.warning("Could not queue notification e-mails; the next sweep sends them.")
 
@@ -274,13 +276,15 @@ def calendar_token_rotate(*, user: User) -> str:
 # --- e-mail ------------------------------------------------------------------
 
 
-def notifications_to_email(*, now: datetime.datetime) -> list[int]:
-    """Immediate notifications whose e-mail is due: never sent, or a failed try come round."""
-    return list(
-        Notification.objects.to_email(now, lease())
-        .filter(email_delivery=EmailDelivery.IMMEDIATE)
-        .values_list("pk", flat=True)
-    )
+def notifications_to_email(*, now: datetime.datetime, keys: list[str] | None = None) -> list[int]:
+    """Immediate notifications whose e-mail is due: never sent, or a failed try come round.
+
+    ``keys``: only these (the ones an event just made), oldest first.
+    """
+    due = Notification.objects.to_email(now, lease()).filter(email_delivery=EmailDelivery.IMMEDIATE)
+    if keys is not None:
+        due = due.filter(key__in=keys)
+    return list(due.order_by("created_at", "pk").values_list("pk", flat=True))
 
 
 def _notification_message(notification: Notification) -> EmailMessage:

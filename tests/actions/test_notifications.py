@@ -218,3 +218,46 @@ def test_a_daily_digest_gathers_the_day_in_one_e_mail_sent_once(
     assert message.subject == "WTSA Implementation Tracker: 2 notifications"
     assert message.body.count("awaits your approval") == 2
     assert digest_recipients(now=now) == []
+
+
+def test_an_event_queues_the_e_mails_of_its_own_notifications_and_no_backlog(
+    tsb_action, tsb_staff, tsb_coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from actions import tasks
+    from actions.services import notifications
+
+    tsb_coordinator.email = "c@itu.int"
+    tsb_coordinator.save()
+    queued_tasks, queued_ids = [], []
+    monkeypatch.setattr(
+        notifications.current_app,
+        "send_task",
+        lambda name, kwargs: queued_tasks.append((name, kwargs)),
+    )
+    monkeypatch.setattr(tasks.send_notification_email, "delay", queued_ids.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(tsb_action, tsb_staff)  # left unsent: a backlog
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(tsb_action, tsb_staff)
+    first, second = Notification.objects.filter(recipient=tsb_coordinator).order_by("pk")
+
+    assert queued_tasks[-1] == (notifications.DELIVER_TASK, {"keys": [second.key]})
+    assert tasks.send_notification_emails(**queued_tasks[-1][1]) == 1
+    assert queued_ids == [second.pk]
+
+
+def test_the_periodic_sweep_sends_every_due_e_mail_itself_queueing_none(
+    tsb_action, tsb_staff, tsb_coordinator, monkeypatch
+):
+    from actions import tasks
+
+    tsb_coordinator.email = "c@itu.int"
+    tsb_coordinator.save()
+    submit(tsb_action, tsb_staff)
+    submit(tsb_action, tsb_staff)
+    monkeypatch.setattr(tasks.send_notification_email, "delay", pytest.fail)
+
+    assert tasks.send_notification_emails() == 2
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["c@itu.int", "c@itu.int"]
+    assert notifications_to_email(now=datetime.datetime.now(tz=datetime.UTC)) == []
