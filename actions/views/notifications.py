@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,12 +43,13 @@ def _feed_url(request: HttpRequest, token: str) -> str:
 @require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    own = Notification.objects.filter(recipient=user)
+    own = Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    page = Paginator(own, PAGE_ROWS).get_page(request.GET.get("page"))
     preferences = notification_settings_get(user=user)
     context = {
         "section": "notifications",
-        "notifications": list(own[:PAGE_ROWS]),
-        "total": own.count(),
+        "page": page,
+        "notifications": page.object_list,
         "deliveries": list(EmailDelivery),
         "preferences": preferences,
         "feed_url": _feed_url(request, preferences.calendar_token),

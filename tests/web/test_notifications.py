@@ -115,6 +115,33 @@ def test_the_notifications_page_costs_the_same_queries_for_many_rows(
         client.get(reverse("notification_list"))
 
 
+def test_older_notifications_are_on_later_pages(login, tsb_coordinator):
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"test-{number}",
+            recipient=tsb_coordinator,
+            kind="report_submitted",
+            subject=f"Notice number {number:03d}",
+            created_at=NOW + datetime.timedelta(minutes=number),
+            next_attempt_at=NOW,
+        )
+        for number in range(1, 95)
+    )
+    client = login(tsb_coordinator)
+
+    first = client.get(reverse("notification_list")).content.decode()
+    second = client.get(reverse("notification_list"), {"page": 2}).content.decode()
+
+    assert "Notice number 094" in first
+    assert "Notice number 044" not in first
+    assert "Showing 1–50 of 94, the latest first." in first
+    assert 'rel="next"' in first
+    assert "Notice number 044" in second
+    assert "Notice number 001" in second
+    assert "Notice number 045" not in second
+    assert "Showing 51–94 of 94, the latest first." in second
+
+
 # --- The calendar feed ----------------------------------------------------------
 
 
