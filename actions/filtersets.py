@@ -239,7 +239,10 @@ class ActionFilterSet(FilterSet):
 
 
 class ProgressReportFilterSet(FilterSet):
-    state = filters.MultipleChoiceFilter(choices=ReportState.choices, label=_("State"))
+    # distinct=False: the report's own column repeats no row (see ActionFilterSet.status).
+    state = filters.MultipleChoiceFilter(
+        choices=ReportState.choices, distinct=False, label=_("State")
+    )
     action = IdFilter(field_name="action", label=_("Action"))
     resolution = IntegerFilter(field_name="action__resolution__number", label=_("Resolution"))
     # The Bureau a report is filed for: only Bureaux (and the GS) file reports.

@@ -15,7 +15,17 @@ class DeferredJoinPaginator(Paginator):
     much as sorting the whole list, and a deep page more. Sorting ids alone is
     cheap; the page's rows are then read for those ids only, in the list's
     order.
+
+    ``ids_first``: read the page's ids in a query of their own, then the rows
+    for those ids. One query more, for a list joining more tables than
+    PostgreSQL reorders (``join_collapse_limit``, 8): with the ids as a
+    subquery it joined every row of the list before keeping the page's
+    (0.5 s for the progress reports at scale M).
     """
+
+    def __init__(self, *args, ids_first: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ids_first = ids_first
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
@@ -27,6 +37,8 @@ class DeferredJoinPaginator(Paginator):
         if not isinstance(rows, QuerySet) or _ids_only(rows):
             return self._get_page(rows[bottom:top], number, self)
         ids = rows.values("pk")[bottom:top]
+        if self.ids_first:
+            ids = [row["pk"] for row in ids]
         return self._get_page(list(rows.filter(pk__in=ids)), number, self)
 
 

@@ -56,7 +56,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     filterset = _report_filterset(request)
     valid = filterset.is_valid()
     reports = filterset.qs if valid else filterset.queryset.none()
-    page = DeferredJoinPaginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(reports, PAGE_SIZE, ids_first=True).get_page(
+        request.GET.get("page")
+    )
     user = request.user
     for report in page:
         report.can_review = permissions.can_review_report(user, report)

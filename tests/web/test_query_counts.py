@@ -99,10 +99,10 @@ EXPECTED = {
     # the sessions, the period (previous session, assembly), the counts, the gaps
     # counted, then a page of them
     "council_readiness": 10,
-    # + the count, the page, evidence links
-    "report_list": 11,
+    # + the count, the page's ids, then its rows, evidence links
+    "report_list": 12,
     # + the Bureau and the author looked up by their codes
-    "report_list_filtered": 13,
+    "report_list_filtered": 14,
 }
 
 

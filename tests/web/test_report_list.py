@@ -295,3 +295,28 @@ def test_person_suggestions_are_for_the_lists_filters_and_signed_in_people_only(
     client.force_login(reader)
     assert client.get(reverse("person_suggestions", args=["email"])).status_code == 404
     assert client.post(reverse("person_suggestions", args=["author"])).status_code == 405
+
+
+def test_the_page_reads_its_ids_then_their_rows_and_a_state_filter_needs_no_distinct(
+    login, tsb_coordinator, reports
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = login(tsb_coordinator).get(
+            reverse("report_list"), {"state": ["submitted", "approved"]}
+        )
+
+    reads = 'SELECT "actions_progressreport"."id"'
+    rows = [q["sql"] for q in queries if q["sql"].startswith(reads)]
+    assert not [q["sql"] for q in queries if "DISTINCT" in q["sql"]]
+    # The page's ids alone, then its rows for those ids given as values, not as a subquery.
+    ids, page = rows[0], rows[1]
+    assert '"actions_progressreport"."text"' not in ids
+    assert "IN (SELECT" not in page
+    assert {r.pk for r in response.context["page"]} == {
+        reports["tsb_1"].pk,
+        reports["tsb_2"].pk,
+        reports["bdt"].pk,
+    }
