@@ -788,6 +788,12 @@ class CalendarEvent:
     provisional: bool = False
 
 
+# How far back a calendar feed goes: a year of past sessions and target dates.
+# Calendar applications fetch the feed again and again, and a Bureau's open
+# actions of decades carried targets back to 1984 (1 MB, growing each assembly).
+CALENDAR_PAST = datetime.timedelta(days=365)
+
+
 def calendar_events(
     user: User, today: datetime.date, *, bureau_wide: bool = False
 ) -> list[CalendarEvent]:
@@ -796,7 +802,8 @@ def calendar_events(
     Council deadlines concern anyone whose Bureau owns or contributes to an
     action that reports to Council, or who is focal point of one. Target
     dates: those of the open actions the user is focal point of, and with
-    ``bureau_wide`` those of every open action their Bureau owns too.
+    ``bureau_wide`` those of every open action their Bureau owns too. Both
+    from ``CALENDAR_PAST`` ago on.
     """
     due = Action.objects.open().reporting_to_council()
     concerned = due.filter(focal_point=user)
@@ -808,7 +815,7 @@ def calendar_events(
     if concerned.exists():
         sessions = list(
             GoverningBodyMeeting.objects.filter(kind=MeetingKind.COUNCIL).upcoming(
-                today - datetime.timedelta(days=365)
+                today - CALENDAR_PAST
             )
         )
         if not any(s.start_date >= today for s in sessions):
@@ -843,7 +850,7 @@ def calendar_events(
                     provisional=session.provisional,
                 )
             )
-    targets = Action.objects.open().filter(target_date__isnull=False)
+    targets = Action.objects.open().filter(target_date__gte=today - CALENDAR_PAST)
     if bureau_wide and user.bureau_id:
         targets = targets.filter(focal_point=user) | targets.owned_by_bureau(user.bureau_id)
     else:

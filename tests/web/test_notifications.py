@@ -266,6 +266,22 @@ def test_the_bureau_feed_adds_the_targets_of_every_action_the_bureau_owns(client
     }
 
 
+def test_the_feed_goes_back_a_year_of_target_dates_and_no_further(client, tsb_staff):
+    # A year before NOW (2026-12-02) is 2025-12-02.
+    for number, target in enumerate(
+        (datetime.date(2025, 12, 2), datetime.date(2025, 12, 1), datetime.date(1984, 1, 1)),
+        start=70,
+    ):
+        builders.action(
+            builders.resolution(number), owner="TSB", focal_point=tsb_staff, target_date=target
+        )
+    token = notification_settings_get(user=tsb_staff).calendar_token
+
+    for scope in ({}, {"scope": "bureau"}):
+        dates = [start for _, start, _ in events(feed(client, token, **scope)).values()]
+        assert dates == [datetime.date(2025, 12, 2)]
+
+
 def test_an_unknown_calendar_scope_is_refused_with_the_two_it_takes(
     client, council_action, tsb_staff
 ):
