@@ -621,6 +621,23 @@ def _plan_clauses(plan: ResolutionPlan, resolution: Resolution | None) -> None:
                 children.setdefault(clause.parent_id, []).append(clause.text)
         for _part, item, _parent in items:
             before = plan.continues.get(item.key)
+            if item.directive and before is not None and before.text != item.text:
+                # The action carried on keeps its owner and status: say what changed.
+                was, now = words_changed(before.text, item.text)
+                sync.changes.append(
+                    _(
+                        "%(label)s: clause %(key)s carries on %(assembly)s clause %(old)s, "
+                        "reworded: “%(before)s” becomes “%(after)s”"
+                    )
+                    % {
+                        "label": sync.label,
+                        "key": item.key,
+                        "assembly": plan.predecessor.assembly.code,
+                        "old": before.key,
+                        "before": was,
+                        "after": now,
+                    }
+                )
             strength = DIRECTIVE_STRENGTH.get(before.verb) if before else None
             if item.directive and strength:
                 text = " ".join([before.text, *children.get(before.pk, [])])

@@ -132,6 +132,19 @@ def test_a_reworded_item_continues_the_action_of_the_item_it_rewords(wtsa20, wts
     assert successor.continues == calendar
 
 
+def test_the_preview_says_what_a_carried_on_item_rewords(wtsa20, wtsa24):
+    import_seed(wtsa20)
+
+    preview = import_revised(wtsa24, dry_run=True)
+
+    [line] = [change for change in preview.changes if "carries on" in change]
+    assert line == (
+        "Resolution 73: clause instructs.2/2 carries on WTSA-20 clause instructs.2/2, reworded: "
+        "“…keep up to date the calendar of events…” becomes "
+        "“…keep up to date and publish the calendar of events…”"
+    )
+
+
 def test_the_new_action_keeps_owner_collaborators_and_focal_point_people_set(
     wtsa20, wtsa24, administrator, tsb_staff
 ):
