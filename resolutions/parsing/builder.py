@@ -422,10 +422,11 @@ class _ResolutionBuilder:
     @staticmethod
     def _is_sub_item(part: ParsedPart, parent: ParsedItem, line: Line) -> bool:
         introduces = parent.text.endswith(":")
-        if part.kind == "preamble":
-            # Preamble items are themselves lettered; only roman numerals after
-            # a paragraph ending with ":" are sub-items.
-            return introduces and bool(_ROMAN.match(line.label))
+        if part.kind == "preamble" or _LETTER.match(parent.label):
+            # Preamble items are themselves lettered, and so may an operative
+            # part's be ("a) …:", "i)", "ii)", "b) …"): only roman numerals
+            # after a paragraph ending with ":" are sub-items of a lettered one.
+            return bool(_ROMAN.match(line.label)) and (introduces or bool(parent.children))
         return is_number_label(parent.label) or introduces
 
     def _continue(self, line: Line) -> None:

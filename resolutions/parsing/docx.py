@@ -141,12 +141,13 @@ def parse_docx(file: str | Path | IO[bytes], *, limits: DocxLimits | None = None
     with _package(file, limits) as archive:
         _check_text_size(archive, limits)
         styles = _part_root(archive, _STYLES)
+        hidden_styles = _styles_on(styles, _VANISH)
         reader = _BodyReader(
-            _footnote_bodies(archive),
+            _footnote_bodies(archive, hidden_styles),
             _styles_on(styles, _CAPS),
             ListNumbering(_part_root(archive, _NUMBERING), styles),
             typed_calls=not _calls_footnotes(archive),
-            hidden_styles=_styles_on(styles, _VANISH),
+            hidden_styles=hidden_styles,
         )
         reader.read(archive)
     return reader.document()
@@ -347,8 +348,10 @@ def _calls_footnotes(archive: zipfile.ZipFile) -> bool:
     return False
 
 
-def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Footnote text by footnote id, as the footnotes part holds it."""
+def _footnote_bodies(
+    archive: zipfile.ZipFile, hidden_styles: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Footnote text by footnote id, as the footnotes part holds it, less text styles hide."""
     name = _related(archive, _main_part(archive), _FOOTNOTES)
     if name is None or name not in archive.NameToInfo:
         return {}
@@ -359,7 +362,9 @@ def _footnote_bodies(archive: zipfile.ZipFile) -> dict[str, str]:
         )
         for _event, note in events:
             if note.get(_TYPE) in (None, "normal"):
-                texts = [_Paragraph(p).read().text for p in note.iter(_P)]
+                texts = [
+                    _Paragraph(p, hidden_styles=hidden_styles).read().text for p in note.iter(_P)
+                ]
                 bodies[note.get(_ID, "")] = " ".join(t.strip() for t in texts if t.strip())
             note.clear()
             while note.getprevious() is not None:
@@ -506,6 +511,9 @@ class _Paragraph:
     def _run(self, run: etree._Element) -> None:
         properties = run.find(_RPR)
         if self._hides(properties):
+            # Hidden, but a field may begin or end in it: what follows depends on that.
+            for mark in run.iter(_FLD_CHAR):
+                self._field(mark.get(_FLD_CHAR_TYPE))
             return
         if properties is not None:
             align = properties.find(_VERT_ALIGN)
@@ -535,44 +543,50 @@ class _Paragraph:
         self._walk(run)
 
 
-# The Symbol font's characters that are not the ASCII ones at the same code:
-# Word writes them as <w:sym w:font="Symbol" w:char="F0B3"/> ("≥").
-# fmt: off
-_SYMBOL_FONT = {
-    0x22: "∀", 0x24: "∃", 0x27: "∋", 0x2A: "∗", 0x2D: "−", 0x40: "≅",
-    0x5C: "∴", 0x5E: "⊥", 0x60: "‾", 0x7E: "∼", 0xA2: "′", 0xA3: "≤", 0xA5: "∞",
-    0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAE: "→", 0xAF: "↓", 0xB0: "°", 0xB1: "±",
-    0xB2: "″", 0xB3: "≥", 0xB4: "×", 0xB5: "∝", 0xB7: "•", 0xB8: "÷", 0xB9: "≠",
-    0xBA: "≡", 0xBB: "≈", 0xBC: "…", 0xD2: "®", 0xD3: "©", 0xD4: "™", 0xE2: "®",
-    0xE3: "©", 0xE4: "™",
-}
-# fmt: on
-# Its letters: Greek, in the order of the Latin ones they stand in for.
+# The Symbol font's characters, by code, where they are not the ASCII ones:
+# Word writes them as <w:sym w:font="Symbol" w:char="F0B3"/> ("≥"). Its
+# letters are Greek, in the order of the Latin ones they stand in for.
 _GREEK_CAPITALS = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"
 _GREEK_SMALL = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"
+_SYMBOL_FONT = {
+    **{0x41 + n: letter for n, letter in enumerate(_GREEK_CAPITALS)},
+    **{0x61 + n: letter for n, letter in enumerate(_GREEK_SMALL)},
+    **dict(
+        zip([0x22, 0x24, 0x27, 0x2A, 0x2D, 0x40, 0x5C, 0x5E, 0x60, 0x7E], "∀∃∋∗−≅∴⊥‾∼", strict=True)
+    ),
+    # 0xA0-0xFF, from the font's own table; the pieces of tall brackets as such.
+    **dict(
+        zip(
+            range(0xA0, 0x100),
+            "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…│─↵"
+            "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"
+            "◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\ufffd〉∫⌠⎮⌡⎞⎟⎠⎤⎥⎦⎫⎬⎭\ufffd",
+            strict=True,
+        )
+    ),
+}
 
 
 def symbol(font: str, code: str) -> str:
     """The character a w:sym shows: Symbol's by its table, another font's as written.
 
-    A character of a picture font (Wingdings) has no text: a bullet at most.
+    A character of a picture font (Wingdings) has no text; a code no table
+    knows is shown as "\ufffd", so that something visibly stands in its place.
     """
     try:
         number = int(code, 16)
     except ValueError:
-        return ""
+        return "\ufffd"
     low = number - 0xF000 if 0xF000 <= number <= 0xF0FF else number
     if font.casefold() == "symbol":
         if low in _SYMBOL_FONT:
             return _SYMBOL_FONT[low]
-        if 0x41 <= low <= 0x5A:
-            return _GREEK_CAPITALS[low - 0x41]
-        if 0x61 <= low <= 0x7A:
-            return _GREEK_SMALL[low - 0x61]
-        return chr(low) if 0x20 <= low < 0x7F else ""
-    if font.casefold().startswith("wingdings") or 0xE000 <= number <= 0xF8FF:
+        return chr(low) if 0x20 <= low < 0x7F else "\ufffd"
+    if font.casefold().startswith("wingdings"):
         return ""
-    return chr(number) if 0x20 <= number <= 0x10FFFF else ""
+    if 0xE000 <= number <= 0xF8FF or not 0x20 <= number <= 0x10FFFF:
+        return "\ufffd"
+    return chr(number)
 
 
 def _shows_placeholder(control: etree._Element) -> bool:

@@ -550,3 +550,27 @@ def test_text_under_a_separator_line_that_is_not_footnotes_is_read_as_before() -
 
     assert [part.verb for part in resolution.parts] == ["considering", "invites", "instructs"]
     assert resolution.parts[2].items[0].text.startswith("These include")
+
+
+def test_lettered_items_of_an_operative_part_keep_their_roman_sub_items_apart() -> None:
+    text = """\
+RESOLUTION 113 (New Delhi, 2024)
+Lettered items
+resolves
+a)\tto study the following:
+i)\tsecurity;
+ii)\tprivacy;
+b)\tto report on:
+i)\tprogress;
+ii)\tgaps;
+c)\tto publish the results,
+"""
+    (resolution,) = parse_text(text).resolutions
+
+    assert [
+        (item.label, [c.label for c in item.children]) for item in resolution.parts[0].items
+    ] == [
+        ("a)", ["i)", "ii)"]),
+        ("b)", ["i)", "ii)"]),
+        ("c)", []),
+    ]

@@ -320,6 +320,31 @@ def test_text_hidden_by_a_character_or_paragraph_style_is_not_read() -> None:
     assert item.text == "to cooperate with the Telecommunication Development Bureau;"
 
 
+def test_text_hidden_by_a_style_in_a_footnote_is_not_read_either() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    document.styles.add_style("Hidden", WD_STYLE_TYPE.CHARACTER).font.hidden = True
+    for text in RES44[:-6]:
+        document.add_paragraph(plain(text))
+    item = document.add_paragraph("13\tto cooperate with developing countries")
+    item.add_run()._r.append(parse_xml(f'<w:footnoteReference {W} w:id="7"/>'))
+    item.add_run(";")
+    add_footnotes(
+        document,
+        {
+            7: 'These include</w:t></w:r><w:r><w:rPr><w:rStyle w:val="Hidden"/></w:rPr>'
+            "<w:t> (drafting note)</w:t></w:r><w:r><w:t> the least developed countries."
+        },
+    )
+
+    (resolution,) = parse_docx(save(document)).resolutions
+
+    item = resolution.parts[-1].items[-1]
+    assert item.label == "13"
+    assert item.footnotes == [Footnote("1", "These include the least developed countries.")]
+
+
 @pytest.mark.parametrize("mark", ["*", " *", "**", "†"])
 def test_a_heading_with_a_footnote_mark_after_it_is_a_heading(mark) -> None:
     body = [f"RESOLUTION 83 (Rev. Geneva, 2022){mark}", *(plain(p) for p in RES44[1:])]

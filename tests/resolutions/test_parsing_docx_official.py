@@ -700,6 +700,9 @@ def test_only_the_outer_fields_result_shows_of_a_field_nested_in_its_code():
         ("Symbol", "F0B3", "≥"),
         ("Symbol", "F0B4", "×"),
         ("Symbol", "F061", "α"),
+        ("Symbol", "F0DE", "⇒"),
+        ("Symbol", "F0D6", "√"),
+        ("Symbol", "F0FF", "\ufffd"),  # no character at this code: something stands in
         ("Times New Roman", "2013", "–"),
         ("Wingdings", "F0FC", ""),
     ],
@@ -712,3 +715,19 @@ def test_a_symbol_inserted_with_words_symbol_command_is_read(font, char, shown):
     (resolution,) = parse(body).resolutions
 
     assert resolution.parts[-1].items[0].text == f"to continue ITU{shown}WMO work;"
+
+
+def test_a_field_whose_separator_is_in_a_hidden_run_still_shows_its_result():
+    hidden_separate = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> REF _Ref1 </w:instrText></w:r>'
+        '<w:r><w:rPr><w:vanish/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>the action plan</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    body = resolution_44()
+    body[-1] = wml_paragraph("1\tto continue implementing ", hidden_separate, ";")
+
+    (resolution,) = parse(body).resolutions
+
+    assert resolution.parts[-1].items[0].text == "to continue implementing the action plan;"
