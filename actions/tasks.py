@@ -75,6 +75,12 @@ def send_notification_emails(keys: list[str] | None = None) -> int:
             sent += notification_email_send(notification_id=notification_id)
         except DeliveryFailed:
             continue  # recorded, with its next attempt: a later sweep sends it
+        except Exception:
+            # A fault in one (its text cannot be built) must not hold back the rest;
+            # its claim lapses with the lease, and a later sweep tries it again.
+            logger.exception(
+                "Notification %s not e-mailed; a later sweep tries again", notification_id
+            )
     return sent
 
 

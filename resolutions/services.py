@@ -119,14 +119,21 @@ def earlier_assemblies_reprinted(
     An assembly's set of resolutions reprints those it kept unchanged as they
     were, dated by the assembly that last revised them ("RESOLUTION 69 (Rev.
     Geneva, 2022)" in WTSA-24's). Such a text is read as kept only beside
-    texts dated to ``assembly`` itself (or not dated): a document of earlier
-    texts alone was imported into the wrong assembly.
+    texts dated to ``assembly`` itself (or not dated), or to correct texts
+    ``assembly`` holds as kept already: a document of other earlier texts
+    alone was imported into the wrong assembly.
     """
     own = _assembly_years(assembly)
-    if not any(
+    beside_own = any(
         all(not _years(revision) or _years(revision) & own for _w, revision in _datings(parsed))
         for parsed in resolutions
-    ):
+    )
+    kept = set(
+        assembly.resolutions.filter(marker=RevisionMarker.UNCHANGED).values_list(
+            "number", flat=True
+        )
+    )
+    if not beside_own and not {parsed.number for parsed in resolutions} <= kept:
         return []
     return list(Assembly.objects.filter(start_date__lt=assembly.start_date))
 

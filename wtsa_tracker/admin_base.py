@@ -113,7 +113,7 @@ class ModelAdmin(admin.ModelAdmin):
                     perms_needed.add(model._meta.verbose_name)
         named = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in chosen[:DELETE_PAGE_NAMES]]
         if len(chosen) > DELETE_PAGE_NAMES:
-            named.append(f"… {len(chosen) - DELETE_PAGE_NAMES:,} more")
+            named.append(_("… %(count)s more") % {"count": f"{len(chosen) - DELETE_PAGE_NAMES:,}"})
         model_count = {
             model._meta.verbose_name_plural: len(rows)
             for model, rows in collector.model_objs.items()

@@ -351,10 +351,12 @@ def actions_supersede(
         )
         for action, note in closing
     )
+    # The history records each as it now is: read again, so a change made since
+    # the import read it is not shown undone.
+    written = Action.objects.in_bulk([action.pk for action, _note in closing])
     for action, note in closing:
-        action.status, action.updated_at = ActionStatus.SUPERSEDED, now
-        action.version += 1
-        history_record_change(action, by=by, reason=note)
+        action.status = ActionStatus.SUPERSEDED
+        history_record_change(written[action.pk], by=by, reason=note)
     return len(closing)
 
 

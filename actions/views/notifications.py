@@ -70,7 +70,13 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     else:
         ids = None
     notifications_mark_read(user=request.user, ids=ids)
-    return redirect("notification_list")
+    target = reverse("notification_list")
+    # One marked read: back to the page the user was reading, at that notification
+    # (a page number only is read back, nothing else is echoed).
+    page = parse_id(request.POST.get("page", ""))
+    if ids and page:
+        target += f"?page={page}#notification-{ids[0]}"
+    return redirect(target)
 
 
 @login_required

@@ -261,3 +261,29 @@ def test_the_periodic_sweep_sends_every_due_e_mail_itself_queueing_none(
 
     assert sorted(message.to[0] for message in mail.outbox) == ["c@itu.int", "c@itu.int"]
     assert notifications_to_email(now=datetime.datetime.now(tz=datetime.UTC)) == []
+
+
+def test_one_notification_that_fails_to_build_does_not_stop_the_sweep(
+    tsb_action, tsb_staff, tsb_coordinator, monkeypatch
+):
+    from actions import tasks
+    from actions.services import notifications
+
+    tsb_coordinator.email = "c@itu.int"
+    tsb_coordinator.save()
+    submit(tsb_action, tsb_staff)
+    submit(tsb_action, tsb_staff)
+    first = Notification.objects.order_by("pk").first()
+    build = notifications._notification_message
+
+    def broken_for_the_first(notification):
+        if notification.pk == first.pk:
+            raise KeyError("a template fault")
+        return build(notification)
+
+    monkeypatch.setattr(notifications, "_notification_message", broken_for_the_first)
+
+    assert tasks.send_notification_emails() == 1
+
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(emailed_at__isnull=True).get() == first

@@ -105,6 +105,21 @@ def test_the_import_records_each_action_it_creates_and_closes_in_its_history(
     assert f"action {after.number} of Resolution 73 (WTSA-24)" in closed.history_change_reason
 
 
+def test_a_closing_history_row_shows_the_action_as_it_is_not_as_the_import_read_it(
+    wtsa20, tsb_staff
+):
+    from actions.services.actions import actions_supersede
+
+    import_seed(wtsa20)
+    read_earlier = action_of("WTSA-20", 73, "to launch pilot projects")
+    Action.objects.filter(pk=read_earlier.pk).update(focal_point=tsb_staff)  # meanwhile
+
+    actions_supersede(closing=[(read_earlier, "Dropped.")], by=tsb_staff)
+
+    closed = read_earlier.history.order_by("-history_id").first()
+    assert (closed.status, closed.focal_point_id) == (ActionStatus.SUPERSEDED, tsb_staff.pk)
+
+
 def test_correcting_an_earlier_assemblys_text_flags_no_superseded_action(wtsa20, wtsa24):
     import_seed(wtsa20)
     import_revised(wtsa24)
@@ -349,6 +364,23 @@ def test_a_set_reprinting_a_text_the_assembly_kept_reads_it_as_kept_and_suppress
     carried = set(again.actions.values_list("continues", flat=True))
     assert open_before
     assert open_before <= carried
+
+
+def test_a_kept_text_can_be_corrected_alone_but_not_imported_alone(wtsa20, wtsa24):
+    import_seed(wtsa20)
+    kept = seed_block(29).replace("RESOLUTION 29", "RESOLUTION 29 (Rev. Geneva, 2022)", 1)
+    alone = seed_block(69).replace("RESOLUTION 69", "RESOLUTION 69 (Rev. Geneva, 2022)", 1)
+    resolution_import(document=parse_text(REVISED + "\n" + kept), assembly=wtsa24)
+
+    correction = kept.replace("to continue to cooperate", "to continue cooperating", 1)
+
+    corrected = resolution_import(document=parse_text(correction), assembly=wtsa24)
+    with pytest.raises(ImportRefused, match="which is not WTSA-24"):
+        resolution_import(document=parse_text(alone), assembly=wtsa24)
+
+    assert corrected.updated == [29]
+    text = Resolution.objects.get(assembly=wtsa24, number=29).clauses.get().text
+    assert text.startswith("to continue cooperating")
 
 
 def test_without_an_overview_table_the_heading_tells_what_the_assembly_did(wtsa20, wtsa24):

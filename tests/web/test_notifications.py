@@ -323,3 +323,29 @@ def test_a_returned_report_shows_its_reason_on_the_authors_page(
     page = login(tsb_staff).get(reverse("notification_list")).content.decode()
     assert "your report was returned" in page
     assert "Reason: Add the evidence." in page
+
+
+def test_marking_one_read_goes_back_to_the_page_it_was_on(login, tsb_coordinator):
+    Notification.objects.bulk_create(
+        Notification(
+            key=f"test-{number}",
+            recipient=tsb_coordinator,
+            kind="report_submitted",
+            subject=f"Notice number {number:03d}",
+            created_at=NOW + datetime.timedelta(minutes=number),
+            next_attempt_at=NOW,
+        )
+        for number in range(1, 60)
+    )
+    old = Notification.objects.get(key="test-2")
+    client = login(tsb_coordinator)
+
+    page = client.get(reverse("notification_list"), {"page": 2}).content.decode()
+    response = client.post(reverse("notifications_read"), {"id": old.pk, "page": 2})
+    forged = client.post(reverse("notifications_read"), {"id": old.pk, "page": "2x//evil"})
+
+    assert '<input type="hidden" name="page" value="2">' in page
+    assert response.url == f"{reverse('notification_list')}?page=2#notification-{old.pk}"
+    assert forged.url == reverse("notification_list")
+    old.refresh_from_db()
+    assert old.read_at is not None
