@@ -115,18 +115,23 @@ def test_the_notifications_page_costs_the_same_queries_for_many_rows(
         client.get(reverse("notification_list"))
 
 
-def test_older_notifications_are_on_later_pages(login, tsb_coordinator):
+def notices(user, count: int) -> None:
+    """``count`` notifications for ``user``, "Notice number 001" the oldest."""
     Notification.objects.bulk_create(
         Notification(
             key=f"test-{number}",
-            recipient=tsb_coordinator,
+            recipient=user,
             kind="report_submitted",
             subject=f"Notice number {number:03d}",
             created_at=NOW + datetime.timedelta(minutes=number),
             next_attempt_at=NOW,
         )
-        for number in range(1, 95)
+        for number in range(1, count + 1)
     )
+
+
+def test_older_notifications_are_on_later_pages(login, tsb_coordinator):
+    notices(tsb_coordinator, 94)
     client = login(tsb_coordinator)
 
     first = client.get(reverse("notification_list")).content.decode()
@@ -326,17 +331,7 @@ def test_a_returned_report_shows_its_reason_on_the_authors_page(
 
 
 def test_marking_one_read_goes_back_to_the_page_it_was_on(login, tsb_coordinator):
-    Notification.objects.bulk_create(
-        Notification(
-            key=f"test-{number}",
-            recipient=tsb_coordinator,
-            kind="report_submitted",
-            subject=f"Notice number {number:03d}",
-            created_at=NOW + datetime.timedelta(minutes=number),
-            next_attempt_at=NOW,
-        )
-        for number in range(1, 60)
-    )
+    notices(tsb_coordinator, 59)
     old = Notification.objects.get(key="test-2")
     client = login(tsb_coordinator)
 
