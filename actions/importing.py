@@ -230,16 +230,16 @@ def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
     for step in plan.steps:
         if not step.needs_action:
             continue
-        if _previous_action(plan.continues.get(step.item.key)) is not None:
+        if _live_action(plan.continues.get(step.item.key)) is not None:
             report.actions_continued += 1
             report.actions_superseded += 1
         else:
             report.actions_created += 1
     for clause in plan.dropped:
-        if _previous_action(clause) is not None:
+        if _live_action(clause) is not None:
             report.actions_superseded += 1
     for clause in sync.reworded + sync.withdrawn:
-        action = _action_to_review(clause)
+        action = _live_action(clause)
         if action is not None:
             report.actions_flagged += 1
             report.changes.append(
@@ -248,21 +248,15 @@ def _count_actions(report: ImportReport, plan: ResolutionPlan) -> None:
             )
 
 
-def _previous_action(clause) -> Action | None:
-    """The previous version's action a new clause can carry on, unless one already did."""
-    action = getattr(clause, "action", None) if clause is not None else None
-    if action is None or action.status == ActionStatus.SUPERSEDED:
-        return None
-    return action
+def _live_action(clause) -> Action | None:
+    """The clause's action, unless it has none or a later text closed it (superseded).
 
-
-def _action_to_review(clause) -> Action | None:
-    """The action to flag when its clause changed: none once a later assembly's carries it on.
-
-    Correcting an earlier assembly's text after the next one was imported
-    changes a clause whose action is closed (superseded) for good.
+    That is the previous version's action a new clause can carry on, unless
+    one already did; and the action to flag when its clause changed, none once
+    a later assembly's carries it on (correcting an earlier assembly's text
+    after the next one was imported changes a clause closed for good).
     """
-    action = getattr(clause, "action", None)
+    action = getattr(clause, "action", None) if clause is not None else None
     if action is None or action.status == ActionStatus.SUPERSEDED:
         return None
     return action
@@ -319,7 +313,7 @@ def import_apply(
             _add_resolution_duties(sync, planned.parsed, report)
             flags = [(c, reworded) for c in sync.reworded] + [(c, gone) for c in sync.withdrawn]
             for clause, reason in flags:
-                action = _action_to_review(clause)
+                action = _live_action(clause)
                 if action is None:
                     continue
                 action_flag_for_review(action=action, reason=reason)
@@ -354,8 +348,8 @@ def _apply_actions(
     resolution = sync.resolution
     # Staff may have changed the previous actions since the plan read them: carry
     # on (and close) them as they are now, read inside this transaction.
-    planned = [_previous_action(sync.continues.get(item.key)) for _c, item in sync.new_directives]
-    planned_dropped = [_previous_action(clause) for clause in sync.dropped]
+    planned = [_live_action(sync.continues.get(item.key)) for _c, item in sync.new_directives]
+    planned_dropped = [_live_action(clause) for clause in sync.dropped]
     ids = [action.pk for action in planned + planned_dropped if action is not None]
     # Locked until this short transaction ends (PostgreSQL), so none changes under us.
     current = (
