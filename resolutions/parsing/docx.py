@@ -490,16 +490,6 @@ class _Paragraph:
             elif tag != _P:  # a nested paragraph belongs to a text box
                 self._walk(child)
 
-    def _hides(self, properties: etree._Element | None) -> bool:
-        """Whether a run is hidden: by its own w:vanish, else its style's, else its paragraph's."""
-        vanish = properties.find(_VANISH) if properties is not None else None
-        if vanish is not None:
-            return is_on(vanish)
-        style = properties.find(_R_STYLE) if properties is not None else None
-        if style is not None and style.get(_VAL) in self.hidden_styles:
-            return True
-        return self.hidden
-
     def _field(self, kind: str | None) -> None:
         if kind == "begin":
             self.fields.append(False)
@@ -510,7 +500,7 @@ class _Paragraph:
 
     def _run(self, run: etree._Element) -> None:
         properties = run.find(_RPR)
-        if self._hides(properties):
+        if _run_switch(properties, _VANISH, self.hidden_styles, otherwise=self.hidden):
             # Hidden, but a field may begin or end in it: what follows depends on that.
             for mark in run.iter(_FLD_CHAR):
                 self._field(mark.get(_FLD_CHAR_TYPE))
@@ -529,18 +519,30 @@ class _Paragraph:
                         # A power or a unit with no footnote of that number: "W/m²", "10³".
                         self.pieces.append(typed.translate(_SUPERSCRIPT_DIGITS))
                     return
-            # Word shows the run in capitals by its own w:caps, else by its style's.
             paragraph_capitals = self.capitals
-            caps = properties.find(_CAPS)
-            style = properties.find(_R_STYLE)
-            if caps is not None:
-                self.capitals = is_on(caps)
-            elif style is not None and style.get(_VAL) in self.capital_styles:
-                self.capitals = True
+            self.capitals = _run_switch(
+                properties, _CAPS, self.capital_styles, otherwise=paragraph_capitals
+            )
             self._walk(run)
             self.capitals = paragraph_capitals
             return
         self._walk(run)
+
+
+def _run_switch(
+    properties: etree._Element | None, switch: str, styles: frozenset[str], *, otherwise: bool
+) -> bool:
+    """Whether a run shows with ``switch`` on (capitals, hidden): by its own setting,
+    else because its character style turns it on, else as its paragraph (``otherwise``)."""
+    if properties is None:
+        return otherwise
+    setting = properties.find(switch)
+    if setting is not None:
+        return is_on(setting)
+    style = properties.find(_R_STYLE)
+    if style is not None and style.get(_VAL) in styles:
+        return True
+    return otherwise
 
 
 # The Symbol font's characters, by code, where they are not the ASCII ones:
