@@ -98,6 +98,12 @@ def _assembly_years(assembly: Assembly) -> set[int]:
     return {assembly.start_date.year, assembly.end_date.year}
 
 
+def _dated_elsewhere(revision: str, assembly: Assembly) -> bool:
+    """Whether a dating ("Rev. Geneva, 2022") names years, none of them ``assembly``'s."""
+    years = _years(revision)
+    return bool(years) and not years & _assembly_years(assembly)
+
+
 def _datings(parsed: ParsedResolution) -> list[tuple[str, str]]:
     """How the text dates itself: its heading ("Rev. Geneva, 2022") and its preface, worded."""
     # The brackets that date the preface: "(WTSA-20) (Geneva, 2022)" names its place second.
@@ -123,18 +129,14 @@ def earlier_assemblies_reprinted(
     ``assembly`` holds as kept already: a document of other earlier texts
     alone was imported into the wrong assembly.
     """
-    own = _assembly_years(assembly)
     beside_own = any(
-        all(not _years(revision) or _years(revision) & own for _w, revision in _datings(parsed))
+        not any(_dated_elsewhere(revision, assembly) for _w, revision in _datings(parsed))
         for parsed in resolutions
     )
-    kept = set(
-        assembly.resolutions.filter(marker=RevisionMarker.UNCHANGED).values_list(
-            "number", flat=True
-        )
-    )
-    if not beside_own and not {parsed.number for parsed in resolutions} <= kept:
-        return []
+    if not beside_own:
+        kept = assembly.resolutions.filter(marker=RevisionMarker.UNCHANGED)
+        if not {p.number for p in resolutions} <= set(kept.values_list("number", flat=True)):
+            return []
     return list(Assembly.objects.filter(start_date__lt=assembly.start_date))
 
 
@@ -167,9 +169,9 @@ def check_assembly(
     for wording, revision in _datings(parsed):
         described = _("Resolution %(number)d") % {"number": parsed.number} + " "
         described += wording % {"revision": revision}
-        years = _years(revision)
         met = assembly
-        if years and not years & _assembly_years(assembly):
+        if _dated_elsewhere(revision, assembly):
+            years = _years(revision)
             met = next((a for a in earlier or [] if years & _assembly_years(a)), None)
             if met is None:
                 raise ImportRefused(
@@ -238,10 +240,9 @@ def heading_marker(revision: str, assembly: Assembly) -> str:
     "Rev. New Delhi, 2024" in WTSA-24's set is revised, "New Delhi, 2024" new,
     and an earlier assembly's dating is a text kept unchanged.
     """
-    years = _years(revision)
-    if not years:
+    if not _years(revision):
         return ""
-    if not years & _assembly_years(assembly):
+    if _dated_elsewhere(revision, assembly):
         return RevisionMarker.UNCHANGED
     if re.match(r"\s*Rev\b", revision, flags=re.I):
         return RevisionMarker.REVISED
