@@ -663,27 +663,27 @@ def _document_changed(data: bytes, change) -> bytes:
     return out.getvalue()
 
 
-def field(code: str, result: str) -> str:
+def code(text: str) -> str:
+    """A run of a field's code."""
+    return f'<w:r><w:instrText xml:space="preserve">{text}</w:instrText></w:r>'
+
+
+def field(code_runs: str, result: str, *, hidden_separator: bool = False) -> str:
     """A complex field as Word writes it: begin, code, separate, result, end."""
+    hidden = "<w:rPr><w:vanish/></w:rPr>" if hidden_separator else ""
     return (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve">{code}</w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{code_runs}"
+        f'<w:r>{hidden}<w:fldChar w:fldCharType="separate"/></w:r>'
         f"{result}"
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
     )
 
 
 def test_only_the_outer_fields_result_shows_of_a_field_nested_in_its_code():
-    inner = field(" REF _Ref1 \\h ", "<w:r><w:t>inner result</w:t></w:r>")
-    outer = (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
-        f"{inner}"
-        '<w:r><w:instrText xml:space="preserve"> = "x" "a" "b" </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        "<w:r><w:t>the action plan</w:t></w:r>"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    inner = field(code(" REF _Ref1 \\h "), "<w:r><w:t>inner result</w:t></w:r>")
+    outer = field(
+        code(" IF ") + inner + code(' = "x" "a" "b" '), "<w:r><w:t>the action plan</w:t></w:r>"
     )
     body = resolution_44()
     body[-1] = wml_paragraph("1\tto continue implementing ", outer, ";")
@@ -718,12 +718,8 @@ def test_a_symbol_inserted_with_words_symbol_command_is_read(font, char, shown):
 
 
 def test_a_field_whose_separator_is_in_a_hidden_run_still_shows_its_result():
-    hidden_separate = (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> REF _Ref1 </w:instrText></w:r>'
-        '<w:r><w:rPr><w:vanish/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
-        "<w:r><w:t>the action plan</w:t></w:r>"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    hidden_separate = field(
+        code(" REF _Ref1 "), "<w:r><w:t>the action plan</w:t></w:r>", hidden_separator=True
     )
     body = resolution_44()
     body[-1] = wml_paragraph("1\tto continue implementing ", hidden_separate, ";")
